@@ -1,0 +1,201 @@
+"""The model catalogue: one place for every model fact, price and piece of page text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+PAGE_SOURCE = "ModelsLab product page for x-ai-grok-3-mini-beta (generated 2026-05-13)"
+XAI_PRICE_SOURCE = "docs.x.ai Models and Pricing, archived 2025-06-02 (grok-3-mini cached input)"
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """USD per 1M tokens, with where each figure comes from."""
+
+    input: Decimal
+    output: Decimal
+    cached_input: Decimal | None = None
+    source: str = PAGE_SOURCE
+    cached_source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """One model as the product page and the providers know it.
+
+    ``provider_ids`` maps a provider id to the model name that provider expects; a provider missing from it
+    uses ``id``. ``rejects`` maps a provider id to the parameters that provider refuses for this model, each
+    with a one-line reason.
+    """
+
+    id: str
+    name: str
+    vendor: str
+    platform: str
+    context: int | None = None
+    reasoning: bool = False
+    price: Price | None = None
+    provider_ids: dict[str, str] = field(default_factory=dict)
+    rejects: dict[str, dict[str, str]] = field(default_factory=dict)
+    genai_prices_ref: tuple[str, str] | None = None  # (provider_id, model_ref) in genai-prices
+
+    def name_for(self, provider_id: str) -> str:
+        """The model name to send to ``provider_id``."""
+        return self.provider_ids.get(provider_id, self.id)
+
+    def rejected(self, provider_id: str) -> dict[str, str]:
+        """Parameters ``provider_id`` refuses for this model, with reasons."""
+        return self.rejects.get(provider_id, {})
+
+
+REASONING_REJECT = "not supported by reasoning models (xAI returns an error even at 0)"
+
+GROK_3_MINI = Model(
+    id="x-ai-grok-3-mini-beta",
+    name="xAI: Grok 3 Mini Beta",
+    vendor="x-ai",
+    platform="Open Router",
+    context=131_072,
+    reasoning=True,
+    price=Price(
+        input=Decimal("0.30"),
+        output=Decimal("0.50"),
+        cached_input=Decimal("0.075"),
+        source=PAGE_SOURCE,
+        cached_source=XAI_PRICE_SOURCE,
+    ),
+    provider_ids={"xai": "grok-3-mini", "openrouter": "x-ai/grok-3-mini-beta"},
+    rejects={
+        "xai": {
+            "presence_penalty": REASONING_REJECT,
+            "frequency_penalty": REASONING_REJECT,
+            "stop": REASONING_REJECT,
+        },
+    },
+    genai_prices_ref=("x-ai", "grok-3-mini"),
+)
+
+
+def _related(model_id: str, name: str, platform: str, openrouter: str | None = None) -> Model:
+    ids = {"openrouter": openrouter} if openrouter else {}
+    return Model(id=model_id, name=name, vendor=name.split(":")[0].strip(), platform=platform, provider_ids=ids)
+
+
+# The related models exactly as the product page lists them (ID from each link, name as shown, platform).
+RELATED: tuple[Model, ...] = (
+    _related("openai-gpt-5.5", "OpenAI: GPT-5.5", "Open Router", "openai/gpt-5.5"),
+    _related("qwen-qwen3-30b-a3b-instruct-2507", "Qwen: Qwen3 30B A3B Instruct 2507", "Open Router",
+             "qwen/qwen3-30b-a3b-instruct-2507"),
+    _related("openai-gpt-oss-20b", "OpenAI: gpt-oss-20b", "Open Router", "openai/gpt-oss-20b"),
+    _related("meta-llama-Meta-Llama-3-8B-Instruct-Lite", "Meta Llama 3 8B Instruct Lite", "Together AI"),
+    _related("nvidia-nemotron-3-nano-30b-a3b-free", "NVIDIA: Nemotron 3 Nano 30B A3B (free)", "Open Router",
+             "nvidia/nemotron-3-nano-30b-a3b:free"),
+    _related("meta-llama-llama-3.1-70b-instruct", "Meta: Llama 3.1 70B Instruct", "Open Router",
+             "meta-llama/llama-3.1-70b-instruct"),
+    _related("deepseek-ai-deepseek-coder-33b-instruct", "Deepseek Coder 33B Instruct", "Together AI"),
+    _related("google-gemma-4-31B-it", "Gemma 4 31B-it FP8", "Together AI"),
+    _related("anthropic-claude-3-haiku", "Anthropic: Claude 3 Haiku", "Open Router", "anthropic/claude-3-haiku"),
+    _related("deepseek-ai-DeepSeek-R1-Distill-Qwen-1.5B", "DeepSeek R1 Distill Qwen 1.5B", "ModelsLab"),
+    _related("xiaomi-mimo-v2-pro", "Xiaomi: MiMo-V2-Pro", "Open Router", "xiaomi/mimo-v2-pro"),
+    _related("deepcogito-cogito-v1-preview-llama-70B", "Cogito V1 Preview Llama 70B", "Together AI"),
+    _related("gpt-5.1-codex-max", "GPT-5.1-Codex-Max", "Open Ai"),
+    _related("arcee-ai-trinity-large-preview", "Arcee AI: Trinity Large Preview", "Open Router",
+             "arcee-ai/trinity-large-preview"),
+    _related("gemini-2.5-pro", "Gemini 2.5 Pro", "Google"),
+    _related("openai-gpt-5.2-chat", "OpenAI: GPT-5.2 Chat", "Open Router", "openai/gpt-5.2-chat"),
+    _related("openai-gpt-5.4", "OpenAI: GPT-5.4", "Open Router", "openai/gpt-5.4"),
+    _related("Qwen-Qwen2-1.5B", "Qwen 2 (1.5B)", "Together AI"),
+)
+
+MODELS: dict[str, Model] = {m.id: m for m in (GROK_3_MINI, *RELATED)}
+DEFAULT_MODEL_ID = GROK_3_MINI.id
+
+
+def get_model(model_id: str) -> Model:
+    """The catalogue model with ``model_id``; a model not in the catalogue gets a bare entry with no price."""
+    return MODELS.get(model_id) or Model(id=model_id, name=model_id, vendor="unknown", platform="custom")
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """The product page's own words, mirrored once."""
+
+    starters: tuple[str, ...]
+    system_message: str
+    about: str
+    category: str
+    task: str
+    added: str
+    page_price_label: str
+    page_price_per_million: Decimal
+    features: tuple[str, ...]
+    use_cases: tuple[str, ...]
+    faq: tuple[tuple[str, str], ...]
+    endpoints: tuple[tuple[str, str, str], ...]  # (protocol, label, path under the base URL)
+
+
+_ABOUT = (
+    "Grok 3 Mini is a lightweight, smaller thinking model. Unlike traditional models that generate answers "
+    "immediately, Grok 3 Mini thinks before responding. It\u2019s ideal for reasoning-heavy tasks that don\u2019t "
+    "demand..."
+)
+
+PAGE = PageText(
+    starters=(
+        "Explain quantum computing in simple terms",
+        "Write a Python function to sort a list",
+        "Create a marketing email for a SaaS product",
+        "Compare REST vs GraphQL APIs",
+    ),
+    system_message="You are a helpful AI assistant specialized in providing accurate and detailed responses.",
+    about=_ABOUT,
+    category="LLM Models",
+    task="Text Generation",
+    added="February 20, 2026",
+    page_price_label="$0.400000 / call",
+    page_price_per_million=Decimal("0.40"),
+    features=(
+        "Chat completion and multi-turn conversation API",
+        "Streaming response with token-by-token output",
+        "Function calling and tool use support",
+        "System prompts and role-based messaging",
+        "JSON mode and structured output",
+    ),
+    use_cases=(
+        "AI chatbots and virtual assistants",
+        "Code generation and developer tools",
+        "Content writing and copywriting automation",
+        "Data analysis, summarization, and extraction",
+    ),
+    faq=(
+        ("What is XAI: Grok 3 Mini Beta?", _ABOUT),
+        (
+            "How do I use the XAI: Grok 3 Mini Beta API?",
+            "You can integrate XAI: Grok 3 Mini Beta into your application with a single API call. Sign up on "
+            "ModelsLab to get your API key, then use the model ID \"x-ai-grok-3-mini-beta\" in your API requests. "
+            "We provide SDKs for Python, JavaScript, and cURL examples in the API documentation.",
+        ),
+        (
+            "How much does XAI: Grok 3 Mini Beta cost?",
+            "XAI: Grok 3 Mini Beta costs $0.400000 per million tokens. ModelsLab uses pay-per-use pricing with no "
+            "minimum commitments. A free tier is available to get started.",
+        ),
+        (
+            "What is the XAI: Grok 3 Mini Beta model ID?",
+            "The model ID for XAI: Grok 3 Mini Beta is \"x-ai-grok-3-mini-beta\". Use this ID in your API requests "
+            "to specify this model.",
+        ),
+        (
+            "Does XAI: Grok 3 Mini Beta have a free tier?",
+            "Yes, ModelsLab offers a free tier that lets you try XAI: Grok 3 Mini Beta and other AI models. Sign up "
+            "to get free API credits and start building immediately.",
+        ),
+    ),
+    endpoints=(
+        ("OpenAI compatible", "Chat completions", "/chat/completions"),
+        ("Anthropic compatible", "Messages", "/v1/messages"),
+        ("Anthropic compatible", "Count tokens", "/v1/messages/count_tokens"),
+        ("Anthropic compatible", "Models", "/v1/models"),
+    ),
+)

@@ -1,0 +1,115 @@
+"""Typed errors the UI can explain: each carries a plain message and the action that fixes it."""
+
+from __future__ import annotations
+
+
+class PlaygroundError(Exception):
+    """Base of every error the core raises towards the UI.
+
+    Args:
+        message: what went wrong, in plain words (never contains an API key).
+        action: what the user can do about it.
+        status: the HTTP status, when there was one.
+        retry_after: seconds to wait before retrying, when the server said so.
+        param: the request parameter the server rejected, when it named one.
+        partial_text: answer text received before the failure.
+        partial_reasoning: reasoning text received before the failure.
+    """
+
+    kind = "error"
+    default_action = "Try again, or pick another model or provider."
+    retryable = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        action: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+        param: str | None = None,
+        partial_text: str = "",
+        partial_reasoning: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.action = action or self.default_action
+        self.status = status
+        self.retry_after = retry_after
+        self.param = param
+        self.partial_text = partial_text
+        self.partial_reasoning = partial_reasoning
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.action}".strip()
+
+
+class AuthError(PlaygroundError):
+    kind = "auth"
+    default_action = "Check the API key in the sidebar (or the provider's key variable) and try again."
+
+
+class InsufficientCredits(PlaygroundError):
+    kind = "credits"
+    default_action = "Add credits to your account with the provider, then retry."
+
+
+class RateLimited(PlaygroundError):
+    kind = "rate_limit"
+    default_action = "Wait a moment and retry."
+    retryable = True
+
+
+class UnsupportedParameter(PlaygroundError):
+    kind = "unsupported_param"
+    default_action = "Retry without that parameter."
+
+
+class UnknownModel(PlaygroundError):
+    kind = "unknown_model"
+    default_action = "Pick another model: this provider does not serve this one."
+
+
+class RequestTooLarge(PlaygroundError):
+    kind = "too_large"
+    default_action = "Shorten the conversation or the prompt, or lower max tokens."
+
+
+class BadRequest(PlaygroundError):
+    kind = "bad_request"
+    default_action = "Check the parameters and the prompt, then retry."
+
+
+class ServerError(PlaygroundError):
+    kind = "server"
+    default_action = "The provider is having trouble: retry in a little while."
+    retryable = True
+
+
+class Timeout(PlaygroundError):
+    kind = "timeout"
+    default_action = "The provider did not answer in time: retry, or lower max tokens."
+
+
+class ConnectionFailed(PlaygroundError):
+    kind = "connection"
+    default_action = "Check the base URL and your network, then retry."
+    retryable = True
+
+
+class StreamBroken(PlaygroundError):
+    kind = "stream_broken"
+    default_action = "The partial reply is kept; regenerate to try again."
+
+
+class NotAllowed(PlaygroundError):
+    kind = "not_allowed"
+    default_action = "Choose a provider and base URL this deployment allows."
+
+
+def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
+    """Replace every non-empty secret in ``text`` with a mask."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "[redacted]")
+    return text

@@ -1,0 +1,70 @@
+"""Typed events that every wire protocol turns its stream into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ReasoningDelta:
+    """A piece of the model's reasoning ("thinking") text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """A piece of the answer text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallDelta:
+    """A fragment of a tool call, keyed by its index (arguments arrive as JSON text pieces)."""
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """The reason the model stopped: stop, length, tool_calls, content_filter, error, ..."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token usage as the server reported it (or as estimated, when ``estimated`` is set).
+
+    ``completion_tokens`` is kept exactly as the server sent it; ``reasoning_included`` says whether it already
+    contains ``reasoning_tokens`` (OpenAI and OpenRouter convention) or not (xAI convention).
+    """
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    reasoning_tokens: int = 0
+    cached_tokens: int = 0
+    cost: Decimal | None = None
+    reasoning_included: bool = True
+    estimated: bool = False
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def output_tokens(self) -> int:
+        """Every billed output token, reasoning included."""
+        if self.reasoning_included:
+            return max(self.completion_tokens, self.reasoning_tokens)
+        return self.completion_tokens + self.reasoning_tokens
+
+    @property
+    def answer_tokens(self) -> int:
+        """Output tokens that are answer text, not reasoning."""
+        return self.output_tokens - self.reasoning_tokens
+
+
+Event = ReasoningDelta | TextDelta | ToolCallDelta | Finish | Usage

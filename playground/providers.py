@@ -1,0 +1,120 @@
+"""Providers as data: where each one lives, how it authenticates, and how the app is configured to use it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Literal
+
+AuthStyle = Literal["bearer", "body", "x-api-key", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """A provider profile.
+
+    Args:
+        id: short name used in settings, env vars and URLs.
+        label: what the UI shows.
+        base_url: the OpenAI-compatible base URL (``/chat/completions`` is appended).
+        key_env: the environment variable (or secret) holding its key.
+        auth: how the key is sent by default.
+        key_required: whether a key is needed at all (local servers often need none).
+        effort_style: how reasoning effort is sent: ``reasoning_effort`` (xAI) or ``reasoning`` (OpenRouter).
+        completion_includes_reasoning: usage convention; xAI counts reasoning apart from completion tokens.
+        stream_usage: whether to ask for usage in the stream (``stream_options.include_usage``).
+    """
+
+    id: str
+    label: str
+    base_url: str
+    key_env: str | None
+    auth: AuthStyle = "bearer"
+    key_required: bool = True
+    effort_style: Literal["reasoning_effort", "reasoning"] = "reasoning_effort"
+    completion_includes_reasoning: bool = True
+    stream_usage: bool = True
+    offline: bool = False
+
+
+MODELSLAB = Provider("modelslab", "ModelsLab", "https://modelslab.com/api/v7/llm", "MODELSLAB_API_KEY")
+XAI = Provider("xai", "xAI", "https://api.x.ai/v1", "XAI_API_KEY", completion_includes_reasoning=False)
+OPENROUTER = Provider(
+    "openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", effort_style="reasoning"
+)
+CUSTOM = Provider("custom", "Custom (OpenAI-compatible URL)", "http://127.0.0.1:11434/v1", "PLAYGROUND_API_KEY",
+                  key_required=False)
+OFFLINE = Provider("offline", "Offline engine (no network)", "http://offline.invalid/v1", None, auth="none",
+                   key_required=False, offline=True)
+
+PROVIDERS: dict[str, Provider] = {p.id: p for p in (MODELSLAB, XAI, OPENROUTER, CUSTOM, OFFLINE)}
+DEFAULT_PROVIDER = "modelslab"
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderConfig:
+    """A resolved provider choice: the profile, the base URL in use, the key and how it is sent."""
+
+    provider: Provider
+    base_url: str
+    api_key: str = ""
+    auth: AuthStyle = "bearer"
+    key_source: str = ""  # "environment", "secrets", "session" or ""
+
+    def __repr__(self) -> str:  # never show the key
+        return f"ProviderConfig(provider={self.provider.id!r}, base_url={self.base_url!r}, auth={self.auth!r})"
+
+    @property
+    def usable(self) -> bool:
+        """Whether a request can be made (a key is present where one is needed)."""
+        return self.provider.offline or bool(self.api_key) or not self.provider.key_required
+
+    def with_key(self, api_key: str, source: str = "session") -> ProviderConfig:
+        """The same config with another key."""
+        return replace(self, api_key=api_key, key_source=source if api_key else "")
+
+
+def _lookup(name: str | None, env: Mapping[str, str], secrets: Mapping[str, object]) -> tuple[str, str]:
+    """A setting's value and where it came from: the environment first, then secrets."""
+    if not name:
+        return "", ""
+    if env.get(name):
+        return str(env[name]), "environment"
+    value = secrets.get(name) if secrets else None
+    return (str(value), "secrets") if value else ("", "")
+
+
+def key_for(provider: Provider, env: Mapping[str, str], secrets: Mapping[str, object]) -> tuple[str, str]:
+    """The configured key for ``provider`` and its source, or empty strings."""
+    return _lookup(provider.key_env, env, secrets)
+
+
+def resolve(
+    provider_id: str | None = None,
+    *,
+    env: Mapping[str, str],
+    secrets: Mapping[str, object] | None = None,
+    session_key: str = "",
+    base_url: str | None = None,
+    auth: AuthStyle | None = None,
+) -> ProviderConfig:
+    """Resolve a provider choice from settings (``PLAYGROUND_*`` variables, then arguments).
+
+    With no key for the chosen provider (and no key typed in this session) the result is the offline engine,
+    unless the provider needs no key.
+    """
+    secrets = secrets or {}
+    chosen = provider_id or _lookup("PLAYGROUND_PROVIDER", env, secrets)[0] or DEFAULT_PROVIDER
+    provider = PROVIDERS.get(chosen.strip().lower(), PROVIDERS[DEFAULT_PROVIDER])
+    override = _lookup("PLAYGROUND_BASE_URL", env, secrets)[0]
+    url = (base_url or override or provider.base_url).rstrip("/")
+    key, source = (session_key, "session") if session_key else key_for(provider, env, secrets)
+    config = ProviderConfig(provider, url, key, auth or provider.auth, source)
+    if not config.usable:
+        return ProviderConfig(OFFLINE, OFFLINE.base_url, auth="none")
+    return config
+
+
+def configured_model(env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> str:
+    """The ``PLAYGROUND_MODEL`` setting, or an empty string."""
+    return _lookup("PLAYGROUND_MODEL", env, secrets or {})[0]

@@ -1,0 +1,128 @@
+"""Turn (provider, model, parameters, messages) into the exact HTTP request, and say what was left out and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from playground.catalog import Model
+from playground.params import GenerationParams
+from playground.providers import ProviderConfig
+
+USER_DISABLED = "turned off for this model after the provider rejected it"
+NOT_REASONING = "only reasoning models take a reasoning effort"
+KEY_PLACEHOLDER = "YOUR_API_KEY"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestPlan:
+    """One request, ready to send: URL, headers, JSON body, and the parameters left out with their reasons."""
+
+    url: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    omitted: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # the headers and body may hold the key
+        return f"RequestPlan(url={self.url!r}, omitted={sorted(self.omitted)!r})"
+
+    def redacted(self, placeholder: str = KEY_PLACEHOLDER) -> RequestPlan:
+        """The same request with the key replaced by ``placeholder`` wherever it appears."""
+        headers = {k: _mask_header(k, v, placeholder) for k, v in self.headers.items()}
+        body = {**self.body, "key": placeholder} if "key" in self.body else dict(self.body)
+        return RequestPlan(self.url, headers, body, dict(self.omitted))
+
+
+def _mask_header(name: str, value: str, placeholder: str) -> str:
+    low = name.lower()
+    if low == "authorization":
+        return f"Bearer {placeholder}"
+    if low == "x-api-key":
+        return placeholder
+    return value
+
+
+def omitted_params(
+    config: ProviderConfig, model: Model, params: GenerationParams, disabled: Iterable[str] = ()
+) -> dict[str, str]:
+    """Parameters that will not be sent, each with the one-line reason the UI shows."""
+    omitted = dict(model.rejected(config.provider.id))
+    for name in disabled:
+        omitted.setdefault(name, USER_DISABLED)
+    if not model.reasoning:
+        omitted.setdefault("reasoning_effort", NOT_REASONING)
+    if not params.stop:
+        omitted.pop("stop", None)  # nothing to leave out
+    return omitted
+
+
+def chat_messages(system: str, history: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """OpenAI-style messages: the system message (if any) then the history's role/content pairs."""
+    head = [{"role": "system", "content": system}] if system.strip() else []
+    return head + [{"role": m["role"], "content": m["content"]} for m in history]
+
+
+def _sampling(params: GenerationParams, omitted: Mapping[str, str], max_tokens: int) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "temperature": params.temperature,
+        "max_tokens": max_tokens,
+        "top_p": params.top_p,
+        "frequency_penalty": params.frequency_penalty,
+        "presence_penalty": params.presence_penalty,
+    }
+    if params.stop:
+        values["stop"] = list(params.stop)
+    return {k: v for k, v in values.items() if k not in omitted}
+
+
+def _effort(config: ProviderConfig, params: GenerationParams, omitted: Mapping[str, str]) -> dict[str, Any]:
+    if params.reasoning_effort is None or "reasoning_effort" in omitted:
+        return {}
+    if config.provider.effort_style == "reasoning":
+        return {"reasoning": {"effort": params.reasoning_effort}}
+    return {"reasoning_effort": params.reasoning_effort}
+
+
+def _auth(config: ProviderConfig) -> tuple[dict[str, str], dict[str, str]]:
+    """Headers and body fields that carry the key, by auth style."""
+    if not config.api_key or config.auth == "none":
+        return {}, {}
+    if config.auth == "body":
+        return {}, {"key": config.api_key}
+    if config.auth == "x-api-key":
+        return {"x-api-key": config.api_key}, {}
+    return {"Authorization": f"Bearer {config.api_key}"}, {}
+
+
+def build_chat_request(
+    config: ProviderConfig,
+    model: Model,
+    params: GenerationParams,
+    history: Iterable[Mapping[str, str]],
+    *,
+    stream: bool = True,
+    disabled: Iterable[str] = (),
+) -> RequestPlan:
+    """The OpenAI Chat Completions request the app sends for this state.
+
+    With the body-key auth style (ModelsLab's product page) the model goes in ``model_id`` and the key in
+    ``key``, exactly as on the page; otherwise the model goes in ``model``.
+    """
+    omitted = omitted_params(config, model, params, disabled)
+    max_tokens = min(params.max_tokens, model.context) if model.context else params.max_tokens
+    auth_headers, auth_body = _auth(config)
+    model_field = "model_id" if config.auth == "body" else "model"
+    body: dict[str, Any] = {
+        model_field: model.name_for(config.provider.id),
+        "messages": chat_messages(params.system, history),
+        **_sampling(params, omitted, max_tokens),
+        **_effort(config, params, omitted),
+        "stream": stream,
+    }
+    if stream and config.provider.stream_usage:
+        body["stream_options"] = {"include_usage": True}
+    body.update(auth_body)
+    headers = {"Content-Type": "application/json", "Accept": "text/event-stream" if stream else "application/json"}
+    headers.update(auth_headers)
+    return RequestPlan(f"{config.base_url}/chat/completions", headers, body, omitted)
