@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -25,4 +24,4 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in SETTINGS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(ROOT)
-    os.environ.setdefault("PLAYGROUND_OFFLINE_PACE", "0")
+    monkeypatch.setenv("PLAYGROUND_OFFLINE_PACE", "0")

@@ -1,0 +1,86 @@
+"""The conversation: OpenAI-style messages, each assistant reply with its own record (usage, cost, timings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from playground.events import Usage
+
+Status = Literal["complete", "stopped", "error", "length"]
+
+
+@dataclass(slots=True)
+class Timings:
+    """Seconds from sending the request: first token of any kind, first answer token, and the whole reply."""
+
+    first_token: float | None = None
+    first_answer_token: float | None = None
+    total: float | None = None
+    reasoning_seconds: float | None = None
+    tokens_per_second: float | None = None
+
+
+@dataclass(slots=True)
+class Reply:
+    """Everything known about one assistant reply besides its text."""
+
+    model_id: str
+    provider_id: str
+    params: dict[str, Any]
+    reasoning: str = ""
+    usage: Usage | None = None
+    cost: Any = None  # playground.pricing.Cost, or None when the model has no known price
+    timings: Timings = field(default_factory=Timings)
+    finish_reason: str | None = None
+    status: Status = "complete"
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class Message:
+    """One chat message; assistant messages carry their ``reply`` record."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+    reply: Reply | None = None
+
+    def wire(self) -> dict[str, str]:
+        """The message as the OpenAI wire format has it."""
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass(slots=True)
+class Conversation:
+    """The messages of one browser session (the system message lives in the parameters)."""
+
+    messages: list[Message] = field(default_factory=list)
+
+    def history(self) -> list[dict[str, str]]:
+        """The messages to send, in wire format (replies that failed with no text are left out)."""
+        return [m.wire() for m in self.messages if m.content or m.role != "assistant"]
+
+    @property
+    def replies(self) -> list[Reply]:
+        """Every assistant reply record, oldest first."""
+        return [m.reply for m in self.messages if m.reply is not None]
+
+    def add_user(self, text: str) -> None:
+        self.messages.append(Message("user", text))
+
+    def add_assistant(self, text: str, reply: Reply) -> None:
+        self.messages.append(Message("assistant", text, reply))
+
+    def last_user_index(self) -> int | None:
+        """Index of the last user message, or None."""
+        for i in range(len(self.messages) - 1, -1, -1):
+            if self.messages[i].role == "user":
+                return i
+        return None
+
+    def truncate(self, length: int) -> None:
+        """Keep only the first ``length`` messages."""
+        del self.messages[length:]
+
+    def clear(self) -> None:
+        self.messages.clear()
