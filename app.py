@@ -1,0 +1,12 @@
+"""Router: page config, navigation over the page scripts, shared chrome."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Grok 3 Mini playground", page_icon=":material/smart_toy:", layout="wide")
+
+pages = [
+    st.Page("pages/chat.py", title="Playground", icon=":material/chat:", url_path="playground", default=True),
+    st.Page("pages/pricing.py", title="Pricing", icon=":material/payments:", url_path="pricing"),
+    st.Page("pages/model.py", title="Model and API", icon=":material/info:", url_path="model"),
+]
+st.navigation(pages).run()

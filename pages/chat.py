@@ -1,0 +1,5 @@
+"""Playground page (placeholder)."""
+
+import streamlit as st
+
+st.title("Playground")
