@@ -1,0 +1,323 @@
+"""The offline engine: a deterministic, OpenAI-compatible chat endpoint in-process (no network, no key).
+
+It describes the request it received instead of answering, so the whole client path (request, SSE, usage,
+cost) runs without a provider. ``OfflineTransport`` serves it to ``httpx``; ``playground.offline_server``
+serves the same engine over loopback HTTP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from playground.tokens import count_messages, count_tokens
+
+ENGINE_MODEL = "offline-engine"
+DEFAULT_PACE = 0.004  # seconds per token chunk: about 250 tokens per second
+PACE_ENV = "PLAYGROUND_OFFLINE_PACE"
+ANSWER_TOKENS_HOOK = "offline_answer_tokens"  # testing hook: answer with exactly N filler words
+SECRET_FIELDS = frozenset({"key", "api_key", "apiKey", "authorization"})
+QUOTE_LIMIT = 200
+TOPIC_LIMIT = 60
+MAX_HOOK_WORDS = 1_000_000
+FILLER = ("the", "offline", "engine", "streams", "this", "word", "for", "a", "quick", "benchmark")
+_PIECE = re.compile(r"\s*\S+|\s+")
+
+
+class OfflineRequestError(ValueError):
+    """A request the engine refuses (HTTP 400), with the offending parameter when there is one."""
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineReply:
+    """One planned reply: the pieces to send (already cut to ``max_tokens``), why it ends, and its usage."""
+
+    id: str
+    reasoning: tuple[str, ...]
+    answer: tuple[str, ...]
+    finish_reason: str
+    usage: dict[str, Any]
+    stream: bool
+    include_usage: bool
+
+    @property
+    def reasoning_text(self) -> str:
+        return "".join(self.reasoning)
+
+    @property
+    def answer_text(self) -> str:
+        return "".join(self.answer)
+
+
+def resolve_pace(pace: float | None = None, env: Mapping[str, str] | None = None) -> float:
+    """Seconds per token: ``pace`` if given, else ``PLAYGROUND_OFFLINE_PACE``, else the default."""
+    if pace is not None:
+        return max(0.0, float(pace))
+    raw = (os.environ if env is None else env).get(PACE_ENV, "")
+    try:
+        return max(0.0, float(raw)) if raw.strip() else DEFAULT_PACE
+    except ValueError:
+        return DEFAULT_PACE
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    """The JSON request with key fields removed; raise ``OfflineRequestError`` when it cannot be served."""
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise OfflineRequestError("The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise OfflineRequestError("The request body must be a JSON object.")
+    body = {k: v for k, v in body.items() if k not in SECRET_FIELDS}
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise OfflineRequestError("'messages' must be a non-empty list.", "messages")
+    if not all(isinstance(m, dict) and isinstance(m.get("role"), str) for m in messages):
+        raise OfflineRequestError("Each message must be an object with a 'role'.", "messages")
+    hook = body.get(ANSWER_TOKENS_HOOK)
+    if hook is not None and (type(hook) is not int or not 0 <= hook <= MAX_HOOK_WORDS):
+        raise OfflineRequestError(f"'{ANSWER_TOKENS_HOOK}' must be an integer from 0 to {MAX_HOOK_WORDS}.",
+                                  ANSWER_TOKENS_HOOK)
+    max_tokens = body.get("max_tokens")
+    if max_tokens is not None and (type(max_tokens) is not int or max_tokens < 1):
+        raise OfflineRequestError("'max_tokens' must be a positive integer.", "max_tokens")
+    return body
+
+
+def message_text(content: Any) -> str:
+    """A message's text: the string itself, or the text parts of a content list joined."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = [p.get("text", "") for p in content if isinstance(p, dict)]
+        return "".join(p for p in parts if isinstance(p, str))
+    return ""
+
+
+def plain_messages(body: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The body's messages as role/content text pairs."""
+    return [{"role": m["role"], "content": message_text(m.get("content"))} for m in body["messages"]]
+
+
+def pieces(text: str) -> list[str]:
+    """``text`` cut into word-sized stream pieces (each word with the whitespace before it)."""
+    return _PIECE.findall(text)
+
+
+def fence(text: str, info: str = "") -> str:
+    """``text`` in a fenced code block whose fence is longer than any backtick run inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    mark = "`" * max(3, longest + 1)
+    return f"{mark}{info}\n{text}\n{mark}"
+
+
+def _safe_phrase(text: str, limit: int) -> str:
+    """A short, Markdown-inert rendering of user text for running prose (letters, digits, plain punctuation)."""
+    kept = "".join(c if c.isalnum() or c in " .,?!'-:;" else " " for c in text)
+    phrase = " ".join(kept.split())
+    return phrase if len(phrase) <= limit else phrase[: limit - 3].rstrip() + "..."
+
+
+def _last_user(messages: list[dict[str, str]]) -> str | None:
+    users = [m["content"] for m in messages if m["role"] == "user"]
+    return users[-1] if users else None
+
+
+def _parameters(body: Mapping[str, Any]) -> dict[str, Any]:
+    """Every field the request carries except the messages and the testing hook (keys are already gone)."""
+    return {k: v for k, v in body.items() if k not in ("messages", ANSWER_TOKENS_HOOK)}
+
+
+def build_reasoning(body: Mapping[str, Any]) -> str:
+    """The short reasoning phase: what was asked and what the engine will do instead."""
+    messages = plain_messages(body)
+    last = _last_user(messages)
+    topic = f"the user asked about \"{_safe_phrase(last, TOPIC_LIMIT)}\"" if last else "there is no user message"
+    model = _safe_phrase(str(body.get("model") or body.get("model_id") or "no model"), TOPIC_LIMIT)
+    text = (
+        f"In this request {topic}. I am the offline engine, so I will describe the request instead of "
+        f"answering. It names the model {model} and carries {len(messages)} messages and "
+        f"{len(_parameters(body))} other fields. I will list them, quote the last user message, and explain "
+        "how to connect a real provider."
+    )
+    if body.get("reasoning_effort") == "high" or (body.get("reasoning") or {}) == {"effort": "high"}:
+        text += " Reasoning effort is high, so I also check that no API key is repeated in the reply."
+    return text
+
+
+def build_answer(body: Mapping[str, Any]) -> str:
+    """The Markdown answer: who is replying, the request it would have sent, and how to connect a provider."""
+    hook = body.get(ANSWER_TOKENS_HOOK)
+    if hook is not None:
+        return " ".join(FILLER[i % len(FILLER)] for i in range(hook))
+    messages = plain_messages(body)
+    roles: dict[str, int] = {}
+    for m in messages:
+        roles[m["role"]] = roles.get(m["role"], 0) + 1
+    role_list = ", ".join(f"{n} {_safe_phrase(role, 20) or 'unnamed'}" for role, n in roles.items())
+    last = _last_user(messages)
+    if last is None:
+        quoted = "There is no user message."
+    else:
+        cut = last if len(last) <= QUOTE_LIMIT else last[:QUOTE_LIMIT] + "…"
+        quoted = "The last user message" + (f" (first {QUOTE_LIMIT} characters)" if cut != last else "")
+        quoted += ":\n\n" + fence(cut, "text")
+    request = json.dumps(_parameters(body), indent=2, ensure_ascii=False, sort_keys=True)
+    return "\n\n".join([
+        "**This is the offline engine, not Grok.** No request left this machine: there is no network call "
+        "and no API key. This reply does not come from any model; it describes the request the playground "
+        "would have sent.",
+        "#### The request\n\nEvery field except the messages (any API key is removed):\n\n"
+        + fence(request, "json"),
+        f"#### The messages\n\n{len(messages)} in all: {role_list}. {quoted}",
+        "#### Connect a real provider\n\nSet `MODELSLAB_API_KEY` in the environment (or type a key in the "
+        "sidebar), or pick another provider in the sidebar, then send the message again.",
+    ])
+
+
+def _cost(reasoning: list[str], answer: list[str], k: int) -> int:
+    """Estimated tokens for the first ``k`` pieces of reasoning-then-answer."""
+    r = len(reasoning)
+    return count_tokens("".join(reasoning[: min(k, r)])) + count_tokens("".join(answer[: max(0, k - r)]))
+
+
+def _fit(reasoning: list[str], answer: list[str], max_tokens: int | None) -> int:
+    """How many pieces fit in ``max_tokens`` (binary search; the estimator grows with the text)."""
+    total = len(reasoning) + len(answer)
+    if max_tokens is None or _cost(reasoning, answer, total) <= max_tokens:
+        return total
+    lo, hi = 0, total  # _cost(lo) fits, _cost(hi) does not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if _cost(reasoning, answer, mid) <= max_tokens else (lo, mid)
+    return lo
+
+
+def usage_for(prompt_tokens: int, reasoning: str, answer: str) -> dict[str, Any]:
+    """OpenAI-convention usage: completion tokens include the reasoning tokens."""
+    reasoning_tokens = count_tokens(reasoning)
+    completion = reasoning_tokens + count_tokens(answer)
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion,
+        "total_tokens": prompt_tokens + completion,
+        "prompt_tokens_details": {"cached_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": reasoning_tokens},
+    }
+
+
+def plan_reply(body: Mapping[str, Any]) -> OfflineReply:
+    """The whole reply for a parsed request body: deterministic, cut to ``max_tokens``."""
+    reasoning, answer = pieces(build_reasoning(body)), pieces(build_answer(body))
+    keep = _fit(reasoning, answer, body.get("max_tokens"))
+    finish = "stop" if keep == len(reasoning) + len(answer) else "length"
+    reasoning, answer = reasoning[:keep], answer[: max(0, keep - len(reasoning))]
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:24]
+    usage = usage_for(count_messages(plain_messages(body)), "".join(reasoning), "".join(answer))
+    options = body.get("stream_options")
+    include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
+    stream = bool(body.get("stream") or body.get("streaming"))
+    return OfflineReply(f"chatcmpl-offline-{digest}", tuple(reasoning), tuple(answer), finish, usage, stream,
+                        include_usage)
+
+
+def completion_json(reply: OfflineReply) -> dict[str, Any]:
+    """The non-streaming ``chat.completion`` object."""
+    message = {"role": "assistant", "content": reply.answer_text, "reasoning_content": reply.reasoning_text}
+    return {
+        "id": reply.id, "object": "chat.completion", "created": 0, "model": ENGINE_MODEL,
+        "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
+        "usage": reply.usage,
+    }
+
+
+def _chunk(reply: OfflineReply, delta: dict[str, Any], finish: str | None = None) -> bytes:
+    obj: dict[str, Any] = {
+        "id": reply.id, "object": "chat.completion.chunk", "created": 0, "model": ENGINE_MODEL,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+    if reply.include_usage:
+        obj["usage"] = None
+    return b"data: " + json.dumps(obj, ensure_ascii=False).encode() + b"\n\n"
+
+
+def sse_events(reply: OfflineReply, pace: float = 0.0, sleep: Callable[[float], None] = time.sleep
+               ) -> Iterator[bytes]:
+    """The reply as SSE events (one ``data:`` event per piece), sleeping ``pace`` before each piece."""
+    yield _chunk(reply, {"role": "assistant", "content": ""})
+    for field, parts in (("reasoning_content", reply.reasoning), ("content", reply.answer)):
+        for part in parts:
+            if pace:
+                sleep(pace)
+            yield _chunk(reply, {field: part})
+    yield _chunk(reply, {}, reply.finish_reason)
+    if reply.include_usage:
+        last = {"id": reply.id, "object": "chat.completion.chunk", "created": 0, "model": ENGINE_MODEL,
+                "choices": [], "usage": reply.usage}
+        yield b"data: " + json.dumps(last).encode() + b"\n\n"
+    yield b"data: [DONE]\n\n"
+
+
+def error_json(message: str, param: str | None = None, kind: str = "invalid_request_error") -> dict[str, Any]:
+    """An OpenAI-style error body."""
+    return {"error": {"message": message, "type": kind, "param": param, "code": None}}
+
+
+def models_json() -> dict[str, Any]:
+    """The model list: the engine itself."""
+    model = {"id": ENGINE_MODEL, "object": "model", "created": 0, "owned_by": "playground"}
+    return {"object": "list", "data": [model]}
+
+
+class _LazyStream(httpx.SyncByteStream):
+    """A response body produced on demand; closing it stops the generator."""
+
+    def __init__(self, events: Iterator[bytes]) -> None:
+        self._events = events
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._events
+
+    def close(self) -> None:
+        close = getattr(self._events, "close", None)
+        if close:
+            close()
+
+
+class OfflineTransport(httpx.BaseTransport):
+    """An ``httpx`` transport that answers OpenAI chat requests with the offline engine (never reads auth)."""
+
+    def __init__(self, pace: float | None = None) -> None:
+        self.pace = resolve_pace(pace)
+
+    def __repr__(self) -> str:
+        return f"OfflineTransport(pace={self.pace!r})"
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.rstrip("/")
+        if request.method == "GET" and path.endswith("/models"):
+            return httpx.Response(200, json=models_json())
+        if not path.endswith("/chat/completions"):
+            return httpx.Response(404, json=error_json(f"No route for {request.method} {path}.", kind="not_found"))
+        if request.method != "POST":
+            return httpx.Response(405, json=error_json("Use POST for chat completions."))
+        try:
+            reply = plan_reply(parse_body(request.read()))
+        except OfflineRequestError as exc:
+            return httpx.Response(400, json=error_json(str(exc), exc.param))
+        if not reply.stream:
+            return httpx.Response(200, json=completion_json(reply))
+        headers = {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}
+        return httpx.Response(200, headers=headers, stream=_LazyStream(sse_events(reply, self.pace)))

@@ -1,0 +1,155 @@
+"""The offline engine as a real loopback HTTP server (stdlib only), for curl, SDKs and benchmarks.
+
+Run ``python -m playground.offline_server --port 8765 [--host 127.0.0.1] [--pace 0.004]``; then point any
+OpenAI-compatible client at ``http://127.0.0.1:8765/v1``. Routes: ``POST /v1/chat/completions`` (also
+``/chat/completions``), ``GET /v1/models``, ``GET /health``.
+
+Testing hook: a request body field ``"offline_answer_tokens": N`` makes the answer exactly N filler words
+(N stream chunks), to emulate short or long replies in tests and benchmarks. Real providers do not know it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from playground.offline import (
+    OfflineRequestError,
+    completion_json,
+    error_json,
+    models_json,
+    parse_body,
+    plan_reply,
+    resolve_pace,
+    sse_events,
+)
+
+CHAT_PATHS = ("/v1/chat/completions", "/chat/completions")
+MODEL_PATHS = ("/v1/models", "/models")
+MAX_BODY = 64 * 1024 * 1024
+
+
+class OfflineHandler(BaseHTTPRequestHandler):
+    """Serves the offline engine; never reads the Authorization header."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "PlaygroundOffline/1"
+    pace = 0.0  # set per server by ``serve``
+
+    def log_message(self, *args: Any) -> None:  # quiet: requests are not logged (they may carry keys)
+        pass
+
+    def _path(self) -> str:
+        return self.path.split("?", 1)[0].rstrip("/") or "/"
+
+    def _send_json(self, status: int, payload: Any) -> None:
+        data = json.dumps(payload, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            parts = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(parts)
+                parts.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            raise OfflineRequestError("The request body is too large.")
+        return self.rfile.read(length) if length > 0 else b""
+
+    def do_GET(self) -> None:
+        path = self._path()
+        if path == "/health":
+            self._send_json(200, {"status": "ok"})
+        elif path in MODEL_PATHS:
+            self._send_json(200, models_json())
+        else:
+            self._send_json(404, error_json(f"No route for GET {path}.", kind="not_found"))
+
+    def do_POST(self) -> None:
+        path = self._path()
+        try:
+            raw = self._read_body()
+        except (OfflineRequestError, ValueError):
+            self.close_connection = True
+            self._send_json(400, error_json("The request body could not be read."))
+            return
+        if path not in CHAT_PATHS:
+            self._send_json(404, error_json(f"No route for POST {path}.", kind="not_found"))
+            return
+        try:
+            reply = plan_reply(parse_body(raw))
+        except OfflineRequestError as exc:
+            self._send_json(400, error_json(str(exc), exc.param))
+            return
+        if reply.stream:
+            self._stream(sse_events(reply, self.pace))
+        else:
+            self._send_json(200, completion_json(reply))
+
+    def _stream(self, events: Any) -> None:
+        """Send the events with chunked transfer encoding, one flushed chunk each; stop if the client leaves."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            for event in events:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            self.close_connection = True
+        finally:
+            events.close()
+
+
+def serve(host: str = "127.0.0.1", port: int = 0, pace: float | None = None) -> ThreadingHTTPServer:
+    """A bound (not yet serving) offline engine server; call ``serve_forever`` (port 0 picks a free port)."""
+    handler = type("BoundOfflineHandler", (OfflineHandler,), {"pace": resolve_pace(pace)})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def base_url(server: ThreadingHTTPServer) -> str:
+    """The OpenAI-compatible base URL of a running server."""
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}/v1"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: serve until interrupted."""
+    parser = argparse.ArgumentParser(description="Serve the playground's offline engine on loopback.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
+    parser.add_argument("--pace", type=float, default=None,
+                        help="seconds per token (default: $PLAYGROUND_OFFLINE_PACE or 0.004; 0 = full speed)")
+    args = parser.parse_args(argv)
+    server = serve(args.host, args.port, args.pace)
+    print(f"offline engine listening on {base_url(server)}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
