@@ -253,9 +253,10 @@ def _chunk(reply: OfflineReply, delta: dict[str, Any], finish: str | None = None
     return b"data: " + json.dumps(obj, ensure_ascii=False).encode() + b"\n\n"
 
 
-def sse_events(reply: OfflineReply, pace: float = 0.0, sleep: Callable[[float], None] = time.sleep
+def sse_events(reply: OfflineReply, pace: float = 0.0, sleep: Callable[[float], None] | None = None
                ) -> Iterator[bytes]:
     """The reply as SSE events (one ``data:`` event per piece), sleeping ``pace`` before each piece."""
+    sleep = sleep or time.sleep
     yield _chunk(reply, {"role": "assistant", "content": ""})
     for field, parts in (("reasoning_content", reply.reasoning), ("content", reply.answer)):
         for part in parts:
