@@ -366,3 +366,13 @@ def test_command_line_prints_its_url_and_serves() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_stream_decodes_with_the_playground_sse_decoder_split_anywhere(client: httpx.Client) -> None:
+    from playground.sse import iter_sse
+
+    raw = stream_raw(client, body())
+    expected = decode_sse(raw)
+    for size in (1, 7, 4096):
+        events = list(iter_sse(raw[i:i + size] for i in range(0, len(raw), size)))
+        assert [e.data for e in events] == expected and {e.event for e in events} == {"message"}
