@@ -90,9 +90,10 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     if hook is not None and (type(hook) is not int or not 0 <= hook <= MAX_HOOK_WORDS):
         raise OfflineRequestError(f"'{ANSWER_TOKENS_HOOK}' must be an integer from 0 to {MAX_HOOK_WORDS}.",
                                   ANSWER_TOKENS_HOOK)
-    max_tokens = body.get("max_tokens")
-    if max_tokens is not None and (type(max_tokens) is not int or max_tokens < 1):
-        raise OfflineRequestError("'max_tokens' must be a positive integer.", "max_tokens")
+    for name in ("max_tokens", "max_completion_tokens"):
+        limit = body.get(name)
+        if limit is not None and (type(limit) is not int or limit < 1):
+            raise OfflineRequestError(f"'{name}' must be a positive integer.", name)
     return body
 
 
@@ -152,7 +153,8 @@ def build_reasoning(body: Mapping[str, Any]) -> str:
         f"{len(_parameters(body))} other fields. I will list them, quote the last user message, and explain "
         "how to connect a real provider."
     )
-    if body.get("reasoning_effort") == "high" or (body.get("reasoning") or {}) == {"effort": "high"}:
+    effort = body.get("reasoning")
+    if body.get("reasoning_effort") == "high" or (isinstance(effort, dict) and effort.get("effort") == "high"):
         text += " Reasoning effort is high, so I also check that no API key is repeated in the reply."
     return text
 
@@ -221,7 +223,8 @@ def usage_for(prompt_tokens: int, reasoning: str, answer: str) -> dict[str, Any]
 def plan_reply(body: Mapping[str, Any]) -> OfflineReply:
     """The whole reply for a parsed request body: deterministic, cut to ``max_tokens``."""
     reasoning, answer = pieces(build_reasoning(body)), pieces(build_answer(body))
-    keep = _fit(reasoning, answer, body.get("max_tokens"))
+    limits = [body[k] for k in ("max_tokens", "max_completion_tokens") if body.get(k) is not None]
+    keep = _fit(reasoning, answer, min(limits, default=None))
     finish = "stop" if keep == len(reasoning) + len(answer) else "length"
     reasoning, answer = reasoning[:keep], answer[: max(0, keep - len(reasoning))]
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:24]

@@ -376,3 +376,14 @@ def test_stream_decodes_with_the_playground_sse_decoder_split_anywhere(client: h
     for size in (1, 7, 4096):
         events = list(iter_sse(raw[i:i + size] for i in range(0, len(raw), size)))
         assert [e.data for e in events] == expected and {e.event for e in events} == {"message"}
+
+
+def test_max_completion_tokens_and_openrouter_effort_are_understood(client: httpx.Client) -> None:
+    payload = body(max_completion_tokens=9, reasoning={"effort": "high"})
+    payload.pop("max_tokens")
+    out = collect(decode_sse(stream_raw(client, payload)))
+    assert out["finish"] == "length" and out["usage"]["completion_tokens"] <= 9
+    high = plan_reply(offline.parse_body(json.dumps({**payload, "max_completion_tokens": 5000}).encode()))
+    assert "Reasoning effort is high" in high.reasoning_text
+    low = plan_reply(offline.parse_body(json.dumps(body()).encode()))
+    assert "Reasoning effort is high" not in low.reasoning_text
