@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from playground.catalog import Price
 from playground.events import Usage
@@ -63,3 +65,86 @@ def format_usd(amount: Decimal) -> str:
     if len(text.split(".")[1]) < 2:
         text = f"{Decimal(text):.2f}"
     return f"${text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """Tokens of one request: input (cached ones included), cached input, answer output and reasoning."""
+
+    input_tokens: int = 0
+    cached_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_tokens: int = 0
+
+    def usage(self) -> Usage:
+        """The request as a usage record (xAI convention: output excludes reasoning)."""
+        return Usage(
+            prompt_tokens=self.input_tokens,
+            completion_tokens=self.output_tokens,
+            reasoning_tokens=self.reasoning_tokens,
+            cached_tokens=self.cached_tokens,
+            reasoning_included=False,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """One request's cost and the same for a day and a month of requests."""
+
+    per_request: Cost
+    per_day: Cost
+    per_month: Cost
+
+
+def scale(c: Cost, factor: int) -> Cost:
+    """``c`` for ``factor`` identical requests."""
+    n = Decimal(factor)
+    return Cost(c.input * n, c.cached_input * n, c.output * n, c.reasoning * n, c.total * n, c.from_provider)
+
+
+def project(workload: Workload, price: Price, *, requests_per_day: int, days_per_month: int) -> Projection:
+    """Cost per request, per day and per month of ``workload`` at ``price``."""
+    one = cost(workload.usage(), price)
+    day = scale(one, requests_per_day)
+    return Projection(one, day, scale(day, days_per_month))
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """Average tokens per reply over ``replies`` replies that reported usage."""
+
+    replies: int
+    workload: Workload
+
+
+def _mean(values: list[int]) -> int:
+    """Mean rounded half up to a whole token."""
+    return int((Decimal(sum(values)) / len(values)).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def measure(usages: Iterable[Usage | None]) -> Measured | None:
+    """Average workload of the usages that exist; None when there are none."""
+    got = [u for u in usages if u is not None]
+    if not got:
+        return None
+    return Measured(len(got), Workload(
+        input_tokens=_mean([u.prompt_tokens for u in got]),
+        cached_tokens=_mean([u.cached_tokens for u in got]),
+        output_tokens=_mean([u.answer_tokens for u in got]),
+        reasoning_tokens=_mean([u.reasoning_tokens for u in got]),
+    ))
+
+
+def measure_replies(replies: Iterable[Any]) -> Measured | None:
+    """Average workload of conversation replies (each with ``.usage``)."""
+    return measure(r.usage for r in replies)
+
+
+def measure_by_effort(replies: Iterable[Any]) -> dict[str, Measured]:
+    """Average workload per ``reasoning_effort`` value found in the replies' parameters."""
+    groups: dict[str, list[Any]] = {}
+    for r in replies:
+        effort = (r.params or {}).get("reasoning_effort")
+        if effort and r.usage is not None:
+            groups.setdefault(str(effort), []).append(r.usage)
+    return {effort: m for effort, usages in groups.items() if (m := measure(usages)) is not None}

@@ -8,14 +8,15 @@ import genai_prices
 import pytest
 
 from playground.catalog import GROK_3_MINI, Price
+from playground.conversation import Reply
 from playground.events import Usage
-from playground.pricing import Cost, cost, format_usd
+from playground.pricing import Cost, Workload, cost, format_usd, measure_by_effort, measure_replies, project
 
 PRICE = GROK_3_MINI.price
 
 
 def genai(usage: Usage) -> genai_prices.types.PriceCalculation:
-    """genai-prices' own figure for the same usage (its input includes cache reads; its output includes reasoning)."""
+    """genai-prices' figure for the same usage (its input includes cache reads, its output reasoning)."""
     shape = genai_prices.Usage(
         input_tokens=usage.prompt_tokens, cache_read_tokens=usage.cached_tokens, output_tokens=usage.output_tokens
     )
@@ -34,7 +35,8 @@ CASES = [
      Usage(prompt_tokens=2000, completion_tokens=100, cached_tokens=1500),
      Cost(Decimal("0.00015"), Decimal("0.0001125"), Decimal("0.00005"), Decimal(0), Decimal("0.0003125"))),
     ("xai style with reasoning and cache",
-     Usage(prompt_tokens=2341, completion_tokens=31, reasoning_tokens=736, cached_tokens=512, reasoning_included=False),
+     Usage(prompt_tokens=2341, completion_tokens=31, reasoning_tokens=736, cached_tokens=512,
+           reasoning_included=False),
      Cost(Decimal("0.0005487"), Decimal("0.0000384"), Decimal("0.0000155"), Decimal("0.000368"),
           Decimal("0.0009706"))),
     ("reasoning only, no answer text",
@@ -114,3 +116,56 @@ def test_every_figure_is_decimal() -> None:
 ])
 def test_format_usd(amount: str, text: str) -> None:
     assert format_usd(Decimal(amount)) == text
+
+
+# ---- workloads, projections and measured usage ------------------------------------------------------------
+
+
+def test_projection_per_request_day_and_month() -> None:
+    work = Workload(input_tokens=1000, output_tokens=500, reasoning_tokens=1000)
+    got = project(work, PRICE, requests_per_day=100, days_per_month=30)
+    assert got.per_request.total == Decimal("0.00105")
+    assert (got.per_day.input, got.per_day.output, got.per_day.reasoning) == (
+        Decimal("0.03"), Decimal("0.025"), Decimal("0.05"))
+    assert got.per_day.total == Decimal("0.105")
+    assert got.per_month.total == Decimal("3.15")
+
+
+def test_workload_usage_uses_the_xai_convention() -> None:
+    usage = Workload(input_tokens=10, cached_tokens=4, output_tokens=3, reasoning_tokens=7).usage()
+    assert (usage.output_tokens, usage.answer_tokens, usage.cached_tokens) == (10, 3, 4)
+
+
+def xai(**counts: int) -> Usage:
+    return Usage(**counts, reasoning_included=False)
+
+
+def reply(effort: str | None, usage: Usage | None) -> Reply:
+    params = {"reasoning_effort": effort} if effort else {}
+    return Reply(model_id=GROK_3_MINI.id, provider_id="offline", params=params, usage=usage)
+
+
+def test_measured_averages_skip_replies_without_usage_and_round_half_up() -> None:
+    replies = [
+        reply("low", Usage(prompt_tokens=100, completion_tokens=40, reasoning_tokens=30, cached_tokens=10)),
+        reply("low", None),
+        reply("high", xai(prompt_tokens=201, completion_tokens=11, reasoning_tokens=90)),
+    ]
+    got = measure_replies(replies)
+    assert got.replies == 2
+    # answers: 40 - 30 = 10 (OpenAI style) and 11 (xAI style); means 150.5, 5, 10.5, 60
+    assert got.workload == Workload(input_tokens=151, cached_tokens=5, output_tokens=11, reasoning_tokens=60)
+    assert measure_replies([reply("low", None)]) is None
+
+
+def test_measured_by_effort_groups_replies() -> None:
+    replies = [
+        reply("low", xai(prompt_tokens=10, completion_tokens=5, reasoning_tokens=100)),
+        reply("high", xai(prompt_tokens=10, completion_tokens=5, reasoning_tokens=900)),
+        reply("high", xai(prompt_tokens=10, completion_tokens=5, reasoning_tokens=700)),
+        reply(None, Usage(prompt_tokens=10, reasoning_tokens=5)),
+    ]
+    got = measure_by_effort(replies)
+    assert set(got) == {"low", "high"}
+    assert (got["low"].replies, got["low"].workload.reasoning_tokens) == (1, 100)
+    assert (got["high"].replies, got["high"].workload.reasoning_tokens) == (2, 800)

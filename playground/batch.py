@@ -1,0 +1,142 @@
+"""Batch estimates: tokens and cost for every row of a CSV or JSONL file of prompts, vectorised with pandas.
+
+Per-row costs use exact integer arithmetic in units of 10**-(6 + d) USD, where d is the most decimal places of
+any price, so a row's cost is exact without Decimal per row; the totals go through the one cost function.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePath
+
+import numpy as np
+import pandas as pd
+
+from playground import tokens
+from playground.catalog import Price
+from playground.events import Usage
+from playground.pricing import Cost, cost
+
+TOKEN_COLUMNS = ("input_tokens", "output_tokens", "reasoning_tokens")
+COST_COLUMN = "cost_usd"
+
+
+class BatchError(ValueError):
+    """The file or the chosen column cannot be estimated (message is safe to show)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """Expected answer tokens per row: a fixed count, or a ratio of the row's input tokens (rounded half up)."""
+
+    fixed: int | None = None
+    ratio: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Per-row tokens and exact cost (as text), with the token totals and their cost."""
+
+    rows: pd.DataFrame
+    input_tokens: int
+    output_tokens: int
+    reasoning_tokens: int
+    total: Cost
+
+
+def read_table(data: bytes, name: str) -> pd.DataFrame:
+    """A CSV or JSONL upload as a table (JSONL objects are flattened: nested keys become "a.b")."""
+    suffix = PurePath(name).suffix.lower()
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+        if suffix in (".jsonl", ".ndjson"):
+            return _read_jsonl(data)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise BatchError(f"Could not read {name}: {str(exc).splitlines()[0][:200]}") from None
+    raise BatchError(f"{name}: expected a .csv or .jsonl file")
+
+
+def _read_jsonl(data: bytes) -> pd.DataFrame:
+    records = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    if not all(isinstance(r, dict) for r in records):
+        raise ValueError("every line must be a JSON object")
+    return pd.json_normalize(records)
+
+
+def _text(value: object) -> str:
+    """A cell as prompt text: chat messages are joined by their contents, other values printed."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "\n".join(m.get("content") or "" if isinstance(m, dict) else str(m) for m in value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def texts(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The chosen column as strings."""
+    if column not in frame.columns:
+        raise BatchError(f"No column or field named {column!r}")
+    col = frame[column]
+    if col.dtype == object and col.map(type).eq(str).all():
+        return col
+    return col.map(_text)
+
+
+def count_column(col: pd.Series) -> np.ndarray:
+    """Estimated tokens per text, counting each distinct text once."""
+    codes, uniques = pd.factorize(col, sort=False)
+    counts = np.fromiter((tokens.count_tokens(t) for t in uniques), dtype=np.int64, count=len(uniques))
+    return counts[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def output_tokens(input_tokens: np.ndarray, output: Output) -> np.ndarray:
+    """Expected answer tokens per row."""
+    if output.ratio is not None:
+        if output.ratio < 0:
+            raise BatchError("The output ratio cannot be negative")
+        num, den = output.ratio.as_integer_ratio()
+        return (input_tokens * num + den // 2) // den
+    if output.fixed is None or output.fixed < 0:
+        raise BatchError("Give a fixed output token count of 0 or more, or a ratio")
+    return np.full(len(input_tokens), output.fixed, dtype=np.int64)
+
+
+def _places(*values: Decimal) -> int:
+    return max(max(-v.as_tuple().exponent, 0) for v in values)
+
+
+def _usd_text(units: np.ndarray, places: int) -> pd.Series:
+    """Exact decimal strings for integer amounts of 10**-places USD."""
+    whole, frac = np.divmod(units, 10**places)
+    text = pd.Series(whole).astype(str) + "." + pd.Series(frac).astype(str).str.zfill(places)
+    return text.str.rstrip("0").str.replace(r"\.$", ".0", regex=True)
+
+
+def estimate(frame: pd.DataFrame, column: str, *, price: Price, output: Output, reasoning: int = 0) -> BatchResult:
+    """Tokens and cost for each row of ``frame[column]`` (no cached input: rows are independent requests)."""
+    if reasoning < 0:
+        raise BatchError("Reasoning tokens per row cannot be negative")
+    inp = count_column(texts(frame, column))
+    out = output_tokens(inp, output)
+    reason = np.full(len(inp), reasoning, dtype=np.int64)
+    d = _places(price.input, price.output)
+    unit_in, unit_out = int(price.input.scaleb(d)), int(price.output.scaleb(d))
+    units = inp * unit_in + (out + reason) * unit_out
+    rows = frame.copy()
+    rows["input_tokens"], rows["output_tokens"], rows["reasoning_tokens"] = inp, out, reason
+    rows[COST_COLUMN] = _usd_text(units, 6 + d)
+    totals = [int(a.sum()) for a in (inp, out, reason)]
+    usage = Usage(prompt_tokens=totals[0], completion_tokens=totals[1], reasoning_tokens=totals[2],
+                  reasoning_included=False)
+    return BatchResult(rows, *totals, total=cost(usage, price))
+
+
+def to_csv(result: BatchResult) -> bytes:
+    """The per-row result as CSV bytes for download."""
+    return result.rows.to_csv(index=False).encode("utf-8")
