@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from playground.events import Usage
+from playground.tokens import MESSAGE_OVERHEAD, count_tokens
 
 Status = Literal["complete", "stopped", "error", "length"]
 
@@ -44,6 +45,14 @@ class Message:
     role: Literal["system", "user", "assistant"]
     content: str
     reply: Reply | None = None
+    _tokens: int | None = None
+
+    @property
+    def tokens(self) -> int:
+        """Estimated prompt tokens this message adds when sent (counted once, then cached)."""
+        if self._tokens is None:
+            self._tokens = count_tokens(self.content) + MESSAGE_OVERHEAD
+        return self._tokens
 
     def wire(self) -> dict[str, str]:
         """The message as the OpenAI wire format has it."""
@@ -64,6 +73,10 @@ class Conversation:
     def replies(self) -> list[Reply]:
         """Every assistant reply record, oldest first."""
         return [m.reply for m in self.messages if m.reply is not None]
+
+    def history_tokens(self) -> int:
+        """Estimated prompt tokens of the history (without the system message)."""
+        return sum(m.tokens for m in self.messages if m.content or m.role != "assistant")
 
     def add_user(self, text: str) -> None:
         self.messages.append(Message("user", text))

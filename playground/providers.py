@@ -118,3 +118,32 @@ def resolve(
 def configured_model(env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> str:
     """The ``PLAYGROUND_MODEL`` setting, or an empty string."""
     return _lookup("PLAYGROUND_MODEL", env, secrets or {})[0]
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def allowed_provider_ids(env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> list[str]:
+    """Providers users may choose (``PLAYGROUND_ALLOWED_PROVIDERS``, comma-separated; all when unset)."""
+    listed = _csv(_lookup("PLAYGROUND_ALLOWED_PROVIDERS", env, secrets or {})[0].lower())
+    allowed = [p for p in PROVIDERS if not listed or p in listed]
+    return allowed or ["offline"]
+
+
+def custom_url_hidden(env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> bool:
+    """Whether the custom base URL field is hidden (``PLAYGROUND_HIDE_CUSTOM_URL`` set to 1/true/yes)."""
+    return _lookup("PLAYGROUND_HIDE_CUSTOM_URL", env, secrets or {})[0].strip().lower() in ("1", "true", "yes")
+
+
+def base_url_allowed(url: str, env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> bool:
+    """Whether ``url`` may be used: it starts with one of ``PLAYGROUND_ALLOWED_BASE_URLS`` (all when unset).
+
+    The built-in providers' own base URLs are always allowed.
+    """
+    listed = _csv(_lookup("PLAYGROUND_ALLOWED_BASE_URLS", env, secrets or {})[0])
+    if not listed:
+        return True
+    known = [p.base_url for p in PROVIDERS.values() if not p.offline and p.id != "custom"]
+    url = url.rstrip("/")
+    return any(url == prefix.rstrip("/") or url.startswith(prefix.rstrip("/") + "/") for prefix in listed + known)

@@ -1,0 +1,75 @@
+"""Export a conversation as JSON (OpenAI messages, parameters, per-reply records) or Markdown; never a key."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from playground.conversation import Conversation, Reply
+from playground.errors import redact
+from playground.params import GenerationParams
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "raw"}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def reply_record(reply: Reply) -> dict[str, Any]:
+    """A reply's usage, cost, timings, finish reason and status as plain JSON values (money as strings)."""
+    usage = asdict(reply.usage) if reply.usage else None
+    return _plain({
+        "model": reply.model_id,
+        "provider": reply.provider_id,
+        "params": reply.params,
+        "status": reply.status,
+        "finish_reason": reply.finish_reason,
+        "error": reply.error,
+        "usage": usage,
+        "cost": asdict(reply.cost) if reply.cost is not None else None,
+        "timings": asdict(reply.timings),
+        "reasoning": reply.reasoning,
+    })
+
+
+def to_json(conv: Conversation, *, params: GenerationParams, model_id: str, provider_id: str,
+            secrets: tuple[str, ...] = ()) -> str:
+    """The conversation as JSON: OpenAI-style ``messages`` plus ``parameters`` and one record per reply."""
+    messages = ([{"role": "system", "content": params.system}] if params.system.strip() else []) + [
+        m.wire() for m in conv.messages
+    ]
+    doc = {
+        "model": model_id,
+        "provider": provider_id,
+        "parameters": params.model_dump(mode="json"),
+        "messages": messages,
+        "replies": [
+            {"message_index": i + len(messages) - len(conv.messages), **reply_record(m.reply)}
+            for i, m in enumerate(conv.messages) if m.reply is not None
+        ],
+    }
+    return redact(json.dumps(doc, indent=2, ensure_ascii=False), secrets)
+
+
+def to_markdown(conv: Conversation, *, params: GenerationParams, model_id: str,
+                secrets: tuple[str, ...] = ()) -> str:
+    """The conversation as readable Markdown, with each reply's numbers under it."""
+    lines = [f"# Conversation with {model_id}", "", f"**System:** {params.system}", ""]
+    for m in conv.messages:
+        lines += [f"## {m.role.capitalize()}", "", m.content, ""]
+        if m.reply is not None:
+            rec = reply_record(m.reply)
+            cost = rec["cost"]["total"] if rec["cost"] else "unknown"
+            usage = rec["usage"] or {}
+            lines += [f"_status {rec['status']}, finish {rec['finish_reason']}, tokens in "
+                      f"{usage.get('prompt_tokens')} / out {usage.get('completion_tokens')} / reasoning "
+                      f"{usage.get('reasoning_tokens')}, cost ${cost}_", ""]
+    return redact("\n".join(lines), secrets)
+

@@ -1,0 +1,140 @@
+"""Build one reply record from a stream of events: text, reasoning, timings, usage (billed or estimated), cost."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from playground.catalog import Model
+from playground.conversation import Reply, Status, Timings
+from playground.errors import PlaygroundError
+from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.tokens import count_messages, count_tokens
+
+
+class ReplyBuilder:
+    """Accumulate one reply as its events arrive, measuring time from the moment the request was sent.
+
+    Args:
+        model: the catalogue model (for the price).
+        provider_id: which provider answered.
+        params: the parameters sent, as a plain dict (kept with the reply).
+        messages: the wire messages sent (for an estimated prompt count when the server reports no usage).
+        estimated: label the usage as an estimate even when the server sent one (the offline engine).
+        clock: a monotonic clock in seconds (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        *,
+        model: Model,
+        provider_id: str,
+        params: Mapping[str, object],
+        messages: Sequence[Mapping[str, str]],
+        estimated: bool = False,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.model = model
+        self.provider_id = provider_id
+        self.params = dict(params)
+        self.messages = list(messages)
+        self.force_estimated = estimated
+        self.clock = clock
+        self.start = clock()
+        self.text_parts: list[str] = []
+        self.reasoning_parts: list[str] = []
+        self.tool_calls: list[ToolCallDelta] = []
+        self.finish_reason: str | None = None
+        self.usage: Usage | None = None
+        self.first_token: float | None = None
+        self.first_reasoning: float | None = None
+        self.first_answer: float | None = None
+        self.version = 0  # bumps on every text or reasoning change (renderers compare it)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.text_parts)
+
+    @property
+    def reasoning(self) -> str:
+        return "".join(self.reasoning_parts)
+
+    def _elapsed(self) -> float:
+        return self.clock() - self.start
+
+    def feed(self, event: Event) -> None:
+        """Take one event from the client."""
+        if isinstance(event, TextDelta | ReasoningDelta) and event.text:
+            now = self._elapsed()
+            self.first_token = self.first_token if self.first_token is not None else now
+            self.version += 1
+            if isinstance(event, TextDelta):
+                self.first_answer = self.first_answer if self.first_answer is not None else now
+                self.text_parts.append(event.text)
+            else:
+                self.first_reasoning = self.first_reasoning if self.first_reasoning is not None else now
+                self.reasoning_parts.append(event.text)
+        elif isinstance(event, Finish):
+            self.finish_reason = event.reason
+        elif isinstance(event, Usage):
+            self.usage = event
+        elif isinstance(event, ToolCallDelta):
+            self.tool_calls.append(event)
+
+    def reasoning_seconds(self) -> float | None:
+        """How long the model thought: from its first reasoning token to its first answer token (or now)."""
+        if self.first_reasoning is None:
+            return None
+        end = self.first_answer if self.first_answer is not None else self._elapsed()
+        return max(0.0, end - self.first_reasoning)
+
+    def estimated_usage(self) -> Usage:
+        """Usage from the estimator, for servers that send none."""
+        reasoning = count_tokens(self.reasoning)
+        return Usage(
+            prompt_tokens=count_messages(self.messages),
+            completion_tokens=count_tokens(self.text) + reasoning,
+            reasoning_tokens=reasoning,
+            estimated=True,
+        )
+
+    def final_usage(self) -> Usage:
+        """The server's usage (labelled estimated for the offline engine), or the estimator's."""
+        if self.usage is None:
+            return self.estimated_usage()
+        return replace(self.usage, estimated=True) if self.force_estimated else self.usage
+
+    def timings(self) -> Timings:
+        total = self._elapsed()
+        usage = self.final_usage()
+        rate = None
+        if self.first_token is not None and total - self.first_token > 0 and usage.output_tokens:
+            rate = usage.output_tokens / (total - self.first_token)
+        return Timings(self.first_token, self.first_answer, total, self.reasoning_seconds(), rate)
+
+    def finish(self, *, status: Status | None = None, error: PlaygroundError | None = None) -> Reply:
+        """The reply record; ``status`` defaults from the finish reason (``length`` when cut by max tokens)."""
+        if status is None:
+            status = "error" if error else ("length" if self.finish_reason == "length" else "complete")
+        usage = self.final_usage()
+        return Reply(
+            model_id=self.model.id,
+            provider_id=self.provider_id,
+            params=self.params,
+            reasoning=self.reasoning,
+            usage=usage,
+            cost=_cost(usage, self.model),
+            timings=self.timings(),
+            finish_reason=self.finish_reason or ("error" if error else status if status == "stopped" else None),
+            status=status,
+            error=f"{error.message} {error.action}".strip() if error else None,
+        )
+
+
+def _cost(usage: Usage, model: Model):  # noqa: ANN202 - playground.pricing.Cost
+    if model.price is None:
+        return None
+    from playground.pricing import cost
+
+    return cost(usage, model.price)
