@@ -1,0 +1,324 @@
+"""The Anthropic Messages protocol: the request, its stream as typed events, token counting and the model list."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from playground.catalog import Model
+from playground.errors import PlaygroundError, StreamBroken
+from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.http import client_for
+from playground.params import GenerationParams
+from playground.providers import ProviderConfig
+from playground.request import KEY_PLACEHOLDER, RequestPlan, omitted_params
+from playground.sse import SSEDecoder
+from playground.wire_errors import error_from_exception, error_from_response, is_error_payload, with_partial
+
+ANTHROPIC_VERSION = "2023-06-01"
+TEMPERATURE_MAX = 1.0
+NOT_IN_MESSAGES_API = "not part of the Anthropic Messages API"
+EFFORT_NOT_MAPPED = "the Anthropic Messages API has no reasoning effort setting (thinking budgets are not mapped)"
+CLAMPED = "lowered to 1 (the Anthropic Messages API takes 0 to 1)"
+
+STOP_REASONS = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "length",
+    "model_context_window_exceeded": "length",
+    "tool_use": "tool_calls",
+    "refusal": "content_filter",
+}
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class MessagesPlan(RequestPlan):
+    """A Messages request; ``adjusted`` names parameters sent with a changed value, each with the reason."""
+
+    adjusted: dict[str, str] = field(default_factory=dict)
+
+    def redacted(self, placeholder: str = KEY_PLACEHOLDER) -> MessagesPlan:
+        """The same request with the key replaced by ``placeholder``."""
+        plain = RequestPlan.redacted(self, placeholder)
+        return MessagesPlan(plain.url, plain.headers, plain.body, plain.omitted, dict(self.adjusted))
+
+
+def messages_base(config: ProviderConfig) -> str:
+    """The base the Anthropic paths hang from: the configured base URL without a trailing ``/v1``."""
+    base = config.base_url.rstrip("/")
+    return base[:-3] if base.endswith("/v1") else base
+
+
+def auth_headers(config: ProviderConfig) -> dict[str, str]:
+    """The key as Bearer, or as ``x-api-key`` (also for the body style: the Messages API has no body key)."""
+    if not config.api_key or config.auth == "none":
+        return {}
+    if config.auth == "bearer":
+        return {"Authorization": f"Bearer {config.api_key}"}
+    return {"x-api-key": config.api_key}
+
+
+def _headers(config: ProviderConfig, accept: str = "application/json") -> dict[str, str]:
+    return {"Content-Type": "application/json", "Accept": accept, "anthropic-version": ANTHROPIC_VERSION,
+            **auth_headers(config)}
+
+
+def split_system(system: str, history: Iterable[Mapping[str, str]]) -> tuple[str, list[dict[str, str]]]:
+    """The top-level system text and the user/assistant messages (system turns are folded into the text)."""
+    parts = [system] if system.strip() else []
+    messages: list[dict[str, str]] = []
+    for m in history:
+        if m["role"] == "system":
+            parts.append(m["content"])
+        else:
+            messages.append({"role": m["role"], "content": m["content"]})
+    return "\n\n".join(parts), messages
+
+
+def build_messages_request(
+    config: ProviderConfig,
+    model: Model,
+    params: GenerationParams,
+    history: Iterable[Mapping[str, str]],
+    *,
+    stream: bool = True,
+    disabled: Iterable[str] = (),
+) -> MessagesPlan:
+    """The ``/v1/messages`` request the app sends for this state, with what was left out or changed and why."""
+    omitted = omitted_params(config, model, params, disabled)
+    for name in ("frequency_penalty", "presence_penalty"):
+        omitted.setdefault(name, NOT_IN_MESSAGES_API)
+    if params.reasoning_effort is not None:
+        omitted.setdefault("reasoning_effort", EFFORT_NOT_MAPPED)
+    system, messages = split_system(params.system, history)
+    max_tokens = min(params.max_tokens, model.context) if model.context else params.max_tokens
+    body: dict[str, Any] = {"model": model.name_for(config.provider.id), "max_tokens": max_tokens,
+                            "messages": messages}
+    if system:
+        body["system"] = system
+    adjusted: dict[str, str] = {}
+    if "temperature" not in omitted:
+        body["temperature"] = min(params.temperature, TEMPERATURE_MAX)
+        if params.temperature > TEMPERATURE_MAX:
+            adjusted["temperature"] = CLAMPED
+    if "top_p" not in omitted:
+        body["top_p"] = params.top_p
+    if params.stop and "stop" not in omitted:
+        body["stop_sequences"] = list(params.stop)
+    body["stream"] = stream
+    headers = _headers(config, "text/event-stream" if stream else "application/json")
+    return MessagesPlan(f"{messages_base(config)}/v1/messages", headers, body, omitted, adjusted)
+
+
+def usage_from(raw: Mapping[str, Any]) -> Usage:
+    """Anthropic usage as a ``Usage``: prompt tokens include cache reads and writes, as OpenAI counts them."""
+    cached = int(raw.get("cache_read_input_tokens") or 0)
+    written = int(raw.get("cache_creation_input_tokens") or 0)
+    return Usage(
+        prompt_tokens=int(raw.get("input_tokens") or 0) + cached + written,
+        completion_tokens=int(raw.get("output_tokens") or 0),
+        cached_tokens=cached,
+        reasoning_included=True,
+        raw=dict(raw),
+    )
+
+
+def finish_reason(stop_reason: str | None) -> str:
+    """An Anthropic ``stop_reason`` in the app's vocabulary (stop, length, tool_calls, content_filter)."""
+    return STOP_REASONS.get(stop_reason or "", stop_reason or "stop")
+
+
+@dataclass(slots=True)
+class _State:
+    """What one stream has delivered so far (kept for the partial reply when it fails)."""
+
+    text: list[str] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
+    usage: dict[str, Any] = field(default_factory=dict)
+    stop_reason: str | None = None
+    tools: dict[int, int] = field(default_factory=dict)  # content block index -> tool call index
+    signatures: dict[int, str] = field(default_factory=dict)  # thinking block index -> signature (kept, not shown)
+    done: bool = False
+
+    def fail(self, error: PlaygroundError) -> PlaygroundError:
+        """``error`` carrying the text and reasoning received so far."""
+        return with_partial(error, "".join(self.text), "".join(self.reasoning))
+
+
+def _error_event(data: Mapping[str, Any], secrets: list[str]) -> PlaygroundError:
+    """The typed error for an ``error`` event (its ``error.type`` stands in for the missing HTTP status)."""
+    return error_from_response(200, data, {}, secrets=secrets)
+
+
+def _block_start(state: _State, index: int, block: Mapping[str, Any]) -> Iterator[Event]:
+    kind = block.get("type")
+    if kind == "tool_use":
+        state.tools[index] = len(state.tools)
+        yield ToolCallDelta(state.tools[index], id=block.get("id"), name=block.get("name"))
+    elif kind == "text" and block.get("text"):
+        state.text.append(block["text"])
+        yield TextDelta(block["text"])
+    elif kind == "thinking" and block.get("thinking"):
+        state.reasoning.append(block["thinking"])
+        yield ReasoningDelta(block["thinking"])
+
+
+def _block_delta(state: _State, index: int, delta: Mapping[str, Any]) -> Iterator[Event]:
+    kind = delta.get("type")
+    if kind == "text_delta":
+        state.text.append(delta.get("text") or "")
+        yield TextDelta(delta.get("text") or "")
+    elif kind == "thinking_delta":
+        state.reasoning.append(delta.get("thinking") or "")
+        yield ReasoningDelta(delta.get("thinking") or "")
+    elif kind == "input_json_delta":
+        tool = state.tools.setdefault(index, len(state.tools))
+        yield ToolCallDelta(tool, arguments=delta.get("partial_json") or "")
+    elif kind == "signature_delta":
+        state.signatures[index] = delta.get("signature") or ""
+
+
+def _event(state: _State, name: str, data: Mapping[str, Any], secrets: list[str]) -> Iterator[Event]:
+    """Typed events for one decoded SSE event (ping and unknown types give none)."""
+    if name == "message_start":
+        state.usage.update((data.get("message") or {}).get("usage") or {})
+    elif name == "content_block_start":
+        yield from _block_start(state, int(data.get("index") or 0), data.get("content_block") or {})
+    elif name == "content_block_delta":
+        yield from _block_delta(state, int(data.get("index") or 0), data.get("delta") or {})
+    elif name == "message_delta":
+        state.stop_reason = (data.get("delta") or {}).get("stop_reason") or state.stop_reason
+        state.usage.update(data.get("usage") or {})  # cumulative: the last one wins
+    elif name == "message_stop":
+        state.done = True
+        yield Finish(finish_reason(state.stop_reason))
+        yield usage_from(state.usage)
+    elif name == "error":
+        raise state.fail(_error_event(data, secrets))
+
+
+def events_from_sse(chunks: Iterable[bytes], *, secrets: Sequence[str] = (), state: _State | None = None
+                    ) -> Iterator[Event]:
+    """Typed events from the raw bytes of a Messages stream; a stream that ends early raises ``StreamBroken``."""
+    state = state if state is not None else _State()
+    decoder = SSEDecoder()
+    for chunk in chunks:
+        for sse in decoder.feed(chunk):
+            yield from _decoded(state, sse.event, sse.data, list(secrets))
+            if state.done:
+                return
+    for sse in decoder.close():
+        yield from _decoded(state, sse.event, sse.data, list(secrets))
+    if state.done:
+        return
+    if state.stop_reason is None:
+        raise state.fail(StreamBroken("The stream ended before the reply was complete."))
+    yield from _event(state, "message_stop", {}, list(secrets))  # a stop reason came: only message_stop is missing
+
+
+def _decoded(state: _State, event: str, raw: str, secrets: list[str]) -> Iterator[Event]:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return  # not JSON: nothing this protocol defines
+    if isinstance(data, dict):
+        name = data.get("type") or event  # the data's type is authoritative; the SSE event name matches it
+        yield from _event(state, name, data, secrets)
+
+
+def events_from_message(message: Mapping[str, Any]) -> Iterator[Event]:
+    """Typed events from a whole (non-streamed) Messages response."""
+    tools = 0
+    for block in message.get("content") or []:
+        kind = block.get("type")
+        if kind == "thinking" and block.get("thinking"):
+            yield ReasoningDelta(block["thinking"])
+        elif kind == "text" and block.get("text"):
+            yield TextDelta(block["text"])
+        elif kind == "tool_use":
+            args = json.dumps(block.get("input") or {})
+            yield ToolCallDelta(tools, id=block.get("id"), name=block.get("name"), arguments=args)
+            tools += 1
+    yield Finish(finish_reason(message.get("stop_reason")))
+    yield usage_from(message.get("usage") or {})
+
+
+def _secrets(config: ProviderConfig) -> list[str]:
+    return [config.api_key] if config.api_key else []
+
+
+def _send(client: httpx.Client, method: str, url: str, secrets: list[str], **kwargs: Any) -> httpx.Response:
+    """One whole request, transport failures as typed errors."""
+    try:
+        return client.request(method, url, **kwargs)
+    except httpx.HTTPError as exc:
+        raise error_from_exception(exc, secrets=secrets) from None
+
+
+def _json(response: httpx.Response, secrets: list[str]) -> Any:
+    """The JSON body of a successful response; any error status or error body raises the typed error."""
+    if response.status_code >= 400:
+        raise error_from_response(response.status_code, response.content, response.headers, secrets=secrets)
+    try:
+        data = response.json()
+    except ValueError:
+        raise error_from_response(502, response.content, response.headers, secrets=secrets) from None
+    if is_error_payload(data) or not isinstance(data, dict):
+        raise error_from_response(200, data if isinstance(data, dict) else response.content, response.headers,
+                                  secrets=secrets)
+    return data
+
+
+def stream_messages(plan: RequestPlan, *, config: ProviderConfig, client: httpx.Client | None = None
+                    ) -> Iterator[Event]:
+    """Send a Messages request and yield its typed events (streamed or not, as the plan says)."""
+    client = client or client_for(config)
+    secrets = _secrets(config)
+    state = _State()
+    try:
+        with client.stream("POST", plan.url, headers=plan.headers, json=plan.body) as response:
+            if response.status_code >= 400:
+                raise error_from_response(response.status_code, response.read(), response.headers, secrets=secrets)
+            if "text/event-stream" in response.headers.get("content-type", ""):
+                yield from events_from_sse(response.iter_bytes(), secrets=secrets, state=state)
+            else:
+                response.read()
+                yield from events_from_message(_json(response, secrets))
+    except httpx.HTTPError as exc:
+        started = bool(state.text or state.reasoning or state.usage)
+        raise state.fail(error_from_exception(exc, secrets=secrets, started=started)) from None
+
+
+def count_tokens(
+    config: ProviderConfig,
+    model: Model,
+    params: GenerationParams,
+    history: Iterable[Mapping[str, str]],
+    *,
+    client: httpx.Client | None = None,
+) -> int:
+    """The exact input tokens of this state, from ``/v1/messages/count_tokens``."""
+    system, messages = split_system(params.system, history)
+    body: dict[str, Any] = {"model": model.name_for(config.provider.id), "messages": messages}
+    if system:
+        body["system"] = system
+    url = f"{messages_base(config)}/v1/messages/count_tokens"
+    secrets = _secrets(config)
+    response = _send(client or client_for(config), "POST", url, secrets, headers=_headers(config), json=body)
+    data = _json(response, secrets)
+    if not isinstance(data.get("input_tokens"), int):
+        raise error_from_response(502, response.content, response.headers, secrets=secrets)
+    return data["input_tokens"]
+
+
+def list_models(config: ProviderConfig, client: httpx.Client | None = None) -> list[str]:
+    """Model IDs from ``/v1/models`` (callers fall back to the catalogue when this fails)."""
+    url = f"{messages_base(config)}/v1/models"
+    headers = {k: v for k, v in _headers(config).items() if k != "Content-Type"}
+    secrets = _secrets(config)
+    data = _json(_send(client or client_for(config), "GET", url, secrets, headers=headers), secrets)
+    return [str(m["id"]) for m in data.get("data") or [] if isinstance(m, dict) and m.get("id")]
