@@ -1,0 +1,250 @@
+"""Turn what a provider sent back (HTTP status, error body, transport failure) into one typed, keyless error."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from playground.errors import (
+    AuthError, BadRequest, ConnectionFailed, InsufficientCredits, PlaygroundError, RateLimited, RequestTooLarge,
+    ServerError, StreamBroken, Timeout, UnknownModel, UnsupportedParameter, redact,
+)
+
+QUOTE_LIMIT = 300
+BASE_URL_ACTION = "Check the base URL: it should be the OpenAI-compatible root (ending in /v1 or /api/v7/llm)."
+
+_KEY_TEXT = re.compile(r"(incorrect|invalid|wrong|missing|no) (api[ _-]?)?key|api[ _-]?key (is )?(invalid|incorrect|"
+                       r"missing|not valid)|invalid_api_key|unauthori[sz]ed|authentication", re.I)
+_CREDIT_TEXT = re.compile(r"insufficient[ _](credit|balance|fund|quota)|out of credits|add more credits|"
+                          r"credit balance|payment required", re.I)
+_RATE_TEXT = re.compile(r"rate[ _-]?limit|too many requests|queued requests", re.I)
+_SIZE_TEXT = re.compile(r"context[ _]length|context window|maximum context|too many tokens|payload too large|"
+                        r"(prompt|input|message|messages|request|conversation) (is )?too (long|large)|"
+                        r"request entity too large|reduce the length", re.I)
+_MODEL_TEXT = re.compile(r"model\b.{0,80}?\b(not found|does not exist|doesn't exist|not available|unknown|"
+                         r"no longer|not supported|invalid)|(unknown|invalid|no such) model|model_not_found|"
+                         r"no endpoints found", re.I)
+_OVERLOAD_TEXT = re.compile(r"overloaded|capacity|temporarily unavailable", re.I)
+_PARAM_PATTERNS = (
+    re.compile(r"argument not supported on this model:\s*[`'\"]?([A-Za-z_]\w*(?:\.\w+)*)", re.I),
+    re.compile(r"does not support (?:the )?param(?:eter)?s?\s*[`'\"]?([A-Za-z_]\w*(?:\.\w+)*)", re.I),
+    re.compile(r"unsupported param(?:eter)?:?\s*[`'\"]?([A-Za-z_]\w*(?:\.\w+)*)", re.I),
+    re.compile(r"[`'\"]?([A-Za-z_]\w*)[`'\"]? is not supported (?:with|by|for|on) this model", re.I),
+)
+_TYPE_STATUS = {
+    "authentication_error": 401, "permission_error": 403, "invalid_api_key": 401, "insufficient_quota": 402,
+    "rate_limit_error": 429, "rate_limit_exceeded": 429, "not_found_error": 404, "model_not_found": 404,
+    "request_too_large": 413, "context_length_exceeded": 413, "overloaded_error": 529, "api_error": 500,
+    "server_error": 500, "timeout": 408, "invalid_request_error": 400,
+}
+
+
+@dataclass(slots=True)
+class ErrorInfo:
+    """The useful parts of an error body, whatever its shape."""
+
+    message: str = ""
+    code: str = ""
+    param: str | None = None
+    retry_after: float | None = None
+    status: int | None = None  # a status the body itself states (in-stream errors arrive under HTTP 200)
+
+
+def snake_case(name: str) -> str:
+    """``presencePenalty`` -> ``presence_penalty`` (already snake names are kept)."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name.split(".")[-1]).lower()
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """The server's words on one line, cut to ``limit`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (a number or an HTTP date), or None."""
+    if not headers:
+        return None
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    if value is None:
+        return None
+    seconds = _number(value.strip())
+    if seconds is not None:
+        return seconds
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def parse_body(body: bytes | str | Mapping[str, Any] | None) -> Any:
+    """The body as JSON when it is JSON, else as text."""
+    if isinstance(body, Mapping) or body is None:
+        return body
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _html_title(text: str) -> str:
+    match = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
+    return match.group(1) if match else re.sub(r"<[^>]+>", " ", text)
+
+
+def error_info(payload: Any) -> ErrorInfo:
+    """Read the message, code, param and retry hint out of any known error shape."""
+    if isinstance(payload, str):
+        return ErrorInfo(quote(_html_title(payload) if "<" in payload else payload))
+    if not isinstance(payload, Mapping):
+        return ErrorInfo(quote(json.dumps(payload)) if payload is not None else "")
+    info = ErrorInfo(retry_after=_number(payload.get("retry_after")))
+    err = payload.get("error")
+    if isinstance(err, Mapping):  # OpenAI / OpenRouter / Anthropic: {"error": {...}}
+        info.message = str(err.get("message") or err.get("msg") or "")
+        info.code = str(err.get("type") or err.get("code") or "")
+        info.param = err.get("param") if isinstance(err.get("param"), str) else None
+        info.status = _status_of(err.get("code"))
+        raw = (err.get("metadata") or {}).get("raw") if isinstance(err.get("metadata"), Mapping) else None
+        if raw and not info.message:
+            info.message = str(raw)
+    elif isinstance(err, str):  # xAI: {"code": "...", "error": "..."}
+        info.message, info.code = err, str(payload.get("code") or "")
+    else:  # ModelsLab {"status": "error", "message"|"messege"}, vLLM {"object": "error"}, FastAPI {"detail"}
+        info.message = str(payload.get("message") or payload.get("messege") or payload.get("detail") or "")
+        info.code = str(payload.get("type") or payload.get("code") or "")
+        info.status = _status_of(payload.get("code"))
+    if not info.message:
+        info.message = json.dumps(payload)[:QUOTE_LIMIT]
+    info.message = quote(info.message)
+    return info
+
+
+def _status_of(code: Any) -> int | None:
+    if isinstance(code, int) and 100 <= code <= 599:
+        return code
+    if isinstance(code, str) and code.isdigit() and 100 <= int(code) <= 599:
+        return int(code)
+    return None
+
+
+def is_error_payload(obj: Any) -> bool:
+    """Whether a JSON object received as a reply (or a stream event) is an error report."""
+    if not isinstance(obj, Mapping):
+        return False
+    if obj.get("error") is not None:
+        return True
+    return obj.get("status") in ("error", "failed") or obj.get("object") == "error" or obj.get("type") == "error"
+
+
+def _unsupported_param(info: ErrorInfo) -> str | None:
+    for pattern in _PARAM_PATTERNS:
+        match = pattern.search(info.message)
+        if match:
+            return snake_case(match.group(1))
+    if info.param and info.param not in ("messages", "model"):
+        return snake_case(info.param)
+    return None
+
+
+def _said(info: ErrorInfo) -> str:
+    return f' The server said: "{info.message}"' if info.message else ""
+
+
+def classify(status: int | None, info: ErrorInfo, retry_after: float | None = None) -> PlaygroundError:
+    """The typed error for an HTTP status (or an in-stream error, status 200/None) and its parsed body."""
+    effective = status if status and status >= 300 else (info.status or _TYPE_STATUS.get(info.code.lower()))
+    text = f"{info.message} {info.code}"
+    wait = retry_after if retry_after is not None else info.retry_after
+    where = f" (HTTP {status})" if status and status >= 300 else ""
+    said = _said(info)
+    kw: dict[str, Any] = {"status": status if status and status >= 300 else effective}
+    if effective in (401, 403) or _KEY_TEXT.search(text) and (effective or 400) < 500:
+        return AuthError(f"The provider refused the request: the API key was not accepted{where}.{said}", **kw)
+    if effective == 402 or _CREDIT_TEXT.search(text):
+        return InsufficientCredits(f"The account has run out of credits{where}.{said}", **kw)
+    if effective == 429 or _RATE_TEXT.search(text) and (effective or 429) < 500:
+        return RateLimited(f"The provider is rate-limiting requests{where}.{said}", retry_after=wait, **kw)
+    if effective == 408:
+        return Timeout(f"The provider timed out handling the request{where}.{said}", **kw)
+    if effective is not None and effective >= 500 or _OVERLOAD_TEXT.search(text):
+        return ServerError(f"The provider had a server error{where}.{said}", retry_after=wait, **kw)
+    if effective == 413 or _SIZE_TEXT.search(text):
+        return RequestTooLarge(f"The request is too large for the model{where}.{said}", **kw)
+    param = _unsupported_param(info)
+    if param:
+        return UnsupportedParameter(f"The model does not accept the parameter {param}{where}.{said}",
+                                    param=param, **kw)
+    if _MODEL_TEXT.search(text):
+        return UnknownModel(f"The provider does not serve this model{where}.{said}", **kw)
+    if effective == 404:
+        return BadRequest(f"Nothing answers at this address{where}: the base URL looks wrong.{said}",
+                          action=BASE_URL_ACTION, **kw)
+    if status and 300 <= status < 400:
+        return BadRequest(f"The server redirected the request{where}: the base URL looks wrong.{said}",
+                          action=BASE_URL_ACTION, **kw)
+    if effective is None or effective < 400:
+        return ServerError(f"The provider reported an error.{said}", **kw)
+    return BadRequest(f"The provider rejected the request{where}.{said}", **kw)
+
+
+def _redacted(err: PlaygroundError, secrets: Sequence[str]) -> PlaygroundError:
+    clean = redact(err.message, list(secrets))
+    if clean != err.message:
+        err.message = clean
+        err.args = (clean,)
+    if err.param:
+        err.param = redact(err.param, list(secrets))
+    return err
+
+
+def error_from_response(
+    status: int, body: bytes | str | Mapping[str, Any] | None, headers: Mapping[str, str] | None = None, *,
+    secrets: Sequence[str] = (),
+) -> PlaygroundError:
+    """The typed error for a failed HTTP response (or an error object received under HTTP 200)."""
+    info = error_info(parse_body(body))
+    info.message = quote(redact(info.message, list(secrets)))
+    return _redacted(classify(status, info, retry_after_seconds(headers)), secrets)
+
+
+def error_from_exception(exc: Exception, *, secrets: Sequence[str] = (), started: bool = False) -> PlaygroundError:
+    """The typed error for a transport failure; ``started`` says whether reply events had already arrived."""
+    detail = quote(redact(str(exc) or type(exc).__name__, list(secrets)), 200)
+    if isinstance(exc, httpx.ConnectTimeout):
+        err: PlaygroundError = Timeout(f"Could not connect to the provider in time ({detail}).")
+    elif isinstance(exc, httpx.TimeoutException):
+        err = Timeout(f"The provider stopped sending before the reply was complete ({detail}).")
+    elif isinstance(exc, httpx.UnsupportedProtocol):
+        err = BadRequest(f"The base URL is not a web address this app can call ({detail}).",
+                         action=BASE_URL_ACTION)
+    elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.DecodingError)) and started:
+        err = StreamBroken(f"The connection broke in the middle of the reply ({detail}).")
+    elif isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
+        err = ConnectionFailed(f"Could not reach the provider ({detail}).")
+    else:
+        err = ConnectionFailed(f"The request failed ({detail}).")
+    return _redacted(err, secrets)
+
+
+def with_partial(err: PlaygroundError, text: str, reasoning: str) -> PlaygroundError:
+    """``err`` carrying the text and reasoning received before it (kept if already set)."""
+    err.partial_text = err.partial_text or text
+    err.partial_reasoning = err.partial_reasoning or reasoning
+    return err
