@@ -1,5 +1,33 @@
-"""Playground page (placeholder)."""
+"""Playground: tune the parameters, send prompts, watch the reasoning and the answer stream, see what it cost."""
 
 import streamlit as st
 
-st.title("Playground")
+from components import actions, chat_pane, generation
+from components.input_checks import check_prompt, render_notice
+from components.settings import current_settings
+from components.sidebar import render_sidebar
+from components.state import conversation
+
+conv = conversation()
+header_box, history_box, footer_box = st.container(), st.container(), st.container()
+st.session_state["in_full_run"] = True
+render_sidebar(footer_box)
+st.session_state["in_full_run"] = False
+settings = current_settings()
+st.session_state["full_run_choice"] = (settings.config.provider.id, settings.model.id)
+
+with header_box:
+    chat_pane.render_header(settings)
+    if not conv.messages:
+        chat_pane.render_starters(actions.send)
+
+with history_box:
+    chat_pane.render_history(conv)
+    if st.session_state.get(generation.PENDING):
+        generation.generate(settings)
+    actions.render_error(settings)
+    render_notice()
+    actions.render_actions(settings)
+
+st.chat_input("Type your message", key="chat_prompt", submit_mode="stop",
+              on_submit=check_prompt, args=(settings,))

@@ -1,0 +1,96 @@
+"""The chat pane: model header, starter prompts, the (windowed) history and each reply's strip."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.settings import Settings
+from playground.catalog import PAGE
+from playground.conversation import Conversation, Message, Reply
+from playground.pricing import format_usd
+
+WINDOW = 40  # messages drawn at first; older ones load on request (a long history must not slow every rerun)
+
+
+def render_header(settings: Settings) -> None:
+    """Model name, ID with a copy button, provider, price per 1M tokens, and the offline badge."""
+    model, provider = settings.model, settings.config.provider
+    st.title(model.name, anchor=False)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.badge(model.vendor, icon=":material/business:", color="gray")
+        st.badge(f"via {provider.label}", icon=":material/hub:", color="blue")
+        if model.price:
+            st.badge(f"Input ${model.price.input} / 1M · Output ${model.price.output} / 1M",
+                     icon=":material/payments:", color="green")
+        if provider.offline:
+            st.badge("Offline engine: not Grok, no network", icon=":material/cloud_off:", color="orange")
+    st.code(model.id, language=None)
+
+
+def render_starters(on_pick: object) -> None:
+    """The product page's four starter prompts; a click sends that text as the user's message."""
+    st.caption("Choose a prompt below to get started or type your own message")
+    with st.container(horizontal=True):
+        for i, text in enumerate(PAGE.starters):
+            st.button(text, key=f"starter_{i}", on_click=on_pick, args=(text,), icon=":material/bolt:")
+
+
+def reply_strip(reply: Reply) -> str:
+    """One line under a reply: timings, tokens in/out/reasoning/cached, cost split, and the estimate label."""
+    t, u = reply.timings, reply.usage
+    parts = []
+    if t.first_token is not None:
+        parts.append(f"first token {t.first_token:.2f} s")
+    if t.first_answer_token is not None:
+        parts.append(f"first answer token {t.first_answer_token:.2f} s")
+    if t.tokens_per_second:
+        parts.append(f"{t.tokens_per_second:.0f} tok/s")
+    if t.total is not None:
+        parts.append(f"total {t.total:.2f} s")
+    parts.append(f"finish {reply.finish_reason or reply.status}")
+    if u is not None:
+        label = "estimated " if u.estimated else ""
+        parts.append(f"{label}tokens in {u.prompt_tokens:,} · out {u.output_tokens:,} · reasoning "
+                     f"{u.reasoning_tokens:,} · cached {u.cached_tokens:,}")
+    if reply.cost is not None:
+        c = reply.cost
+        parts.append(f"cost {format_usd(c.total)} (input {format_usd(c.input + c.cached_input)}, output "
+                     f"{format_usd(c.output)}, reasoning {format_usd(c.reasoning)})"
+                     + (" as billed by the provider" if c.from_provider else ""))
+    return " · ".join(parts)
+
+
+def _thought_label(reply: Reply) -> str:
+    secs = reply.timings.reasoning_seconds
+    return f"Thought for {secs:.1f} s" if secs is not None else "Thinking"
+
+
+def render_message(message: Message) -> None:
+    """One message of the history, with its reasoning block, status marker and strip."""
+    with st.chat_message(message.role):
+        reply = message.reply
+        if reply is not None and reply.reasoning:
+            with st.expander(_thought_label(reply), icon=":material/psychology:"):
+                st.markdown(reply.reasoning)
+        st.markdown(message.content)
+        if reply is None:
+            return
+        if reply.status == "stopped":
+            st.caption(":material/stop_circle: Stopped: the partial reply is kept.")
+        elif reply.status == "error":
+            st.caption(f":material/error: Interrupted: {reply.error}")
+        elif reply.status == "length":
+            st.caption(":material/content_cut: Cut at max tokens.")
+        st.caption(reply_strip(reply))
+
+
+def render_history(conv: Conversation) -> None:
+    """The last messages of the conversation, with a button to load older ones."""
+    shown = st.session_state.setdefault("history_window", WINDOW)
+    hidden = max(0, len(conv.messages) - shown)
+    if hidden:
+        st.button(f"Show {min(hidden, WINDOW)} earlier messages ({hidden} hidden)", key="show_earlier",
+                  icon=":material/history:", on_click=lambda: st.session_state.update(history_window=shown + WINDOW))
+    for message in conv.messages[hidden:]:
+        render_message(message)
+

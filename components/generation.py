@@ -1,0 +1,126 @@
+"""Sending a turn: checks before sending, the streaming loop with coalesced rendering, and the reply record."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from components.settings import Settings, secrets
+from components.state import conversation
+from playground import providers
+from playground.coalesce import Coalescer
+from playground.errors import NotAllowed, PlaygroundError
+from playground.events import ReasoningDelta, TextDelta
+from playground.openai_chat import stream_chat
+from playground.request import RequestPlan, build_chat_request
+from playground.turn import ReplyBuilder
+
+PENDING = "pending_reply"  # set when the next run must stream a reply
+ERROR = "chat_error"  # the last error, as a dict the error panel shows
+
+
+def request_reply() -> None:
+    """Ask the next run to stream a reply to the conversation as it stands."""
+    st.session_state[PENDING] = True
+    st.session_state.pop(ERROR, None)
+
+
+def _sent_params(plan: RequestPlan, settings: Settings) -> dict[str, object]:
+    keys = ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty", "stop")
+    sent = {k: plan.body[k] for k in keys if k in plan.body}
+    sent["reasoning_effort"] = settings.params.reasoning_effort if "reasoning_effort" not in plan.omitted else None
+    sent["system"] = settings.params.system
+    return sent
+
+
+def _error_info(exc: PlaygroundError) -> dict[str, object]:
+    return {"kind": exc.kind, "message": exc.message, "action": exc.action, "status": exc.status,
+            "retry_after": exc.retry_after, "param": exc.param}
+
+
+def _check_url(settings: Settings) -> None:
+    config = settings.config
+    operator_url = os.environ.get("PLAYGROUND_BASE_URL", "").rstrip("/")
+    if config.provider.offline or config.base_url == operator_url:
+        return
+    if not providers.base_url_allowed(config.base_url, os.environ, secrets()):
+        raise NotAllowed(f"This deployment does not allow requests to {config.base_url}.")
+
+
+def _record(builder: ReplyBuilder, status: str | None, error: PlaygroundError | None) -> None:
+    """Store the reply (or the error) in session state; no rendering here, it may run while unwinding."""
+    conv = conversation()
+    if error is not None:
+        st.session_state[ERROR] = _error_info(error)
+        builder.text_parts[:] = [error.partial_text or builder.text]
+        builder.reasoning_parts[:] = [error.partial_reasoning or builder.reasoning]
+    if builder.text or builder.reasoning or (status != "stopped" and error is None):
+        conv.add_assistant(builder.text, builder.finish(status=status, error=error))
+
+
+class _Live:
+    """The live reply's placeholders: a notice line, the thinking block and the answer."""
+
+    def __init__(self) -> None:
+        with st.chat_message("assistant"):
+            self.notice = st.empty()
+            self.thinking_slot = st.empty()
+            self.answer = st.empty()
+        self.status = None
+        self.thinking = None
+        self.coalescer = Coalescer()
+        self.shown = -1
+
+    def show(self, builder: ReplyBuilder, *, final: bool = False) -> None:
+        if builder.version == self.shown:
+            return
+        size = len(builder.text) + len(builder.reasoning)
+        if not final and not self.coalescer.due(size):
+            return
+        self.shown = builder.version
+        if builder.reasoning_parts and self.status is None:
+            self.status = self.thinking_slot.status("Thinking…", expanded=True)
+            self.thinking = self.status.empty()
+        if self.thinking is not None and not builder.text_parts:
+            self.thinking.markdown(builder.reasoning)
+        if builder.text_parts:
+            if self.status is not None and self.thinking is not None:
+                self.thinking.markdown(builder.reasoning)
+                self.status.update(label=f"Thought for {builder.reasoning_seconds() or 0:.1f} s",
+                                   state="complete", expanded=False)
+                self.thinking = None
+            self.answer.markdown(builder.text)
+
+
+def generate(settings: Settings) -> None:
+    """Stream one reply into the page; the reply (complete, stopped or failed) always lands in the history."""
+    st.session_state[PENDING] = False
+    conv = conversation()
+    plan = build_chat_request(settings.config, settings.model, settings.params, conv.history(),
+                              disabled=settings.disabled)
+    builder = ReplyBuilder(model=settings.model, provider_id=settings.config.provider.id,
+                           params=_sent_params(plan, settings), messages=plan.body["messages"],
+                           estimated=settings.config.provider.offline)
+    live = _Live()
+    status, error = "stopped", None  # anything that unwinds the loop without finishing is a stop
+    events = None
+    try:
+        _check_url(settings)
+        events = stream_chat(plan, config=settings.config, on_retry=lambda n: live.notice.info(
+            f"{n.error.message} Retrying in {n.wait_seconds:.0f} s (attempt {n.attempt + 1}).",
+            icon=":material/autorenew:"))
+        for event in events:
+            if isinstance(event, TextDelta | ReasoningDelta) and builder.first_token is None:
+                live.notice.empty()
+            builder.feed(event)
+            live.show(builder)
+        status = None
+        live.show(builder, final=True)
+    except PlaygroundError as exc:
+        status, error = "error", exc
+    finally:
+        if events is not None:
+            events.close()  # closes the HTTP response: a stopped reply stops being generated and billed
+        _record(builder, status, error)
+    st.rerun()

@@ -1,0 +1,66 @@
+"""Checks on a prompt before it is sent: empty, very large, or over the model's context."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import streamlit as st
+
+from components.actions import send
+from components.settings import Settings
+from components.state import conversation
+from playground.pricing import format_usd
+from playground.tokens import MESSAGE_OVERHEAD, count_tokens
+
+LARGE_PROMPT_TOKENS = 20_000  # above this, ask before sending
+NOTICE = "prompt_notice"  # a message about the last prompt that was not sent
+HELD = "held_prompt"  # a large prompt waiting for confirmation
+
+
+def check_prompt(settings: Settings) -> None:
+    """Send the chat input's text, or keep it and explain why not (callback of the chat input)."""
+    text = st.session_state.get("chat_prompt") or ""
+    st.session_state.pop(NOTICE, None)
+    if not text.strip():
+        st.session_state[NOTICE] = ("info", "Type a message first: empty prompts are not sent.")
+        return
+    tokens = count_tokens(text) + MESSAGE_OVERHEAD
+    model = settings.model
+    context = model.context
+    used = conversation().history_tokens() + count_tokens(settings.params.system)
+    if context and used + tokens + 1 > context:
+        st.session_state[HELD] = None
+        st.session_state[NOTICE] = ("error", (
+            f"Not sent: this prompt is ≈{tokens:,} tokens and the conversation already uses ≈{used:,}; "
+            f"{model.name} takes {context:,} tokens in all. Shorten it or clear the conversation. "
+            "Your text is kept below."))
+        st.session_state["kept_prompt"] = text
+        return
+    if tokens > LARGE_PROMPT_TOKENS:
+        price = f" ≈ {format_usd(Decimal(tokens) * model.price.input / 1_000_000)}" if model.price else ""
+        st.session_state[HELD] = text
+        st.session_state[NOTICE] = ("warning", f"This prompt is large: ≈{tokens:,} input tokens{price} "
+                                               "per send. Send it anyway?")
+        return
+    send(text)
+
+
+def send_held() -> None:
+    text = st.session_state.pop(HELD, None)
+    st.session_state.pop(NOTICE, None)
+    if text:
+        send(text)
+
+
+def render_notice() -> None:
+    """The notice about the last prompt, with its kept text or a confirm button."""
+    notice = st.session_state.get(NOTICE)
+    if not notice:
+        return
+    kind, message = notice
+    getattr(st, kind)(message)
+    if st.session_state.get(HELD):
+        st.button("Send anyway", key="send_large", icon=":material/send:", on_click=send_held)
+    kept = st.session_state.get("kept_prompt")
+    if kind == "error" and kept:
+        st.code(kept[:2000] + ("…" if len(kept) > 2000 else ""), language=None, wrap_lines=True)

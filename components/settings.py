@@ -1,0 +1,89 @@
+"""The playground's current settings, read from session state (shared by every page)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from playground import catalog, providers
+from playground.params import DEFAULTS, SAMPLING_FIELDS, GenerationParams, parse
+from playground.providers import ProviderConfig
+
+PARAM_KEYS = ("system", *SAMPLING_FIELDS, "reasoning_effort")  # widget keys, also the URL parameter names
+DISABLED = "disabled_params"  # {model_id: set of params the user turned off after a rejection}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the next request will use."""
+
+    config: ProviderConfig
+    model: catalog.Model
+    params: GenerationParams
+    disabled: frozenset[str] = field(default_factory=frozenset)
+    problem: str = ""  # a plain message when a typed value was out of range (the last valid value is used)
+
+
+def secrets() -> Mapping[str, object]:
+    """``st.secrets`` as a mapping, or empty when there is no secrets file."""
+    try:
+        return dict(st.secrets)
+    except (FileNotFoundError, KeyError, OSError):
+        return {}
+    except Exception:  # noqa: BLE001 - a malformed secrets file must not break the app
+        return {}
+
+
+def default_provider_id() -> str:
+    """The provider the app starts on: the configured one if it has a key (or needs none), else offline."""
+    return providers.resolve(None, env=os.environ, secrets=secrets()).provider.id
+
+
+def session_key(provider_id: str) -> str:
+    """The session-state key of the key typed for ``provider_id`` (never bound to the URL)."""
+    return f"api_key_{provider_id}"
+
+
+def resolve_config(provider_id: str) -> ProviderConfig:
+    """The provider config for ``provider_id`` with this session's typed key, environment or secrets."""
+    state = st.session_state
+    typed = state.get(session_key(provider_id), "") or ""
+    base_url = state.get("base_url") if provider_id == "custom" else None
+    auth = "body" if provider_id == "modelslab" and state.get("modelslab_auth") == "body" else None
+    return providers.resolve(
+        provider_id, env=os.environ, secrets=secrets(), session_key=typed.strip(), base_url=base_url or None,
+        auth=auth,
+    )
+
+
+def params_from_state() -> tuple[GenerationParams, str]:
+    """The parameters from the sidebar's widgets (defaults where a widget has not rendered yet)."""
+    state = st.session_state
+    values = {k: state[k] for k in PARAM_KEYS if k in state}
+    if values.get("reasoning_effort") in ("", "default"):
+        values["reasoning_effort"] = None
+    try:
+        params = parse({**DEFAULTS.model_dump(), **values})
+    except ValueError as exc:
+        return state.get("params", DEFAULTS), str(exc)
+    state["params"] = params
+    return params, ""
+
+
+def current_settings() -> Settings:
+    """Provider config, model, parameters and the parameters turned off, for this session."""
+    state = st.session_state
+    provider_id = state.get("provider") or default_provider_id()
+    model_id = state.get("model_id") or providers.configured_model(os.environ, secrets()) or catalog.DEFAULT_MODEL_ID
+    model = catalog.get_model(model_id)
+    params, problem = params_from_state()
+    disabled = frozenset(state.get(DISABLED, {}).get(model.id, ()))
+    return Settings(resolve_config(provider_id), model, params, disabled, problem)
+
+
+def disable_param(model_id: str, name: str) -> None:
+    """Turn ``name`` off for ``model_id`` for the rest of this session."""
+    st.session_state.setdefault(DISABLED, {}).setdefault(model_id, set()).add(name)

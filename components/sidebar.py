@@ -1,0 +1,134 @@
+"""The playground's sidebar: provider, key, model, system message and every generation parameter."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from components import settings as cfg
+from components.footer import render_footer
+from playground import catalog, providers
+from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
+from playground.request import omitted_params
+
+LABELS = {
+    "temperature": "Temperature",
+    "max_tokens": "Max tokens",
+    "top_p": "Top P",
+    "frequency_penalty": "Frequency penalty",
+    "presence_penalty": "Presence penalty",
+}
+
+
+def _typed_key(name: str) -> str:
+    return f"{name}_typed"
+
+
+def _copy(src: str, dst: str) -> None:
+    st.session_state[dst] = st.session_state[src]
+
+
+def reset_defaults() -> None:
+    """Put every parameter and the system message back to the product page's defaults."""
+    state = st.session_state
+    for name in SAMPLING_FIELDS:
+        state[name] = getattr(DEFAULTS, name)
+        state[_typed_key(name)] = getattr(DEFAULTS, name)
+    state["system"] = DEFAULTS.system
+    state["reasoning_effort"] = "default"
+
+
+def _param_control(name: str, reason: str | None, max_value: float | None) -> None:
+    """A slider that also takes typed numbers; disabled with its reason when the model rejects it."""
+    info = spec(name)
+    top = max_value if max_value is not None else info["max"]
+    kind = int if name == "max_tokens" else float
+    state = st.session_state
+    state.setdefault(name, info["default"])
+    state[name] = kind(min(state[name], top))
+    state[_typed_key(name)] = state[name]
+    slider_col, typed_col = st.columns([3, 2], vertical_alignment="bottom")
+    with slider_col:
+        st.slider(LABELS[name], kind(info["min"]), kind(top), step=kind(info["step"]), key=name, help=info["help"],
+                  disabled=reason is not None, bind="query-params", on_change=_copy, args=(name, _typed_key(name)))
+    with typed_col:
+        st.number_input(f"{LABELS[name]} value", kind(info["min"]), kind(top), step=kind(info["step"]),
+                        key=_typed_key(name), disabled=reason is not None, label_visibility="collapsed",
+                        on_change=_copy, args=(_typed_key(name), name))
+    if reason:
+        st.caption(f":material/block: Not sent: {reason}.")
+
+
+def _provider_and_key() -> str:
+    """Provider picker, base URL (custom) and the key field; returns the chosen provider id."""
+    allowed = providers.allowed_provider_ids(os.environ, cfg.secrets())
+    default = cfg.default_provider_id()
+    provider_id = st.selectbox(
+        "Provider", allowed, index=allowed.index(default) if default in allowed else 0, key="provider",
+        format_func=lambda p: providers.PROVIDERS[p].label, bind="query-params",
+    )
+    provider = providers.PROVIDERS[provider_id]
+    if provider.offline:
+        st.caption(":material/cloud_off: Replies come from the embedded offline engine: no network, no key, not Grok.")
+        return provider_id
+    if provider_id == "custom" and not providers.custom_url_hidden(os.environ, cfg.secrets()):
+        st.text_input("Base URL", key="base_url", placeholder=provider.base_url,
+                      help="Any OpenAI-compatible server: Ollama, llama.cpp server, vLLM, LM Studio.")
+    st.text_input("API key", type="password", key=cfg.session_key(provider_id), autocomplete="off",
+                  help="Kept only in this browser session; never put in the URL, exports or code samples.")
+    _key_caption(provider)
+    if provider_id == "modelslab":
+        st.radio("Send the key", ["header", "body"], key="modelslab_auth", horizontal=True,
+                 format_func={"header": "Bearer header", "body": "In the body (as on the page)"}.get)
+    return provider_id
+
+
+def _key_caption(provider: providers.Provider) -> None:
+    typed = st.session_state.get(cfg.session_key(provider.id))
+    key, source = providers.key_for(provider, os.environ, cfg.secrets())
+    if typed:
+        st.caption(":material/key: Using the key typed here (this session only).")
+    elif key:
+        st.caption(f":material/key: Using the key from {source} ({provider.key_env}).")
+    elif provider.key_required:
+        st.caption(f":material/cloud_off: No {provider.label} key: replies come from the offline engine until "
+                   f"you enter one or set {provider.key_env}.")
+
+
+def _model_picker() -> catalog.Model:
+    ids = list(catalog.MODELS)
+    configured = providers.configured_model(os.environ, cfg.secrets())
+    if configured and configured not in ids:
+        ids.insert(0, configured)
+    default = configured or catalog.DEFAULT_MODEL_ID
+    model_id = st.selectbox("Model", ids, index=ids.index(default), key="model_id",
+                            format_func=lambda m: catalog.get_model(m).name, bind="query-params")
+    return catalog.get_model(model_id)
+
+
+@st.fragment
+def render_sidebar(footer_slot: st.delta_generator.DeltaGenerator) -> None:
+    """Every control; moving one reruns only this fragment (and the footer it writes), never the history."""
+    with st.sidebar:
+        st.subheader("Settings", anchor=False)
+        provider_id = _provider_and_key()
+        model = _model_picker()
+        in_full_run = st.session_state.get("in_full_run", True)
+        if not in_full_run and (provider_id, model.id) != st.session_state.get("full_run_choice"):
+            st.rerun()  # the header, price and history labels depend on these: redraw the whole page
+        st.text_area("System message", value=DEFAULTS.system, key="system", height=120, bind="query-params")
+        current = cfg.current_settings()
+        omitted = omitted_params(current.config, model, current.params, current.disabled)
+        for name in SAMPLING_FIELDS:
+            _param_control(name, omitted.get(name), model.context if name == "max_tokens" else None)
+        if model.reasoning:
+            st.selectbox("Reasoning effort", ["default", "low", "high"], key="reasoning_effort",
+                         bind="query-params", help=spec("reasoning_effort")["help"],
+                         format_func={"default": "Provider default", "low": "Low", "high": "High"}.get)
+        st.button("Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults",
+                  on_click=reset_defaults)
+        current = cfg.current_settings()
+        if current.problem:
+            st.warning(current.problem, icon=":material/error:")
+    render_footer(footer_slot, current)
