@@ -124,8 +124,7 @@ def render_sidebar(footer_slot: st.delta_generator.DeltaGenerator) -> None:
             _param_control(name, omitted.get(name), model.context if name == "max_tokens" else None)
         if model.reasoning:
             st.selectbox("Reasoning effort", ["default", "low", "high"], key="reasoning_effort",
-                         bind="query-params", help=spec("reasoning_effort")["help"],
-                         format_func={"default": "Provider default", "low": "Low", "high": "High"}.get)
+                         bind="query-params", help=spec("reasoning_effort")["help"] + " default: the provider's.")
         st.button("Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults",
                   on_click=reset_defaults)
         current = cfg.current_settings()

@@ -1,0 +1,131 @@
+"""The playground page through app.py: starters, sidebar defaults, the request body, URL settings, actions."""
+
+import json
+
+import pytest
+from apptest_util import answer_stream, captions, chat, new_app, run, send, start_app
+from loopback import LoopbackServer
+
+from playground.catalog import PAGE
+
+
+@pytest.fixture
+def recorder(monkeypatch):
+    """A recording OpenAI-compatible server on 127.0.0.1, with the app pointed at it as a custom provider."""
+    with LoopbackServer(lambda req: answer_stream()) as server:
+        monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+        monkeypatch.setenv("PLAYGROUND_BASE_URL", server.url + "/v1")
+        yield server
+
+
+def test_starter_buttons_have_the_page_texts_and_send_exactly_that_text():
+    at = start_app()
+    labels = [at.button(key=f"starter_{i}").label for i in range(4)]
+    assert labels == ["Explain quantum computing in simple terms", "Write a Python function to sort a list",
+                      "Create a marketing email for a SaaS product", "Compare REST vs GraphQL APIs"]
+    at.button(key="starter_1").click()
+    run(at)
+    messages = chat(at)
+    assert messages[0] == ("user", "Write a Python function to sort a list")
+    assert messages[1][0] == "assistant" and "offline engine" in messages[1][1].lower()
+    assert "estimated tokens in" in captions(at)
+    assert not [b for b in at.button if b.key and b.key.startswith("starter_")]
+
+
+def test_sidebar_defaults_are_the_pages():
+    at = start_app()
+    assert at.text_area(key="system").value == PAGE.system_message
+    values = [at.slider(key=k).value for k in ("temperature", "max_tokens", "top_p", "frequency_penalty",
+                                                 "presence_penalty")]
+    assert values == [0.7, 1000, 0.9, 0.0, 0.0]
+    assert at.number_input(key="temperature_typed").value == 0.7
+
+
+def test_sidebar_values_reach_the_request_body(recorder):
+    at = start_app()
+    at.slider(key="temperature").set_value(1.3)
+    at.number_input(key="max_tokens_typed").set_value(512)  # a typed number
+    at.slider(key="top_p").set_value(0.5)
+    at.slider(key="frequency_penalty").set_value(0.4)
+    at.slider(key="presence_penalty").set_value(-0.6)
+    at.text_area(key="system").set_value("Answer in French.")
+    run(at)
+    send(at, "Bonjour")
+    body = recorder.requests[-1].json()
+    assert (body["temperature"], body["max_tokens"], body["top_p"]) == (1.3, 512, 0.5)
+    assert (body["frequency_penalty"], body["presence_penalty"]) == (0.4, -0.6)
+    assert body["messages"] == [{"role": "system", "content": "Answer in French."},
+                                {"role": "user", "content": "Bonjour"}]
+    assert body["stream"] is True
+    assert chat(at)[-1] == ("assistant", "Thinking it over\nHello there")  # the thinking block, then the answer
+    assert at.expander[-1].label.startswith("Thought for")
+    assert "tokens in 50 · out 20 · reasoning 8" in captions(at)
+
+
+def test_xai_grok_leaves_penalties_out_and_says_why(recorder, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_PROVIDER", "xai")
+    monkeypatch.setenv("XAI_API_KEY", "xai-test-key-0000")
+    at = start_app()
+    assert at.slider(key="presence_penalty").disabled and at.slider(key="frequency_penalty").disabled
+    assert "Not sent: not supported by reasoning models" in captions(at)
+    send(at, "Hi")
+    body = recorder.requests[-1].json()
+    assert "presence_penalty" not in body and "frequency_penalty" not in body
+    assert body["model"] == "grok-3-mini"
+    assert recorder.requests[-1].headers["Authorization"] == "Bearer xai-test-key-0000"
+
+
+def test_settings_are_restored_from_the_url(recorder):
+    at = new_app()
+    at.query_params.update({"temperature": "1.5", "max_tokens": "256", "system": "Be brief.",
+                            "model_id": "xAI: Grok 3 Mini Beta", "reasoning_effort": "high",
+                            "provider": "Custom (OpenAI-compatible URL)"})
+    run(at)
+    assert at.slider(key="temperature").value == 1.5 and at.slider(key="max_tokens").value == 256
+    assert at.text_area(key="system").value == "Be brief."
+    send(at, "Hi")
+    body = recorder.requests[-1].json()
+    assert body["temperature"] == 1.5 and body["max_tokens"] == 256 and body["reasoning_effort"] == "high"
+    assert body["messages"][0]["content"] == "Be brief."
+
+
+def test_regenerate_and_edit_resend(recorder):
+    at = start_app()
+    send(at, "First question")
+    at.button(key="regenerate").click()
+    run(at)
+    assert len(recorder.requests) == 2
+    assert recorder.requests[1].json()["messages"][-1] == {"role": "user", "content": "First question"}
+    assert [role for role, _ in chat(at)] == ["user", "assistant"]
+    at.text_area(key="edit_prompt").set_value("Second question")
+    at.button(key="resend").click()
+    run(at)
+    assert recorder.requests[2].json()["messages"][-1] == {"role": "user", "content": "Second question"}
+    assert chat(at)[0] == ("user", "Second question") and len(chat(at)) == 2
+
+
+def test_clear_asks_first_then_empties(recorder):
+    at = start_app()
+    send(at, "Something")
+    at.button(key="confirm_clear").click()
+    run(at)
+    assert chat(at) == [] and at.button(key="starter_0")
+
+
+def test_export_has_per_reply_usage_and_cost_and_no_key(recorder, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+    monkeypatch.setenv("PLAYGROUND_API_KEY", "sk-sentinel-export-123")
+    from playground import export
+
+    produced = {}
+    real = export.to_json
+    monkeypatch.setattr(export, "to_json", lambda *a, **k: produced.setdefault("json", real(*a, **k)))
+    at = start_app()
+    send(at, "Count to three")
+    doc = json.loads(produced["json"])
+    assert recorder.requests[-1].headers["Authorization"] == "Bearer sk-sentinel-export-123"
+    assert "sk-sentinel-export-123" not in produced["json"]
+    reply = doc["replies"][0]
+    assert reply["usage"]["prompt_tokens"] == 50 and reply["usage"]["reasoning_tokens"] == 8
+    assert reply["cost"]["total"] and reply["timings"]["total"] is not None
+    assert doc["messages"][-1]["content"] == "Hello there"
