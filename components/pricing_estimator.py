@@ -1,4 +1,4 @@
-"""Pricing page estimator: model, token counts (typed, counted from text, or measured), volume and the projection."""
+"""Pricing page estimator: model, token counts (typed, from text or measured), volume and the projection."""
 
 from __future__ import annotations
 
