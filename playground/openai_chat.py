@@ -1,0 +1,322 @@
+"""OpenAI Chat Completions over HTTP: one typed event stream (or one typed error) for every provider's dialect."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import httpx
+
+from playground.errors import (
+    ConnectionFailed, PlaygroundError, RateLimited, ServerError, StreamBroken,
+)
+from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.http import client_for
+from playground.providers import ProviderConfig
+from playground.request import RequestPlan
+from playground.sse import iter_sse
+from playground.wire_errors import error_from_exception, error_from_response, is_error_payload, quote, with_partial
+
+RETRY_BASE = 0.5
+RETRY_CAP = 8.0
+RETRY_MAX_WAIT = 10.0
+RETRY_STATUSES = (502, 503)
+
+_sleep: Callable[[float], None] = time.sleep  # tests replace this so retries do not wait
+_random: Callable[[], float] = random.random
+
+
+@dataclass(frozen=True, slots=True)
+class RetryNotice:
+    """Said before a retry: which retry this is (1 = the first), how long we wait, and what failed."""
+
+    attempt: int
+    wait_seconds: float
+    error: PlaygroundError
+
+
+@dataclass(slots=True)
+class ChatResult:
+    """A whole reply: answer text, reasoning, finish reason, usage and tool calls (OpenAI-shaped dicts)."""
+
+    text: str = ""
+    reasoning: str = ""
+    finish_reason: str | None = None
+    usage: Usage | None = None
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _State:
+    """What one call has received so far (kept across retries; retries only happen before any event)."""
+
+    __slots__ = ("text", "reasoning", "started", "usage", "finish", "seen")
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.reasoning: list[str] = []
+        self.started = False  # an event was yielded: no more retries
+        self.usage: dict[str, Any] | None = None
+        self.finish: str | None = None
+        self.seen = False  # any chunk or [DONE] arrived in this attempt
+
+    def reset(self) -> None:
+        """Forget a failed attempt that yielded nothing."""
+        self.text.clear()
+        self.reasoning.clear()
+        self.usage, self.finish, self.seen = None, None, False
+
+
+def backoff(attempt: int) -> float:
+    """Exponential backoff with jitter for retry number ``attempt`` (0-based): half fixed, half random."""
+    ceiling = min(RETRY_CAP, RETRY_BASE * 2**attempt)
+    return ceiling / 2 + _random() * ceiling / 2
+
+
+def retry_wait(error: PlaygroundError, attempt: int) -> float | None:
+    """Seconds to wait before retrying after ``error``, or None when it should not be retried."""
+    if isinstance(error, RateLimited) or isinstance(error, ServerError) and error.status in RETRY_STATUSES:
+        wait = error.retry_after if error.retry_after is not None else backoff(attempt)
+        return wait if wait <= RETRY_MAX_WAIT else None
+    if isinstance(error, ConnectionFailed):
+        return backoff(attempt)
+    return None
+
+
+def stream_chat(
+    plan: RequestPlan, *, config: ProviderConfig, client: httpx.Client | None = None,
+    on_retry: Callable[[RetryNotice], None] | None = None, max_retries: int = 2,
+) -> Iterator[Event]:
+    """Send ``plan`` and yield its reply as typed events; raise a typed error carrying any partial reply.
+
+    Connection failures, short rate limits and 502/503 are retried, but only before the first event.
+    Closing the generator closes the HTTP response.
+    """
+    client = client or client_for(config)
+    secrets = (config.api_key,)
+    state = _State()
+    attempt = 0
+    while True:
+        try:
+            yield from _attempt(client, plan, config, state)
+            return
+        except PlaygroundError as err:
+            error = err
+        except httpx.HTTPError as exc:
+            error = error_from_exception(exc, secrets=secrets, started=state.started)
+        wait = None if state.started or attempt >= max_retries else retry_wait(error, attempt)
+        if wait is None:
+            raise with_partial(error, "".join(state.text), "".join(state.reasoning))
+        attempt += 1
+        if on_retry is not None:
+            on_retry(RetryNotice(attempt, wait, error))
+        _sleep(wait)
+
+
+def _attempt(client: httpx.Client, plan: RequestPlan, config: ProviderConfig, state: _State) -> Iterator[Event]:
+    secrets = (config.api_key,)
+    state.reset()
+    with client.stream("POST", plan.url, headers=plan.headers, json=plan.body) as response:
+        if response.status_code >= 300:
+            raise error_from_response(response.status_code, response.read(), response.headers, secrets=secrets)
+        chunks = response.iter_bytes()
+        if "json" in response.headers.get("content-type", ""):
+            yield from _whole_body(response.read(), config, state)
+            return
+        head = b""
+        for chunk in chunks:  # peek: a body starting with "{" is plain JSON whatever its content type
+            head += chunk
+            if head.strip():
+                break
+        if head.lstrip()[:1] == b"{":
+            yield from _whole_body(head + b"".join(chunks), config, state)
+        else:
+            yield from _sse_body(_prepend(head, chunks), config, state)
+
+
+def _prepend(head: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    if head:
+        yield head
+    yield from chunks
+
+
+def _whole_body(raw: bytes, config: ProviderConfig, state: _State) -> Iterator[Event]:
+    """A reply sent as one JSON document (the server ignored ``stream``), or SSE mislabelled as JSON."""
+    try:
+        obj = json.loads(raw)
+    except ValueError:
+        yield from _sse_body([raw], config, state)
+        return
+    if is_error_payload(obj):
+        raise error_from_response(200, obj, {}, secrets=(config.api_key,))
+    if not isinstance(obj, dict) or not isinstance(obj.get("choices"), list):
+        raise ServerError(f'The provider sent a reply this app cannot read: "{quote(raw.decode("utf-8", "replace"))}"')
+    state.seen = True
+    for event in _chunk_events(obj, state):
+        state.started = True
+        yield event
+    if state.usage:
+        yield usage_event(state.usage, config)
+
+
+def _sse_body(chunks: Iterable[bytes], config: ProviderConfig, state: _State) -> Iterator[Event]:
+    """The reply as an event stream: one JSON chunk per ``data:`` event, until ``[DONE]`` or the end."""
+    loads = json.loads
+    for sse in iter_sse(chunks):
+        data = sse.data
+        if sse.event == "error":
+            raise _error_event(data, config)
+        if data[:6] == "[DONE]":
+            state.seen = True
+            break
+        try:
+            obj = loads(data)
+        except ValueError:
+            continue
+        if not isinstance(obj, dict):
+            continue
+        state.seen = True
+        if ("error" in obj or "status" in obj or "type" in obj or obj.get("object") == "error") \
+                and is_error_payload(obj):
+            raise error_from_response(200, obj, {}, secrets=(config.api_key,))
+        for event in _chunk_events(obj, state):
+            state.started = True
+            yield event
+    if not state.seen:
+        raise StreamBroken("The provider ended the stream without sending any reply.")
+    if state.usage:
+        state.started = True
+        yield usage_event(state.usage, config)
+
+
+def _error_event(data: str, config: ProviderConfig) -> PlaygroundError:
+    """The typed error for an SSE ``event: error`` (JSON or plain text)."""
+    try:
+        payload: Any = json.loads(data)
+    except ValueError:
+        payload = data
+    return error_from_response(200, payload if payload else "error event", {}, secrets=(config.api_key,))
+
+
+def _chunk_events(obj: dict[str, Any], state: _State) -> list[Event]:
+    """The events in one chunk (or one whole non-streamed reply); usage is kept for the end."""
+    out: list[Event] = []
+    usage = obj.get("usage")
+    if usage and isinstance(usage, dict):
+        state.usage = usage
+    choices = obj.get("choices")
+    if not choices or not isinstance(choices, list):
+        return out
+    choice = choices[0]
+    if not isinstance(choice, dict):
+        return out
+    delta = choice.get("delta") or choice.get("message")
+    if delta and isinstance(delta, dict):
+        reasoning = delta.get("reasoning_content") or delta.get("reasoning")
+        if reasoning and isinstance(reasoning, str):
+            state.reasoning.append(reasoning)
+            out.append(ReasoningDelta(reasoning))
+        content = delta.get("content")
+        if content:
+            text = content if isinstance(content, str) else _parts_text(content)
+            if text:
+                state.text.append(text)
+                out.append(TextDelta(text))
+        calls = delta.get("tool_calls")
+        if calls and isinstance(calls, list):
+            out.extend(_tool_deltas(calls))
+    reason = choice.get("finish_reason")
+    if reason and isinstance(reason, str) and reason != state.finish:
+        if reason == "error":
+            raise ServerError('The provider ended the reply with an error (finish reason "error").')
+        state.finish = reason
+        out.append(Finish(reason))
+    return out
+
+
+def _parts_text(content: Any) -> str:
+    """Text out of a list of content parts (``[{"type": "text", "text": ...}]``)."""
+    if not isinstance(content, list):
+        return str(content)
+    return "".join(p.get("text") or "" for p in content if isinstance(p, dict))
+
+
+def _tool_deltas(calls: list[Any]) -> list[ToolCallDelta]:
+    out = []
+    for position, call in enumerate(calls):
+        if not isinstance(call, dict):
+            continue
+        function = call.get("function") or {}
+        arguments = function.get("arguments")
+        if arguments is not None and not isinstance(arguments, str):
+            arguments = json.dumps(arguments)
+        index = call.get("index")
+        out.append(ToolCallDelta(index if isinstance(index, int) else position, call.get("id"),
+                                 function.get("name"), arguments or ""))
+    return out
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _cost(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        cost = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return cost if cost.is_finite() else None
+
+
+def usage_event(usage: dict[str, Any], config: ProviderConfig) -> Usage:
+    """The typed usage for a usage object, under the provider's convention for reasoning tokens."""
+    completion_details = usage.get("completion_tokens_details") or {}
+    prompt_details = usage.get("prompt_tokens_details") or {}
+    return Usage(
+        prompt_tokens=_count(usage.get("prompt_tokens", usage.get("input_tokens"))),
+        completion_tokens=_count(usage.get("completion_tokens", usage.get("output_tokens"))),
+        reasoning_tokens=_count(completion_details.get("reasoning_tokens")),
+        cached_tokens=_count(prompt_details.get("cached_tokens")),
+        cost=_cost(usage.get("cost")),
+        reasoning_included=config.provider.completion_includes_reasoning,
+        raw=dict(usage),
+    )
+
+
+def collect(events: Iterable[Event]) -> ChatResult:
+    """Gather a stream of events into one ``ChatResult``."""
+    text: list[str] = []
+    reasoning: list[str] = []
+    calls: dict[int, dict[str, Any]] = {}
+    result = ChatResult()
+    for event in events:
+        if isinstance(event, TextDelta):
+            text.append(event.text)
+        elif isinstance(event, ReasoningDelta):
+            reasoning.append(event.text)
+        elif isinstance(event, ToolCallDelta):
+            call = calls.setdefault(event.index, {"id": None, "type": "function",
+                                                  "function": {"name": None, "arguments": ""}})
+            call["id"] = event.id or call["id"]
+            call["function"]["name"] = event.name or call["function"]["name"]
+            call["function"]["arguments"] += event.arguments
+        elif isinstance(event, Finish):
+            result.finish_reason = event.reason
+        elif isinstance(event, Usage):
+            result.usage = event
+    result.text, result.reasoning = "".join(text), "".join(reasoning)
+    result.tool_calls = [calls[i] for i in sorted(calls)]
+    return result
+
+
+def complete_chat(
+    plan: RequestPlan, *, config: ProviderConfig, client: httpx.Client | None = None, max_retries: int = 2,
+) -> ChatResult:
+    """Send ``plan`` and return the whole reply (streamed or not, the server decides)."""
+    return collect(stream_chat(plan, config=config, client=client, max_retries=max_retries))
