@@ -1,0 +1,126 @@
+"""Client parse cost: our streaming client vs raw httpx line reading + json.loads vs the official openai package.
+
+All three read the same 20,000-chunk stream from one loopback server, interleaved, several rounds; the table shows
+medians and ratios against the raw httpx baseline.
+
+    python benchmarks/bench_client.py [--chunks 20000] [--rounds 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playground import catalog, providers  # noqa: E402
+from playground.events import TextDelta  # noqa: E402
+from playground.openai_chat import stream_chat  # noqa: E402
+from playground.params import DEFAULTS  # noqa: E402
+from playground.request import build_chat_request  # noqa: E402
+
+
+def make_body(chunks: int) -> bytes:
+    """An OpenAI-style stream: ``chunks`` content deltas, a finish chunk, a usage chunk, [DONE]."""
+    lines = []
+    for i in range(chunks):
+        obj = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
+               "choices": [{"index": 0, "delta": {"content": f"tok{i} "}, "finish_reason": None}]}
+        lines.append(f"data: {json.dumps(obj)}\n\n")
+    lines.append('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",'
+                 '"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n')
+    lines.append('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],'
+                 '"usage":{"prompt_tokens":5,"completion_tokens":%d,"total_tokens":%d}}\n\n' % (chunks, chunks + 5))
+    lines.append("data: [DONE]\n\n")
+    return "".join(lines).encode()
+
+
+def serve(body: bytes) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for start in range(0, len(body), 16384):
+                self.wfile.write(body[start:start + 16384])
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def run_ours(url: str, client: httpx.Client) -> int:
+    config = providers.resolve("custom", env={"PLAYGROUND_BASE_URL": url})
+    plan = build_chat_request(config, catalog.GROK_3_MINI, DEFAULTS, [{"role": "user", "content": "hi"}])
+    return sum(len(e.text) for e in stream_chat(plan, config=config, client=client) if isinstance(e, TextDelta))
+
+
+def run_raw(url: str, client: httpx.Client) -> int:
+    total = 0
+    with client.stream("POST", url + "/chat/completions", json={"stream": True}) as response:
+        for line in response.iter_lines():
+            if not line.startswith("data: "):
+                continue
+            data = line[6:]
+            if data == "[DONE]":
+                break
+            obj = json.loads(data)
+            for choice in obj.get("choices") or ():
+                total += len(choice.get("delta", {}).get("content") or "")
+    return total
+
+
+def run_openai(url: str, client: object) -> int:
+    stream = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}], stream=True)
+    return sum(len(c.choices[0].delta.content or "") for c in stream if c.choices)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chunks", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    import openai
+
+    server = serve(make_body(args.chunks))
+    url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    http = httpx.Client(timeout=60)
+    sdk = openai.OpenAI(base_url=url, api_key="unused", max_retries=0)
+    contenders = {"raw httpx + json.loads (baseline)": (run_raw, http), "playground client": (run_ours, http),
+                  "openai package": (run_openai, sdk)}
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    expected = None
+    for _ in range(args.rounds):
+        for name, (fn, client) in contenders.items():
+            start = time.perf_counter()
+            chars = fn(url, client)
+            times[name].append(time.perf_counter() - start)
+            expected = expected or chars
+            assert chars == expected, (name, chars, expected)
+    base = statistics.median(times["raw httpx + json.loads (baseline)"])
+    print(f"# client parse cost: {args.chunks:,} chunks, median of {args.rounds} interleaved rounds "
+          f"({time.strftime('%Y-%m-%d')}, `python benchmarks/bench_client.py`)")
+    print("| reader | median s | ratio to raw httpx |")
+    print("|---|---|---|")
+    for name, values in times.items():
+        print(f"| {name} | {statistics.median(values):.3f} | {statistics.median(values) / base:.2f}x |")
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
