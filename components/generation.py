@@ -12,8 +12,8 @@ from playground import providers
 from playground.coalesce import Coalescer
 from playground.errors import NotAllowed, PlaygroundError
 from playground.events import ReasoningDelta, TextDelta
-from playground.openai_chat import stream_chat
-from playground.request import RequestPlan, build_chat_request
+from playground.protocols import build_plan, stream_events
+from playground.request import RequestPlan
 from playground.turn import ReplyBuilder
 
 PENDING = "pending_reply"  # set when the next run must stream a reply
@@ -27,10 +27,11 @@ def request_reply() -> None:
 
 
 def _sent_params(plan: RequestPlan, settings: Settings) -> dict[str, object]:
-    keys = ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty", "stop")
+    keys = ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty", "stop", "stop_sequences")
     sent = {k: plan.body[k] for k in keys if k in plan.body}
     sent["reasoning_effort"] = settings.params.reasoning_effort if "reasoning_effort" not in plan.omitted else None
     sent["system"] = settings.params.system
+    sent["protocol"] = settings.protocol
     return sent
 
 
@@ -97,8 +98,8 @@ def generate(settings: Settings) -> None:
     """Stream one reply into the page; the reply (complete, stopped or failed) always lands in the history."""
     st.session_state[PENDING] = False
     conv = conversation()
-    plan = build_chat_request(settings.config, settings.model, settings.params, conv.history(),
-                              disabled=settings.disabled)
+    plan = build_plan(settings.protocol, settings.config, settings.model, settings.params, conv.history(),
+                      disabled=settings.disabled)
     builder = ReplyBuilder(model=settings.model, provider_id=settings.config.provider.id,
                            params=_sent_params(plan, settings), messages=plan.body["messages"],
                            estimated=settings.config.provider.offline)
@@ -107,7 +108,7 @@ def generate(settings: Settings) -> None:
     events = None
     try:
         _check_url(settings)
-        events = stream_chat(plan, config=settings.config, on_retry=lambda n: live.notice.info(
+        events = stream_events(settings.protocol, plan, config=settings.config, on_retry=lambda n: live.notice.info(
             f"{n.error.message} Retrying in {n.wait_seconds:.0f} s (attempt {n.attempt + 1}).",
             icon=":material/autorenew:"))
         for event in events:

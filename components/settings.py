@@ -10,6 +10,7 @@ import streamlit as st
 
 from playground import catalog, providers
 from playground.params import DEFAULTS, SAMPLING_FIELDS, GenerationParams, parse
+from playground.protocols import Protocol
 from playground.providers import ProviderConfig
 
 PARAM_KEYS = ("system", *SAMPLING_FIELDS, "reasoning_effort")  # widget keys, also the URL parameter names
@@ -24,6 +25,7 @@ class Settings:
     model: catalog.Model
     params: GenerationParams
     disabled: frozenset[str] = field(default_factory=frozenset)
+    protocol: Protocol = "openai"
     problem: str = ""  # a plain message when a typed value was out of range (the last valid value is used)
 
 
@@ -81,7 +83,9 @@ def current_settings() -> Settings:
     model = catalog.get_model(model_id)
     params, problem = params_from_state()
     disabled = frozenset(state.get(DISABLED, {}).get(model.id, ()))
-    return Settings(resolve_config(provider_id), model, params, disabled, problem)
+    config = resolve_config(provider_id)
+    protocol = state.get("protocol", "openai") if config.provider.id == "modelslab" else "openai"
+    return Settings(config, model, params, disabled, protocol, problem)
 
 
 def disable_param(model_id: str, name: str) -> None:

@@ -10,7 +10,7 @@ from components import settings as cfg
 from components.footer import render_footer
 from playground import catalog, providers
 from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
-from playground.request import omitted_params
+from playground.protocols import PROTOCOLS, build_plan
 
 LABELS = {
     "temperature": "Temperature",
@@ -79,8 +79,12 @@ def _provider_and_key() -> str:
                   help="Kept only in this browser session; never put in the URL, exports or code samples.")
     _key_caption(provider)
     if provider_id == "modelslab":
+        st.radio("Protocol", list(PROTOCOLS), key="protocol", horizontal=True, format_func=PROTOCOLS.get,
+                 help="ModelsLab serves both Chat Completions and Anthropic Messages for this model.")
+        anthropic = st.session_state.get("protocol") == "anthropic"
+        other = "x-api-key header" if anthropic else "In the body (as on the page)"
         st.radio("Send the key", ["header", "body"], key="modelslab_auth", horizontal=True,
-                 format_func={"header": "Bearer header", "body": "In the body (as on the page)"}.get)
+                 format_func={"header": "Bearer header", "body": other}.get)
     return provider_id
 
 
@@ -119,7 +123,8 @@ def render_sidebar(footer_slot: st.delta_generator.DeltaGenerator) -> None:
             st.rerun()  # the header, price and history labels depend on these: redraw the whole page
         st.text_area("System message", value=DEFAULTS.system, key="system", height=120, bind="query-params")
         current = cfg.current_settings()
-        omitted = omitted_params(current.config, model, current.params, current.disabled)
+        omitted = build_plan(current.protocol, current.config, model, current.params, [],
+                             disabled=current.disabled).omitted
         for name in SAMPLING_FIELDS:
             _param_control(name, omitted.get(name), model.context if name == "max_tokens" else None)
         if model.reasoning:

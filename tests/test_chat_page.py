@@ -129,3 +129,46 @@ def test_export_has_per_reply_usage_and_cost_and_no_key(recorder, monkeypatch):
     assert reply["usage"]["prompt_tokens"] == 50 and reply["usage"]["reasoning_tokens"] == 8
     assert reply["cost"]["total"] and reply["timings"]["total"] is not None
     assert doc["messages"][-1]["content"] == "Hello there"
+
+
+def anthropic_stream(req):
+    events = [
+        ("message_start", {"type": "message_start", "message": {"id": "msg_1", "type": "message", "role": "assistant",
+                                                                "content": [], "usage": {"input_tokens": 12,
+                                                                                         "output_tokens": 1}}}),
+        ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "thinking",
+                                                                                             "thinking": ""}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                 "delta": {"type": "thinking_delta", "thinking": "Pondering"}}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        ("content_block_start", {"type": "content_block_start", "index": 1, "content_block": {"type": "text",
+                                                                                             "text": ""}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 1,
+                                 "delta": {"type": "text_delta", "text": "Via Messages"}}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 1}),
+        ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn"},
+                           "usage": {"output_tokens": 9}}),
+        ("message_stop", {"type": "message_stop"}),
+    ]
+    from loopback import sse_reply
+
+    return sse_reply([f"event: {name}\ndata: {json.dumps(data)}\n\n".encode() for name, data in events])
+
+
+def test_modelslab_can_switch_to_the_anthropic_protocol(monkeypatch):
+    with LoopbackServer(anthropic_stream) as server:
+        monkeypatch.setenv("MODELSLAB_API_KEY", "ml-test-key-0000")
+        monkeypatch.setenv("PLAYGROUND_BASE_URL", server.url)
+        at = start_app()
+        assert at.selectbox(key="provider").value == "modelslab"
+        at.radio(key="protocol").set_value("anthropic")
+        run(at)
+        send(at, "Hi")
+        req = server.requests[-1]
+        assert req.path == "/v1/messages"
+        body = req.json()
+        assert body["system"] == PAGE.system_message and body["messages"] == [{"role": "user", "content": "Hi"}]
+        assert "presence_penalty" not in body and body["max_tokens"] == 1000
+        assert req.headers["Authorization"] == "Bearer ml-test-key-0000"
+        assert chat(at)[-1] == ("assistant", "Pondering\nVia Messages")
+        assert "tokens in 12 · out 9" in captions(at)
