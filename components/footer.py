@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import streamlit as st
 
+from components.remote import exact_input_tokens
 from components.state import conversation
 from playground.pricing import format_usd
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
@@ -22,6 +23,9 @@ def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> 
     model, params = settings.model, settings.params
     system = count_tokens(params.system) + MESSAGE_OVERHEAD if params.system.strip() else 0
     used = system + conv.history_tokens()
+    exact = exact_input_tokens(settings.config, model, params, conv.history(), settings.protocol)
+    if exact is not None:
+        used = exact
     with slot.container(key="conversation_footer"):
         last, total = _spent(conv.replies)
         if conv.replies:
@@ -30,7 +34,10 @@ def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> 
                        f"over {len(conv.replies)} replies")
         if model.context:
             share = min(1.0, used / model.context)
-            st.progress(share, text=f"Context: ≈{used:,} of {model.context:,} tokens ({share:.1%})")
+            approx = "" if exact is not None else "≈"
+            st.progress(share, text=f"Context: {approx}{used:,} of {model.context:,} tokens ({share:.1%})")
+        if exact is not None:
+            st.caption(f":material/check_circle: {exact:,} input tokens so far, counted exactly by the provider.")
         st.caption(_prediction(model, params, used), help="Estimated from the system message and the history; "
                    "reasoning tokens count towards max tokens and are billed as output.")
 

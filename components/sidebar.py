@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import settings as cfg
 from components.footer import render_footer
+from components.remote import remote_model_ids
 from playground import catalog, providers
 from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
 from playground.protocols import PROTOCOLS, build_plan
@@ -100,8 +101,9 @@ def _key_caption(provider: providers.Provider) -> None:
                    f"you enter one or set {provider.key_env}.")
 
 
-def _model_picker() -> catalog.Model:
+def _model_picker(provider_id: str) -> catalog.Model:
     ids = list(catalog.MODELS)
+    ids += [m for m in remote_model_ids(cfg.resolve_config(provider_id)) if m not in catalog.MODELS]
     configured = providers.configured_model(os.environ, cfg.secrets())
     if configured and configured not in ids:
         ids.insert(0, configured)
@@ -117,7 +119,7 @@ def render_sidebar(footer_slot: st.delta_generator.DeltaGenerator) -> None:
     with st.sidebar:
         st.subheader("Settings", anchor=False)
         provider_id = _provider_and_key()
-        model = _model_picker()
+        model = _model_picker(provider_id)
         in_full_run = st.session_state.get("in_full_run", True)
         if not in_full_run and (provider_id, model.id) != st.session_state.get("full_run_choice"):
             st.rerun()  # the header, price and history labels depend on these: redraw the whole page

@@ -155,8 +155,19 @@ def anthropic_stream(req):
     return sse_reply([f"event: {name}\ndata: {json.dumps(data)}\n\n".encode() for name, data in events])
 
 
+def modelslab_messages_api(req):
+    from loopback import json_reply
+
+    if req.path == "/v1/models":
+        return json_reply(200, {"object": "list", "data": [{"id": "x-ai-grok-3-mini-beta", "object": "model"},
+                                                           {"id": "remote-only-model", "object": "model"}]})
+    if req.path == "/v1/messages/count_tokens":
+        return json_reply(200, {"input_tokens": 77})
+    return anthropic_stream(req)
+
+
 def test_modelslab_can_switch_to_the_anthropic_protocol(monkeypatch):
-    with LoopbackServer(anthropic_stream) as server:
+    with LoopbackServer(modelslab_messages_api) as server:
         monkeypatch.setenv("MODELSLAB_API_KEY", "ml-test-key-0000")
         monkeypatch.setenv("PLAYGROUND_BASE_URL", server.url)
         at = start_app()
@@ -164,11 +175,13 @@ def test_modelslab_can_switch_to_the_anthropic_protocol(monkeypatch):
         at.radio(key="protocol").set_value("anthropic")
         run(at)
         send(at, "Hi")
-        req = server.requests[-1]
-        assert req.path == "/v1/messages"
+        req = [r for r in server.requests if r.path == "/v1/messages"][-1]
         body = req.json()
         assert body["system"] == PAGE.system_message and body["messages"] == [{"role": "user", "content": "Hi"}]
         assert "presence_penalty" not in body and body["max_tokens"] == 1000
         assert req.headers["Authorization"] == "Bearer ml-test-key-0000"
         assert chat(at)[-1] == ("assistant", "Pondering\nVia Messages")
         assert "tokens in 12 · out 9" in captions(at)
+        assert "remote-only-model" in at.selectbox(key="model_id").options  # the provider's list fills the picker
+        assert "77 input tokens so far, counted exactly by the provider" in captions(at)
+        assert req.headers.get("x-api-key") is None and "ml-test-key-0000" not in captions(at)

@@ -1,0 +1,47 @@
+"""What the provider itself can tell us, fetched once per session: its model list and exact token counts."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from playground import anthropic_messages
+from playground.catalog import Model
+from playground.errors import PlaygroundError
+from playground.params import GenerationParams
+from playground.providers import ProviderConfig
+
+
+def _tag(config: ProviderConfig) -> str:
+    digest = hashlib.sha256(config.api_key.encode()).hexdigest()[:12]  # cache per key without keeping it
+    return f"{config.provider.id}|{config.base_url}|{digest}"
+
+
+def remote_model_ids(config: ProviderConfig) -> list[str]:
+    """ModelsLab's ``/v1/models`` list for this key (empty when offline, keyless or on any failure)."""
+    if config.provider.id != "modelslab" or not config.api_key:
+        return []
+    cache = st.session_state.setdefault("remote_models", {})
+    tag = _tag(config)
+    if tag not in cache:
+        try:
+            cache[tag] = anthropic_messages.list_models(config)
+        except PlaygroundError:
+            cache[tag] = []  # the catalogue is the fallback
+    return cache[tag]
+
+
+def exact_input_tokens(config: ProviderConfig, model: Model, params: GenerationParams,
+                       history: list[dict[str, str]], protocol: str) -> int | None:
+    """The exact input tokens of the history from ``/v1/messages/count_tokens``, when the Messages API is used."""
+    if protocol != "anthropic" or not config.api_key:
+        return None
+    cache = st.session_state.setdefault("exact_tokens", {})
+    tag = (_tag(config), model.id, hashlib.sha256(repr((params.system, history)).encode()).hexdigest())
+    if tag not in cache:
+        try:
+            cache[tag] = anthropic_messages.count_tokens(config, model, params, history)
+        except PlaygroundError:
+            cache[tag] = None
+    return cache[tag]
