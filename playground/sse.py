@@ -48,6 +48,9 @@ class SSEDecoder:
             self._skip_lf = chunk[-1:] == b"\r"
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         pending = self._pending
+        if not pending and chunk[-2:] == b"\n\n" and chunk[:6] == b"data: " and chunk.count(b"\n") == 2 \
+                and not self._data:
+            return [self._single(chunk[6:-2])]  # the usual shape, one whole "data: ..." event
         if pending:
             if b"\n" not in chunk:
                 pending.append(chunk)
@@ -60,6 +63,11 @@ class SSEDecoder:
         if rest:
             pending.append(rest)
         return self._lines(lines) if lines else []
+
+    def _single(self, value: bytes) -> ServerSentEvent:
+        event = ServerSentEvent(self._event or "message", value.decode("utf-8", "replace"), self._last_id, self._retry)
+        self._event = self._retry = None
+        return event
 
     def _head(self, chunk: bytes) -> bytes:
         """Strip a BOM at the very start, and an LF completing a CRLF split across chunks."""

@@ -352,3 +352,35 @@ def test_closing_the_generator_closes_the_response(server: LoopbackServer) -> No
     sent = server.chunks_sent - before
     assert first == [TextDelta("t0 "), TextDelta("t1 ")]
     assert sent < total // 2
+
+
+def test_one_shared_pooled_client_for_network_providers() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playground import http
+    http.close_all()
+    with ThreadPoolExecutor(8) as pool:
+        clients = set(map(id, pool.map(lambda _: http.client_for(ProviderConfig(XAI, XAI.base_url, KEY)), range(32))))
+    shared = http.client_for(ProviderConfig(MODELSLAB, MODELSLAB.base_url, KEY))
+    assert clients == {id(shared)}
+    assert shared.timeout.connect == 10.0 and shared.timeout.read == 60.0
+    http.close_all()
+    assert shared.is_closed and http.shared_client() is not shared
+
+
+def test_offline_provider_gets_the_offline_engine_client() -> None:
+    from playground import http
+    from playground.catalog import GROK_3_MINI
+    from playground.offline import OfflineTransport
+    from playground.params import GenerationParams
+    from playground.providers import OFFLINE
+    from playground.request import build_chat_request
+
+    cfg = ProviderConfig(OFFLINE, OFFLINE.base_url, auth="none")
+    client = http.client_for(cfg)
+    assert isinstance(client._transport, OfflineTransport)
+    assert http.client_for(cfg) is client and client is not http.shared_client()
+    assert http.offline_client(0.0) is http.offline_client(0.0) is not client
+    history = [{"role": "user", "content": "Say hello"}]
+    result = collect(stream_chat(build_chat_request(cfg, GROK_3_MINI, GenerationParams(), history), config=cfg))
+    assert result.text and result.finish_reason in ("stop", "length") and result.usage is not None

@@ -207,3 +207,13 @@ def test_random_streams_match_the_reference_under_random_splits(seed: int) -> No
         chunks = [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)])]
         assert feed_all(chunks) == expected, (raw, cuts)
     assert feed_all([raw[i:i + 1] for i in range(len(raw))]) == expected
+
+
+def test_whole_event_chunks_keep_the_fields_set_by_earlier_chunks() -> None:
+    decoder = SSEDecoder()
+    assert decoder.feed(b"event: update\nid: 3\nretry: 10\n") == []
+    assert decoder.feed(b"data: one\n\n") == [ev("one", "update", "3", 10)]
+    assert decoder.feed(b"data: two\n\n") == [ev("two", id="3")]
+    assert decoder.feed(b"data: a\n") == []
+    assert decoder.feed(b"data: b\n\n") == [ev("a\nb", id="3")]
+    assert decoder.feed(b"data:  spaced\n\n") == [ev(" spaced", id="3")]
