@@ -1,0 +1,400 @@
+"""Code samples of the exact request the app would send now, in five languages, with the key never inside."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from playground.anthropic_messages import ANTHROPIC_VERSION, build_messages_request
+from playground.catalog import PAGE, Model
+from playground.params import GenerationParams
+from playground.providers import MODELSLAB, ProviderConfig
+from playground.request import KEY_PLACEHOLDER, RequestPlan, build_chat_request
+
+Protocol = Literal["openai", "anthropic"]
+LANGUAGES: tuple[str, ...] = ("python_requests", "python_sdk", "javascript", "curl", "php")
+LANGUAGE_OF = {"python_requests": "python", "python_sdk": "python", "javascript": "javascript", "curl": "bash",
+               "php": "php"}
+OFFLINE_NOTE = ("The offline engine has no HTTP API, so these samples call ModelsLab (the default provider). "
+                "Set MODELSLAB_API_KEY to run them.")
+OPENAI_SDK_ARGS = frozenset({
+    "model", "messages", "temperature", "max_tokens", "max_completion_tokens", "top_p", "frequency_penalty",
+    "presence_penalty", "stop", "stream", "stream_options", "reasoning_effort", "seed", "n", "response_format",
+    "tools", "tool_choice", "parallel_tool_calls", "user", "logprobs", "top_logprobs",
+})
+ANTHROPIC_SDK_ARGS = frozenset({  # recent anthropic releases dropped temperature/top_p: those go in extra_body
+    "model", "max_tokens", "messages", "system", "stop_sequences", "metadata", "tools", "tool_choice", "thinking",
+})
+_SENTINEL = "\x00API_KEY\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRef:
+    """Where the key goes: rendered as ``prefix`` plus a variable read from the environment."""
+
+    prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One request as the samples render it: the key slots are ``KeyRef`` markers."""
+
+    url: str
+    headers: dict[str, Any]
+    body: dict[str, Any]
+    stream: bool
+    protocol: Protocol
+    key_env: str
+
+
+@dataclass(frozen=True, slots=True)
+class Samples:
+    """Code per language (keys of ``LANGUAGES``), tab labels, and what the request leaves out and why."""
+
+    code: dict[str, str]
+    labels: dict[str, str]
+    omitted: dict[str, str]
+    adjusted: dict[str, str]
+    provider_label: str
+    url: str
+    note: str = ""
+
+
+def sample_history(history: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """The conversation so far, or the page's first starter prompt when it is empty."""
+    messages = [{"role": m["role"], "content": m["content"]} for m in history]
+    return messages or [{"role": "user", "content": PAGE.starters[0]}]
+
+
+def sample_config(config: ProviderConfig) -> tuple[ProviderConfig, str]:
+    """The config samples are written for (its key is the placeholder), and a note when it differs from ``config``."""
+    if config.provider.offline:
+        return ProviderConfig(MODELSLAB, MODELSLAB.base_url, KEY_PLACEHOLDER, MODELSLAB.auth), OFFLINE_NOTE
+    if config.api_key or config.provider.key_required:
+        return config.with_key(KEY_PLACEHOLDER), ""
+    return config, ""
+
+
+def _mark(value: Any, prefix: str = "") -> Any:
+    if isinstance(value, str) and value == prefix + KEY_PLACEHOLDER:
+        return KeyRef(prefix)
+    return value
+
+
+def spec_from_plan(plan: RequestPlan, *, stream: bool, protocol: Protocol, key_env: str) -> Spec:
+    """A redacted plan with its key slots turned into ``KeyRef`` markers."""
+    plan = plan.redacted()
+    headers = {k: _mark(_mark(v), "Bearer ") if k.lower() == "authorization" else _mark(v)
+               for k, v in plan.headers.items()}
+    body = {k: _mark(v) if k == "key" else v for k, v in plan.body.items()}
+    return Spec(plan.url, headers, body, stream, protocol, key_env)
+
+
+def _literal(value: Any, lang: str, level: int = 0) -> str:
+    """``value`` as a Python, JavaScript or PHP literal, indented from ``level``."""
+    if isinstance(value, KeyRef):
+        var = "$apiKey" if lang == "php" else "API_KEY"
+        return f"{_literal(value.prefix, lang)} {'.' if lang == 'php' else '+'} {var}" if value.prefix else var
+    if isinstance(value, bool):
+        return ("True" if value else "False") if lang == "python" else ("true" if value else "false")
+    if value is None:
+        return "None" if lang == "python" else "null"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, str):
+        if lang == "php":
+            return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return json.dumps(value, ensure_ascii=False)
+    unit = "  " if lang == "js" else "    "
+    inner, outer = unit * (level + 1), unit * level
+    if isinstance(value, Mapping):
+        if not value:
+            return "new stdClass()" if lang == "php" else "{}"
+        sep = " => " if lang == "php" else ": "
+        items = [f"{inner}{_literal(str(k), lang)}{sep}{_literal(v, lang, level + 1)}" for k, v in value.items()]
+        opening, closing = ("[", "]") if lang == "php" else ("{", "}")
+    else:
+        if not value:
+            return "[]"
+        items = [f"{inner}{_literal(v, lang, level + 1)}" for v in value]
+        opening, closing = "[", "]"
+    return opening + "\n" + ",\n".join(items) + ",\n" + outer + closing
+
+
+def _python_key(spec: Spec) -> str:
+    return f'API_KEY = os.environ.get("{spec.key_env}", "{KEY_PLACEHOLDER}")\n\n'
+
+
+def _uses_key(spec: Spec) -> bool:
+    return any(isinstance(v, KeyRef) for v in (*spec.headers.values(), *spec.body.values()))
+
+
+_PY_STREAM = {
+    "openai": '''            if payload == "[DONE]":
+                break
+            chunk = json.loads(payload)
+            if "error" in chunk:
+                raise RuntimeError(chunk["error"])
+            for choice in chunk.get("choices") or []:
+                print((choice.get("delta") or {}).get("content") or "", end="", flush=True)
+''',
+    "anthropic": '''            event = json.loads(payload)
+            if event.get("type") == "error":
+                raise RuntimeError(event["error"])
+            delta = event.get("delta") or {}
+            if delta.get("type") == "text_delta":
+                print(delta["text"], end="", flush=True)
+''',
+}
+_PY_RESULT = {
+    "openai": 'result["choices"][0]["message"]["content"]',
+    "anthropic": '"".join(block["text"] for block in result["content"] if block["type"] == "text")',
+}
+
+
+def python_requests(spec: Spec) -> str:
+    """Python with ``requests``, in the product page's style."""
+    head = "import json\nimport os\n\nimport requests\n\n" + (_python_key(spec) if _uses_key(spec) else "")
+    head += f"url = {_literal(spec.url, 'python')}\n\nheaders = {_literal(spec.headers, 'python')}\n\n"
+    head += f"data = {_literal(spec.body, 'python')}\n\n"
+    if not spec.stream:
+        return head + f'''try:
+    response = requests.post(url, headers=headers, json=data, timeout=120)
+    response.raise_for_status()  # Raises an HTTPError for bad responses (4XX or 5XX)
+    result = response.json()
+    print({_PY_RESULT[spec.protocol]})
+except requests.exceptions.HTTPError as http_err:
+    print(f"HTTP error occurred: {{http_err}} - {{response.text}}")
+'''
+    return head + '''with requests.post(url, headers=headers, json=data, stream=True, timeout=120) as response:
+    response.raise_for_status()
+    for raw in response.iter_lines():
+        line = raw.decode("utf-8")
+        if line.startswith("data:"):  # skip blank lines, comments and event names
+            payload = line[5:].strip()
+''' + _PY_STREAM[spec.protocol] + "print()\n"
+
+
+def python_sdk(spec: Spec) -> str:
+    """Python with the official ``openai`` package (or ``anthropic`` for the Messages protocol)."""
+    anthropic = spec.protocol == "anthropic"
+    allowed = ANTHROPIC_SDK_ARGS if anthropic else OPENAI_SDK_ARGS
+    args = {k: v for k, v in spec.body.items() if k in allowed}
+    extra = {k: v for k, v in spec.body.items() if k not in allowed and k != "stream"}
+    if not anthropic or not spec.stream:
+        args["stream"] = spec.stream  # messages.stream() sets it itself
+    lines = [f"    {k}={_literal(v, 'python', 1)}," for k, v in args.items()]
+    if extra:
+        lines.append(f"    extra_body={_literal(extra, 'python', 1)},")
+    call_args = "\n".join(lines)
+    base = spec.url.removesuffix("/v1/messages" if anthropic else "/chat/completions")
+    auth = _sdk_auth(spec, anthropic)
+    if anthropic:
+        client = f"import os\n\nimport anthropic\n\nclient = anthropic.Anthropic(\n    base_url={_literal(base, 'python')},\n{auth})\n\n"
+        if spec.stream:
+            return client + f"with client.messages.stream(\n{call_args}\n) as stream:\n" \
+                "    for text in stream.text_stream:\n        print(text, end=\"\", flush=True)\nprint()\n"
+        return client + f"message = client.messages.create(\n{call_args}\n)\n" \
+            'print("".join(block.text for block in message.content if block.type == "text"))\n'
+    client = f"import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(\n    base_url={_literal(base, 'python')},\n{auth})\n\n"
+    if spec.stream:
+        return client + f"stream = client.chat.completions.create(\n{call_args}\n)\nfor chunk in stream:\n" \
+            "    if chunk.choices and chunk.choices[0].delta.content:\n" \
+            "        print(chunk.choices[0].delta.content, end=\"\", flush=True)\nprint()\n"
+    return client + f"completion = client.chat.completions.create(\n{call_args}\n)\n" \
+        "print(completion.choices[0].message.content)\n"
+
+
+def _sdk_auth(spec: Spec, anthropic: bool) -> str:
+    """The client's key arguments: Bearer (``auth_token`` for anthropic), or ``x-api-key``."""
+    env = f'os.environ.get("{spec.key_env}", "{KEY_PLACEHOLDER}")'
+    version = f'    default_headers={{"anthropic-version": "{ANTHROPIC_VERSION}"}},\n' if anthropic else ""
+    if not _uses_key(spec):
+        return '    api_key="none",  # this server takes no key\n' + version
+    bearer = any(isinstance(v, KeyRef) and v.prefix for v in spec.headers.values())
+    if anthropic and bearer:
+        return f"    auth_token={env},\n" + version
+    if anthropic:
+        return f"    api_key={env},  # x-api-key (newer SDK releases send it as Bearer; both work)\n" + version
+    if "x-api-key" in spec.headers:
+        return f"    api_key={env},\n    default_headers={{\"x-api-key\": {env}}},\n"
+    return f"    api_key={env},\n"
+
+
+_JS_STREAM = {
+    "openai": '''      if (payload === "[DONE]") return;
+      const chunk = JSON.parse(payload);
+      if (chunk.error) throw new Error(JSON.stringify(chunk.error));
+      const text = chunk.choices?.[0]?.delta?.content;
+      if (text) process.stdout.write(text);
+''',
+    "anthropic": '''      const event = JSON.parse(payload);
+      if (event.type === "error") throw new Error(JSON.stringify(event.error));
+      if (event.delta?.type === "text_delta") process.stdout.write(event.delta.text);
+''',
+}
+_JS_RESULT = {
+    "openai": "result.choices[0].message.content",
+    "anthropic": 'result.content.filter((block) => block.type === "text").map((block) => block.text).join("")',
+}
+
+
+def javascript(spec: Spec) -> str:
+    """JavaScript with ``fetch`` (Node 18+)."""
+    head = f'const API_KEY = process.env.{spec.key_env} ?? "{KEY_PLACEHOLDER}";\n\n' if _uses_key(spec) else ""
+    head += f"const url = {_literal(spec.url, 'js')};\n\nconst data = {_literal(spec.body, 'js')};\n\n"
+    head += "async function main() {\n  const response = await fetch(url, {\n    method: \"POST\",\n"
+    head += f"    headers: {_literal(spec.headers, 'js', 1)},\n    body: JSON.stringify(data),\n  }});\n"
+    head += "  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);\n"
+    tail = "}\n\nmain().catch((err) => {\n  console.error(err);\n  process.exitCode = 1;\n});\n"
+    if not spec.stream:
+        return head + f"  const result = await response.json();\n  console.log({_JS_RESULT[spec.protocol]});\n" + tail
+    return head + '''  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    const lines = buffer.split("\\n");
+    buffer = lines.pop();
+    for (const line of lines) {
+      if (!line.startsWith("data:")) continue; // blank lines, comments and event names
+      const payload = line.slice(5).trim();
+''' + _JS_STREAM[spec.protocol] + "    }\n  }\n" + tail
+
+
+def _sh(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def curl(spec: Spec) -> str:
+    """A cURL command line (POSIX shell); the key comes from the environment or stays the placeholder."""
+    key = f"${{{spec.key_env}:-{KEY_PLACEHOLDER}}}"
+    lines = [f"curl -sS{' -N' if spec.stream else ''} -X POST {_sh(spec.url)}"]
+    for name, value in spec.headers.items():
+        lines.append(f'-H "{name}: {value.prefix}{key}"' if isinstance(value, KeyRef) else f"-H {_sh(f'{name}: {value}')}")
+    body = {k: _SENTINEL if isinstance(v, KeyRef) else v for k, v in spec.body.items()}
+    text = _sh(json.dumps(body, indent=2, ensure_ascii=False))
+    lines.append("-d " + text.replace(json.dumps(_SENTINEL)[1:-1], f"'\"{key}\"'"))
+    return " \\\n  ".join(lines) + "\n"
+
+
+_PHP_STREAM = {
+    "openai": '''    if ($payload === '[DONE]') {
+        break;
+    }
+    $chunk = json_decode($payload, true);
+    if (isset($chunk['error'])) {
+        fwrite(STDERR, json_encode($chunk['error']) . PHP_EOL);
+        exit(1);
+    }
+    echo $chunk['choices'][0]['delta']['content'] ?? '';
+''',
+    "anthropic": '''    $event = json_decode($payload, true);
+    if (($event['type'] ?? '') === 'error') {
+        fwrite(STDERR, json_encode($event['error']) . PHP_EOL);
+        exit(1);
+    }
+    if (($event['delta']['type'] ?? '') === 'text_delta') {
+        echo $event['delta']['text'];
+    }
+''',
+}
+_PHP_RESULT = {
+    "openai": "$result['choices'][0]['message']['content']",
+    "anthropic": "implode('', array_column(array_filter($result['content'], fn ($b) => $b['type'] === 'text'), 'text'))",
+}
+
+
+def php(spec: Spec) -> str:
+    """PHP with the built-in HTTP stream wrapper (no extension needed)."""
+    headers = [KeyRef(f"{k}: {v.prefix}") if isinstance(v, KeyRef) else f"{k}: {v}" for k, v in spec.headers.items()]
+    head = "<?php\n\n"
+    head += f"$apiKey = getenv('{spec.key_env}') ?: '{KEY_PLACEHOLDER}';\n\n" if _uses_key(spec) else ""
+    head += f"$url = {_literal(spec.url, 'php')};\n\n$data = {_literal(spec.body, 'php')};\n\n"
+    head += f"""$context = stream_context_create(['http' => [
+    'method' => 'POST',
+    'header' => {_literal(headers, 'php', 1)},
+    'content' => json_encode($data, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE),
+    'protocol_version' => 1.1,
+    'ignore_errors' => true,
+    'timeout' => 120,
+]]);
+
+"""
+    if not spec.stream:
+        return head + f"""$response = file_get_contents($url, false, $context);
+$result = json_decode($response, true);
+if (!is_array($result) || isset($result['error'])) {{
+    fwrite(STDERR, 'Request failed: ' . $response . PHP_EOL);
+    exit(1);
+}}
+echo {_PHP_RESULT[spec.protocol]}, PHP_EOL;
+"""
+    return head + """$stream = fopen($url, 'r', false, $context);
+if ($stream === false) {
+    fwrite(STDERR, 'Request failed' . PHP_EOL);
+    exit(1);
+}
+while (($line = fgets($stream)) !== false) {
+    $line = trim($line);
+    if (strncmp($line, 'data:', 5) !== 0) {
+        continue; // blank lines, comments and event names
+    }
+    $payload = trim(substr($line, 5));
+""" + _PHP_STREAM[spec.protocol] + "    flush();\n}\nfclose($stream);\necho PHP_EOL;\n"
+
+
+RENDERERS = {"python_requests": python_requests, "python_sdk": python_sdk, "javascript": javascript, "curl": curl,
+             "php": php}
+
+
+def build_plan(config: ProviderConfig, model: Model, params: GenerationParams, history: list[dict[str, str]], *,
+               stream: bool, disabled: Iterable[str] = (), protocol: Protocol = "openai") -> RequestPlan:
+    """The request the app would send (the app's own builders, so nothing can drift)."""
+    build = build_messages_request if protocol == "anthropic" else build_chat_request
+    return build(config, model, params, history, stream=stream, disabled=disabled)
+
+
+def build_samples(
+    config: ProviderConfig,
+    model: Model,
+    params: GenerationParams,
+    history: Iterable[Mapping[str, str]],
+    *,
+    stream: bool = True,
+    disabled: Iterable[str] = (),
+    protocol: Protocol = "openai",
+) -> Samples:
+    """Every sample for this state; none ever contains the configured key."""
+    cfg, note = sample_config(config)
+    messages, disabled = sample_history(history), tuple(disabled)
+    key_env = cfg.provider.key_env or "API_KEY"
+    plan = build_plan(cfg, model, params, messages, stream=stream, disabled=disabled, protocol=protocol)
+    spec = spec_from_plan(plan, stream=stream, protocol=protocol, key_env=key_env)
+    sdk_cfg = replace(cfg, auth="bearer") if cfg.auth == "body" else cfg  # the SDKs send the key in a header
+    sdk_plan = build_plan(sdk_cfg, model, params, messages, stream=stream, disabled=disabled, protocol=protocol)
+    specs = {name: spec for name in LANGUAGES}
+    specs["python_sdk"] = spec_from_plan(sdk_plan, stream=stream, protocol=protocol, key_env=key_env)
+    code = {name: _scrub(RENDERERS[name](specs[name]), config.api_key) for name in LANGUAGES}
+    sdk = "anthropic" if protocol == "anthropic" else "openai"
+    labels = {"python_requests": "Python (requests)", "python_sdk": f"Python ({sdk})",
+              "javascript": "JavaScript (fetch)", "curl": "cURL", "php": "PHP"}
+    return Samples(code, labels, dict(plan.omitted), dict(getattr(plan, "adjusted", {})), cfg.provider.label,
+                   plan.url, note)
+
+
+def _scrub(code: str, key: str) -> str:
+    """Last line of defence: the configured key never leaves in a sample, wherever it came from."""
+    return code.replace(key, KEY_PLACEHOLDER) if key and len(key) >= 4 else code
+
+
+def claude_code(model: Model, *, base_url: str = MODELSLAB.base_url, key_env: str = "MODELSLAB_API_KEY") -> str:
+    """The shell lines that point Claude Code at ModelsLab's Anthropic-compatible API with ``model``."""
+    return (f'export ANTHROPIC_BASE_URL="{base_url}"\n'
+            f'export ANTHROPIC_AUTH_TOKEN="${{{key_env}:-{KEY_PLACEHOLDER}}}"\n'
+            f"claude --model {shlex.quote(model.name_for(MODELSLAB.id))}\n")
