@@ -1,0 +1,176 @@
+"""Token estimator vs the Grok-1 SentencePiece tokenizer: accuracy per category and throughput.
+
+    python benchmarks/bench_tokens.py            # table: per category ours vs reference, chars/4, MB/s
+    python benchmarks/bench_tokens.py --sources  # also one row per corpus source
+    python benchmarks/bench_tokens.py --fit      # refit COEF and the common-character lists, print them
+
+The reference model is read from ../shared/reference/grok-1-tokenizer.model (measure only: nothing from it is
+stored in the repo).  Accuracy is measured on the held-out half of benchmarks/corpus.py; the fit uses the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import math
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import corpus  # noqa: E402
+from playground import tokens  # noqa: E402
+
+REFERENCE = ROOT.parent / "shared" / "reference" / "grok-1-tokenizer.model"
+FIXED = {"digits": 1.0, "breaks": 1.0, "cjk_punct": 1.0, "fullwidth": 1.0, "joiners": 3.0, "space_wide": 0.85}
+PRIOR = {"words": 1.0, "long": 0.2, "humps": 0.8, "upper": 0.2, "punct": 1.0, "punct_long": 0.3, "han_common": 1.0,
+         "kana": 0.5, "hangul_common": 1.0, "cjk_punct": 1.0,
+         "fullwidth": 1.0, "joiners": 3.0, "letter_runs": 1.0, "space_wide": 1.0, "latin1": 1.0, "latin_ext": 1.0,
+         "combining": 2.0, "greek": 0.8, "cyrillic": 0.3, "rtl": 0.8, "indic": 1.5, "e1": 2.0, "symbol": 1.5,
+         "cjk_misc": 1.0, "han": 3.0, "hangul": 3.0, "special": 2.0, "astral": 4.0}
+RIDGE = 0.05
+
+
+def reference():
+    """The reference SentencePiece processor."""
+    import sentencepiece
+
+    return sentencepiece.SentencePieceProcessor(model_file=str(REFERENCE))
+
+
+def common_chars(lo: str, hi: str, sources: tuple[str, ...], n: int) -> str:
+    """The ``n`` most frequent characters in [lo, hi] in the fit half of the given CJK sources, sorted."""
+    freq: Counter[str] = Counter()
+    for doc in corpus.documents("cjk", part="fit"):
+        if doc.source in sources:
+            freq.update(ch for ch in doc.text if lo <= ch <= hi)
+    return "".join(sorted(ch for ch, _ in freq.most_common(n)))
+
+
+def nnls(a, b):
+    """Non-negative least squares (Lawson-Hanson active set), numpy only."""
+    import numpy as np
+
+    x = np.zeros(a.shape[1])
+    active = np.zeros(a.shape[1], bool)
+    for _ in range(4 * a.shape[1]):
+        grad = a.T @ (b - a @ x)
+        if active.all() or (grad[~active] <= 1e-10).all():
+            break
+        active[np.argmax(np.where(active, -np.inf, grad))] = True
+        while True:
+            z = np.zeros_like(x)
+            z[active] = np.linalg.lstsq(a[:, active], b, rcond=None)[0]
+            if (z[active] > 0).all():
+                x = z
+                break
+            neg = active & (z <= 0)
+            x = x + np.min(x[neg] / (x[neg] - z[neg])) * (z - x)
+            active &= x > 1e-12
+    return x
+
+
+def fit(sp) -> None:
+    """Fit COEF on the fit half (each source weighted equally, ridge towards PRIOR) and print the results."""
+    import numpy as np
+
+    han = common_chars("\u4e00", "\u9fff", ("zh",), 500) + common_chars("\u4e00", "\u9fff", ("ja",), 300)
+    han = "".join(sorted(set(han)))
+    hangul = common_chars("\uac00", "\ud7a3", ("ko",), 60)
+    pats = {"han": tokens._char_class(han), "hangul": tokens._char_class(hangul)}
+    names = [n for n in tokens.FEATURES if n not in FIXED]
+    rows, target, weight = [], [], []
+    for cat in corpus.CATEGORIES + corpus.EXTRA:
+        docs = corpus.documents(cat, part="fit")
+        totals = Counter()
+        measured = [(d, len(sp.encode(d.text)), tokens.features(d.text, **pats)) for d in docs]
+        for d, n, _ in measured:
+            totals[d.source] += n
+        for d, n, f in measured:
+            rows.append([f[k] for k in names])
+            target.append(n - sum(FIXED[k] * f[k] for k in FIXED))
+            weight.append(math.sqrt(1 / totals[d.source]))
+    w = np.array(weight)
+    a = np.vstack([np.array(rows, float) * w[:, None], math.sqrt(RIDGE) * np.eye(len(names))])
+    b = np.concatenate([np.array(target, float) * w, math.sqrt(RIDGE) * np.array([PRIOR[k] for k in names])])
+    coef = dict(zip(names, nnls(a, b))) | FIXED
+    tokens.COEF = {k: round(float(coef[k]), 3) for k in tokens.FEATURES}
+    tokens._HAN, tokens._HANGUL = pats["han"], pats["hangul"]
+    print(f"HAN_COMMON = {han!r}\nHANGUL_COMMON = {hangul!r}\nCOEF = {tokens.COEF!r}")
+    print(f"ACCURACY = {accuracy(sp)!r}")
+
+
+def measure(sp, part: str = "held") -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    """(category, source) -> (reference, ours, chars/4, documents), plus (category, '*') totals."""
+    out: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for cat in corpus.CATEGORIES + corpus.EXTRA:
+        for d in corpus.documents(cat, part=part):
+            row = (len(sp.encode(d.text)), tokens.count_tokens(d.text), (len(d.text) + 3) // 4, 1)
+            for key in ((cat, d.source), (cat, "*")):
+                out[key] = [x + y for x, y in zip(out[key], row)]
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def accuracy(sp) -> dict[str, float]:
+    """Worst absolute error in percent, per category, over its held-out sources and its held-out total."""
+    worst: dict[str, float] = defaultdict(float)
+    for (cat, _), (ref, ours, _, _) in measure(sp).items():
+        worst[cat] = max(worst[cat], abs(100 * (ours / ref - 1)))
+    return {cat: math.ceil(v * 10) / 10 for cat, v in worst.items()}
+
+
+def throughput(sp, size: int, runs: int) -> tuple[float, float, int]:
+    """Median MB/s of ours and of sentencepiece over ``runs`` passes on ``size`` bytes of mixed text."""
+    text = corpus.mixed(size)
+    mb = len(text.encode("utf-8")) / 1e6
+
+    def median_rate(fn) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            fn(text)
+            times.append(time.perf_counter() - start)
+        return mb / statistics.median(times)
+
+    return median_rate(tokens.count_tokens), median_rate(sp.encode), len(text.encode("utf-8"))
+
+
+def table(sp, *, sources: bool, size: int, runs: int) -> None:
+    """Print the accuracy table and the throughput comparison."""
+    print(f"# Token estimator vs Grok-1 tokenizer, {datetime.date.today().isoformat()}")
+    print(f"command: python benchmarks/bench_tokens.py {' '.join(sys.argv[1:])}".rstrip())
+    print("\n| category | source | docs | reference | ours | error | chars/4 error |\n|---|---|---:|---:|---:|---:|---:|")
+    for (cat, src), (ref, ours, c4, n) in sorted(measure(sp).items(), key=lambda kv: (
+            (corpus.CATEGORIES + corpus.EXTRA).index(kv[0][0]), kv[0][1] != "*", kv[0][1])):
+        if src == "*" or sources:
+            name = "all held-out" if src == "*" else src
+            print(f"| {cat} | {name} | {n} | {ref} | {ours} | {100 * (ours / ref - 1):+.1f} % "
+                  f"| {100 * (c4 / ref - 1):+.1f} % |")
+    ours, theirs, nbytes = throughput(sp, size, runs)
+    print(f"\nthroughput on {nbytes / 1e6:.1f} MB of mixed text (median of {runs} runs): "
+          f"ours {ours:.1f} MB/s, sentencepiece {theirs:.1f} MB/s, ratio {ours / theirs:.1f}x")
+
+
+def main() -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fit", action="store_true", help="refit the coefficients and print them")
+    parser.add_argument("--sources", action="store_true", help="one row per corpus source")
+    parser.add_argument("--size", type=int, default=10_000_000, help="bytes of mixed text for throughput")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs (median is reported)")
+    args = parser.parse_args()
+    if not REFERENCE.is_file():
+        sys.exit(f"reference tokenizer not found at {REFERENCE}")
+    sp = reference()
+    if args.fit:
+        fit(sp)
+    else:
+        table(sp, sources=args.sources, size=args.size, runs=args.runs)
+
+
+if __name__ == "__main__":
+    main()

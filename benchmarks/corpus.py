@@ -1,0 +1,350 @@
+"""Deterministic test corpus for the token estimator: prose, code, JSON, CJK and emoji documents.
+
+Every category mixes hand-written text (benchmarks/corpus_text.py), seeded generators and, where present, text
+read from this machine at run time (Python's stdlib, Debian licence texts and translations, npm's files, the
+product page).  Nothing large is stored in the repo.  Each document is either *fit* or *held-out*, by a stable
+hash of its name, so the estimator's coefficients can be fitted on one half and checked on the other.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import functools
+import gettext
+import json
+import os
+import random
+import sysconfig
+import unicodedata
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+try:
+    from benchmarks import corpus_text as T
+except ImportError:  # run as a script from benchmarks/
+    import corpus_text as T  # type: ignore[no-redef]
+
+ROOT = Path(__file__).resolve().parent.parent
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+CATEGORIES = ("prose", "code", "json", "cjk", "emoji")
+EXTRA = ("other",)
+CHUNK = 3000
+SKIP_DIRS = {"site-packages", "__pycache__", "idlelib", "lib2to3"}
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One corpus document."""
+
+    category: str
+    source: str
+    name: str
+    text: str
+
+    @property
+    def held_out(self) -> bool:
+        """Whether this document belongs to the held-out half (never used for fitting)."""
+        return zlib.crc32(self.name.encode()) % 2 == 1
+
+
+def _chunks(text: str, size: int = CHUNK) -> Iterator[str]:
+    """Split ``text`` at line boundaries into pieces of about ``size`` characters."""
+    buf: list[str] = []
+    n = 0
+    for line in text.splitlines(keepends=True):
+        buf.append(line)
+        n += len(line)
+        if n >= size:
+            yield "".join(buf)
+            buf, n = [], 0
+    if buf:
+        yield "".join(buf)
+
+
+def _files(pattern: str, base: Path, *, every: int = 1, limit: int = 400) -> list[Path]:
+    """Sorted files under ``base`` matching ``pattern``, every ``every``-th one, at most ``limit``."""
+    found = []
+    for top, dirs, names in os.walk(base):
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
+        found += [Path(top, n) for n in names if fnmatch.fnmatch(n, pattern)]
+    found = sorted(p for p in found if p.is_file() and not p.is_symlink())
+    return found[::every][:limit]
+
+
+def _read(path: Path, limit: int = 4 * CHUNK) -> str:
+    """The start of a UTF-8 text file, or '' if it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")[:limit]
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+# ---- prose ----------------------------------------------------------------------------------------------
+
+def _prose_written() -> Iterator[tuple[str, str]]:
+    for i, para in enumerate(T.PROSE):
+        yield f"p{i}", para
+    for i in range(0, len(T.CHAT), 4):
+        yield f"chat{i}", "\n\n".join(T.CHAT[i:i + 4])
+
+
+def _prose_licences() -> Iterator[tuple[str, str]]:
+    for path in _files("*", Path("/usr/share/common-licenses")):
+        for j, chunk in enumerate(_chunks(_read(path, 40_000))):
+            yield f"{path.name}#{j}", chunk
+
+
+def _prose_docstrings() -> Iterator[tuple[str, str]]:
+    for path in _files("*.py", STDLIB, every=7, limit=120):
+        if "test" in path.parts or "site-packages" in path.parts:
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        docs = [ast.get_docstring(n) for n in ast.walk(tree)
+                if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
+        text = "\n\n".join(d for d in docs if d and len(d) > 80)
+        for j, chunk in enumerate(_chunks(text)):
+            yield f"{path.relative_to(STDLIB)}#{j}", chunk
+
+
+def _prose_markdown() -> Iterator[tuple[str, str]]:
+    pages = _files("*.txt", ROOT.parent / "shared" / "product-page")
+    docs = _files("*.md", Path("/usr/lib/node_modules/npm/docs"), every=3, limit=40)
+    for path in pages + docs:
+        for j, chunk in enumerate(_chunks(_read(path))):
+            yield f"{path.name}#{j}", chunk
+
+
+# ---- code -----------------------------------------------------------------------------------------------
+
+def _code_written() -> Iterator[tuple[str, str]]:
+    for i, snippet in enumerate(T.CODE):
+        yield f"s{i}", snippet
+
+
+def _code_files(pattern: str, base: Path, every: int) -> Callable[[], Iterator[tuple[str, str]]]:
+    def source() -> Iterator[tuple[str, str]]:
+        for path in _files(pattern, base, every=every, limit=80):
+            for j, chunk in enumerate(_chunks(_read(path))):
+                yield f"{path.relative_to(base)}#{j}", chunk
+    return source
+
+
+# ---- JSON -----------------------------------------------------------------------------------------------
+
+WORDS = ("id name user email created_at updated_at status items price currency total count enabled tags "
+         "description title url type value data meta page limit offset error message code role content model "
+         "temperature max_tokens choices index delta usage prompt_tokens completion_tokens address city country "
+         "latitude longitude version config options timeout retries labels annotations spec kind").split()
+
+
+def _json_value(rng: random.Random, depth: int) -> object:
+    """A random JSON value, nested up to ``depth``."""
+    kind = rng.choice("sssnnfbxdl" if depth > 0 else "sssnnfbx")
+    if kind == "s":
+        return rng.choice([" ".join(rng.choices(WORDS, k=rng.randint(1, 6))), rng.choice(T.CHAT)[:60],
+                           f"{rng.choice(WORDS)}-{rng.randint(1, 9999)}", f"https://example.com/{rng.choice(WORDS)}",
+                           f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:{rng.randint(0, 59):02d}:00Z"])
+    if kind == "n":
+        return rng.randint(0, 10 ** rng.randint(1, 9))
+    if kind == "f":
+        return round(rng.uniform(-1000, 1000), rng.randint(1, 6))
+    if kind == "b":
+        return rng.random() < 0.5
+    if kind == "x":
+        return None
+    if kind == "l":
+        return [_json_value(rng, depth - 1) for _ in range(rng.randint(0, 5))]
+    return {k: _json_value(rng, depth - 1) for k in rng.sample(WORDS, rng.randint(1, 6))}
+
+
+def _json_generated() -> Iterator[tuple[str, str]]:
+    rng = random.Random(20240601)
+    for i in range(60):
+        obj = {k: _json_value(rng, 3) for k in rng.sample(WORDS, rng.randint(3, 8))}
+        indent = rng.choice([None, None, 2, 4])
+        seps = (",", ":") if rng.random() < 0.2 else None
+        yield f"g{i}", json.dumps(obj, indent=indent, separators=seps)
+
+
+def _json_api() -> Iterator[tuple[str, str]]:
+    rng = random.Random(7)
+    for i in range(30):
+        msgs = [{"role": rng.choice(["system", "user", "assistant"]), "content": rng.choice(T.CHAT + T.PROSE)}
+                for _ in range(rng.randint(1, 4))]
+        req = {"model": "x-ai-grok-3-mini-beta", "messages": msgs, "temperature": round(rng.random(), 2),
+               "max_tokens": rng.randint(16, 4096), "stream": rng.random() < 0.5}
+        usage = {"prompt_tokens": rng.randint(5, 900), "completion_tokens": rng.randint(1, 900),
+                 "total_tokens": rng.randint(10, 1800)}
+        resp = {"id": f"chatcmpl-{rng.getrandbits(64):016x}", "object": "chat.completion", "created": 1715000000 + i,
+                "choices": [{"index": 0, "message": msgs[-1], "finish_reason": "stop"}], "usage": usage}
+        yield f"a{i}", json.dumps([req, resp], indent=rng.choice([None, 2]))
+
+
+def _json_files() -> Iterator[tuple[str, str]]:
+    npm = _files("*.json", Path("/usr/lib/node_modules/npm"), every=4, limit=60)
+    other = _files("*.json", Path("/usr/share/doc/nodejs"), limit=5) + _files("*.json", STDLIB / "test", limit=10)
+    for path in npm + other:
+        for j, chunk in enumerate(_chunks(_read(path))):
+            yield f"{path.name}@{zlib.crc32(str(path).encode()):08x}#{j}", chunk
+
+
+# ---- CJK ------------------------------------------------------------------------------------------------
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7a3"
+
+
+CJK_ENCODINGS = {"zh": ("gb2312", "gbk", "gb18030", "hz"), "zh_TW": ("big5", "big5hkscs"),
+                 "ja": ("euc_jp", "euc_jisx0213", "shift_jis"), "ko": ("euc_kr", "cp949", "johab")}
+
+
+def _cjk_language(lang: str) -> Callable[[], Iterator[tuple[str, str]]]:
+    """Hand-written sentences, Debian's translations and CPython's codec test texts in one language."""
+    def source() -> Iterator[tuple[str, str]]:
+        lines = T.CJK[lang]
+        for i in range(0, len(lines), 2):
+            yield f"w{i}", "".join(lines[i:i + 2])
+        for enc in CJK_ENCODINGS[lang]:
+            yield enc, _read(STDLIB / "test" / "cjkencodings" / f"{enc}-utf8.txt")
+        base = Path("/usr/share/locale") / ("zh_CN" if lang == "zh" else lang) / "LC_MESSAGES"
+        for path in _files("*.mo", base, every=2, limit=60):
+            for j, chunk in enumerate(_chunks("\n".join(_translations(path, _is_cjk)), 1500)):
+                yield f"{path.name}#{j}", chunk
+    return source
+
+
+def _translations(path: Path, native: Callable[[str], bool]) -> list[str]:
+    """The translated strings of one gettext catalogue that are at least a third ``native`` characters, sorted."""
+    try:
+        with path.open("rb") as fh:
+            catalog = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+    except (OSError, ValueError, UnicodeDecodeError):
+        return []
+    return sorted(v for k, v in catalog.items() if k and isinstance(v, str) and sum(map(native, v)) * 3 > len(v))
+
+
+CJK_RANGES = ((0x4E00, 0x9FFF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0x3041, 0x3096), (0x30A1, 0x30FA))
+
+
+def _cjk_ranges() -> Iterator[tuple[str, str]]:
+    rng = random.Random(3)
+    for i in range(24):
+        runs = []
+        for _ in range(40):
+            lo, hi = rng.choice(CJK_RANGES)
+            runs.append("".join(chr(rng.randint(lo, hi)) for _ in range(rng.randint(1, 12))))
+            runs.append(rng.choice(["，", "。", "、", " ", "！", "？", "\n", ""]))
+        yield f"r{i}", "".join(runs)
+
+
+# ---- other scripts (reported, not one of the five calibrated categories) ----------------------------------
+
+OTHER = {"latin": ("de", "fr", "es", "pl", "tr", "vi"), "cyrillic": ("ru", "uk"), "greek": ("el",),
+         "arabic_hebrew": ("ar", "he"), "indic_thai": ("hi", "th")}
+
+
+def _other_language(group: str) -> Callable[[], Iterator[tuple[str, str]]]:
+    """Debian's translations into the languages of one script group."""
+    def source() -> Iterator[tuple[str, str]]:
+        for lang in OTHER[group]:
+            for path in _files("*.mo", Path("/usr/share/locale") / lang / "LC_MESSAGES", every=3, limit=20):
+                for j, chunk in enumerate(_chunks("\n".join(_translations(path, str.isalpha)), 1500)):
+                    yield f"{lang}/{path.name}#{j}", chunk
+    return source
+
+
+# ---- emoji ----------------------------------------------------------------------------------------------
+
+EMOJI_RANGES = ((0x1F600, 0x1F64F), (0x1F300, 0x1F5FF), (0x1F680, 0x1F6FF), (0x1F900, 0x1F9FF),
+                (0x2600, 0x26FF), (0x2700, 0x27BF))
+
+
+def _emoji(rng: random.Random) -> str:
+    """One emoji, sometimes with a skin tone, variation selector, ZWJ sequence, flag or keycap."""
+    r = rng.random()
+    if r < 0.05:
+        return chr(0x1F1E6 + rng.randrange(26)) + chr(0x1F1E6 + rng.randrange(26))
+    if r < 0.08:
+        return rng.choice("0123456789#") + "\ufe0f\u20e3"
+    while True:
+        lo, hi = rng.choice(EMOJI_RANGES)
+        ch = chr(rng.randint(lo, hi))
+        if unicodedata.name(ch, ""):
+            break
+    if r < 0.18:
+        return ch + chr(rng.randint(0x1F3FB, 0x1F3FF))
+    if r < 0.28:
+        return ch + "\ufe0f"
+    if r < 0.36:
+        return ch + "\u200d" + _emoji(rng)
+    return ch
+
+
+def _emoji_written() -> Iterator[tuple[str, str]]:
+    for i in range(0, len(T.EMOJI), 4):
+        yield f"w{i}", "\n".join(T.EMOJI[i:i + 4])
+
+
+def _emoji_chat() -> Iterator[tuple[str, str]]:
+    rng = random.Random(11)
+    for i in range(40):
+        lines = []
+        for _ in range(rng.randint(2, 8)):
+            words = rng.choice(T.CHAT + T.EMOJI).split()
+            for _ in range(rng.randint(1, 4)):
+                words.insert(rng.randint(0, len(words)), "".join(_emoji(rng) for _ in range(rng.randint(1, 3))))
+            lines.append(" ".join(words))
+        yield f"c{i}", "\n".join(lines)
+
+
+def _emoji_ranges() -> Iterator[tuple[str, str]]:
+    rng = random.Random(5)
+    for i in range(24):
+        yield f"r{i}", "".join(_emoji(rng) + rng.choice(["", "", " ", "\n"]) for _ in range(120))
+
+
+SOURCES: dict[str, dict[str, Callable[[], Iterator[tuple[str, str]]]]] = {
+    "prose": {"written": _prose_written, "licences": _prose_licences, "docstrings": _prose_docstrings,
+              "markdown": _prose_markdown},
+    "code": {"written": _code_written, "python": _code_files("*.py", STDLIB, 23),
+             "javascript": _code_files("*.js", Path("/usr/lib/node_modules/npm"), 19),
+             "c": _code_files("*.h", Path("/usr/include"), 97)},
+    "json": {"generated": _json_generated, "api": _json_api, "files": _json_files},
+    "cjk": {"zh": _cjk_language("zh"), "zh_TW": _cjk_language("zh_TW"), "ja": _cjk_language("ja"),
+            "ko": _cjk_language("ko"), "ranges": _cjk_ranges},
+    "emoji": {"written": _emoji_written, "chat": _emoji_chat, "ranges": _emoji_ranges},
+    "other": {group: _other_language(group) for group in OTHER},
+}
+
+
+@functools.lru_cache(maxsize=64)
+def documents(category: str, *, part: str = "all", budget: int = 60_000) -> tuple[Doc, ...]:
+    """Documents of ``category`` ('fit', 'held' or 'all' of them), at most ``budget`` characters per source."""
+    out = []
+    for source, make in SOURCES[category].items():
+        docs = [Doc(category, source, f"{category}/{source}/{name}", text) for name, text in make() if text.strip()]
+        docs.sort(key=lambda d: zlib.crc32(d.name.encode()))
+        used = 0
+        for doc in docs:
+            if (part == "fit" and doc.held_out) or (part == "held" and not doc.held_out):
+                continue
+            out.append(doc)
+            used += len(doc.text)
+            if used >= budget:
+                break
+    return tuple(out)
+
+
+def mixed(size: int) -> str:
+    """About ``size`` UTF-8 bytes of the five categories interleaved, repeated as needed (for throughput runs)."""
+    docs = [d.text for c in CATEGORIES for d in documents(c, budget=100_000)]
+    docs.sort(key=lambda t: zlib.crc32(t.encode()))
+    blob = "\n\n".join(docs)
+    chars = size * len(blob) // len(blob.encode("utf-8"))
+    return (blob * (chars // len(blob) + 1))[:chars]
