@@ -1,5 +1,25 @@
-"""Model page (placeholder until the model page lands)."""
+"""Model and API: the product page's model details, endpoints, live code samples, Claude Code, FAQ, related models."""
 
 import streamlit as st
 
-st.title("Model and API")
+from components import model_info
+from components.code_samples import current_state, render_code_samples
+from playground.catalog import GROK_3_MINI
+
+config, model, params, disabled, protocol, history = current_state()
+
+model_info.render_header(GROK_3_MINI)
+model_info.render_about(GROK_3_MINI)
+model_info.render_specs(GROK_3_MINI)
+model_info.render_features_and_uses()
+model_info.render_endpoints()
+
+st.subheader("Code for the playground's current state", anchor=False)
+if model.id != GROK_3_MINI.id:
+    st.info(f"The playground is set to {model.name}: these samples and the Claude Code command use it.",
+            icon=":material/swap_horiz:")
+render_code_samples(config=config, model=model, params=params, history=history, disabled=disabled,
+                    protocol=protocol, key="model_page_code")
+model_info.render_claude_code(model)
+model_info.render_faq(GROK_3_MINI)
+model_info.render_related(model.id)

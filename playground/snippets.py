@@ -6,15 +6,15 @@ import json
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
-from playground.anthropic_messages import ANTHROPIC_VERSION, build_messages_request
+from playground.anthropic_messages import ANTHROPIC_VERSION
 from playground.catalog import PAGE, Model
 from playground.params import GenerationParams
 from playground.providers import MODELSLAB, ProviderConfig
-from playground.request import KEY_PLACEHOLDER, RequestPlan, build_chat_request
+from playground.protocols import Protocol, build_plan
+from playground.request import KEY_PLACEHOLDER, RequestPlan
 
-Protocol = Literal["openai", "anthropic"]
 LANGUAGES: tuple[str, ...] = ("python_requests", "python_sdk", "javascript", "curl", "php")
 LANGUAGE_OF = {"python_requests": "python", "python_sdk": "python", "javascript": "javascript", "curl": "bash",
                "php": "php"}
@@ -353,13 +353,6 @@ RENDERERS = {"python_requests": python_requests, "python_sdk": python_sdk, "java
              "php": php}
 
 
-def build_plan(config: ProviderConfig, model: Model, params: GenerationParams, history: list[dict[str, str]], *,
-               stream: bool, disabled: Iterable[str] = (), protocol: Protocol = "openai") -> RequestPlan:
-    """The request the app would send (the app's own builders, so nothing can drift)."""
-    build = build_messages_request if protocol == "anthropic" else build_chat_request
-    return build(config, model, params, history, stream=stream, disabled=disabled)
-
-
 def build_samples(
     config: ProviderConfig,
     model: Model,
@@ -374,10 +367,10 @@ def build_samples(
     cfg, note = sample_config(config)
     messages, disabled = sample_history(history), tuple(disabled)
     key_env = cfg.provider.key_env or "API_KEY"
-    plan = build_plan(cfg, model, params, messages, stream=stream, disabled=disabled, protocol=protocol)
+    plan = build_plan(protocol, cfg, model, params, messages, stream=stream, disabled=disabled)
     spec = spec_from_plan(plan, stream=stream, protocol=protocol, key_env=key_env)
     sdk_cfg = replace(cfg, auth="bearer") if cfg.auth == "body" else cfg  # the SDKs send the key in a header
-    sdk_plan = build_plan(sdk_cfg, model, params, messages, stream=stream, disabled=disabled, protocol=protocol)
+    sdk_plan = build_plan(protocol, sdk_cfg, model, params, messages, stream=stream, disabled=disabled)
     specs = {name: spec for name in LANGUAGES}
     specs["python_sdk"] = spec_from_plan(sdk_plan, stream=stream, protocol=protocol, key_env=key_env)
     code = {name: _scrub(RENDERERS[name](specs[name]), config.api_key) for name in LANGUAGES}

@@ -1,0 +1,108 @@
+"""The product page's model sections: header, about, specifications, features, endpoints, Claude Code, FAQ, related."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground import snippets
+from playground.catalog import PAGE, RELATED, Model
+from playground.providers import MODELSLAB
+
+CLOSED_SOURCE = "Closed Source Model"  # the page's label on every model card
+PLAYGROUND_PAGE = "pages/chat.py"
+RELATED_PER_ROW = 3
+
+
+def per_million(amount: object) -> str:
+    """A catalogue price as the page writes it per 1M tokens, e.g. ``$0.30 / 1M tokens``."""
+    return f"${amount} / 1M tokens"
+
+
+def render_header(model: Model) -> None:
+    """Name, model ID with copy, vendor, licence label and prices."""
+    st.title(model.name, anchor=False)
+    st.markdown(f":gray-badge[{model.vendor}] :violet-badge[{CLOSED_SOURCE}] :blue-badge[{PAGE.page_price_label}]")
+    st.caption("Model ID (copy with the button on the right)")
+    st.code(model.id, language=None)
+    if model.price is not None:
+        left, right = st.columns(2)
+        left.metric("Input", per_million(model.price.input), border=True)
+        right.metric("Output", per_million(model.price.output), border=True)
+        st.caption(f"Source: {model.price.source}")
+
+
+def render_about(model: Model) -> None:
+    st.subheader(f"About {model.name}", anchor=False)
+    st.write(PAGE.about)
+
+
+def render_specs(model: Model) -> None:
+    """The technical specifications table as the page shows it."""
+    st.subheader("Technical specifications", anchor=False)
+    rows = {
+        "Model ID": model.id,
+        "Category": PAGE.category,
+        "Task": PAGE.task,
+        "Price": f"${PAGE.page_price_per_million:.6f} per million tokens",
+        "Added": PAGE.added,
+    }
+    if model.context:
+        rows["Context window"] = f"{model.context:,} tokens"
+    st.markdown("| Specification | Value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows.items()))
+
+
+def _bullets(title: str, items: tuple[str, ...]) -> None:
+    st.subheader(title, anchor=False)
+    st.markdown("\n".join(f"- {item}" for item in items))
+
+
+def render_features_and_uses() -> None:
+    left, right = st.columns(2)
+    with left:
+        _bullets("Key features", PAGE.features)
+    with right:
+        _bullets("Use cases", PAGE.use_cases)
+
+
+def render_endpoints() -> None:
+    """Every API endpoint, grouped by protocol, each in a copyable block."""
+    st.subheader("API endpoints", anchor=False)
+    for protocol in dict.fromkeys(p for p, _, _ in PAGE.endpoints):
+        st.markdown(f"**{protocol}**")
+        for _, label, path in (e for e in PAGE.endpoints if e[0] == protocol):
+            st.caption(label)
+            st.code(f"{MODELSLAB.base_url}{path}", language=None)
+
+
+def render_claude_code(model: Model) -> None:
+    """How to point Claude Code at ModelsLab's Anthropic-compatible API with ``model``."""
+    st.subheader("Use with Claude Code", anchor=False)
+    st.write(f"Claude Code speaks the Anthropic Messages API, which ModelsLab also serves. Set these variables "
+             f"(your key in `{MODELSLAB.key_env}`) and start it with {model.name}:")
+    st.code(snippets.claude_code(model), language="bash")
+
+
+def render_faq(model: Model) -> None:
+    st.subheader(f"{model.name} FAQ", anchor=False)
+    for question, answer in PAGE.faq:
+        with st.expander(question):
+            st.write(answer)
+
+
+def render_related(current_id: str) -> None:
+    """The page's related models; each button switches the playground to that model."""
+    st.subheader("Related models", anchor=False)
+    st.caption("Discover similar models you might be interested in")
+    for start in range(0, len(RELATED), RELATED_PER_ROW):  # row by row, so reading order is the page's order
+        row = RELATED[start:start + RELATED_PER_ROW]
+        for column, model in zip(st.columns(RELATED_PER_ROW), row, strict=False):
+            with column.container(border=True):
+                _related_card(model, model.id == current_id)
+
+
+def _related_card(model: Model, selected: bool) -> None:
+    st.markdown(f"**{model.name}**  \n{CLOSED_SOURCE} · {model.platform}")
+    if st.button("In the playground" if selected else "Use in playground", key=f"related_{model.id}",
+                 icon=":material/chat:", disabled=selected):
+        st.session_state["model_id"] = model.id
+        st.switch_page(PLAYGROUND_PAGE)
