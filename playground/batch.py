@@ -41,6 +41,7 @@ class BatchResult:
     """Per-row tokens and exact cost (as text), with the token totals and their cost."""
 
     rows: pd.DataFrame
+    column: str
     input_tokens: int
     output_tokens: int
     reasoning_tokens: int
@@ -52,12 +53,20 @@ def read_table(data: bytes, name: str) -> pd.DataFrame:
     suffix = PurePath(name).suffix.lower()
     try:
         if suffix == ".csv":
-            return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+            return _read_csv(data)
         if suffix in (".jsonl", ".ndjson"):
             return _read_jsonl(data)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise BatchError(f"Could not read {name}: {str(exc).splitlines()[0][:200]}") from None
     raise BatchError(f"{name}: expected a .csv or .jsonl file")
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    """Every cell as text; the multithreaded pyarrow parser first, pandas' own parser for its error message."""
+    try:
+        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, engine="pyarrow")
+    except (ValueError, ImportError):  # pyarrow's ArrowInvalid is a ValueError
+        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 
 def _read_jsonl(data: bytes) -> pd.DataFrame:
@@ -83,8 +92,8 @@ def texts(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         raise BatchError(f"No column or field named {column!r}")
     col = frame[column]
-    if col.dtype == object and col.map(type).eq(str).all():
-        return col
+    if isinstance(col.dtype, pd.StringDtype):  # every cell is text or missing
+        return col.fillna("") if col.isna().any() else col
     return col.map(_text)
 
 
@@ -134,9 +143,11 @@ def estimate(frame: pd.DataFrame, column: str, *, price: Price, output: Output, 
     totals = [int(a.sum()) for a in (inp, out, reason)]
     usage = Usage(prompt_tokens=totals[0], completion_tokens=totals[1], reasoning_tokens=totals[2],
                   reasoning_included=False)
-    return BatchResult(rows, *totals, total=cost(usage, price))
+    return BatchResult(rows, column, *totals, total=cost(usage, price))
 
 
 def to_csv(result: BatchResult) -> bytes:
-    """The per-row result as CSV bytes for download."""
-    return result.rows.to_csv(index=False).encode("utf-8")
+    """The per-row result as CSV: row number, the file's other columns, tokens and cost (not the prompt text)."""
+    out = result.rows.drop(columns=[result.column])
+    out.insert(0, "row", range(1, len(out) + 1))
+    return out.to_csv(index=False).encode("utf-8")

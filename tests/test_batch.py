@@ -66,8 +66,9 @@ def test_jsonl_nested_field_and_chat_messages() -> None:
 def test_download_csv_round_trips() -> None:
     result = estimate(read_table(csv_bytes(PROMPTS), "p.csv"), "prompt", price=PRICE, output=Output(fixed=10))
     back = pd.read_csv(io.BytesIO(to_csv(result)), dtype=str, keep_default_na=False)
-    columns = ["id", "prompt", "input_tokens", "output_tokens", "reasoning_tokens", "cost_usd"]
-    assert back.columns.tolist() == columns
+    columns = ["row", "id", "input_tokens", "output_tokens", "reasoning_tokens", "cost_usd"]
+    assert back.columns.tolist() == columns  # the prompt text is left out: the row number points back to it
+    assert back["row"].tolist() == ["1", "2", "3", "4"] and back["id"].tolist() == ["0", "1", "2", "3"]
     assert sum(Decimal(x) for x in back["cost_usd"]) == result.total.total
 
 
