@@ -13,7 +13,10 @@ from playground.protocols import Protocol
 from playground.providers import ProviderConfig
 
 
-def current_state() -> tuple[ProviderConfig, Model, GenerationParams, frozenset[str], Protocol, list[dict[str, str]]]:
+State = tuple[ProviderConfig, Model, GenerationParams, frozenset[str], Protocol, list[dict[str, str]]]
+
+
+def current_state() -> State:
     """Config, model, parameters, parameters turned off, protocol and conversation of this session."""
     from components.settings import current_settings
     from components.state import conversation
@@ -47,7 +50,8 @@ def render_code_samples(
                                      protocol=protocol)
     source = f"{len(history)} message(s) of this conversation" if history else "the first starter prompt"
     keyed = any(snippets.KEY_PLACEHOLDER in code for code in samples.code.values())
-    key_note = f" The key is read from `{samples_key_env(config)}`, else the placeholder `YOUR_API_KEY`." if keyed else ""
+    key_env = samples_key_env(config)
+    key_note = f" The key is read from `{key_env}`, else the placeholder `YOUR_API_KEY`." if keyed else ""
     st.caption(f"{samples.provider_label} · {model.name} · `{samples.url}` · messages: {source}.{key_note}")
     if samples.note:
         st.info(samples.note, icon=":material/info:")

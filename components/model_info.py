@@ -1,4 +1,4 @@
-"""The product page's model sections: header, about, specifications, features, endpoints, Claude Code, FAQ, related."""
+"""The product page's model sections: header, about, specs, features, endpoints, Claude Code, FAQ, related."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Model and API: the product page's model details, endpoints, live code samples, Claude Code, FAQ, related models."""
+"""Model and API: the product page's model details, endpoints, live code samples, Claude Code, FAQ, related."""
 
 import streamlit as st
 

@@ -70,7 +70,7 @@ def sample_history(history: Iterable[Mapping[str, str]]) -> list[dict[str, str]]
 
 
 def sample_config(config: ProviderConfig) -> tuple[ProviderConfig, str]:
-    """The config samples are written for (its key is the placeholder), and a note when it differs from ``config``."""
+    """The config the samples are written for (key: the placeholder), and a note when it is not ``config``."""
     if config.provider.offline:
         return ProviderConfig(MODELSLAB, MODELSLAB.base_url, KEY_PLACEHOLDER, MODELSLAB.auth), OFFLINE_NOTE
     if config.api_key or config.provider.key_required:
@@ -178,6 +178,24 @@ except requests.exceptions.HTTPError as http_err:
 ''' + _PY_STREAM[spec.protocol] + "print()\n"
 
 
+_SDK_USE = {  # (client line, streamed call and loop, whole call and print); @ARGS@ is the call's arguments
+    "openai": (
+        "from openai import OpenAI\n\nclient = OpenAI(",
+        "stream = client.chat.completions.create(\n@ARGS@\n)\nfor chunk in stream:\n"
+        "    if chunk.choices and chunk.choices[0].delta.content:\n"
+        '        print(chunk.choices[0].delta.content, end="", flush=True)\nprint()\n',
+        "completion = client.chat.completions.create(\n@ARGS@\n)\nprint(completion.choices[0].message.content)\n",
+    ),
+    "anthropic": (
+        "import anthropic\n\nclient = anthropic.Anthropic(",
+        "with client.messages.stream(\n@ARGS@\n) as stream:\n"
+        '    for text in stream.text_stream:\n        print(text, end="", flush=True)\nprint()\n',
+        "message = client.messages.create(\n@ARGS@\n)\n"
+        'print("".join(block.text for block in message.content if block.type == "text"))\n',
+    ),
+}
+
+
 def python_sdk(spec: Spec) -> str:
     """Python with the official ``openai`` package (or ``anthropic`` for the Messages protocol)."""
     anthropic = spec.protocol == "anthropic"
@@ -189,23 +207,10 @@ def python_sdk(spec: Spec) -> str:
     lines = [f"    {k}={_literal(v, 'python', 1)}," for k, v in args.items()]
     if extra:
         lines.append(f"    extra_body={_literal(extra, 'python', 1)},")
-    call_args = "\n".join(lines)
     base = spec.url.removesuffix("/v1/messages" if anthropic else "/chat/completions")
-    auth = _sdk_auth(spec, anthropic)
-    if anthropic:
-        client = f"import os\n\nimport anthropic\n\nclient = anthropic.Anthropic(\n    base_url={_literal(base, 'python')},\n{auth})\n\n"
-        if spec.stream:
-            return client + f"with client.messages.stream(\n{call_args}\n) as stream:\n" \
-                "    for text in stream.text_stream:\n        print(text, end=\"\", flush=True)\nprint()\n"
-        return client + f"message = client.messages.create(\n{call_args}\n)\n" \
-            'print("".join(block.text for block in message.content if block.type == "text"))\n'
-    client = f"import os\n\nfrom openai import OpenAI\n\nclient = OpenAI(\n    base_url={_literal(base, 'python')},\n{auth})\n\n"
-    if spec.stream:
-        return client + f"stream = client.chat.completions.create(\n{call_args}\n)\nfor chunk in stream:\n" \
-            "    if chunk.choices and chunk.choices[0].delta.content:\n" \
-            "        print(chunk.choices[0].delta.content, end=\"\", flush=True)\nprint()\n"
-    return client + f"completion = client.chat.completions.create(\n{call_args}\n)\n" \
-        "print(completion.choices[0].message.content)\n"
+    client, streamed, whole = _SDK_USE[spec.protocol]
+    head = f"import os\n\n{client}\n    base_url={_literal(base, 'python')},\n{_sdk_auth(spec, anthropic)})\n\n"
+    return head + (streamed if spec.stream else whole).replace("@ARGS@", "\n".join(lines))
 
 
 def _sdk_auth(spec: Spec, anthropic: bool) -> str:
@@ -251,7 +256,8 @@ def javascript(spec: Spec) -> str:
     head += "  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);\n"
     tail = "}\n\nmain().catch((err) => {\n  console.error(err);\n  process.exitCode = 1;\n});\n"
     if not spec.stream:
-        return head + f"  const result = await response.json();\n  console.log({_JS_RESULT[spec.protocol]});\n" + tail
+        shown = _JS_RESULT[spec.protocol]
+        return head + f"  const result = await response.json();\n  console.log({shown});\n{tail}"
     return head + '''  const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -276,7 +282,8 @@ def curl(spec: Spec) -> str:
     key = f"${{{spec.key_env}:-{KEY_PLACEHOLDER}}}"
     lines = [f"curl -sS{' -N' if spec.stream else ''} -X POST {_sh(spec.url)}"]
     for name, value in spec.headers.items():
-        lines.append(f'-H "{name}: {value.prefix}{key}"' if isinstance(value, KeyRef) else f"-H {_sh(f'{name}: {value}')}")
+        header = f'"{name}: {value.prefix}{key}"' if isinstance(value, KeyRef) else _sh(f"{name}: {value}")
+        lines.append(f"-H {header}")
     body = {k: _SENTINEL if isinstance(v, KeyRef) else v for k, v in spec.body.items()}
     text = _sh(json.dumps(body, indent=2, ensure_ascii=False))
     lines.append("-d " + text.replace(json.dumps(_SENTINEL)[1:-1], f"'\"{key}\"'"))
@@ -306,13 +313,15 @@ _PHP_STREAM = {
 }
 _PHP_RESULT = {
     "openai": "$result['choices'][0]['message']['content']",
-    "anthropic": "implode('', array_column(array_filter($result['content'], fn ($b) => $b['type'] === 'text'), 'text'))",
+    "anthropic": "implode('', array_column(array_filter($result['content'], fn ($b) => $b['type'] === 'text'),"
+                 " 'text'))",
 }
 
 
 def php(spec: Spec) -> str:
     """PHP with the built-in HTTP stream wrapper (no extension needed)."""
-    headers = [KeyRef(f"{k}: {v.prefix}") if isinstance(v, KeyRef) else f"{k}: {v}" for k, v in spec.headers.items()]
+    headers = [KeyRef(f"{k}: {v.prefix}") if isinstance(v, KeyRef) else f"{k}: {v}"
+               for k, v in spec.headers.items()]
     head = "<?php\n\n"
     head += f"$apiKey = getenv('{spec.key_env}') ?: '{KEY_PLACEHOLDER}';\n\n" if _uses_key(spec) else ""
     head += f"$url = {_literal(spec.url, 'php')};\n\n$data = {_literal(spec.body, 'php')};\n\n"

@@ -1,4 +1,4 @@
-"""The Anthropic Messages client against a real HTTP server on 127.0.0.1: every stream event, errors, counting, models."""
+"""The Anthropic Messages client against a loopback HTTP server: every stream event, errors, counting, models."""
 
 from __future__ import annotations
 
@@ -115,8 +115,8 @@ def test_event_names_are_optional_the_data_type_decides() -> None:
 
 
 def test_stop_reasons_in_the_app_vocabulary() -> None:
-    stream = (START, {"type": "message_delta", "delta": {"stop_reason": "max_tokens"}, "usage": {"output_tokens": 7}},
-              {"type": "message_stop"})
+    delta = {"type": "message_delta", "delta": {"stop_reason": "max_tokens"}, "usage": {"output_tokens": 7}}
+    stream = (START, delta, {"type": "message_stop"})
     with LoopbackServer(sse_reply(events(*stream))) as server:
         got = run(server)
     assert got[0] == Finish("length") and got[1].completion_tokens == 7
@@ -254,13 +254,15 @@ def test_count_tokens() -> None:
     assert n == 57
     req = server.requests[0]
     assert (req.method, req.path) == ("POST", "/v1/messages/count_tokens")
-    assert req.json() == {"model": "x-ai-grok-3-mini-beta", "messages": HISTORY, "system": GenerationParams().system}
+    system = GenerationParams().system
+    assert req.json() == {"model": "x-ai-grok-3-mini-beta", "messages": HISTORY, "system": system}
     assert req.headers["Authorization"] == f"Bearer {KEY}" and req.headers["anthropic-version"] == "2023-06-01"
 
 
 def test_count_tokens_errors_are_typed() -> None:
     body = {"type": "error", "error": {"type": "rate_limit_error", "message": "Too many"}}
-    with LoopbackServer(json_reply(429, body, {"Retry-After": "7"})) as server, pytest.raises(RateLimited) as caught:
+    reply = json_reply(429, body, {"Retry-After": "7"})
+    with LoopbackServer(reply) as server, pytest.raises(RateLimited) as caught:
         am.count_tokens(config(server.url), GROK_3_MINI, GenerationParams(), HISTORY)
     assert caught.value.retry_after == 7
     with LoopbackServer(json_reply(200, {"tokens": "many"})) as server, pytest.raises(Exception) as caught:

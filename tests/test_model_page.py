@@ -1,4 +1,4 @@
-"""The model page through app.py: every section of the product page, live code samples, related models switching."""
+"""The model page through app.py: every product-page section, live code samples, related models switching."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from playground.conversation import Conversation, Reply
 from playground.providers import MODELSLAB
 
 SECRET = "sk-model-page-secret-77d1"
+TABS = ["Python (requests)", "Python (openai)", "JavaScript (fetch)", "cURL", "PHP"]
 
 
 def model_page(**state: object) -> AppTest:
@@ -63,7 +64,7 @@ def test_every_section_of_the_product_page() -> None:
 
 def test_samples_with_no_key_are_modelslab_with_a_note() -> None:
     at = model_page()
-    assert [t.label for t in at.tabs] == ["Python (requests)", "Python (openai)", "JavaScript (fetch)", "cURL", "PHP"]
+    assert [t.label for t in at.tabs] == TABS
     assert snippets.OFFLINE_NOTE in [i.value for i in at.info]
     code = sample_code(at, "python_requests")
     assert "https://modelslab.com/api/v7/llm/chat/completions" in code and PAGE.starters[0] in code
@@ -116,7 +117,7 @@ def test_code_dialog_renders_inside_st_dialog() -> None:
     at = AppTest.from_function(script, default_timeout=30)
     at.run()
     assert not at.exception
-    assert [t.label for t in at.tabs] == ["Python (requests)", "Python (openai)", "JavaScript (fetch)", "cURL", "PHP"]
+    assert [t.label for t in at.tabs] == TABS
     at.toggle(key="dialog_code_stream").set_value(False).run()
     assert not at.exception
     assert "stream=False" in at.tabs[1].code[0].value

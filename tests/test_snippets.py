@@ -1,4 +1,4 @@
-"""Generated code samples run: each one, pointed at a loopback server, sends exactly the app's request and prints the reply."""
+"""Generated samples run: against a loopback server each sends exactly the app's request and prints the reply."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,11 +52,24 @@ def anthropic_handler(req: Recorded) -> Reply:
              "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 9, "output_tokens": 1}}
     items = [{"type": "message_start", "message": start}, {"type": "ping"},
              {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}]
-    items += [{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}} for p in REPLY]
+    items += [{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}}
+              for p in REPLY]
     items += [{"type": "content_block_stop", "index": 0},
               {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 5}},
               {"type": "message_stop"}]
     return sse_reply([f"event: {i['type']}\ndata: {json.dumps(i)}\n\n".encode() for i in items])
+
+
+def handler(req: Recorded) -> Reply:
+    """Both protocols on one server, told apart by path."""
+    return anthropic_handler(req) if req.path.startswith("/v1/messages") else openai_handler(req)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LoopbackServer]:
+    """One loopback server for the module (each test reads the last request it recorded)."""
+    with LoopbackServer(handler) as running:
+        yield running
 
 
 def run_sample(code: str, lang: str, tmp_path: Path, env_key: str | None = RUN_KEY) -> str:
@@ -86,12 +100,12 @@ def app_config(url: str, auth: str = "bearer") -> ProviderConfig:
 
 @pytest.mark.parametrize("stream", [True, False], ids=["stream", "whole"])
 @pytest.mark.parametrize("lang", list(snippets.LANGUAGES))
-def test_sample_sends_the_app_request_and_prints_the_reply(lang: str, stream: bool, tmp_path: Path) -> None:
+def test_sample_sends_the_app_request_and_prints_the_reply(lang: str, stream: bool, tmp_path: Path,
+                                                          server: LoopbackServer) -> None:
     params = GenerationParams(temperature=0.35, max_tokens=321, stop=("END",), reasoning_effort="low")
-    with LoopbackServer(openai_handler) as server:
-        config = app_config(server.url)
-        samples = snippets.build_samples(config, GROK_3_MINI, params, HISTORY, stream=stream)
-        out = run_sample(samples.code[lang], lang, tmp_path)
+    config = app_config(server.url)
+    samples = snippets.build_samples(config, GROK_3_MINI, params, HISTORY, stream=stream)
+    out = run_sample(samples.code[lang], lang, tmp_path)
     assert APP_KEY not in samples.code[lang]
     app = build_chat_request(config.with_key(RUN_KEY), GROK_3_MINI, params, HISTORY, stream=stream)
     sent = server.requests[-1]
@@ -106,11 +120,10 @@ def test_sample_sends_the_app_request_and_prints_the_reply(lang: str, stream: bo
 
 
 @pytest.mark.parametrize("lang", ["python_requests", "javascript", "curl", "php"])
-def test_body_key_style_as_on_the_product_page(lang: str, tmp_path: Path) -> None:
-    with LoopbackServer(openai_handler) as server:
-        config = app_config(server.url, auth="body")
-        samples = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False)
-        run_sample(samples.code[lang], lang, tmp_path, env_key=None)  # no key in the environment: the placeholder
+def test_body_key_style_as_on_the_product_page(lang: str, tmp_path: Path, server: LoopbackServer) -> None:
+    config = app_config(server.url, auth="body")
+    samples = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False)
+    run_sample(samples.code[lang], lang, tmp_path, env_key=None)  # no key in the environment: the placeholder
     body = server.requests[-1].json()
     assert body["key"] == "YOUR_API_KEY" and body["model_id"] == GROK_3_MINI.id and "model" not in body
     app = build_chat_request(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False)
@@ -118,11 +131,10 @@ def test_body_key_style_as_on_the_product_page(lang: str, tmp_path: Path) -> Non
     assert header(server.requests[-1], "Authorization") is None
 
 
-def test_sdk_sample_sends_the_key_as_bearer_even_in_body_style(tmp_path: Path) -> None:
-    with LoopbackServer(openai_handler) as server:
-        config = app_config(server.url, auth="body")
-        samples = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=True)
-        assert run_sample(samples.code["python_sdk"], "python_sdk", tmp_path).strip() == "".join(REPLY)
+def test_sdk_sample_sends_the_key_as_bearer_even_in_body_style(tmp_path: Path, server: LoopbackServer) -> None:
+    config = app_config(server.url, auth="body")
+    samples = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=True)
+    assert run_sample(samples.code["python_sdk"], "python_sdk", tmp_path).strip() == "".join(REPLY)
     sent = server.requests[-1]
     app = build_chat_request(replace(config, auth="bearer"), GROK_3_MINI, GenerationParams(), HISTORY)
     assert sent.json() == app.body and header(sent, "Authorization") == f"Bearer {RUN_KEY}"
@@ -130,20 +142,20 @@ def test_sdk_sample_sends_the_key_as_bearer_even_in_body_style(tmp_path: Path) -
 
 @pytest.mark.parametrize("stream", [True, False], ids=["stream", "whole"])
 @pytest.mark.parametrize("lang", list(snippets.LANGUAGES))
-def test_anthropic_protocol_samples(lang: str, stream: bool, tmp_path: Path) -> None:
+def test_anthropic_protocol_samples(lang: str, stream: bool, tmp_path: Path, server: LoopbackServer) -> None:
     if lang == "python_sdk":
         pytest.importorskip("anthropic")
     params = GenerationParams(temperature=1.4)
-    with LoopbackServer(anthropic_handler) as server:
-        config = app_config(server.url, auth="x-api-key")
-        samples = snippets.build_samples(config, GROK_3_MINI, params, HISTORY, stream=stream, protocol="anthropic")
-        out = run_sample(samples.code[lang], lang, tmp_path)
+    config = app_config(server.url, auth="x-api-key")
+    samples = snippets.build_samples(config, GROK_3_MINI, params, HISTORY, stream=stream, protocol="anthropic")
+    out = run_sample(samples.code[lang], lang, tmp_path)
     sent = server.requests[-1]
     app = build_messages_request(config, GROK_3_MINI, params, HISTORY, stream=stream)
     assert sent.path == "/v1/messages" and sent.json() == app.body and sent.json()["temperature"] == 1.0
     assert header(sent, "anthropic-version") == "2023-06-01"
     if lang == "python_sdk":  # the anthropic package sends api_key as x-api-key, or as Bearer in newer releases
-        assert RUN_KEY in (header(sent, "x-api-key"), (header(sent, "Authorization") or "").removeprefix("Bearer "))
+        bearer = (header(sent, "Authorization") or "").removeprefix("Bearer ")
+        assert RUN_KEY in (header(sent, "x-api-key"), bearer)
     else:
         assert header(sent, "x-api-key") == RUN_KEY
     assert samples.adjusted == app.adjusted and samples.labels["python_sdk"] == "Python (anthropic)"
@@ -167,13 +179,12 @@ def test_php_sample_passes_lint(stream: bool, protocol: str, tmp_path: Path) -> 
     assert done.returncode == 0 and "No syntax errors" in done.stdout, done.stdout + done.stderr
 
 
-def test_anthropic_sdk_sample_sends_bearer_with_auth_token(tmp_path: Path) -> None:
+def test_anthropic_sdk_sample_sends_bearer_with_auth_token(tmp_path: Path, server: LoopbackServer) -> None:
     pytest.importorskip("anthropic")
-    with LoopbackServer(anthropic_handler) as server:
-        config = app_config(server.url, auth="bearer")
-        code = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False,
-                                      protocol="anthropic").code["python_sdk"]
-        assert run_sample(code, "python_sdk", tmp_path).strip() == "".join(REPLY)
+    config = app_config(server.url, auth="bearer")
+    code = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False,
+                                  protocol="anthropic").code["python_sdk"]
+    assert run_sample(code, "python_sdk", tmp_path).strip() == "".join(REPLY)
     assert "auth_token=" in code and header(server.requests[-1], "Authorization") == f"Bearer {RUN_KEY}"
 
 
