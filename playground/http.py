@@ -12,12 +12,28 @@ from playground.providers import ProviderConfig
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 60.0
 TIMEOUT = httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
+CONNECT_TIMEOUT_ENV = "PLAYGROUND_CONNECT_TIMEOUT"  # seconds; read when a client is created
+READ_TIMEOUT_ENV = "PLAYGROUND_READ_TIMEOUT"  # seconds of silence allowed while reading a reply
 LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=8, keepalive_expiry=30.0)
 USER_AGENT = "grok-3-mini-playground"
 
 _lock = threading.Lock()
 _shared: httpx.Client | None = None
 _offline: dict[object, httpx.Client] = {}
+
+
+def _seconds(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if 0 < value < float("inf") else default
+
+
+def timeout() -> httpx.Timeout:
+    """The timeouts from ``PLAYGROUND_CONNECT_TIMEOUT`` / ``PLAYGROUND_READ_TIMEOUT`` (defaults 10 s / 60 s)."""
+    read = _seconds(READ_TIMEOUT_ENV, READ_TIMEOUT)
+    return httpx.Timeout(read, connect=_seconds(CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT))
 
 
 def shared_client() -> httpx.Client:
@@ -27,7 +43,7 @@ def shared_client() -> httpx.Client:
     if client is None or client.is_closed:
         with _lock:
             if _shared is None or _shared.is_closed:
-                _shared = httpx.Client(timeout=TIMEOUT, limits=LIMITS, headers={"User-Agent": USER_AGENT})
+                _shared = httpx.Client(timeout=timeout(), limits=LIMITS, headers={"User-Agent": USER_AGENT})
             client = _shared
     return client
 
@@ -45,7 +61,7 @@ def offline_client(pace: float | None = None) -> httpx.Client:
         with _lock:
             client = _offline.get(key)
             if client is None or client.is_closed:
-                client = httpx.Client(transport=OfflineTransport(pace=pace), timeout=TIMEOUT)
+                client = httpx.Client(transport=OfflineTransport(pace=pace), timeout=timeout())
                 _offline[key] = client
     return client
 
