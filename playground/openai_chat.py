@@ -152,11 +152,12 @@ def _whole_body(raw: bytes, config: ProviderConfig, state: _State) -> Iterator[E
     if not isinstance(obj, dict) or not isinstance(obj.get("choices"), list):
         raise ServerError(f'The provider sent a reply this app cannot read: "{quote(raw.decode("utf-8", "replace"))}"')
     state.seen = True
-    for event in _chunk_events(obj, state):
-        state.started = True
-        yield event
-    if state.usage:
-        yield usage_event(state.usage, config)
+    yield from _events([obj], config, state)
+
+
+def _sse_body(chunks: Iterable[bytes], config: ProviderConfig, state: _State) -> Iterator[Event]:
+    """The reply as an event stream: one JSON chunk per ``data:`` event, until ``[DONE]`` or the end."""
+    yield from _events(_sse_objects(chunks, config, state), config, state)
 
 
 def _batches(chunks: Iterable[bytes]) -> Iterator[list[ServerSentEvent]]:
@@ -167,8 +168,8 @@ def _batches(chunks: Iterable[bytes]) -> Iterator[list[ServerSentEvent]]:
     yield decoder.close()
 
 
-def _sse_body(chunks: Iterable[bytes], config: ProviderConfig, state: _State) -> Iterator[Event]:
-    """The reply as an event stream: one JSON chunk per ``data:`` event, until ``[DONE]`` or the end."""
+def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: _State) -> Iterator[dict[str, Any]]:
+    """The JSON object of each ``data:`` event; error reports raise, ``[DONE]`` ends."""
     scan = _scan
     for batch in _batches(chunks):
         for sse in batch:
@@ -182,7 +183,7 @@ def _sse_body(chunks: Iterable[bytes], config: ProviderConfig, state: _State) ->
             except (StopIteration, ValueError):
                 if data[:6] == "[DONE]":
                     state.seen = True
-                    return (yield from _ending(state, config))
+                    return
                 obj = _loads_or_none(data)
             if type(obj) is not dict:
                 continue
@@ -190,15 +191,48 @@ def _sse_body(chunks: Iterable[bytes], config: ProviderConfig, state: _State) ->
             if ("error" in obj or "status" in obj or "type" in obj or obj.get("object") == "error") \
                     and is_error_payload(obj):
                 raise error_from_response(200, obj, {}, secrets=(config.api_key,))
-            for event in _chunk_events(obj, state):
-                state.started = True
-                yield event
+            yield obj
     if not state.seen:
         raise StreamBroken("The provider ended the stream without sending any reply.")
-    yield from _ending(state, config)
 
 
-def _ending(state: _State, config: ProviderConfig) -> Iterator[Event]:
+def _events(objects: Iterable[dict[str, Any]], config: ProviderConfig, state: _State) -> Iterator[Event]:
+    """Typed events from reply chunks (``delta``) or a whole reply (``message``); usage comes last."""
+    text, thoughts = state.text, state.reasoning
+    for obj in objects:
+        usage = obj.get("usage")
+        if usage and type(usage) is dict:
+            state.usage = usage
+        choices = obj.get("choices")
+        if not choices or type(choices) is not list or type(choices[0]) is not dict:
+            continue
+        choice = choices[0]
+        delta = choice.get("delta") or choice.get("message")
+        if delta and type(delta) is dict:
+            reasoning = delta.get("reasoning_content") or delta.get("reasoning")
+            if reasoning and type(reasoning) is str:
+                thoughts.append(reasoning)
+                state.started = True
+                yield ReasoningDelta(reasoning)
+            content = delta.get("content")
+            if content:
+                content = content if type(content) is str else _parts_text(content)
+                if content:
+                    text.append(content)
+                    state.started = True
+                    yield TextDelta(content)
+            calls = delta.get("tool_calls")
+            if calls and type(calls) is list:
+                for call in _tool_deltas(calls):
+                    state.started = True
+                    yield call
+        reason = choice.get("finish_reason")
+        if reason and type(reason) is str and reason != state.finish:
+            if reason == "error":
+                raise ServerError('The provider ended the reply with an error (finish reason "error").')
+            state.finish = reason
+            state.started = True
+            yield Finish(reason)
     if state.usage:
         state.started = True
         yield usage_event(state.usage, config)
@@ -218,42 +252,6 @@ def _error_event(data: str, config: ProviderConfig) -> PlaygroundError:
     except ValueError:
         payload = data
     return error_from_response(200, payload if payload else "error event", {}, secrets=(config.api_key,))
-
-
-def _chunk_events(obj: dict[str, Any], state: _State) -> list[Event]:
-    """The events in one chunk (or one whole non-streamed reply); usage is kept for the end."""
-    out: list[Event] = []
-    usage = obj.get("usage")
-    if usage and isinstance(usage, dict):
-        state.usage = usage
-    choices = obj.get("choices")
-    if not choices or not isinstance(choices, list):
-        return out
-    choice = choices[0]
-    if not isinstance(choice, dict):
-        return out
-    delta = choice.get("delta") or choice.get("message")
-    if delta and isinstance(delta, dict):
-        reasoning = delta.get("reasoning_content") or delta.get("reasoning")
-        if reasoning and isinstance(reasoning, str):
-            state.reasoning.append(reasoning)
-            out.append(ReasoningDelta(reasoning))
-        content = delta.get("content")
-        if content:
-            text = content if isinstance(content, str) else _parts_text(content)
-            if text:
-                state.text.append(text)
-                out.append(TextDelta(text))
-        calls = delta.get("tool_calls")
-        if calls and isinstance(calls, list):
-            out.extend(_tool_deltas(calls))
-    reason = choice.get("finish_reason")
-    if reason and isinstance(reason, str) and reason != state.finish:
-        if reason == "error":
-            raise ServerError('The provider ended the reply with an error (finish reason "error").')
-        state.finish = reason
-        out.append(Finish(reason))
-    return out
 
 
 def _parts_text(content: Any) -> str:

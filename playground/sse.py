@@ -48,26 +48,51 @@ class SSEDecoder:
             self._skip_lf = chunk[-1:] == b"\r"
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         pending = self._pending
-        if not pending and chunk[-2:] == b"\n\n" and chunk[:6] == b"data: " and chunk.count(b"\n") == 2 \
-                and not self._data:
-            return [self._single(chunk[6:-2])]  # the usual shape, one whole "data: ..." event
-        if pending:
-            if b"\n" not in chunk:
+        if b"\n" not in chunk:
+            if chunk:
                 pending.append(chunk)
-                return []
+            return []
+        if pending:
             pending.append(chunk)
             chunk = b"".join(pending)
             pending.clear()
-        lines = chunk.split(b"\n")
-        rest = lines.pop()
-        if rest:
-            pending.append(rest)
-        return self._lines(lines) if lines else []
+        out: list[ServerSentEvent] = []
+        if chunk[:6] == b"data: " and not self._data:
+            if chunk[-2:] == b"\n\n" and chunk.count(b"\n") == 2:  # the usual chunk: exactly one event
+                out.append(ServerSentEvent(self._event or "message", chunk[6:-2].decode("utf-8", "replace"),
+                                           self._last_id, self._retry))
+                self._event = self._retry = None
+                return out
+            chunk = self._plain_events(chunk, out)
+        if chunk:
+            lines = chunk.split(b"\n")
+            rest = lines.pop()
+            if rest:
+                pending.append(rest)
+            if lines:
+                out += self._lines(lines)
+        return out
 
-    def _single(self, value: bytes) -> ServerSentEvent:
-        event = ServerSentEvent(self._event or "message", value.decode("utf-8", "replace"), self._last_id, self._retry)
+    def _plain_events(self, buf: bytes, out: list[ServerSentEvent]) -> bytes:
+        """Dispatch a leading run of one-line ``data: ...`` events in one go (the usual stream); return the rest.
+
+        When every newline up to the last blank line belongs to a ``\\n\\ndata: `` separator or to the final
+        ``\\n\\n``, the run is exactly such events, so splitting on the separator gives their data.
+        """
+        end = buf.rfind(b"\n\n") + 2
+        if end < 2:
+            return buf
+        head = buf[:end] if end < len(buf) else buf
+        values = head[6:-2].split(b"\n\ndata: ")
+        if head.count(b"\n") != 2 * len(values):
+            return buf
+        last_id = self._last_id
+        out.append(ServerSentEvent(self._event or "message", values[0].decode("utf-8", "replace"), last_id,
+                                   self._retry))
         self._event = self._retry = None
-        return event
+        if len(values) > 1:
+            out += [ServerSentEvent("message", v.decode("utf-8", "replace"), last_id) for v in values[1:]]
+        return buf[end:]
 
     def _head(self, chunk: bytes) -> bytes:
         """Strip a BOM at the very start, and an LF completing a CRLF split across chunks."""
@@ -100,19 +125,21 @@ class SSEDecoder:
 
     def _lines(self, lines: list[bytes]) -> list[ServerSentEvent]:
         out: list[ServerSentEvent] = []
-        data = self._data
+        data, event, retry, last_id = self._data, self._event, self._retry, self._last_id
         for line in lines:
             if not line:
                 if data:
                     raw = data[0] if len(data) == 1 else b"\n".join(data)
-                    out.append(ServerSentEvent(self._event or "message", raw.decode("utf-8", "replace"),
-                                               self._last_id, self._retry))
-                    data = self._data = []
-                self._event = self._retry = None
-            elif line[:5] == b"data:":
-                data.append(line[6:] if line[5:6] == b" " else line[5:])
+                    out.append(ServerSentEvent(event or "message", raw.decode("utf-8", "replace"), last_id, retry))
+                    data = []
+                event = retry = None
+            elif line[:6] == b"data: ":
+                data.append(line[6:])
             elif line[:1] != b":":
+                self._data, self._event, self._retry = data, event, retry
                 self._field(line)
+                event, retry, last_id = self._event, self._retry, self._last_id
+        self._data, self._event, self._retry = data, event, retry
         return out
 
     def _field(self, line: bytes) -> None:

@@ -217,3 +217,31 @@ def test_whole_event_chunks_keep_the_fields_set_by_earlier_chunks() -> None:
     assert decoder.feed(b"data: a\n") == []
     assert decoder.feed(b"data: b\n\n") == [ev("a\nb", id="3")]
     assert decoder.feed(b"data:  spaced\n\n") == [ev(" spaced", id="3")]
+
+
+def test_many_whole_events_in_one_chunk() -> None:
+    raw = b"".join(b"data: %d data: not a field\n\n" % i for i in range(50))
+    assert parse_sse(raw) == [ev(f"{i} data: not a field") for i in range(50)]
+    decoder = SSEDecoder()
+    assert decoder.feed(b"event: first\nretry: 5\n") == []
+    assert decoder.feed(b"data: a\n\ndata: b\n\ndata: c") == [ev("a", "first", retry=5), ev("b")]
+    assert decoder.feed(b"d\n\ndata: e\n\n: note\n\ndata: f\n\n\ndata: g\n\n") == [ev("cd"), ev("e"), ev("f"), ev("g")]
+    assert decoder.feed(b"data: h\n\nevent: x\ndata: i\n\n") == [ev("h"), ev("i", "x")]
+    assert decoder.close() == []
+
+
+EVENTS = [b"data: {\"n\": 1}\n\n", b"data: [DONE]\n\n", b"data: \xc3\xa9\n\n", b"data:\n\n", b"data:x\n\n",
+          b": keep-alive\n\n", b"event: error\n", b"data: a\ndata: b\n\n", b"id: 9\n", b"\n", b"data: data: \n\n",
+          b"retry: 7\n", b"data: \r\n\r\n", b"data: cr\r\r"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_event_runs_match_the_reference_under_random_splits(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    raw = b"".join(rng.choice(EVENTS[:3]) if rng.random() < 0.7 else rng.choice(EVENTS) for _ in range(40))
+    expected = reference(raw)
+    assert parse_sse(raw) == expected
+    for _ in range(20):
+        cuts = sorted(rng.sample(range(len(raw) + 1), k=rng.randint(1, 12)))
+        chunks = [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)])]
+        assert feed_all(chunks) == expected, (raw, cuts)
