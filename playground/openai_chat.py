@@ -13,9 +13,7 @@ from typing import Any
 
 import httpx
 
-from playground.errors import (
-    ConnectionFailed, PlaygroundError, RateLimited, ServerError, StreamBroken,
-)
+from playground.errors import ConnectionFailed, PlaygroundError, RateLimited, ServerError, StreamBroken
 from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.http import client_for
 from playground.providers import ProviderConfig
@@ -108,7 +106,7 @@ def stream_chat(
             return
         except PlaygroundError as err:
             error = err
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             error = error_from_exception(exc, secrets=secrets, started=state.started)
         wait = None if state.started or attempt >= max_retries else retry_wait(error, attempt)
         if wait is None:
@@ -174,8 +172,8 @@ def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: _State)
     for batch in _batches(chunks):
         for sse in batch:
             data = sse.data
-            if sse.event == "error":
-                raise _error_event(data, config)
+            if sse.event == "error":  # JSON or plain text
+                raise error_from_response(200, data or "error event", {}, secrets=(config.api_key,))
             try:  # the C scanner directly: json.loads costs twice as much per chunk
                 obj, end = scan(data, 0)
                 if end != len(data) and data[end:].strip():
@@ -243,15 +241,6 @@ def _loads_or_none(data: str) -> Any:
         return json.loads(data)
     except ValueError:
         return None
-
-
-def _error_event(data: str, config: ProviderConfig) -> PlaygroundError:
-    """The typed error for an SSE ``event: error`` (JSON or plain text)."""
-    try:
-        payload: Any = json.loads(data)
-    except ValueError:
-        payload = data
-    return error_from_response(200, payload if payload else "error event", {}, secrets=(config.api_key,))
 
 
 def _parts_text(content: Any) -> str:

@@ -231,7 +231,7 @@ def error_from_exception(exc: Exception, *, secrets: Sequence[str] = (), started
         err: PlaygroundError = Timeout(f"Could not connect to the provider in time ({detail}).")
     elif isinstance(exc, httpx.TimeoutException):
         err = Timeout(f"The provider stopped sending before the reply was complete ({detail}).")
-    elif isinstance(exc, httpx.UnsupportedProtocol):
+    elif isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
         err = BadRequest(f"The base URL is not a web address this app can call ({detail}).",
                          action=BASE_URL_ACTION)
     elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.DecodingError)) and started:

@@ -384,3 +384,11 @@ def test_offline_provider_gets_the_offline_engine_client() -> None:
     history = [{"role": "user", "content": "Say hello"}]
     result = collect(stream_chat(build_chat_request(cfg, GROK_3_MINI, GenerationParams(), history), config=cfg))
     assert result.text and result.finish_reason in ("stop", "length") and result.usage is not None
+
+
+@pytest.mark.parametrize("url", ["ftp://example.invalid/v1/chat/completions", "http://127.0.0.1:notaport/v1"])
+def test_a_malformed_url_fails_at_once_without_retries(url: str, no_sleep: list[float]) -> None:
+    bad = RequestPlan(url, {}, {"stream": True})
+    with pytest.raises(E.BadRequest):
+        list(stream_chat(bad, config=ProviderConfig(OPENROUTER, url, KEY)))
+    assert no_sleep == []

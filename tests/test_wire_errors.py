@@ -146,3 +146,8 @@ def test_transport_errors() -> None:
     assert isinstance(error_from_exception(httpx.UnsupportedProtocol("ftp")), E.BadRequest)
     leaked = error_from_exception(httpx.ConnectError(f"failed for {KEY}"), secrets=[KEY])
     assert KEY not in str(leaked) and KEY not in repr(leaked)
+
+
+def test_a_malformed_base_url_is_a_bad_request_not_a_connection_failure() -> None:
+    err = error_from_exception(httpx.InvalidURL("Invalid port: 'x'"))
+    assert isinstance(err, E.BadRequest) and "base URL" in err.action
