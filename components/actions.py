@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.generation import ERROR, request_reply
 from components.settings import Settings, disable_param
+from components.code_samples import code_dialog
 from components.state import conversation
 from playground import export
 
@@ -74,19 +75,11 @@ def render_actions(settings: Settings) -> None:
             st.write("Delete the whole conversation? This cannot be undone.")
             st.button("Yes, clear it", type="primary", key="confirm_clear", on_click=clear)
     if st.session_state.pop("show_code", False):
-        _code_dialog(settings)
+        code_dialog()
 
 
 def _open_code() -> None:
     st.session_state["show_code"] = True
-
-
-@st.dialog("Code for this conversation", width="large")
-def _code_dialog(settings: Settings) -> None:
-    from components.code_samples import render_code_samples
-
-    render_code_samples(config=settings.config, model=settings.model, params=settings.params,
-                        history=conversation().history(), disabled=settings.disabled)
 
 
 def render_error(settings: Settings) -> None:

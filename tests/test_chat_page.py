@@ -185,3 +185,15 @@ def test_modelslab_can_switch_to_the_anthropic_protocol(monkeypatch):
         assert "remote-only-model" in at.selectbox(key="model_id").options  # the provider's list fills the picker
         assert "77 input tokens so far, counted exactly by the provider" in captions(at)
         assert req.headers.get("x-api-key") is None and "ml-test-key-0000" not in captions(at)
+
+
+def test_view_code_shows_samples_for_this_conversation(recorder):
+    at = start_app()
+    at.slider(key="temperature").set_value(0.25)
+    run(at)
+    send(at, "Sample me")
+    at.button(key="view_code").click()
+    run(at)
+    code = "\n".join(c.value for c in at.code)
+    assert "Sample me" in code and "Hello there" in code and "0.25" in code
+    assert "fetch(" in code and "curl" in code and "<?php" in code
