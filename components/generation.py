@@ -94,6 +94,11 @@ class _Live:
             self.answer.markdown(builder.text)
 
 
+def _seconds(wait: float) -> str:
+    """A wait as the user reads it, to a tenth: "3 s", "0.4 s" (a 0.4 s backoff is not "0 s")."""
+    return f"{round(wait, 1):g} s"
+
+
 def generate(settings: Settings) -> None:
     """Stream one reply into the page; the reply (complete, stopped or failed) always lands in the history."""
     st.session_state[PENDING] = False
@@ -109,7 +114,7 @@ def generate(settings: Settings) -> None:
     try:
         _check_url(settings)
         events = stream_events(settings.protocol, plan, config=settings.config, on_retry=lambda n: live.notice.info(
-            f"{n.error.message} Retrying in {n.wait_seconds:.0f} s (attempt {n.attempt + 1}).",
+            f"{n.error.message} Retrying in {_seconds(n.wait_seconds)} (attempt {n.attempt + 1}).",
             icon=":material/autorenew:"))
         for event in events:
             if isinstance(event, TextDelta | ReasoningDelta) and builder.first_token is None:
