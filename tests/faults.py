@@ -3,7 +3,7 @@
 ``FaultServer().script("429", "ok")`` answers the next request with a 429, the one after with a good stream, and
 every later one with a good stream too. Modes (``MODES``): the HTTP errors ``"400"`` … ``"529"`` in their
 providers' shapes, ``"cut"`` (a stream broken mid-way), ``"error_event"`` (an SSE error event after HTTP 200),
-``"malformed"`` (a truncated JSON line), ``"no_done"`` (no finish reason, no ``[DONE]``), ``"keepalive"``
+``"malformed"`` (a truncated JSON line), ``"no_done"`` (a whole reply without ``[DONE]``), ``"keepalive"``
 (comments between chunks), ``"bytewise"`` (one byte per write), ``"read_timeout"`` (silence mid-stream), ``"drop"``
 (the connection closed before any response) and ``"ok"``. A connect timeout is ``block()``: the listening
 socket's accept queue is filled and nothing accepts, so new connections hang in SYN until ``unblock()``.
@@ -134,7 +134,7 @@ class FaultServer(LoopbackServer):
             return [*head, b'data: {"choices": [{"index": 0, "delta": {"content": " and th\n\n',
                     *sse(delta(content=" and more"), finish())]
         if mode == "no_done":
-            return head
+            return sse(*(json.loads(c[6:]) for c in good_chunks(self.answer)[:-1]), done=False)
         if mode == "keepalive":
             out = [b": keep-alive\n\n"]
             for chunk in good_chunks(self.answer):
