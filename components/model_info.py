@@ -8,7 +8,6 @@ from playground import snippets
 from playground.catalog import PAGE, RELATED, Model
 from playground.providers import MODELSLAB
 
-CLOSED_SOURCE = "Closed Source Model"  # the page's label on every model card
 PLAYGROUND_PAGE = "pages/chat.py"
 RELATED_PER_ROW = 3
 
@@ -21,7 +20,7 @@ def per_million(amount: object) -> str:
 def render_header(model: Model) -> None:
     """Name, model ID with copy, vendor, licence label and prices."""
     st.title(model.name, anchor=False)
-    st.markdown(f":gray-badge[{model.vendor}] :violet-badge[{CLOSED_SOURCE}] :blue-badge[{PAGE.page_price_label}]")
+    st.markdown(f":gray-badge[{model.vendor}] :violet-badge[{model.access}] :blue-badge[{PAGE.page_price_label}]")
     st.caption("Model ID (copy with the button on the right)")
     st.code(model.id, language=None)
     if model.price is not None:
@@ -101,7 +100,7 @@ def render_related(current_id: str) -> None:
 
 
 def _related_card(model: Model, selected: bool) -> None:
-    st.markdown(f"**{model.name}**  \n{CLOSED_SOURCE} · {model.platform}")
+    st.markdown(f"**{model.name}**  \n{model.access} · {model.platform}")
     if st.button("In the playground" if selected else "Use in playground", key=f"related_{model.id}",
                  icon=":material/chat:", disabled=selected):
         st.session_state["model_id"] = model.id

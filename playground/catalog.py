@@ -39,6 +39,7 @@ class Model:
     provider_ids: dict[str, str] = field(default_factory=dict)
     rejects: dict[str, dict[str, str]] = field(default_factory=dict)
     genai_prices_ref: tuple[str, str] | None = None  # (provider_id, model_ref) in genai-prices
+    access: str = "Closed Source Model"  # the page's label on every model card
 
     def name_for(self, provider_id: str) -> str:
         """The model name to send to ``provider_id``."""
