@@ -20,18 +20,20 @@ from playground.errors import (
 QUOTE_LIMIT = 300
 BASE_URL_ACTION = "Check the base URL: it should be the OpenAI-compatible root (ending in /v1 or /api/v7/llm)."
 
-_KEY_TEXT = re.compile(r"(incorrect|invalid|wrong|missing|no) (api[ _-]?)?key|api[ _-]?key (is )?(invalid|incorrect|"
+_KEY_TEXT = re.compile(r"(incorrect|invalid|wrong|missing|no) api[ _-]?key|api[ _-]?key (is )?(invalid|incorrect|"
                        r"missing|not valid)|invalid_api_key|unauthori[sz]ed|authentication", re.I)
 _CREDIT_TEXT = re.compile(r"insufficient[ _](credit|balance|fund|quota)|out of credits|add more credits|"
                           r"credit balance|payment required", re.I)
 _RATE_TEXT = re.compile(r"rate[ _-]?limit|too many requests|queued requests", re.I)
 _SIZE_TEXT = re.compile(r"context[ _]length|context window|maximum context|too many tokens|payload too large|"
                         r"(prompt|input|message|messages|request|conversation) (is )?too (long|large)|"
-                        r"request entity too large|reduce the length", re.I)
+                        r"request entity too large|reduce the length|"
+                        r"max(imum)?[ _](completion[ _])?tokens.{0,40}(too large|exceed|at most|greater than)", re.I)
 _MODEL_TEXT = re.compile(r"model\b.{0,80}?\b(not found|does not exist|doesn't exist|not available|unknown|"
                          r"no longer|not supported|invalid)|(unknown|invalid|no such) model|model_not_found|"
                          r"no endpoints found", re.I)
-_OVERLOAD_TEXT = re.compile(r"overloaded|capacity|temporarily unavailable", re.I)
+_MODERATION_TEXT = re.compile(r"flagged|moderation|content policy", re.I)
+_OVERLOAD_TEXT = re.compile(r"overloaded|(over|at|no|insufficient) capacity|temporarily unavailable", re.I)
 _PARAM_PATTERNS = (
     re.compile(r"argument not supported on this model:\s*[`'\"]?([A-Za-z_]\w*(?:\.\w+)*)", re.I),
     re.compile(r"does not support (?:the )?param(?:eter)?s?\s*[`'\"]?([A-Za-z_]\w*(?:\.\w+)*)", re.I),
@@ -158,7 +160,7 @@ def _unsupported_param(info: ErrorInfo) -> str | None:
         match = pattern.search(info.message)
         if match:
             return snake_case(match.group(1))
-    if info.param and info.param not in ("messages", "model"):
+    if info.param and info.param not in ("messages", "model") and re.fullmatch(r"[A-Za-z_]\w*", info.param):
         return snake_case(info.param)
     return None
 
@@ -175,6 +177,9 @@ def classify(status: int | None, info: ErrorInfo, retry_after: float | None = No
     where = f" (HTTP {status})" if status and status >= 300 else ""
     said = _said(info)
     kw: dict[str, Any] = {"status": status if status and status >= 300 else effective}
+    if effective == 403 and _MODERATION_TEXT.search(text):
+        return BadRequest(f"The provider's moderation refused the prompt{where}.{said}",
+                          action="Rephrase the prompt, or pick another provider.", **kw)
     if effective in (401, 403) or _KEY_TEXT.search(text) and (effective or 400) < 500:
         return AuthError(f"The provider refused the request: the API key was not accepted{where}.{said}", **kw)
     if effective == 402 or _CREDIT_TEXT.search(text):

@@ -59,6 +59,17 @@ def classify(status: int, body: object, headers: dict[str, str] | None = None) -
     (400, {"error": {"message": "Invalid value for temperature: must be at most 2"}}, E.BadRequest),
     (422, {"detail": "messages: field required"}, E.BadRequest),
     (415, "Unsupported Media Type", E.BadRequest),
+    (400, {"error": {"message": "Invalid 'messages[1].content': string too long.", "param": "messages[1].content"}},
+     E.BadRequest),
+    (400, {"error": {"message": "Invalid key in JSON body"}}, E.BadRequest),
+    (400, {"error": {"message": "max_tokens is too large: 200000. This model supports at most 131072 completion "
+                                "tokens", "param": "max_tokens"}}, E.RequestTooLarge),
+    (400, {"error": {"message": "Unsupported value: 'temperature' does not support 0.5 with this model.",
+                     "param": "temperature"}}, E.UnsupportedParameter),
+    (400, {"error": {"message": "reasoning_effort is not supported by this model"}}, E.UnsupportedParameter),
+    (503, {"error": {"message": "The engine is currently overloaded"}}, E.ServerError),
+    (403, {"error": {"code": 403, "message": "Your input was flagged by moderation",
+                     "metadata": {"reasons": ["violence"]}}}, E.BadRequest),
 ])
 def test_http_error_shapes(status: int, body: object, kind: type) -> None:
     err = classify(status, body)
