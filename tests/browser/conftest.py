@@ -4,6 +4,7 @@ Fixtures: ``offline_server`` (the offline engine over HTTP), ``streamlit_app`` (
 ``shared_streamlit`` / ``streamlit_factory`` (apps with other settings), ``browser`` and ``page``.
 Every test here is marked ``browser``. Without Chromium or Playwright the tests skip loudly, or fail when
 ``PLAYGROUND_REQUIRE_BROWSER=1`` (CI). On failure the servers' logs and the page's console are printed.
+Helpers for tests (``wait_for_app``, ``rerun_and_wait``) live in ``benchmarks.browser_util``, shared with benchmarks.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import pytest
 
 from benchmarks.browser_util import Server, find_chromium, launch_chromium, start_offline_server, start_streamlit
 from benchmarks.browser_util import track_runs
-from benchmarks.browser_util import wait_for_app as wait_for_app  # re-exported for tests
 
 HERE = Path(__file__).resolve().parent
 REQUIRE_ENV = "PLAYGROUND_REQUIRE_BROWSER"
@@ -195,6 +195,7 @@ def page(browser: Any) -> Iterator[Any]:
     pg._pg_console = []
     pg._pg_errors = []
     pg.on("console", lambda msg: pg._pg_console.append(f"[{msg.type}] {msg.text}"))
+    pg.on("requestfailed", lambda req: pg._pg_console.append(f"[requestfailed] {req.url} {req.failure}"))
     pg.on("pageerror", lambda err: (pg._pg_errors.append(str(err)), pg._pg_console.append(f"[pageerror] {err}")))
     yield pg
     context.close()
