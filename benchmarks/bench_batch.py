@@ -6,17 +6,17 @@ Run from the repository root:  /work/venv/bin/python -m benchmarks.bench_batch [
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from playground.batch import Output, estimate, read_table, to_csv
+from playground.batch import Output, cpus, estimate, read_table, to_csv
 from playground.catalog import GROK_3_MINI
 
 WORDS = ("explain", "quantum", "computing", "simple", "terms", "write", "python", "function", "sort", "list",
@@ -33,14 +33,21 @@ def make_csv(path: Path, rows: int, seed: int = 7) -> int:
     return path.stat().st_size
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    """Median wall seconds over ``repeat`` runs, and the last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+def run_once(data: bytes, workers: int | None) -> tuple[dict[str, float], object, bytes]:
+    """One end-to-end estimate, timing each step."""
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    frame = read_table(data, "prompts.csv")
+    times["read"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    result = estimate(frame, "prompt", price=GROK_3_MINI.price, output=Output(fixed=500), reasoning=250,
+                      workers=workers)
+    times["estimate"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    csv = to_csv(result)
+    times["write"] = time.perf_counter() - mark
+    times["total"] = time.perf_counter() - start
+    return times, result, csv
 
 
 def main() -> None:
@@ -52,20 +59,21 @@ def main() -> None:
         path = Path(tmp) / "prompts.csv"
         size = make_csv(path, args.rows)
         data = path.read_bytes()
-    price, output = GROK_3_MINI.price, Output(fixed=500)
-    t_read, frame = timed(lambda: read_table(data, "prompts.csv"), args.repeat)
-    t_est, result = timed(lambda: estimate(frame, "prompt", price=price, output=output, reasoning=250), args.repeat)
-    t_csv, csv = timed(lambda: to_csv(result), args.repeat)
-    t_all, _ = timed(lambda: to_csv(estimate(read_table(data, "prompts.csv"), "prompt", price=price,
-                                             output=output, reasoning=250)), args.repeat)
+    rows = []
+    for label, workers in ((f"{min(cpus(), 8)} worker processes (default)", None), ("1 process", 1)):
+        runs = [run_once(data, workers) for _ in range(args.repeat)]
+        median = {k: statistics.median(r[0][k] for r in runs) for k in runs[0][0]}
+        rows.append((label, median))
+        _, result, csv = runs[-1]
     print(f"Command: /work/venv/bin/python -m benchmarks.bench_batch --rows {args.rows} --repeat {args.repeat}")
-    print(f"Machine: {platform.machine()}, Python {platform.python_version()}, pandas {pd.__version__}; "
-          f"median of {args.repeat} runs\n")
-    print(f"| Step ({args.rows:,} rows, {size / 1e6:.1f} MB CSV) | Seconds |")
-    print("|---|---:|")
-    for label, seconds in (("Read CSV", t_read), ("Count tokens and cost every row", t_est),
-                           (f"Write result CSV ({len(csv) / 1e6:.1f} MB)", t_csv), ("End to end", t_all)):
-        print(f"| {label} | {seconds:.2f} |")
+    print(f"Machine: {platform.machine()}, {cpus()} CPUs available, load average {os.getloadavg()[0]:.1f} at the "
+          f"end; Python {platform.python_version()}, pandas {pd.__version__}; median of {args.repeat} runs\n")
+    print(f"{args.rows:,} distinct prompts of 5 to 300 words (mixed English, code, JSON, French, Chinese, emoji), "
+          f"{size / 1e6:.1f} MB CSV; result CSV {len(csv) / 1e6:.1f} MB.\n")
+    print("| Counting | Read CSV (s) | Tokens and cost per row (s) | Write result CSV (s) | End to end (s) |")
+    print("|---|---:|---:|---:|---:|")
+    for label, m in rows:
+        print(f"| {label} | {m['read']:.2f} | {m['estimate']:.2f} | {m['write']:.2f} | {m['total']:.2f} |")
     print(f"\nTotals: {result.input_tokens:,} input, {result.output_tokens:,} output, "
           f"{result.reasoning_tokens:,} reasoning tokens; cost ${result.total.total}")
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -21,6 +25,7 @@ from playground.events import Usage
 from playground.pricing import Cost, cost
 
 TOKEN_COLUMNS = ("input_tokens", "output_tokens", "reasoning_tokens")
+PARALLEL_MIN = 20_000  # distinct texts from which counting is spread over worker processes
 COST_COLUMN = "cost_usd"
 
 
@@ -97,10 +102,36 @@ def texts(frame: pd.DataFrame, column: str) -> pd.Series:
     return col.map(_text)
 
 
-def count_column(col: pd.Series) -> np.ndarray:
+def _count_chunk(texts: Sequence[str]) -> list[int]:
+    return [tokens.count_tokens(t) for t in texts]
+
+
+def cpus() -> int:
+    """CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def count_many(texts: Sequence[str], *, workers: int | None = None,
+               min_parallel: int = PARALLEL_MIN) -> np.ndarray:
+    """``tokens.count_tokens`` of every text, in worker processes when there are many texts and several CPUs."""
+    workers = min(workers or cpus(), 8)
+    if workers < 2 or len(texts) < min_parallel:
+        return np.fromiter(map(tokens.count_tokens, texts), dtype=np.int64, count=len(texts))
+    size = -(-len(texts) // (workers * 4))
+    chunks = [list(texts[i:i + size]) for i in range(0, len(texts), size)]
+    # forkserver: workers never inherit the web server's threads or sockets; the preload imports this module
+    # (pandas, the estimator) once in the server instead of once per worker
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        counts = [n for part in pool.map(_count_chunk, chunks) for n in part]
+    return np.asarray(counts, dtype=np.int64)
+
+
+def count_column(col: pd.Series, *, workers: int | None = None) -> np.ndarray:
     """Estimated tokens per text, counting each distinct text once."""
     codes, uniques = pd.factorize(col, sort=False)
-    counts = np.fromiter((tokens.count_tokens(t) for t in uniques), dtype=np.int64, count=len(uniques))
+    counts = count_many(list(uniques), workers=workers)
     return counts[codes] if len(codes) else np.zeros(0, dtype=np.int64)
 
 
@@ -127,11 +158,12 @@ def _usd_text(units: np.ndarray, places: int) -> pd.Series:
     return text.str.rstrip("0").str.replace(r"\.$", ".0", regex=True)
 
 
-def estimate(frame: pd.DataFrame, column: str, *, price: Price, output: Output, reasoning: int = 0) -> BatchResult:
+def estimate(frame: pd.DataFrame, column: str, *, price: Price, output: Output, reasoning: int = 0,
+             workers: int | None = None) -> BatchResult:
     """Tokens and cost for each row of ``frame[column]`` (no cached input: rows are independent requests)."""
     if reasoning < 0:
         raise BatchError("Reasoning tokens per row cannot be negative")
-    inp = count_column(texts(frame, column))
+    inp = count_column(texts(frame, column), workers=workers)
     out = output_tokens(inp, output)
     reason = np.full(len(inp), reasoning, dtype=np.int64)
     d = _places(price.input, price.output)

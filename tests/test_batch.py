@@ -8,7 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from playground.batch import BatchError, Output, estimate, read_table, to_csv
+from playground.batch import BatchError, Output, count_many, estimate, read_table, to_csv
 from playground.catalog import GROK_3_MINI, Price
 from playground.tokens import count_tokens
 
@@ -97,3 +97,10 @@ def test_empty_file_gives_zero_totals() -> None:
     frame = read_table(b"prompt\n", "empty.csv")
     result = estimate(frame, "prompt", price=PRICE, output=Output(fixed=5))
     assert len(result.rows) == 0 and result.total.total == 0
+
+
+def test_counting_in_worker_processes_equals_counting_here() -> None:
+    texts = [f"row {i}: " + "word " * (i % 37) + "données 🙂" * (i % 3) for i in range(200)]
+    expected = [count_tokens(t) for t in texts]
+    assert count_many(texts, workers=2, min_parallel=10).tolist() == expected
+    assert count_many(texts, workers=1).tolist() == expected
