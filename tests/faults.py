@@ -80,10 +80,11 @@ class FaultServer(LoopbackServer):
     ``chat_requests`` lists the chat requests that reached the server (any connection that got through).
     """
 
-    def __init__(self, *, answer: str = ANSWER, retry_after: str = "1") -> None:
+    def __init__(self, *, answer: str = ANSWER, retry_after: str = "1", extra: dict[str, Reply] | None = None) -> None:
         super().__init__(self._dispatch)
         self.answer = answer
         self.retry_after = retry_after
+        self.extra = dict(extra or {})  # more modes: replies given by the test
         self.modes: list[str] = []
         self.served: list[str] = []  # the mode each request got, in order
         self._release = threading.Event()  # ends the silence of "read_timeout"
@@ -93,7 +94,7 @@ class FaultServer(LoopbackServer):
     # -- script ---------------------------------------------------------------------------------------------
     def script(self, *modes: str) -> FaultServer:
         """Answer the next requests with ``modes`` in order, then ``ok`` forever."""
-        unknown = [m for m in modes if m not in MODES]
+        unknown = [m for m in modes if m not in MODES and m not in self.extra]
         if unknown:
             raise ValueError(f"unknown fault modes {unknown}; known: {MODES}")
         with self._lock:
@@ -112,6 +113,8 @@ class FaultServer(LoopbackServer):
 
     def reply(self, mode: str) -> Reply:
         """The response for ``mode``."""
+        if mode in self.extra:
+            return self.extra[mode]
         if mode in HTTP_FAULTS:
             reply = HTTP_FAULTS[mode]
             if mode == "429":
