@@ -3,6 +3,7 @@
     python benchmarks/bench_tokens.py            # table: per category ours vs reference, chars/4, MB/s
     python benchmarks/bench_tokens.py --sources  # also one row per corpus source
     python benchmarks/bench_tokens.py --fit      # refit COEF and the common-character lists, print them
+    python benchmarks/bench_tokens.py --fit --write  # ... and write them into playground/tokens.py
 
 The reference model is read from ../shared/reference/grok-1-tokenizer.model (measure only: nothing from it is
 stored in the repo).  Accuracy is measured on the held-out half of benchmarks/corpus.py; the fit uses the other.
@@ -26,13 +27,16 @@ from benchmarks import corpus  # noqa: E402
 from playground import tokens  # noqa: E402
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "grok-1-tokenizer.model"
-FIXED = {"digits": 1.0, "breaks": 1.0, "cjk_punct": 1.0, "fullwidth": 1.0, "joiners": 3.0, "space_wide": 0.85}
-PRIOR = {"words": 1.0, "long": 0.2, "humps": 0.8, "upper": 0.2, "punct": 1.0, "punct_long": 0.3, "han_common": 1.0,
+BEGIN, END = "# --- fitted by benchmarks/bench_tokens.py --fit --write ---", "# --- end fitted ---"
+FIXED = {"digits": 1.0, "breaks": 1.0, "cjk_punct": 1.0, "fullwidth": 1.0, "joiners": 3.0, "space_wide": 0.85,
+         "han": 2.9, "hangul": 3.0}
+PRIOR = {"words": 1.0, "long": 0.5, "humps": 0.8, "upper": 0.7, "punct": 1.0, "punct_long": 1.0, "han_common": 1.0,
          "kana": 0.5, "hangul_common": 1.0, "cjk_punct": 1.0,
-         "fullwidth": 1.0, "joiners": 3.0, "letter_runs": 1.0, "space_wide": 1.0, "latin1": 1.0, "latin_ext": 1.0,
+         "fullwidth": 1.0, "joiners": 3.0, "general_punct": 1.0, "letter_runs": 1.0, "space_wide": 1.0, "latin1": 1.0, "latin_ext": 1.0,
          "combining": 2.0, "greek": 0.8, "cyrillic": 0.3, "rtl": 0.8, "indic": 1.5, "e1": 2.0, "symbol": 1.5,
          "cjk_misc": 1.0, "han": 3.0, "hangul": 3.0, "special": 2.0, "astral": 4.0}
-RIDGE = 0.05
+RIDGE = 0.5
+HAN_ZH, HAN_JA, HANGUL = 800, 300, 60  # sizes of the common-character lists
 
 
 def reference():
@@ -43,11 +47,14 @@ def reference():
 
 
 def common_chars(lo: str, hi: str, sources: tuple[str, ...], n: int) -> str:
-    """The ``n`` most frequent characters in [lo, hi] in the fit half of the given CJK sources, sorted."""
+    """The ``n`` most frequent characters in [lo, hi] in the fit half of the given CJK sources (each source
+    weighted equally), sorted."""
     freq: Counter[str] = Counter()
-    for doc in corpus.documents("cjk", part="fit"):
-        if doc.source in sources:
-            freq.update(ch for ch in doc.text if lo <= ch <= hi)
+    for source in sources:
+        counts = Counter(ch for doc in corpus.documents("cjk", part="fit") if doc.source == source
+                         for ch in doc.text if lo <= ch <= hi)
+        total = sum(counts.values()) or 1
+        freq.update({ch: k / total for ch, k in counts.items()})
     return "".join(sorted(ch for ch, _ in freq.most_common(n)))
 
 
@@ -74,20 +81,20 @@ def nnls(a, b):
     return x
 
 
-def fit(sp) -> None:
+def fit(sp, *, write: bool) -> None:
     """Fit COEF on the fit half (each source weighted equally, ridge towards PRIOR) and print the results."""
     import numpy as np
 
-    han = common_chars("\u4e00", "\u9fff", ("zh",), 500) + common_chars("\u4e00", "\u9fff", ("ja",), 300)
-    han = "".join(sorted(set(han)))
-    hangul = common_chars("\uac00", "\ud7a3", ("ko",), 60)
-    pats = {"han": tokens._char_class(han), "hangul": tokens._char_class(hangul)}
+    han = common_chars("\u4e00", "\u9fff", ("zh text", "zh ui"), HAN_ZH)
+    han = "".join(sorted(set(han + common_chars("\u4e00", "\u9fff", ("ja text", "ja ui"), HAN_JA))))
+    hangul = common_chars("\uac00", "\ud7a3", ("ko text", "ko ui"), HANGUL)
+    tokens._COMMON = tokens.common_pattern(han + hangul)
     names = [n for n in tokens.FEATURES if n not in FIXED]
     rows, target, weight = [], [], []
     for cat in corpus.CATEGORIES + corpus.EXTRA:
         docs = corpus.documents(cat, part="fit")
         totals = Counter()
-        measured = [(d, len(sp.encode(d.text)), tokens.features(d.text, **pats)) for d in docs]
+        measured = [(d, len(sp.encode(d.text)), tokens.features(d.text)) for d in docs]
         for d, n, _ in measured:
             totals[d.source] += n
         for d, n, f in measured:
@@ -99,9 +106,33 @@ def fit(sp) -> None:
     b = np.concatenate([np.array(target, float) * w, math.sqrt(RIDGE) * np.array([PRIOR[k] for k in names])])
     coef = dict(zip(names, nnls(a, b))) | FIXED
     tokens.COEF = {k: round(float(coef[k]), 3) for k in tokens.FEATURES}
-    tokens._HAN, tokens._HANGUL = pats["han"], pats["hangul"]
-    print(f"HAN_COMMON = {han!r}\nHANGUL_COMMON = {hangul!r}\nCOEF = {tokens.COEF!r}")
-    print(f"ACCURACY = {accuracy(sp)!r}")
+    block = fitted_block(han, hangul, tokens.COEF, accuracy(sp))
+    print(block)
+    if write:
+        path = ROOT / "playground" / "tokens.py"
+        source = path.read_text(encoding="utf-8")
+        start, end = source.index(BEGIN) + len(BEGIN) + 1, source.index(END)
+        path.write_text(source[:start] + block + source[end:], encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+def fitted_block(han: str, hangul: str, coef: dict[str, float], acc: dict[str, float]) -> str:
+    """The Python source of the fitted constants, wrapped to the project's line length."""
+    def literal(chars: str) -> str:
+        parts = [repr(chars[i:i + 48]) for i in range(0, len(chars), 48)] or ["''"]
+        return "(\n    " + "\n    ".join(parts) + "\n)"
+
+    items = [f"{k!r}: {v!r}" for k, v in coef.items()]
+    lines, line = [], "   "
+    for item in items:
+        if len(line) + len(item) + 2 > 110:
+            lines.append(line)
+            line = "   "
+        line += f" {item},"
+    lines.append(line)
+    return (f"HAN_COMMON = {literal(han)}\nHANGUL_COMMON = {literal(hangul)}\nCOEF: dict[str, float] = {{\n"
+            + "\n".join(lines) + "\n}\n"
+            + f"ACCURACY: dict[str, float] = {acc!r}  # worst held-out error per category, in percent\n")
 
 
 def measure(sp, part: str = "held") -> dict[tuple[str, str], tuple[int, int, int, int]]:
@@ -159,6 +190,7 @@ def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fit", action="store_true", help="refit the coefficients and print them")
+    parser.add_argument("--write", action="store_true", help="with --fit: write them into playground/tokens.py")
     parser.add_argument("--sources", action="store_true", help="one row per corpus source")
     parser.add_argument("--size", type=int, default=10_000_000, help="bytes of mixed text for throughput")
     parser.add_argument("--runs", type=int, default=5, help="timed runs (median is reported)")
@@ -167,7 +199,7 @@ def main() -> None:
         sys.exit(f"reference tokenizer not found at {REFERENCE}")
     sp = reference()
     if args.fit:
-        fit(sp)
+        fit(sp, write=args.write)
     else:
         table(sp, sources=args.sources, size=args.size, runs=args.runs)
 

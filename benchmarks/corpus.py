@@ -204,14 +204,28 @@ CJK_ENCODINGS = {"zh": ("gb2312", "gbk", "gb18030", "hz"), "zh_TW": ("big5", "bi
                  "ja": ("euc_jp", "euc_jisx0213", "shift_jis"), "ko": ("euc_kr", "cp949", "johab")}
 
 
-def _cjk_language(lang: str) -> Callable[[], Iterator[tuple[str, str]]]:
-    """Hand-written sentences, Debian's translations and CPython's codec test texts in one language."""
+TEXT_FILES = {"zh": ("vim/vim90/tutor/tutor.zh_cn.utf-8", "gnupg/help.zh_CN.txt"),
+              "zh_TW": ("vim/vim90/tutor/tutor.zh_tw.utf-8", "gnupg/help.zh_TW.txt"),
+              "ja": ("vim/vim90/tutor/tutor.ja.utf-8", "gnupg/help.ja.txt"), "ko": ("vim/vim90/tutor/tutor.ko.utf-8",)}
+
+
+def _cjk_text(lang: str) -> Callable[[], Iterator[tuple[str, str]]]:
+    """Running text in one language: hand-written sentences, CPython's codec test texts, Vim's tutor, GnuPG help."""
     def source() -> Iterator[tuple[str, str]]:
         lines = T.CJK[lang]
         for i in range(0, len(lines), 2):
             yield f"w{i}", "".join(lines[i:i + 2])
         for enc in CJK_ENCODINGS[lang]:
             yield enc, _read(STDLIB / "test" / "cjkencodings" / f"{enc}-utf8.txt")
+        for name in TEXT_FILES[lang]:
+            for j, chunk in enumerate(_chunks(_read(Path("/usr/share") / name, 200_000), 1500)):
+                yield f"{Path(name).name}#{j}", chunk
+    return source
+
+
+def _cjk_ui(lang: str) -> Callable[[], Iterator[tuple[str, str]]]:
+    """User-interface strings in one language: Debian's gettext translations."""
+    def source() -> Iterator[tuple[str, str]]:
         base = Path("/usr/share/locale") / ("zh_CN" if lang == "zh" else lang) / "LC_MESSAGES"
         for path in _files("*.mo", base, every=2, limit=60):
             for j, chunk in enumerate(_chunks("\n".join(_translations(path, _is_cjk)), 1500)):
@@ -229,10 +243,12 @@ def _translations(path: Path, native: Callable[[str], bool]) -> list[str]:
     return sorted(v for k, v in catalog.items() if k and isinstance(v, str) and sum(map(native, v)) * 3 > len(v))
 
 
-CJK_RANGES = ((0x4E00, 0x9FFF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0x3041, 0x3096), (0x30A1, 0x30FA))
+# Kana are left out on purpose: random kana strings occur in no language (real Japanese covers them above).
+CJK_RANGES = ((0x4E00, 0x9FFF), (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xAC00, 0xD7A3))
 
 
 def _cjk_ranges() -> Iterator[tuple[str, str]]:
+    """Characters drawn uniformly from the Han and Hangul blocks: mostly rare, so mostly byte tokens."""
     rng = random.Random(3)
     for i in range(24):
         runs = []
@@ -316,8 +332,8 @@ SOURCES: dict[str, dict[str, Callable[[], Iterator[tuple[str, str]]]]] = {
              "javascript": _code_files("*.js", Path("/usr/lib/node_modules/npm"), 19),
              "c": _code_files("*.h", Path("/usr/include"), 97)},
     "json": {"generated": _json_generated, "api": _json_api, "files": _json_files},
-    "cjk": {"zh": _cjk_language("zh"), "zh_TW": _cjk_language("zh_TW"), "ja": _cjk_language("ja"),
-            "ko": _cjk_language("ko"), "ranges": _cjk_ranges},
+    "cjk": {**{f"{lang} text": _cjk_text(lang) for lang in CJK_ENCODINGS},
+            **{f"{lang} ui": _cjk_ui(lang) for lang in CJK_ENCODINGS}, "ranges": _cjk_ranges},
     "emoji": {"written": _emoji_written, "chat": _emoji_chat, "ranges": _emoji_ranges},
     "other": {group: _other_language(group) for group in OTHER},
 }
