@@ -18,12 +18,12 @@ PREVIEW_ROWS = 1000
 LIKELY = ("prompt", "text", "content", "input", "question", "messages", "message")
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, show_spinner=False, scope="session")  # uploads stay in their session
 def _table(data: bytes, name: str):  # noqa: ANN202 (a pandas DataFrame)
     return read_table(data, name)
 
 
-@st.cache_data(max_entries=4, show_spinner="Estimating every row…")
+@st.cache_data(max_entries=4, show_spinner="Estimating every row…", scope="session")
 def _estimate(data: bytes, name: str, column: str, price: Price, output: Output,
               reasoning: int) -> tuple[BatchResult, bytes]:
     result = estimate(_table(data, name), column, price=price, output=output, reasoning=reasoning)
