@@ -21,7 +21,7 @@ REQUESTS, DAYS = "pricing_requests_per_day", "pricing_days_per_month"
 TEXT, FILES, USE_TEXT = "pricing_text", "pricing_files", "pricing_use_text"
 MEASURED, MEASURED_FROM = "pricing_measured", "pricing_measured_from"
 DEFAULTS = {INPUT: 1000, CACHED: 0, OUTPUT: 500, REASONING: 1000, REQUESTS: 100, DAYS: 30}
-FALLBACK_NOTE = "Estimated offline with a characters-per-token rule; the provider's tokenizer decides the bill."
+FALLBACK_NOTE = "estimated offline from the text; the provider's tokenizer decides the bill"
 KINDS = (("Input", "input"), ("Cached input", "cached_input"), ("Output", "output"), ("Reasoning", "reasoning"))
 
 
@@ -115,7 +115,8 @@ def text_counter() -> None:
             st.caption("Paste text or add files to count their tokens.")
             return
         st.metric("Estimated input tokens", f"≈{count:,}")
-        st.caption(getattr(tokens, "ACCURACY_NOTE", FALLBACK_NOTE))
+        note = getattr(tokens, "ACCURACY_NOTE", "") or FALLBACK_NOTE
+        st.caption(f":material/info: {note[:1].upper()}{note[1:].rstrip('.')}.")
         st.button("Use as input tokens", key=USE_TEXT, icon=":material/input:", on_click=_use_text)
 
 
