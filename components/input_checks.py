@@ -9,6 +9,7 @@ import streamlit as st
 from components.actions import send
 from components.settings import Settings
 from components.state import conversation
+from playground.catalog import Model
 from playground.pricing import format_usd
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
 
@@ -31,18 +32,23 @@ def check_prompt(settings: Settings) -> None:
     if context and used + tokens + 1 > context:
         st.session_state[HELD] = None
         st.session_state[NOTICE] = ("error", (
-            f"Not sent: this prompt is ≈{tokens:,} tokens and the conversation already uses ≈{used:,}; "
+            f"Not sent: this prompt is ≈{tokens:,} tokens{_input_cost(model, tokens)} and the conversation "
+            f"already uses ≈{used:,}; "
             f"{model.name} takes {context:,} tokens in all. Shorten it or clear the conversation. "
             "Your text is kept below."))
         st.session_state["kept_prompt"] = text
         return
     if tokens > LARGE_PROMPT_TOKENS:
-        price = f" ≈ {format_usd(Decimal(tokens) * model.price.input / 1_000_000)}" if model.price else ""
         st.session_state[HELD] = text
-        st.session_state[NOTICE] = ("warning", f"This prompt is large: ≈{tokens:,} input tokens{price} "
-                                               "per send. Send it anyway?")
+        st.session_state[NOTICE] = ("warning", f"This prompt is large: ≈{tokens:,} input tokens"
+                                               f"{_input_cost(model, tokens)} per send. Send it anyway?")
         return
     send(text)
+
+
+def _input_cost(model: Model, tokens: int) -> str:
+    """`` ≈ $0.12`` for ``tokens`` of input at the model's price (empty when the price is unknown)."""
+    return f" ≈ {format_usd(Decimal(tokens) * model.price.input / 1_000_000)}" if model.price else ""
 
 
 def send_held() -> None:
