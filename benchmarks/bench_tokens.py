@@ -30,11 +30,11 @@ REFERENCE = ROOT.parent / "shared" / "reference" / "grok-1-tokenizer.model"
 BEGIN, END = "# --- fitted by benchmarks/bench_tokens.py --fit --write ---", "# --- end fitted ---"
 FIXED = {"digits": 1.0, "breaks": 1.0, "cjk_punct": 1.0, "fullwidth": 1.0, "joiners": 3.0, "space_wide": 0.85,
          "han": 2.9, "hangul": 3.0}
-PRIOR = {"words": 1.0, "long": 0.5, "humps": 0.8, "upper": 0.7, "punct": 1.0, "punct_long": 1.0, "han_common": 1.0,
-         "kana": 0.5, "hangul_common": 1.0, "cjk_punct": 1.0,
-         "fullwidth": 1.0, "joiners": 3.0, "general_punct": 1.0, "letter_runs": 1.0, "space_wide": 1.0, "latin1": 1.0, "latin_ext": 1.0,
-         "combining": 2.0, "greek": 0.8, "cyrillic": 0.3, "rtl": 0.8, "indic": 1.5, "e1": 2.0, "symbol": 1.5,
-         "cjk_misc": 1.0, "han": 3.0, "hangul": 3.0, "special": 2.0, "astral": 4.0}
+PRIOR = {"words": 1.0, "long": 0.5, "humps": 0.8, "upper": 0.7, "punct": 1.0, "punct_long": 1.0,
+         "han_common": 1.0, "kana": 0.5, "hangul_common": 1.0, "cjk_punct": 1.0, "fullwidth": 1.0,
+         "joiners": 3.0, "general_punct": 1.0, "letter_runs": 1.0, "space_wide": 1.0, "latin1": 1.0,
+         "latin_ext": 1.0, "combining": 2.0, "greek": 0.8, "cyrillic": 0.3, "rtl": 0.8, "indic": 1.5,
+         "e1": 2.0, "symbol": 1.5, "cjk_misc": 1.0, "han": 3.0, "hangul": 3.0, "special": 2.0, "astral": 4.0}
 RIDGE = 0.5
 HAN_ZH, HAN_JA, HANGUL = 800, 300, 60  # sizes of the common-character lists
 
@@ -132,7 +132,7 @@ def fitted_block(han: str, hangul: str, coef: dict[str, float], acc: dict[str, f
     lines.append(line)
     return (f"HAN_COMMON = {literal(han)}\nHANGUL_COMMON = {literal(hangul)}\nCOEF: dict[str, float] = {{\n"
             + "\n".join(lines) + "\n}\n"
-            + f"ACCURACY: dict[str, float] = {acc!r}  # worst held-out error per category, in percent\n")
+            + f"# worst error per category on held-out text, in percent\nACCURACY: dict[str, float] = {acc!r}\n")
 
 
 def measure(sp, part: str = "held") -> dict[tuple[str, str], tuple[int, int, int, int]]:
@@ -174,7 +174,8 @@ def table(sp, *, sources: bool, size: int, runs: int) -> None:
     """Print the accuracy table and the throughput comparison."""
     print(f"# Token estimator vs Grok-1 tokenizer, {datetime.date.today().isoformat()}")
     print(f"command: python benchmarks/bench_tokens.py {' '.join(sys.argv[1:])}".rstrip())
-    print("\n| category | source | docs | reference | ours | error | chars/4 error |\n|---|---|---:|---:|---:|---:|---:|")
+    print("\n| category | source | docs | reference | ours | error | chars/4 error |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for (cat, src), (ref, ours, c4, n) in sorted(measure(sp).items(), key=lambda kv: (
             (corpus.CATEGORIES + corpus.EXTRA).index(kv[0][0]), kv[0][1] != "*", kv[0][1])):
         if src == "*" or sources:

@@ -147,9 +147,10 @@ def _json_value(rng: random.Random, depth: int) -> object:
     """A random JSON value, nested up to ``depth``."""
     kind = rng.choice("sssnnfbxdl" if depth > 0 else "sssnnfbx")
     if kind == "s":
-        return rng.choice([" ".join(rng.choices(WORDS, k=rng.randint(1, 6))), rng.choice(T.CHAT)[:60],
-                           f"{rng.choice(WORDS)}-{rng.randint(1, 9999)}", f"https://example.com/{rng.choice(WORDS)}",
-                           f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:{rng.randint(0, 59):02d}:00Z"])
+        stamp = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:{rng.randint(0, 59):02d}:00Z"
+        name, url = f"{rng.choice(WORDS)}-{rng.randint(1, 9999)}", f"https://example.com/{rng.choice(WORDS)}"
+        return rng.choice([" ".join(rng.choices(WORDS, k=rng.randint(1, 6))), rng.choice(T.CHAT)[:60], stamp,
+                           name, url])
     if kind == "n":
         return rng.randint(0, 10 ** rng.randint(1, 9))
     if kind == "f":
@@ -181,7 +182,8 @@ def _json_api() -> Iterator[tuple[str, str]]:
                "max_tokens": rng.randint(16, 4096), "stream": rng.random() < 0.5}
         usage = {"prompt_tokens": rng.randint(5, 900), "completion_tokens": rng.randint(1, 900),
                  "total_tokens": rng.randint(10, 1800)}
-        resp = {"id": f"chatcmpl-{rng.getrandbits(64):016x}", "object": "chat.completion", "created": 1715000000 + i,
+        resp = {"id": f"chatcmpl-{rng.getrandbits(64):016x}", "object": "chat.completion",
+                "created": 1715000000 + i,
                 "choices": [{"index": 0, "message": msgs[-1], "finish_reason": "stop"}], "usage": usage}
         yield f"a{i}", json.dumps([req, resp], indent=rng.choice([None, 2]))
 
@@ -206,11 +208,12 @@ CJK_ENCODINGS = {"zh": ("gb2312", "gbk", "gb18030", "hz"), "zh_TW": ("big5", "bi
 
 TEXT_FILES = {"zh": ("vim/vim90/tutor/tutor.zh_cn.utf-8", "gnupg/help.zh_CN.txt"),
               "zh_TW": ("vim/vim90/tutor/tutor.zh_tw.utf-8", "gnupg/help.zh_TW.txt"),
-              "ja": ("vim/vim90/tutor/tutor.ja.utf-8", "gnupg/help.ja.txt"), "ko": ("vim/vim90/tutor/tutor.ko.utf-8",)}
+              "ja": ("vim/vim90/tutor/tutor.ja.utf-8", "gnupg/help.ja.txt"),
+              "ko": ("vim/vim90/tutor/tutor.ko.utf-8",)}
 
 
 def _cjk_text(lang: str) -> Callable[[], Iterator[tuple[str, str]]]:
-    """Running text in one language: hand-written sentences, CPython's codec test texts, Vim's tutor, GnuPG help."""
+    """Running text in one language: hand-written sentences, CPython's codec tests, Vim's tutor, GnuPG help."""
     def source() -> Iterator[tuple[str, str]]:
         lines = T.CJK[lang]
         for i in range(0, len(lines), 2):
@@ -344,7 +347,8 @@ def documents(category: str, *, part: str = "all", budget: int = 60_000) -> tupl
     """Documents of ``category`` ('fit', 'held' or 'all' of them), at most ``budget`` characters per source."""
     out = []
     for source, make in SOURCES[category].items():
-        docs = [Doc(category, source, f"{category}/{source}/{name}", text) for name, text in make() if text.strip()]
+        docs = [Doc(category, source, f"{category}/{source}/{name}", text)
+                for name, text in make() if text.strip()]
         docs.sort(key=lambda d: zlib.crc32(d.name.encode()))
         used = 0
         for doc in docs:

@@ -81,12 +81,14 @@ CODE = [
     "fn main() {\n    let words = vec![\"alpha\", \"beta\", \"gamma\"];\n"
     "    let total: usize = words.iter().map(|w| w.len()).sum();\n"
     "    println!(\"{} words, {} letters\", words.len(), total);\n}\n",
-    "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc handler(w http.ResponseWriter, r *http.Request) {\n"
+    "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\n"
+    "func handler(w http.ResponseWriter, r *http.Request) {\n"
     "\tfmt.Fprintf(w, \"hello, %s\\n\", r.URL.Path[1:])\n}\n\nfunc main() {\n\thttp.HandleFunc(\"/\", handler)\n"
     "\thttp.ListenAndServe(\"127.0.0.1:8080\", nil)\n}\n",
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n  <title>Playground</title>\n"
-    "  <link rel=\"stylesheet\" href=\"/static/main.css\">\n</head>\n<body>\n  <main id=\"app\" class=\"container\">\n"
-    "    <h1>Hello</h1>\n    <button type=\"button\" onclick=\"send()\">Send</button>\n  </main>\n</body>\n</html>\n",
+    "  <link rel=\"stylesheet\" href=\"/static/main.css\">\n</head>\n<body>\n"
+    "  <main id=\"app\" class=\"container\">\n    <h1>Hello</h1>\n"
+    "    <button type=\"button\" onclick=\"send()\">Send</button>\n  </main>\n</body>\n</html>\n",
     "def merge_sorted(a: list[int], b: list[int]) -> list[int]:\n    \"\"\"Merge two sorted lists.\"\"\"\n"
     "    i = j = 0\n    out = []\n    while i < len(a) and j < len(b):\n        if a[i] <= b[j]:\n"
     "            out.append(a[i]); i += 1\n        else:\n            out.append(b[j]); j += 1\n"
