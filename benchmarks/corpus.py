@@ -16,7 +16,6 @@ import json
 import os
 import random
 import sysconfig
-import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -137,37 +136,10 @@ def _code_files(pattern: str, base: Path, every: int) -> Callable[[], Iterator[t
 
 # ---- JSON -----------------------------------------------------------------------------------------------
 
-WORDS = ("id name user email created_at updated_at status items price currency total count enabled tags "
-         "description title url type value data meta page limit offset error message code role content model "
-         "temperature max_tokens choices index delta usage prompt_tokens completion_tokens address city country "
-         "latitude longitude version config options timeout retries labels annotations spec kind").split()
-
-
-def _json_value(rng: random.Random, depth: int) -> object:
-    """A random JSON value, nested up to ``depth``."""
-    kind = rng.choice("sssnnfbxdl" if depth > 0 else "sssnnfbx")
-    if kind == "s":
-        stamp = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:{rng.randint(0, 59):02d}:00Z"
-        name, url = f"{rng.choice(WORDS)}-{rng.randint(1, 9999)}", f"https://example.com/{rng.choice(WORDS)}"
-        return rng.choice([" ".join(rng.choices(WORDS, k=rng.randint(1, 6))), rng.choice(T.CHAT)[:60], stamp,
-                           name, url])
-    if kind == "n":
-        return rng.randint(0, 10 ** rng.randint(1, 9))
-    if kind == "f":
-        return round(rng.uniform(-1000, 1000), rng.randint(1, 6))
-    if kind == "b":
-        return rng.random() < 0.5
-    if kind == "x":
-        return None
-    if kind == "l":
-        return [_json_value(rng, depth - 1) for _ in range(rng.randint(0, 5))]
-    return {k: _json_value(rng, depth - 1) for k in rng.sample(WORDS, rng.randint(1, 6))}
-
-
 def _json_generated() -> Iterator[tuple[str, str]]:
     rng = random.Random(20240601)
     for i in range(60):
-        obj = {k: _json_value(rng, 3) for k in rng.sample(WORDS, rng.randint(3, 8))}
+        obj = {k: T.json_value(rng, 3) for k in rng.sample(T.WORDS, rng.randint(3, 8))}
         indent = rng.choice([None, None, 2, 4])
         seps = (",", ":") if rng.random() < 0.2 else None
         yield f"g{i}", json.dumps(obj, indent=indent, separators=seps)
@@ -280,31 +252,6 @@ def _other_language(group: str) -> Callable[[], Iterator[tuple[str, str]]]:
 
 # ---- emoji ----------------------------------------------------------------------------------------------
 
-EMOJI_RANGES = ((0x1F600, 0x1F64F), (0x1F300, 0x1F5FF), (0x1F680, 0x1F6FF), (0x1F900, 0x1F9FF),
-                (0x2600, 0x26FF), (0x2700, 0x27BF))
-
-
-def _emoji(rng: random.Random) -> str:
-    """One emoji, sometimes with a skin tone, variation selector, ZWJ sequence, flag or keycap."""
-    r = rng.random()
-    if r < 0.05:
-        return chr(0x1F1E6 + rng.randrange(26)) + chr(0x1F1E6 + rng.randrange(26))
-    if r < 0.08:
-        return rng.choice("0123456789#") + "\ufe0f\u20e3"
-    while True:
-        lo, hi = rng.choice(EMOJI_RANGES)
-        ch = chr(rng.randint(lo, hi))
-        if unicodedata.name(ch, ""):
-            break
-    if r < 0.18:
-        return ch + chr(rng.randint(0x1F3FB, 0x1F3FF))
-    if r < 0.28:
-        return ch + "\ufe0f"
-    if r < 0.36:
-        return ch + "\u200d" + _emoji(rng)
-    return ch
-
-
 def _emoji_written() -> Iterator[tuple[str, str]]:
     for i in range(0, len(T.EMOJI), 4):
         yield f"w{i}", "\n".join(T.EMOJI[i:i + 4])
@@ -317,7 +264,7 @@ def _emoji_chat() -> Iterator[tuple[str, str]]:
         for _ in range(rng.randint(2, 8)):
             words = rng.choice(T.CHAT + T.EMOJI).split()
             for _ in range(rng.randint(1, 4)):
-                words.insert(rng.randint(0, len(words)), "".join(_emoji(rng) for _ in range(rng.randint(1, 3))))
+                words.insert(rng.randint(0, len(words)), "".join(T.emoji(rng) for _ in range(rng.randint(1, 3))))
             lines.append(" ".join(words))
         yield f"c{i}", "\n".join(lines)
 
@@ -325,7 +272,7 @@ def _emoji_chat() -> Iterator[tuple[str, str]]:
 def _emoji_ranges() -> Iterator[tuple[str, str]]:
     rng = random.Random(5)
     for i in range(24):
-        yield f"r{i}", "".join(_emoji(rng) + rng.choice(["", "", " ", "\n"]) for _ in range(120))
+        yield f"r{i}", "".join(T.emoji(rng) + rng.choice(["", "", " ", "\n"]) for _ in range(120))
 
 
 SOURCES: dict[str, dict[str, Callable[[], Iterator[tuple[str, str]]]]] = {

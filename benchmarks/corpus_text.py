@@ -1,4 +1,8 @@
-"""Hand-written sample text for the token-estimator corpus (English, chat prompts, CJK, emoji, code)."""
+"""Hand-written sample text for the token-estimator corpus (English, chat prompts, CJK, emoji, code) and the
+seeded generators of JSON values and emoji sequences."""
+
+import random
+import unicodedata
 
 PROSE = [
     "The harbour town woke slowly. Fishermen hauled their nets onto the quay while gulls argued over the scraps, "
@@ -150,3 +154,57 @@ EMOJI = [
     "Don't forget: meeting at 3pm 📅⏰",
     "Love this song 🎶🎧 on repeat all day 🔁",
 ]
+
+
+# ---- generators -----------------------------------------------------------------------------------------
+
+WORDS = ("id name user email created_at updated_at status items price currency total count enabled tags "
+         "description title url type value data meta page limit offset error message code role content model "
+         "temperature max_tokens choices index delta usage prompt_tokens completion_tokens address city country "
+         "latitude longitude version config options timeout retries labels annotations spec kind").split()
+
+
+def json_value(rng: random.Random, depth: int) -> object:
+    """A random JSON value, nested up to ``depth``."""
+    kind = rng.choice("sssnnfbxdl" if depth > 0 else "sssnnfbx")
+    if kind == "s":
+        stamp = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:{rng.randint(0, 59):02d}:00Z"
+        name, url = f"{rng.choice(WORDS)}-{rng.randint(1, 9999)}", f"https://example.com/{rng.choice(WORDS)}"
+        return rng.choice([" ".join(rng.choices(WORDS, k=rng.randint(1, 6))), rng.choice(CHAT)[:60], stamp,
+                           name, url])
+    if kind == "n":
+        return rng.randint(0, 10 ** rng.randint(1, 9))
+    if kind == "f":
+        return round(rng.uniform(-1000, 1000), rng.randint(1, 6))
+    if kind == "b":
+        return rng.random() < 0.5
+    if kind == "x":
+        return None
+    if kind == "l":
+        return [json_value(rng, depth - 1) for _ in range(rng.randint(0, 5))]
+    return {k: json_value(rng, depth - 1) for k in rng.sample(WORDS, rng.randint(1, 6))}
+
+
+EMOJI_RANGES = ((0x1F600, 0x1F64F), (0x1F300, 0x1F5FF), (0x1F680, 0x1F6FF), (0x1F900, 0x1F9FF),
+                (0x2600, 0x26FF), (0x2700, 0x27BF))
+
+
+def emoji(rng: random.Random) -> str:
+    """One emoji, sometimes with a skin tone, variation selector, ZWJ sequence, flag or keycap."""
+    r = rng.random()
+    if r < 0.05:
+        return chr(0x1F1E6 + rng.randrange(26)) + chr(0x1F1E6 + rng.randrange(26))
+    if r < 0.08:
+        return rng.choice("0123456789#") + "\ufe0f\u20e3"
+    while True:
+        lo, hi = rng.choice(EMOJI_RANGES)
+        ch = chr(rng.randint(lo, hi))
+        if unicodedata.name(ch, ""):
+            break
+    if r < 0.18:
+        return ch + chr(rng.randint(0x1F3FB, 0x1F3FF))
+    if r < 0.28:
+        return ch + "\ufe0f"
+    if r < 0.36:
+        return ch + "\u200d" + emoji(rng)
+    return ch

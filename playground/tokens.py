@@ -18,6 +18,10 @@ from collections.abc import Iterable, Mapping
 MESSAGE_OVERHEAD = 4  # role and separator tokens per chat message (an estimate)
 CATEGORIES = ("prose", "code", "json", "cjk", "emoji")  # what ACCURACY_NOTE vouches for
 
+# HAN_COMMON and HANGUL_COMMON are the most frequent characters in the fit half of the corpus's Chinese, Japanese
+# and Korean text (Debian's translations, Vim's tutor, GnuPG's help, hand-written sentences): a frequency list
+# from running text, not from any tokenizer.  Common characters are often single tokens, rare ones fall back to
+# three UTF-8 byte tokens.
 # --- fitted by benchmarks/bench_tokens.py --fit --write ---
 HAN_COMMON = (
     '一丁七三上下不与专且业両丢两並个中串临为主举久么义之乌乎也习书了事二于互五亚些交产享京亮人什仅今'
@@ -58,11 +62,7 @@ ACCURACY: dict[str, float] = {'prose': 2.3, 'code': 2.7, 'json': 3.7, 'cjk': 3.6
 # --- end fitted ---
 
 ACCURACY_NOTE = (f"estimate, within ±{math.ceil(max(ACCURACY.get(c, 100.0) for c in CATEGORIES))} % of the Grok-1 "
-                 "tokenizer on prose, code, JSON, CJK and emoji")
-
-# HAN_COMMON and HANGUL_COMMON are the most frequent characters in Debian's Chinese, Japanese and Korean UI
-# translations (a frequency list from translated text, not from any tokenizer): common characters are often
-# single tokens, rare ones fall back to three UTF-8 byte tokens.
+                 "tokenizer on prose, code, JSON, CJK and emoji (short texts vary more)")
 
 
 def _table(mapping: dict[bytes, bytes], default: bytes | None = None) -> bytes:
