@@ -25,7 +25,7 @@ from playground.events import Usage
 from playground.pricing import Cost, cost
 
 TOKEN_COLUMNS = ("input_tokens", "output_tokens", "reasoning_tokens")
-PARALLEL_MIN = 20_000  # distinct texts from which counting is spread over worker processes
+PARALLEL_MIN = 10_000_000  # characters of distinct text from which counting is spread over worker processes
 COST_COLUMN = "cost_usd"
 
 
@@ -113,9 +113,12 @@ def cpus() -> int:
 
 def count_many(texts: Sequence[str], *, workers: int | None = None,
                min_parallel: int = PARALLEL_MIN) -> np.ndarray:
-    """``tokens.count_tokens`` of every text, in worker processes when there are many texts and several CPUs."""
+    """``tokens.count_tokens`` of every text, in worker processes when there is much text and several CPUs.
+
+    Starting the workers costs about a second, so below ``min_parallel`` characters one process is faster.
+    """
     workers = min(workers or cpus(), 8)
-    if workers < 2 or len(texts) < min_parallel:
+    if workers < 2 or len(texts) < 2 or sum(map(len, texts)) < min_parallel:
         return np.fromiter(map(tokens.count_tokens, texts), dtype=np.int64, count=len(texts))
     size = -(-len(texts) // (workers * 4))
     chunks = [list(texts[i:i + size]) for i in range(0, len(texts), size)]
