@@ -10,6 +10,7 @@ from components.settings import Settings, secrets
 from components.state import conversation
 from playground import providers
 from playground.coalesce import Coalescer
+from playground.conversation import Conversation
 from playground.errors import NotAllowed, PlaygroundError
 from playground.events import ReasoningDelta, TextDelta
 from playground.protocols import build_plan, stream_events
@@ -49,9 +50,12 @@ def _check_url(settings: Settings) -> None:
         raise NotAllowed(f"This deployment does not allow requests to {config.base_url}.")
 
 
-def _record(builder: ReplyBuilder, status: str | None, error: PlaygroundError | None) -> None:
-    """Store the reply (or the error) in session state; no rendering here, it may run while unwinding."""
-    conv = conversation()
+def _record(conv: Conversation, builder: ReplyBuilder, status: str | None, error: PlaygroundError | None) -> None:
+    """Store the reply (or the error); no rendering here, it may run while unwinding.
+
+    After a stop every ``st.session_state`` access raises ``StopException`` again (it is a yield point), so the
+    conversation comes in from before the stream and session state is touched only for an error.
+    """
     if error is not None:
         st.session_state[ERROR] = _error_info(error)
         builder.text_parts[:] = [error.partial_text or builder.text]
@@ -128,5 +132,5 @@ def generate(settings: Settings) -> None:
     finally:
         if events is not None:
             events.close()  # closes the HTTP response: a stopped reply stops being generated and billed
-        _record(builder, status, error)
+        _record(conv, builder, status, error)
     st.rerun()
