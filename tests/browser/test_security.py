@@ -1,0 +1,209 @@
+"""Security in real Chromium against `streamlit run`: the key never reaches the page, model output never runs as
+script, and two browser sessions see nothing of each other.
+
+The provider is a loopback fault server in this process (``tests/faults.py``); the app is started with it as its
+custom provider. Everything the browser received is checked: the page's HTML after each step, its URL, every
+WebSocket frame from the Streamlit server, and the exported files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from benchmarks.browser_util import Server, rerun_and_wait, track_runs, wait_for_app
+from faults import FaultServer, good_chunks
+from loopback import json_reply, sse_reply
+
+SENTINEL = "sk-browser-sentinel-Hq2v9XwP"
+PWNED = "window.__pwned=1"
+HOSTILE = "\n\n".join([
+    f'Inline <img src=x onerror="{PWNED}"> and <b>bold?</b> and <svg onload="{PWNED}"></svg>',
+    f"<script>{PWNED}</script>",
+    f"Here is a [click me](javascript:{PWNED}) link.",
+    f'<a href="javascript:{PWNED}">raw link</a>',
+    f'<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
+    f"[data link](data:text/html,<script>{PWNED}</script>)",
+])
+
+
+def hostile_modes() -> dict[str, Any]:
+    return {
+        "hostile": sse_reply(good_chunks(HOSTILE, reasoning=f"Thinking <img src=x onerror=\"{PWNED}\">")),
+        "echo_401": json_reply(401, {"error": {"message": f"Incorrect API key provided: {SENTINEL}.",
+                                               "type": "invalid_request_error"}}),
+        "html_error": json_reply(400, {"error": {"message": f'Bad <img src=x onerror="{PWNED}"> input',
+                                                 "type": "invalid_request_error"}}),
+    }
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[FaultServer]:
+    with FaultServer(extra=hostile_modes()) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def keyed_app(shared_streamlit: Any, provider: FaultServer) -> Server:
+    """The app with the sentinel key in its environment (as an operator would configure it)."""
+    return shared_streamlit({"PLAYGROUND_BASE_URL": provider.url + "/v1", "PLAYGROUND_API_KEY": SENTINEL,
+                             "PLAYGROUND_CONNECT_TIMEOUT": "2", "PLAYGROUND_READ_TIMEOUT": "5"})
+
+
+@pytest.fixture(scope="module")
+def open_app(shared_streamlit: Any, provider: FaultServer) -> Server:
+    """The app with no key configured: users type their own."""
+    return shared_streamlit({"PLAYGROUND_BASE_URL": provider.url + "/v1"})
+
+
+def frames_of(page: Any) -> list[bytes]:
+    """Every WebSocket frame the page receives from now on (the Streamlit server's messages)."""
+    frames: list[bytes] = []
+
+    def watch(ws: Any) -> None:
+        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes)
+                                                            else payload.encode()))
+
+    page.on("websocket", watch)
+    return frames
+
+
+def send(page: Any, text: str, *, messages: int) -> None:
+    """Type ``text`` into the chat input, send it, and wait until ``messages`` chat messages show."""
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(text)
+    rerun_and_wait(page, lambda: box.press("Enter"))
+    expect(page.get_by_test_id("stChatMessage")).to_have_count(messages)
+    wait_for_app(page)
+
+
+def type_key(page: Any, key: str) -> None:
+    field = page.get_by_test_id("stSidebar").get_by_role("textbox", name="API key")
+    field.fill(key)
+    rerun_and_wait(page, lambda: field.press("Enter"))
+
+
+def test_the_key_never_reaches_the_browser(keyed_app: Server, provider: FaultServer, page: Any,
+                                           page_errors: list[str]) -> None:
+    frames = frames_of(page)
+    seen: list[str] = []
+
+    def look(step: str) -> None:
+        seen.append(f"--- {step}\n{page.url}\n{page.content()}")
+
+    page.goto(keyed_app.url)
+    wait_for_app(page)
+    provider.script("ok")
+    send(page, "Hello", messages=2)
+    expect(page.get_by_test_id("stChatMessage").nth(1)).to_contain_text("All good here")
+    look("chat")
+    provider.script("echo_401")
+    send(page, "Again", messages=3)
+    expect(page.get_by_test_id("stAlert")).to_contain_text("[redacted]")  # the echoed key, masked
+    look("error")
+    page.get_by_role("button", name="Export").click()
+    exported = []
+    for label in ("JSON", "Markdown"):
+        with page.expect_download() as download:
+            page.get_by_test_id("stDownloadButton").filter(has_text=label).click()
+        exported.append(open(download.value.path(), "rb").read())
+    assert b"Hello" in exported[0] and b"Hello" in exported[1]
+    look("export")
+    page.keyboard.press("Escape")
+    rerun_and_wait(page, lambda: page.get_by_role("button", name="View code").click())
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("PLAYGROUND_API_KEY")  # the samples read the key from the environment
+    look("code dialog")
+    page.keyboard.press("Escape")
+    link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("Model", re.I))
+    rerun_and_wait(page, link.click)
+    look("model page")
+
+    assert all(r.headers.get("Authorization") == f"Bearer {SENTINEL}" for r in provider.chat_requests)
+    for text in seen:
+        assert SENTINEL not in text, text.splitlines()[0]
+    for blob in [*exported, *frames]:
+        assert SENTINEL.encode() not in blob
+    assert frames, "no WebSocket frames were captured: the check above proved nothing"
+    assert not page_errors
+
+
+def test_a_typed_key_stays_in_its_own_field(open_app: Server, provider: FaultServer, page: Any) -> None:
+    frames = frames_of(page)
+    page.goto(open_app.url)
+    wait_for_app(page)
+    type_key(page, SENTINEL)
+    provider.script("echo_401")
+    send(page, "Hello", messages=1)
+    expect(page.get_by_test_id("stAlert")).to_contain_text("[redacted]")
+    assert provider.chat_requests[-1].headers["Authorization"] == f"Bearer {SENTINEL}"
+    html = page.content()
+    in_field = page.locator("input[type='password']").evaluate_all(
+        f"(inputs) => inputs.filter(i => i.getAttribute('value') === '{SENTINEL}').length")
+    assert html.count(SENTINEL) == in_field == 1  # only the password field the user typed it into
+    assert SENTINEL not in page.url
+    assert not [f for f in frames if SENTINEL.encode() in f]  # the server never sends it back
+
+
+def test_model_output_never_runs_as_script(keyed_app: Server, provider: FaultServer, page: Any,
+                                           page_errors: list[str]) -> None:
+    page.goto(keyed_app.url)
+    wait_for_app(page)
+    provider.script("hostile")
+    send(page, "Say something nasty", messages=2)
+    reply = page.get_by_test_id("stChatMessage").nth(1)
+    expect(reply).to_contain_text("raw link")
+    expect(reply).to_contain_text("<script>")  # shown as text, not run
+    reply.get_by_test_id("stExpander").locator("summary").click()  # the reasoning, with its own <img onerror>
+    expect(reply.get_by_test_id("stExpander")).to_contain_text("Thinking")
+    provider.script("html_error")
+    send(page, "And an error", messages=3)
+    expect(page.get_by_test_id("stAlert")).to_contain_text("Bad")
+    assert page.evaluate("() => window.__pwned") is None
+    assert reply.locator("script, iframe, img, svg[onload]").count() == 0
+    for anchor in reply.locator("a").all():  # whatever links were made, none is javascript:
+        href = (anchor.get_attribute("href") or "").strip().lower()
+        assert not href.startswith("javascript:"), href
+    before = page.url
+    clickable = reply.get_by_role("link", name=re.compile("click me|raw link|data link"))
+    for i in range(clickable.count()):
+        clickable.nth(i).click()
+    page.wait_for_timeout(300)  # give a would-be handler its chance to run
+    assert page.evaluate("() => window.__pwned") is None
+    # the javascript: link was made "#"; Chromium refuses to open the data: one; nothing ran, nothing opened
+    assert page.url.split("#")[0] == before.split("#")[0] and len(page.context.pages) == 1
+    assert not page_errors
+
+
+def test_two_browser_sessions_see_nothing_of_each_other(open_app: Server, provider: FaultServer,
+                                                        browser: Any) -> None:
+    contexts = [browser.new_context(), browser.new_context()]
+    try:
+        pages = []
+        for ctx in contexts:
+            track_runs(ctx)
+            pg = ctx.new_page()
+            pg.goto(open_app.url)
+            wait_for_app(pg)
+            pages.append(pg)
+        a, b = pages
+        type_key(a, "sk-browser-session-AAAA")
+        type_key(b, "sk-browser-session-BBBB")
+        send(a, "alpha question one", messages=2)
+        send(b, "bravo question one", messages=2)
+        send(a, "alpha question two", messages=4)
+        texts = {name: pg.content() + pg.url for name, pg in (("a", a), ("b", b))}
+        assert "alpha question two" in texts["a"] and "bravo question one" in texts["b"]
+        assert "bravo" not in texts["a"] and "BBBB" not in texts["a"]
+        assert "alpha" not in texts["b"] and "AAAA" not in texts["b"]
+        for req in provider.chat_requests[-3:]:
+            said = " ".join(m["content"] for m in req.json()["messages"])
+            mine, theirs = ("alpha", "bravo") if req.headers["Authorization"].endswith("AAAA") else ("bravo", "alpha")
+            assert mine in said and theirs not in said
+    finally:
+        for ctx in contexts:
+            ctx.close()
