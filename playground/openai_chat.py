@@ -54,7 +54,7 @@ class ChatResult:
 class _State:
     """What one call has received so far (kept across retries; retries only happen before any event)."""
 
-    __slots__ = ("text", "reasoning", "started", "usage", "finish", "seen")
+    __slots__ = ("text", "reasoning", "started", "usage", "finish", "seen", "unreadable")
 
     def __init__(self) -> None:
         self.text: list[str] = []
@@ -63,12 +63,13 @@ class _State:
         self.usage: dict[str, Any] | None = None
         self.finish: str | None = None
         self.seen = False  # any chunk or [DONE] arrived in this attempt
+        self.unreadable = 0  # data events that were meant to be JSON objects but could not be parsed
 
     def reset(self) -> None:
         """Forget a failed attempt that yielded nothing."""
         self.text.clear()
         self.reasoning.clear()
-        self.usage, self.finish, self.seen = None, None, False
+        self.usage, self.finish, self.seen, self.unreadable = None, None, False, 0
 
 
 def backoff(attempt: int) -> float:
@@ -177,12 +178,15 @@ def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: _State)
             try:  # the C scanner directly: json.loads costs twice as much per chunk
                 obj, end = scan(data, 0)
                 if end != len(data) and data[end:].strip():
+                    state.unreadable += 1
                     continue
             except (StopIteration, ValueError):
                 if data[:6] == "[DONE]":
                     state.seen = True
                     return
                 obj = _loads_or_none(data)
+                if obj is None and data.lstrip()[:1] == "{":
+                    state.unreadable += 1  # a broken chunk: its text is lost, and the user must be told
             if type(obj) is not dict:
                 continue
             state.seen = True
@@ -234,6 +238,9 @@ def _events(objects: Iterable[dict[str, Any]], config: ProviderConfig, state: _S
     if state.usage:
         state.started = True
         yield usage_event(state.usage, config)
+    if state.unreadable:
+        raise StreamBroken(f"The provider sent {state.unreadable} malformed chunk(s) that could not be read: the "
+                           "reply is shown without them and may have gaps.")
 
 
 def _loads_or_none(data: str) -> Any:
