@@ -134,6 +134,18 @@ def test_broken_stream_keeps_partial_text_marked(server, notices, fault):
     assert_next_message_works(at, server, history=[("user", PROMPT), KEPT])
 
 
+def test_malformed_chunk_keeps_the_rest_and_says_a_piece_is_missing(server, notices):
+    server.script("malformed")
+    at = start_app()
+    send(at, PROMPT)
+    assert "1 malformed chunk(s) that could not be read" in errors(at) and "partial reply is kept" in errors(at)
+    kept = ("assistant", f"{REASONING}\n{PARTIAL} and more")  # the chunks before and after the broken one
+    assert chat(at) == [("user", PROMPT), kept]
+    assert "Interrupted" in captions(at) and "may have gaps" in captions(at)
+    assert len(server.chat_requests) == 1 and notices == []
+    assert_next_message_works(at, server, history=[("user", PROMPT), kept])
+
+
 # stream faults the client rides out: the reply is complete and nothing is lost
 @pytest.mark.parametrize("fault", ["keepalive", "bytewise", "no_done"])
 def test_tolerated_stream_fault_gives_the_whole_reply(server, fault):

@@ -40,7 +40,7 @@ def echoing(key: str) -> dict[str, Reply]:
 
 
 ERROR_MODES = ("echo_401", "echo_400", "echo_429", "echo_502", "echo_event", "echo_param", "401", "404", "413",
-               "500", "cut", "read_timeout", "drop")
+               "500", "cut", "malformed", "read_timeout", "drop")
 
 
 def page_text(at) -> str:
