@@ -70,10 +70,11 @@ def realistic_inputs() -> dict[str, list[str]]:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     rng = random.Random(42)
     records = [{"id": i, "name": f"user{i}", "email": f"user{i}@example.com", "score": round(rng.random(), 4),
-                "tags": rng.sample(["admin", "beta", "paid", "trial"], 2), "address": {"city": "Lisbon", "zip": "1000"}}
-               for i in range(40)]
+                "tags": rng.sample(["admin", "beta", "paid", "trial"], 2),
+                "address": {"city": "Lisbon", "zip": "1000"}} for i in range(40)]
+    pages = sorted((ROOT.parent / "shared" / "product-page").glob("*.txt"))
     return {
-        "product page": [p.read_text(encoding="utf-8") for p in (ROOT.parent / "shared" / "product-page").glob("*.txt")],
+        "product page": [p.read_text(encoding="utf-8") for p in pages],
         "chat prompts": text.CHAT + text.PROSE[:4],
         "python source": [(stdlib / name).read_text(encoding="utf-8")[:20_000]
                           for name in ("json/__init__.py", "textwrap.py", "dataclasses.py")],
