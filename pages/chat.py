@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from components.routing import require_router
 from components import actions, chat_pane, generation
 from components.input_checks import check_prompt, render_notice
 from components.settings import current_settings
 from components.sidebar import render_sidebar
 from components.state import conversation
 
+require_router()
 conv = conversation()
 header_box, history_box, footer_box = st.container(), st.container(), st.container()
 st.session_state["in_full_run"] = True

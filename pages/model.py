@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from components.routing import require_router
 from components import model_info
 from components.code_samples import current_state, render_code_samples
 from playground.catalog import GROK_3_MINI
 
+require_router()
 config, model, params, disabled, protocol, history = current_state()
 
 model_info.render_header(GROK_3_MINI)

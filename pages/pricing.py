@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from components.routing import require_router
 from components import pricing_batch, pricing_compare, pricing_effort, pricing_estimator, pricing_page_note
 
+require_router()
 st.title("Pricing")
 pricing_page_note.summary()
 

@@ -71,3 +71,17 @@ def test_app_against_offline_server_loads(streamlit_app: Server, offline_server:
     page.goto(streamlit_app.url)
     wait_for_app(page)
     _assert_page(page, page_errors, "Playground")
+
+
+@pytest.mark.parametrize("path", ["pricing", "model"])
+def test_a_fresh_servers_first_request_to_a_page_goes_through_the_router(streamlit_factory: Any, page: Any,
+                                                                         path: str) -> None:
+    """A page URL as the very first request must not fall into Streamlit's legacy ``pages/`` mode."""
+    app = streamlit_factory({"PLAYGROUND_PROVIDER": None, "PLAYGROUND_BASE_URL": None})
+    page.goto(f"{app.url}/{path}")
+    wait_for_app(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav).to_contain_text("Model and API")
+    for legacy in ("app", "chat", "pricing", "model"):  # legacy mode lists the scripts' file names
+        expect(nav.get_by_role("link", name=legacy, exact=True)).to_have_count(0)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
