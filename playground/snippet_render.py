@@ -1,0 +1,312 @@
+"""The code-sample renderers: one request (a ``Spec``) as Python, JavaScript, cURL or PHP, the key read from the
+environment."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from playground.anthropic_messages import ANTHROPIC_VERSION
+from playground.protocols import Protocol
+from playground.request import KEY_PLACEHOLDER
+
+OPENAI_SDK_ARGS = frozenset({
+    "model", "messages", "temperature", "max_tokens", "max_completion_tokens", "top_p", "frequency_penalty",
+    "presence_penalty", "stop", "stream", "stream_options", "reasoning_effort", "seed", "n", "response_format",
+    "tools", "tool_choice", "parallel_tool_calls", "user", "logprobs", "top_logprobs",
+})
+ANTHROPIC_SDK_ARGS = frozenset({  # recent anthropic releases dropped temperature/top_p: those go in extra_body
+    "model", "max_tokens", "messages", "system", "stop_sequences", "metadata", "tools", "tool_choice", "thinking",
+})
+_SENTINEL = "\x00API_KEY\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRef:
+    """Where the key goes: rendered as ``prefix`` plus a variable read from the environment."""
+
+    prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One request as the samples render it: the key slots are ``KeyRef`` markers."""
+
+    url: str
+    headers: dict[str, Any]
+    body: dict[str, Any]
+    stream: bool
+    protocol: Protocol
+    key_env: str
+
+
+
+def _literal(value: Any, lang: str, level: int = 0) -> str:
+    """``value`` as a Python, JavaScript or PHP literal, indented from ``level``."""
+    if isinstance(value, KeyRef):
+        var = "$apiKey" if lang == "php" else "API_KEY"
+        return f"{_literal(value.prefix, lang)} {'.' if lang == 'php' else '+'} {var}" if value.prefix else var
+    if isinstance(value, bool):
+        return ("True" if value else "False") if lang == "python" else ("true" if value else "false")
+    if value is None:
+        return "None" if lang == "python" else "null"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, str):
+        if lang == "php":
+            return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return json.dumps(value, ensure_ascii=False)
+    unit = "  " if lang == "js" else "    "
+    inner, outer = unit * (level + 1), unit * level
+    if isinstance(value, Mapping):
+        if not value:
+            return "new stdClass()" if lang == "php" else "{}"
+        sep = " => " if lang == "php" else ": "
+        items = [f"{inner}{_literal(str(k), lang)}{sep}{_literal(v, lang, level + 1)}" for k, v in value.items()]
+        opening, closing = ("[", "]") if lang == "php" else ("{", "}")
+    else:
+        if not value:
+            return "[]"
+        items = [f"{inner}{_literal(v, lang, level + 1)}" for v in value]
+        opening, closing = "[", "]"
+    return opening + "\n" + ",\n".join(items) + ",\n" + outer + closing
+
+
+def _python_key(spec: Spec) -> str:
+    return f'API_KEY = os.environ.get("{spec.key_env}", "{KEY_PLACEHOLDER}")\n\n'
+
+
+def _uses_key(spec: Spec) -> bool:
+    return any(isinstance(v, KeyRef) for v in (*spec.headers.values(), *spec.body.values()))
+
+
+_PY_STREAM = {
+    "openai": '''            if payload == "[DONE]":
+                break
+            chunk = json.loads(payload)
+            if "error" in chunk:
+                raise RuntimeError(chunk["error"])
+            for choice in chunk.get("choices") or []:
+                print((choice.get("delta") or {}).get("content") or "", end="", flush=True)
+''',
+    "anthropic": '''            event = json.loads(payload)
+            if event.get("type") == "error":
+                raise RuntimeError(event["error"])
+            delta = event.get("delta") or {}
+            if delta.get("type") == "text_delta":
+                print(delta["text"], end="", flush=True)
+''',
+}
+_PY_RESULT = {
+    "openai": 'result["choices"][0]["message"]["content"]',
+    "anthropic": '"".join(block["text"] for block in result["content"] if block["type"] == "text")',
+}
+
+
+def python_requests(spec: Spec) -> str:
+    """Python with ``requests``, in the product page's style."""
+    head = "import json\nimport os\n\nimport requests\n\n" + (_python_key(spec) if _uses_key(spec) else "")
+    head += f"url = {_literal(spec.url, 'python')}\n\nheaders = {_literal(spec.headers, 'python')}\n\n"
+    head += f"data = {_literal(spec.body, 'python')}\n\n"
+    if not spec.stream:
+        return head + f'''try:
+    response = requests.post(url, headers=headers, json=data, timeout=120)
+    response.raise_for_status()  # Raises an HTTPError for bad responses (4XX or 5XX)
+    result = response.json()
+    print({_PY_RESULT[spec.protocol]})
+except requests.exceptions.HTTPError as http_err:
+    print(f"HTTP error occurred: {{http_err}} - {{response.text}}")
+'''
+    return head + '''with requests.post(url, headers=headers, json=data, stream=True, timeout=120) as response:
+    response.raise_for_status()
+    for raw in response.iter_lines():
+        line = raw.decode("utf-8")
+        if line.startswith("data:"):  # skip blank lines, comments and event names
+            payload = line[5:].strip()
+''' + _PY_STREAM[spec.protocol] + "print()\n"
+
+
+_SDK_USE = {  # (client line, streamed call and loop, whole call and print); @ARGS@ is the call's arguments
+    "openai": (
+        "from openai import OpenAI\n\nclient = OpenAI(",
+        "stream = client.chat.completions.create(\n@ARGS@\n)\nfor chunk in stream:\n"
+        "    if chunk.choices and chunk.choices[0].delta.content:\n"
+        '        print(chunk.choices[0].delta.content, end="", flush=True)\nprint()\n',
+        "completion = client.chat.completions.create(\n@ARGS@\n)\nprint(completion.choices[0].message.content)\n",
+    ),
+    "anthropic": (
+        "import anthropic\n\nclient = anthropic.Anthropic(",
+        "with client.messages.stream(\n@ARGS@\n) as stream:\n"
+        '    for text in stream.text_stream:\n        print(text, end="", flush=True)\nprint()\n',
+        "message = client.messages.create(\n@ARGS@\n)\n"
+        'print("".join(block.text for block in message.content if block.type == "text"))\n',
+    ),
+}
+
+
+def python_sdk(spec: Spec) -> str:
+    """Python with the official ``openai`` package (or ``anthropic`` for the Messages protocol)."""
+    anthropic = spec.protocol == "anthropic"
+    allowed = ANTHROPIC_SDK_ARGS if anthropic else OPENAI_SDK_ARGS
+    args = {k: v for k, v in spec.body.items() if k in allowed}
+    extra = {k: v for k, v in spec.body.items() if k not in allowed and k != "stream"}
+    if not anthropic or not spec.stream:
+        args["stream"] = spec.stream  # messages.stream() sets it itself
+    lines = [f"    {k}={_literal(v, 'python', 1)}," for k, v in args.items()]
+    if extra:
+        lines.append(f"    extra_body={_literal(extra, 'python', 1)},")
+    base = spec.url.removesuffix("/v1/messages" if anthropic else "/chat/completions")
+    client, streamed, whole = _SDK_USE[spec.protocol]
+    head = f"import os\n\n{client}\n    base_url={_literal(base, 'python')},\n{_sdk_auth(spec, anthropic)})\n\n"
+    return head + (streamed if spec.stream else whole).replace("@ARGS@", "\n".join(lines))
+
+
+def _sdk_auth(spec: Spec, anthropic: bool) -> str:
+    """The client's key arguments: Bearer (``auth_token`` for anthropic), or ``x-api-key``."""
+    env = f'os.environ.get("{spec.key_env}", "{KEY_PLACEHOLDER}")'
+    version = f'    default_headers={{"anthropic-version": "{ANTHROPIC_VERSION}"}},\n' if anthropic else ""
+    if not _uses_key(spec):
+        return '    api_key="none",  # this server takes no key\n' + version
+    bearer = any(isinstance(v, KeyRef) and v.prefix for v in spec.headers.values())
+    if anthropic and bearer:
+        return f"    auth_token={env},\n" + version
+    if anthropic:
+        return f"    api_key={env},  # x-api-key (newer SDK releases send it as Bearer; both work)\n" + version
+    if "x-api-key" in spec.headers:
+        return f"    api_key={env},\n    default_headers={{\"x-api-key\": {env}}},\n"
+    return f"    api_key={env},\n"
+
+
+_JS_STREAM = {
+    "openai": '''      if (payload === "[DONE]") return;
+      const chunk = JSON.parse(payload);
+      if (chunk.error) throw new Error(JSON.stringify(chunk.error));
+      const text = chunk.choices?.[0]?.delta?.content;
+      if (text) process.stdout.write(text);
+''',
+    "anthropic": '''      const event = JSON.parse(payload);
+      if (event.type === "error") throw new Error(JSON.stringify(event.error));
+      if (event.delta?.type === "text_delta") process.stdout.write(event.delta.text);
+''',
+}
+_JS_RESULT = {
+    "openai": "result.choices[0].message.content",
+    "anthropic": 'result.content.filter((block) => block.type === "text").map((block) => block.text).join("")',
+}
+
+
+def javascript(spec: Spec) -> str:
+    """JavaScript with ``fetch`` (Node 18+)."""
+    head = f'const API_KEY = process.env.{spec.key_env} ?? "{KEY_PLACEHOLDER}";\n\n' if _uses_key(spec) else ""
+    head += f"const url = {_literal(spec.url, 'js')};\n\nconst data = {_literal(spec.body, 'js')};\n\n"
+    head += "async function main() {\n  const response = await fetch(url, {\n    method: \"POST\",\n"
+    head += f"    headers: {_literal(spec.headers, 'js', 1)},\n    body: JSON.stringify(data),\n  }});\n"
+    head += "  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);\n"
+    tail = "}\n\nmain().catch((err) => {\n  console.error(err);\n  process.exitCode = 1;\n});\n"
+    if not spec.stream:
+        shown = _JS_RESULT[spec.protocol]
+        return head + f"  const result = await response.json();\n  console.log({shown});\n{tail}"
+    return head + '''  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    const lines = buffer.split("\\n");
+    buffer = lines.pop();
+    for (const line of lines) {
+      if (!line.startsWith("data:")) continue; // blank lines, comments and event names
+      const payload = line.slice(5).trim();
+''' + _JS_STREAM[spec.protocol] + "    }\n  }\n" + tail
+
+
+def _sh(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def curl(spec: Spec) -> str:
+    """A cURL command line (POSIX shell); the key comes from the environment or stays the placeholder."""
+    key = f"${{{spec.key_env}:-{KEY_PLACEHOLDER}}}"
+    lines = [f"curl -sS{' -N' if spec.stream else ''} -X POST {_sh(spec.url)}"]
+    for name, value in spec.headers.items():
+        header = f'"{name}: {value.prefix}{key}"' if isinstance(value, KeyRef) else _sh(f"{name}: {value}")
+        lines.append(f"-H {header}")
+    body = {k: _SENTINEL if isinstance(v, KeyRef) else v for k, v in spec.body.items()}
+    text = _sh(json.dumps(body, indent=2, ensure_ascii=False))
+    lines.append("-d " + text.replace(json.dumps(_SENTINEL)[1:-1], f"'\"{key}\"'"))
+    return " \\\n  ".join(lines) + "\n"
+
+
+_PHP_STREAM = {
+    "openai": '''    if ($payload === '[DONE]') {
+        break;
+    }
+    $chunk = json_decode($payload, true);
+    if (isset($chunk['error'])) {
+        fwrite(STDERR, json_encode($chunk['error']) . PHP_EOL);
+        exit(1);
+    }
+    echo $chunk['choices'][0]['delta']['content'] ?? '';
+''',
+    "anthropic": '''    $event = json_decode($payload, true);
+    if (($event['type'] ?? '') === 'error') {
+        fwrite(STDERR, json_encode($event['error']) . PHP_EOL);
+        exit(1);
+    }
+    if (($event['delta']['type'] ?? '') === 'text_delta') {
+        echo $event['delta']['text'];
+    }
+''',
+}
+_PHP_RESULT = {
+    "openai": "$result['choices'][0]['message']['content']",
+    "anthropic": "implode('', array_column(array_filter($result['content'], fn ($b) => $b['type'] === 'text'),"
+                 " 'text'))",
+}
+
+
+def php(spec: Spec) -> str:
+    """PHP with the built-in HTTP stream wrapper (no extension needed)."""
+    headers = [KeyRef(f"{k}: {v.prefix}") if isinstance(v, KeyRef) else f"{k}: {v}"
+               for k, v in spec.headers.items()]
+    head = "<?php\n\n"
+    head += f"$apiKey = getenv('{spec.key_env}') ?: '{KEY_PLACEHOLDER}';\n\n" if _uses_key(spec) else ""
+    head += f"$url = {_literal(spec.url, 'php')};\n\n$data = {_literal(spec.body, 'php')};\n\n"
+    head += f"""$context = stream_context_create(['http' => [
+    'method' => 'POST',
+    'header' => {_literal(headers, 'php', 1)},
+    'content' => json_encode($data, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE),
+    'protocol_version' => 1.1,
+    'ignore_errors' => true,
+    'timeout' => 120,
+]]);
+
+"""
+    if not spec.stream:
+        return head + f"""$response = file_get_contents($url, false, $context);
+$result = json_decode($response, true);
+if (!is_array($result) || isset($result['error'])) {{
+    fwrite(STDERR, 'Request failed: ' . $response . PHP_EOL);
+    exit(1);
+}}
+echo {_PHP_RESULT[spec.protocol]}, PHP_EOL;
+"""
+    return head + """$stream = fopen($url, 'r', false, $context);
+if ($stream === false) {
+    fwrite(STDERR, 'Request failed' . PHP_EOL);
+    exit(1);
+}
+while (($line = fgets($stream)) !== false) {
+    $line = trim($line);
+    if (strncmp($line, 'data:', 5) !== 0) {
+        continue; // blank lines, comments and event names
+    }
+    $payload = trim(substr($line, 5));
+""" + _PHP_STREAM[spec.protocol] + "    flush();\n}\nfclose($stream);\necho PHP_EOL;\n"
+
+
+RENDERERS = {"python_requests": python_requests, "python_sdk": python_sdk, "javascript": javascript, "curl": curl,
+             "php": php}
