@@ -1,7 +1,7 @@
 """Load: N browser sessions (default 10) streaming at once from the loopback offline server, all to completion.
 
-Starts ``python -m playground.offline_server`` and ``streamlit run app.py`` (custom provider pointed at it), opens N
-Chromium contexts (each its own Streamlit session), sends one message from each as fast as Playwright can type,
+Starts ``python -m playground.offline_server`` and ``streamlit run app.py`` (custom provider pointed at it), opens
+N Chromium contexts (each its own Streamlit session), sends one message from each as fast as Playwright can type,
 and waits until every reply is complete (its strip says ``finish stop``) with no error or exception on any page.
 Prints the wall time from the first send to the last completed reply, each session's time, and the Streamlit
 server's resident memory (psutil when installed, else ``/proc/<pid>/status`` VmRSS) before, at peak, and after.

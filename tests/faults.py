@@ -80,7 +80,8 @@ class FaultServer(LoopbackServer):
     ``chat_requests`` lists the chat requests that reached the server (any connection that got through).
     """
 
-    def __init__(self, *, answer: str = ANSWER, retry_after: str = "1", extra: dict[str, Reply] | None = None) -> None:
+    def __init__(self, *, answer: str = ANSWER, retry_after: str = "1",
+                 extra: dict[str, Reply] | None = None) -> None:
         super().__init__(self._dispatch)
         self.answer = answer
         self.retry_after = retry_after

@@ -1,5 +1,5 @@
-"""Bad input on the playground page: empty prompts, huge pastes, prompts over the context, odd characters, and model
-output that tries to be HTML or script."""
+"""Bad input on the playground page: empty prompts, huge pastes, prompts over the context, odd characters, and
+model output that tries to be HTML or script."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ def notices(at) -> str:
     return "\n".join(e.value for e in [*at.info, *at.warning, *at.error])
 
 
-@pytest.mark.parametrize("text", ["", " ", "   \n\t  \n", "\u3000\u00a0"], ids=["empty", "space", "blank", "unicode"])
+@pytest.mark.parametrize("text", ["", " ", "   \n\t  \n", "\u3000\u00a0"],
+                         ids=["empty", "space", "blank", "unicode"])
 def test_empty_or_whitespace_prompt_is_not_sent(echo, text):
     at = start_app()
     send(at, text)
@@ -107,7 +108,8 @@ def test_a_prompt_over_the_context_is_refused_with_the_numbers(echo):
     said = "\n".join(e.value for e in at.error)
     assert f"this prompt is ≈{tokens:,} tokens" in said and f"already uses ≈{used:,}" in said
     assert "takes 131,072 tokens in all" in said
-    assert len(echo.requests) == 1 and [m for _r, m in chat(at)] == ["Earlier question", "Thinking\nEarlier question"]
+    assert len(echo.requests) == 1
+    assert [m for _r, m in chat(at)] == ["Earlier question", "Thinking\nEarlier question"]
 
 
 def test_emoji_rtl_and_control_characters_round_trip(echo):

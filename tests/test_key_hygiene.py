@@ -1,8 +1,8 @@
 """A sentinel key used through every feature appears nowhere but in the requests the provider received.
 
 Artefacts checked: every element of every page after a chat, after each error (including error bodies that quote
-the key back), the exports (the bytes of the download files), the code samples (dialog and model page), the URL's
-query parameters, the debug logs of the app, httpx, httpcore and Streamlit, and everything written to stdout/stderr.
+the key back), the exports (the bytes of the download files), the code samples (dialog and model page), the
+URL's query parameters, the debug logs of the app, httpx, httpcore and Streamlit, and all stdout/stderr output.
 """
 
 from __future__ import annotations
@@ -33,9 +33,11 @@ def echoing(key: str) -> dict[str, Reply]:
                                      "error": f"Argument not supported on this model: {key}"}),
         "echo_429": json_reply(429, {"status": "error", "message": f"Rate limit exceeded for key {key}"},
                                {"Retry-After": "30"}),
-        "echo_502": Reply(502, {"Content-Type": "text/html"}, f"<title>502 bad gateway for {key}</title>".encode()),
-        "echo_event": sse_reply([*sse(delta(content="Partial"), done=False), f"event: error\ndata: {event}\n\n".encode()]),
-        "echo_param": json_reply(400, {"error": {"message": "bad value", "param": key, "type": "invalid_request_error"}}),
+        "echo_502": Reply(502, {"Content-Type": "text/html"}, f"<title>502 for {key}</title>".encode()),
+        "echo_event": sse_reply([*sse(delta(content="Partial"), done=False),
+                                 f"event: error\ndata: {event}\n\n".encode()]),
+        "echo_param": json_reply(400, {"error": {"message": "bad value", "param": key,
+                                                 "type": "invalid_request_error"}}),
     }
 
 

@@ -26,7 +26,7 @@ HOSTILE = "\n\n".join([
     f"<script>{PWNED}</script>",
     f"Here is a [click me](javascript:{PWNED}) link.",
     f'<a href="javascript:{PWNED}">raw link</a>',
-    f'<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
+    '<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
     f"[data link](data:text/html,<script>{PWNED}</script>)",
 ])
 
@@ -202,7 +202,8 @@ def test_two_browser_sessions_see_nothing_of_each_other(open_app: Server, provid
         assert "alpha" not in texts["b"] and "AAAA" not in texts["b"]
         for req in provider.chat_requests[-3:]:
             said = " ".join(m["content"] for m in req.json()["messages"])
-            mine, theirs = ("alpha", "bravo") if req.headers["Authorization"].endswith("AAAA") else ("bravo", "alpha")
+            a_key = req.headers["Authorization"].endswith("AAAA")
+            mine, theirs = ("alpha", "bravo") if a_key else ("bravo", "alpha")
             assert mine in said and theirs not in said
     finally:
         for ctx in contexts:
