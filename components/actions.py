@@ -94,4 +94,4 @@ def render_error(settings: Settings) -> None:
                       on_click=retry_without, args=(settings.model.id, info["param"]))
         wait = info.get("retry_after")
         label = f"Retry (wait {wait:.0f} s first)" if wait else "Retry"
-        st.button(label, key="retry", icon=":material/replay:", on_click=request_reply)
+        st.button(label, key="retry", icon=":material/replay:", on_click=regenerate)  # drops a partial reply

@@ -91,6 +91,13 @@ class Timeout(PlaygroundError):
     default_action = "The provider did not answer in time: retry, or lower max tokens."
 
 
+class ConnectTimeout(Timeout):
+    """The connection was never made in time: the request did not reach the server, so a retry is safe."""
+
+    default_action = "The provider could not be reached in time: check the base URL, or retry."
+    retryable = True
+
+
 class ConnectionFailed(PlaygroundError):
     kind = "connection"
     default_action = "Check the base URL and your network, then retry."

@@ -13,7 +13,9 @@ from typing import Any
 
 import httpx
 
-from playground.errors import ConnectionFailed, PlaygroundError, RateLimited, ServerError, StreamBroken
+from playground.errors import (
+    ConnectionFailed, ConnectTimeout, PlaygroundError, RateLimited, ServerError, StreamBroken,
+)
 from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.http import client_for
 from playground.providers import ProviderConfig
@@ -83,7 +85,7 @@ def retry_wait(error: PlaygroundError, attempt: int) -> float | None:
     if isinstance(error, RateLimited) or isinstance(error, ServerError) and error.status in RETRY_STATUSES:
         wait = error.retry_after if error.retry_after is not None else backoff(attempt)
         return wait if wait <= RETRY_MAX_WAIT else None
-    if isinstance(error, ConnectionFailed):
+    if isinstance(error, ConnectionFailed | ConnectTimeout):  # the request never reached the server
         return backoff(attempt)
     return None
 

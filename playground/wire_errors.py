@@ -14,7 +14,7 @@ import httpx
 
 from playground.errors import (
     AuthError, BadRequest, ConnectionFailed, InsufficientCredits, PlaygroundError, RateLimited, RequestTooLarge,
-    ServerError, StreamBroken, Timeout, UnknownModel, UnsupportedParameter, redact,
+    ConnectTimeout, ServerError, StreamBroken, Timeout, UnknownModel, UnsupportedParameter, redact,
 )
 
 QUOTE_LIMIT = 300
@@ -233,7 +233,7 @@ def error_from_exception(exc: Exception, *, secrets: Sequence[str] = (), started
     """The typed error for a transport failure; ``started`` says whether reply events had already arrived."""
     detail = quote(redact(str(exc) or type(exc).__name__, list(secrets)), 200)
     if isinstance(exc, httpx.ConnectTimeout):
-        err: PlaygroundError = Timeout(f"Could not connect to the provider in time ({detail}).")
+        err: PlaygroundError = ConnectTimeout(f"Could not connect to the provider in time ({detail}).")
     elif isinstance(exc, httpx.TimeoutException):
         err = Timeout(f"The provider stopped sending before the reply was complete ({detail}).")
     elif isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):

@@ -158,11 +158,12 @@ def test_tolerated_stream_fault_gives_the_whole_reply(server, fault):
     assert_next_message_works(at, server, history=[("user", PROMPT), GOOD])
 
 
-def test_connect_timeout_says_so_and_retry_works_once_the_server_answers(server):
+def test_connect_timeout_is_retried_then_says_so_and_retry_works_once_the_server_answers(server, notices):
     server.block()
     at = start_app()
     send(at, PROMPT)
     assert "Could not connect to the provider in time" in errors(at)
+    assert len(notices) == 2  # the request never reached the server: safe to retry, and each retry announced
     assert chat(at) == [("user", PROMPT)] and server.chat_requests == []
     server.unblock()
     at.button(key="retry").click()
