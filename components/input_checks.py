@@ -70,3 +70,5 @@ def render_notice() -> None:
     kept = st.session_state.get("kept_prompt")
     if kind == "error" and kept:
         st.code(kept[:2000] + ("…" if len(kept) > 2000 else ""), language=None, wrap_lines=True)
+        st.download_button("Download the whole prompt", kept, file_name="prompt.txt", mime="text/plain",
+                           key="download_kept_prompt", icon=":material/download:", on_click="ignore")

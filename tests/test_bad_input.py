@@ -80,6 +80,7 @@ def test_a_5_mb_paste_is_stopped_with_its_tokens_and_cost_before_anything_is_sen
     assert echo.requests == [] and chat(at) == []
     assert f"≈{tokens:,} tokens ≈ {_cost(tokens)}" in said and "131,072 tokens in all" in said
     assert at.code[-1].value.startswith(paste[:500])  # the text is kept on screen, not lost
+    assert [b.label for b in at.get("download_button")] == ["Download the whole prompt"]  # all of it
     send(at, "Something shorter")
     assert len(echo.requests) == 1
 
