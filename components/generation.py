@@ -9,7 +9,7 @@ import streamlit as st
 from components.settings import Settings, secrets
 from components.state import conversation
 from playground import providers
-from playground.coalesce import Coalescer
+from playground.coalesce import Coalescer, settled_end
 from playground.conversation import Conversation
 from playground.errors import NotAllowed, PlaygroundError
 from playground.events import ReasoningDelta, TextDelta
@@ -64,6 +64,27 @@ def _record(conv: Conversation, builder: ReplyBuilder, status: str | None, error
         conv.add_assistant(builder.text, builder.finish(status=status, error=error))
 
 
+class _Segments:
+    """A growing Markdown text drawn as settled pieces plus a live tail, so each flush redraws only the tail.
+
+    Redrawing the whole text on every flush costs the browser time that grows with the text (a 60 kB answer takes
+    a few hundred ms to re-render); settled pieces are drawn once and never sent again.
+    """
+
+    def __init__(self, box: st.delta_generator.DeltaGenerator) -> None:
+        self.box = box
+        self.tail = box.empty()
+        self.settled = 0  # characters of the text already drawn for good
+
+    def draw(self, text: str) -> None:
+        cut = settled_end(text, start=self.settled)
+        if cut > self.settled:
+            self.tail.markdown(text[self.settled:cut])
+            self.tail = self.box.empty()
+            self.settled = cut
+        self.tail.markdown(text[self.settled:])
+
+
 class _Live:
     """The live reply's placeholders: a notice line, the thinking block and the answer."""
 
@@ -71,36 +92,43 @@ class _Live:
         with st.chat_message("assistant"):
             self.notice = st.empty()
             self.thinking_slot = st.empty()
-            self.answer = st.empty()
+            self.answer = _Segments(st.container())
         self.status = None
-        self.thinking = None
+        self.thinking: _Segments | None = None
         self.coalescer = Coalescer()
         self.shown = -1
+        self.counted = [0, 0]  # text and reasoning parts already in self.sizes
+        self.sizes = [0, 0]  # characters of text and reasoning so far
+
+    def _tail(self, builder: ReplyBuilder) -> int:
+        """Characters a flush would redraw; sizes grow by the new parts only (a join per event is quadratic)."""
+        for i, parts in enumerate((builder.text_parts, builder.reasoning_parts)):
+            if len(parts) != self.counted[i]:
+                self.sizes[i] += sum(len(p) for p in parts[self.counted[i]:])
+                self.counted[i] = len(parts)
+        if builder.text_parts or self.thinking is None:
+            return self.sizes[0] - self.answer.settled
+        return self.sizes[1] - self.thinking.settled
 
     def show(self, builder: ReplyBuilder, *, final: bool = False) -> None:
         if builder.version == self.shown:
             return
-        size = len(builder.text) + len(builder.reasoning)
-        if not final and not self.coalescer.due(size):
+        tail = self._tail(builder)
+        if not final and not self.coalescer.due(tail):
             return
         self.shown = builder.version
         if builder.reasoning_parts and self.status is None:
             self.status = self.thinking_slot.status("Thinking…", expanded=True)
-            self.thinking = self.status.empty()
+            self.thinking = _Segments(self.status)
         if self.thinking is not None and not builder.text_parts:
-            self.thinking.markdown(builder.reasoning)
+            self.thinking.draw(builder.reasoning)
         if builder.text_parts:
             if self.status is not None and self.thinking is not None:
-                self.thinking.markdown(builder.reasoning)
+                self.thinking.draw(builder.reasoning)
                 self.status.update(label=f"Thought for {builder.reasoning_seconds() or 0:.1f} s",
                                    state="complete", expanded=False)
                 self.thinking = None
-            self.answer.markdown(builder.text)
-
-
-def _seconds(wait: float) -> str:
-    """A wait as the user reads it, to a tenth: "3 s", "0.4 s" (a 0.4 s backoff is not "0 s")."""
-    return f"{round(wait, 1):g} s"
+            self.answer.draw(builder.text)
 
 
 def generate(settings: Settings) -> None:

@@ -1,9 +1,15 @@
-"""When to push streamed text to the browser: at once while it is small, less often as it grows."""
+"""When to push streamed text to the browser, and which part of it: only the tail that can still change."""
 
 from __future__ import annotations
 
+import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable
+
+SEGMENT = 2_000  # characters: a streamed Markdown text is frozen in pieces of at least this size
+_FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.M)
+_BREAK = re.compile(r"\n[ \t]*\n(?=[^\s])")  # a blank line followed by an unindented line
 
 
 class Coalescer:
@@ -39,3 +45,20 @@ class Coalescer:
             self.last = now
             return True
         return False
+
+
+def settled_end(text: str, *, start: int = 0, min_segment: int = SEGMENT) -> int:
+    """Where the Markdown in ``text[start:]`` may be cut for good: after its last blank line outside code fences.
+
+    The cut goes before an unindented line (no list continuation or indented code is split) and only when at least
+    ``min_segment`` characters lie before it; returns ``start`` when there is no such place. Text before the cut
+    renders the same however the stream goes on, so it can be drawn once and never sent again.
+    """
+    if len(text) - start <= min_segment:
+        return start
+    fences = [m.start() for m in _FENCE.finditer(text, start)]
+    best = start
+    for m in _BREAK.finditer(text, start + min_segment - 1):
+        if bisect_left(fences, m.start()) % 2 == 0:  # an even number of fence lines before it: outside code
+            best = m.end()
+    return best
