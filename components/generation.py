@@ -131,6 +131,11 @@ class _Live:
             self.answer.draw(builder.text)
 
 
+def _seconds(wait: float) -> str:
+    """A wait as the user reads it, to a tenth: "3 s", "0.4 s" (a 0.4 s backoff is not "0 s")."""
+    return f"{round(wait, 1):g} s"
+
+
 def generate(settings: Settings) -> None:
     """Stream one reply into the page; the reply (complete, stopped or failed) always lands in the history."""
     st.session_state[PENDING] = False
