@@ -25,3 +25,22 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("PLAYGROUND_OFFLINE_PACE", "0")
+
+
+@pytest.fixture(autouse=True)
+def routed_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run AppTests as a live server runs after its first request: pages go through app.py's st.navigation.
+
+    AppTest resets Streamlit's legacy ``pages/`` flag before every run, so each run would start in legacy mode,
+    where components.routing.require_router reruns through app.py and a clicked button's trigger is lost. A real
+    server clears the flag once (tests/browser/test_smoke.py covers a fresh server's first request).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    real_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
