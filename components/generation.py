@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import streamlit as st
 
@@ -19,6 +20,7 @@ from playground.turn import ReplyBuilder
 
 PENDING = "pending_reply"  # set when the next run must stream a reply
 ERROR = "chat_error"  # the last error, as a dict the error panel shows
+PAINT_PAUSE = 0.1  # seconds between the last words and the rerun that redraws the page (see _Live.let_paint)
 
 
 def request_reply() -> None:
@@ -110,6 +112,15 @@ class _Live:
             return self.sizes[0] - self.answer.settled
         return self.sizes[1] - self.thinking.settled
 
+    def let_paint(self) -> None:
+        """Give the browser a moment to paint the last words on their own before the page is redrawn.
+
+        Sent together with the rerun's messages they wait for the whole page to render: 0.2-0.5 s later at the end
+        of a fast 2,000-token answer (benchmarks/bench_render_lag.py), where a pause halves that.
+        """
+        if self.shown >= 0:
+            time.sleep(PAINT_PAUSE)
+
     def show(self, builder: ReplyBuilder, *, final: bool = False) -> None:
         if builder.version == self.shown:
             return
@@ -160,6 +171,7 @@ def generate(settings: Settings) -> None:
             live.show(builder)
         status = None
         live.show(builder, final=True)
+        live.let_paint()
     except PlaygroundError as exc:
         status, error = "error", exc
     finally:
