@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -13,33 +12,17 @@ from typing import Any
 
 import httpx
 
-from playground.errors import (
-    ConnectionFailed, ConnectTimeout, PlaygroundError, RateLimited, ServerError, StreamBroken,
-)
+from playground.errors import PlaygroundError, ServerError, StreamBroken
 from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.http import client_for
 from playground.providers import ProviderConfig
+from playground.retry import RetryNotice, retry_wait
 from playground.request import RequestPlan
 from playground.sse import ServerSentEvent, SSEDecoder
 from playground.wire_errors import error_from_exception, error_from_response, is_error_payload, quote, with_partial
 
-RETRY_BASE = 0.5
-RETRY_CAP = 8.0
-RETRY_MAX_WAIT = 10.0
-RETRY_STATUSES = (502, 503)
-
 _sleep: Callable[[float], None] = time.sleep  # tests replace this so retries do not wait
-_random: Callable[[], float] = random.random
 _scan = json.JSONDecoder().scan_once
-
-
-@dataclass(frozen=True, slots=True)
-class RetryNotice:
-    """Said before a retry: which retry this is (1 = the first), how long we wait, and what failed."""
-
-    attempt: int
-    wait_seconds: float
-    error: PlaygroundError
 
 
 @dataclass(slots=True)
@@ -72,22 +55,6 @@ class _State:
         self.text.clear()
         self.reasoning.clear()
         self.usage, self.finish, self.seen, self.unreadable = None, None, False, 0
-
-
-def backoff(attempt: int) -> float:
-    """Exponential backoff with jitter for retry number ``attempt`` (0-based): half fixed, half random."""
-    ceiling = min(RETRY_CAP, RETRY_BASE * 2**attempt)
-    return ceiling / 2 + _random() * ceiling / 2
-
-
-def retry_wait(error: PlaygroundError, attempt: int) -> float | None:
-    """Seconds to wait before retrying after ``error``, or None when it should not be retried."""
-    if isinstance(error, RateLimited) or isinstance(error, ServerError) and error.status in RETRY_STATUSES:
-        wait = error.retry_after if error.retry_after is not None else backoff(attempt)
-        return wait if wait <= RETRY_MAX_WAIT else None
-    if isinstance(error, ConnectionFailed | ConnectTimeout):  # the request never reached the server
-        return backoff(attempt)
-    return None
 
 
 def stream_chat(

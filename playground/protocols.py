@@ -13,6 +13,7 @@ from playground.events import Event
 from playground.params import GenerationParams
 from playground.providers import ProviderConfig
 from playground.request import RequestPlan, build_chat_request
+from playground.retry import RetryNotice
 
 Protocol = Literal["openai", "anthropic"]
 PROTOCOLS: dict[Protocol, str] = {"openai": "OpenAI compatible", "anthropic": "Anthropic compatible"}
@@ -39,7 +40,7 @@ def stream_events(
     *,
     config: ProviderConfig,
     client: httpx.Client | None = None,
-    on_retry: Callable[[openai_chat.RetryNotice], None] | None = None,
+    on_retry: Callable[[RetryNotice], None] | None = None,
 ) -> Iterator[Event]:
     """Send ``plan`` and yield its typed events, whichever protocol it speaks."""
     if protocol == "anthropic":

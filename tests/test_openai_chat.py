@@ -15,7 +15,8 @@ from loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
 from playground import errors as E
 from playground import openai_chat
 from playground.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
-from playground.openai_chat import RetryNotice, collect, complete_chat, stream_chat
+from playground.openai_chat import collect, complete_chat, stream_chat
+from playground.retry import RetryNotice
 from playground.providers import MODELSLAB, OPENROUTER, XAI, Provider, ProviderConfig
 from playground.request import RequestPlan
 
