@@ -12,7 +12,6 @@ from /proc after each level has settled. Per-session cost = the RSS growth divid
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
