@@ -16,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +33,15 @@ ENTER_JS = """() => {
 
 
 def send_one(page: Any, root: str, text: str) -> float:
-    """Submit ``text``; ms from the Enter key to the request at the server."""
-    get_json(f"{root}/config?words=5&rate=0&marker=done")
-    runs = page.evaluate("() => window.__pgTracker.runs")
+    """Submit ``text``; ms from the Enter key to the request at the server (then wait for the reply and idle)."""
+    marker = "zq" + uuid.uuid4().hex[:10]
+    get_json(f"{root}/config?words=5&rate=0&marker={marker}")
     offset = clock_offset(page, samples=5)
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(text)
     box.press("Enter")
-    wait_for_app(page, min_runs=runs + 1, quiet_ms=200)
+    page.get_by_test_id("stChatMessage").last.filter(has_text=marker).wait_for()
+    wait_for_app(page, quiet_ms=300)
     arrived = get_json(f"{root}/last")["arrived"] * 1000
     return arrived - (page.evaluate("() => window.__pgEnter") - offset)
 
