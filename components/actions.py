@@ -64,10 +64,11 @@ def render_actions(settings: Settings) -> None:
                 st.button("Resend", icon=":material/send:", key="resend", on_click=resend_edited)
         with st.popover("Export", icon=":material/download:"):
             args = {"params": settings.params, "model_id": settings.model.id, "secrets": secrets}
-            st.download_button("JSON", export.to_json(conv, provider_id=settings.config.provider.id, **args),
+            # callables: built only when clicked, so a long conversation costs nothing on every rerun
+            st.download_button("JSON", lambda: export.to_json(conv, provider_id=settings.config.provider.id, **args),
                                file_name="conversation.json", mime="application/json", key="export_json",
                                icon=":material/data_object:", on_click="ignore")
-            st.download_button("Markdown", export.to_markdown(conv, **args), file_name="conversation.md",
+            st.download_button("Markdown", lambda: export.to_markdown(conv, **args), file_name="conversation.md",
                                mime="text/markdown", key="export_md", icon=":material/description:",
                                on_click="ignore")
         st.button("View code", icon=":material/code:", key="view_code", on_click=_open_code)

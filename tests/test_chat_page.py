@@ -115,20 +115,27 @@ def test_clear_asks_first_then_empties(recorder):
 def test_export_has_per_reply_usage_and_cost_and_no_key(recorder, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
     monkeypatch.setenv("PLAYGROUND_API_KEY", "sk-sentinel-export-123")
-    from playground import export
+    import streamlit as st
 
-    produced = {}
-    real = export.to_json
-    monkeypatch.setattr(export, "to_json", lambda *a, **k: produced.setdefault("json", real(*a, **k)))
+    downloads = {}
+    real = st.download_button
+
+    def record(label, data, *args, **kwargs):
+        downloads[label] = data
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", record)
     at = start_app()
     send(at, "Count to three")
-    doc = json.loads(produced["json"])
+    exported = {label: data() if callable(data) else data for label, data in downloads.items()}
     assert recorder.requests[-1].headers["Authorization"] == "Bearer sk-sentinel-export-123"
-    assert "sk-sentinel-export-123" not in produced["json"]
+    assert all("sk-sentinel-export-123" not in text for text in exported.values())
+    doc = json.loads(exported["JSON"])
     reply = doc["replies"][0]
     assert reply["usage"]["prompt_tokens"] == 50 and reply["usage"]["reasoning_tokens"] == 8
     assert reply["cost"]["total"] and reply["timings"]["total"] is not None
     assert doc["messages"][-1]["content"] == "Hello there"
+    assert "Hello there" in exported["Markdown"] and "cost $" in exported["Markdown"]
 
 
 def anthropic_stream(req):

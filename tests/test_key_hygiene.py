@@ -11,6 +11,7 @@ import json
 import logging
 
 import pytest
+import streamlit as st
 import streamlit.logger
 from apptest_util import chat, run, send, start_app
 from faults import FaultServer, delta
@@ -95,6 +96,15 @@ def downloads(monkeypatch) -> list[bytes]:
         return real(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    real_button = st.download_button
+
+    def button(label, data, *args, **kwargs):  # exports are built when clicked: build them as a click would
+        if callable(data):
+            built = data()
+            files.append(built if isinstance(built, bytes) else str(built).encode())
+        return real_button(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", button)
     return files
 
 
