@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from components.routing import require_router
 from components import actions, chat_pane, generation
 from components.input_checks import check_prompt, render_notice
+from components.routing import require_router
 from components.settings import current_settings
 from components.sidebar import render_sidebar
 from components.state import conversation
@@ -17,6 +17,9 @@ render_sidebar(footer_box)
 st.session_state["in_full_run"] = False
 settings = current_settings()
 st.session_state["full_run_choice"] = (settings.config.provider.id, settings.model.id)
+# Drawn before any streaming (it is pinned to the bottom wherever it is called): a stopped run ends mid-script,
+# and an input not drawn in that run would vanish with it.
+st.chat_input("Type your message", key="chat_prompt", submit_mode="stop", on_submit=check_prompt, args=(settings,))
 
 with header_box:
     chat_pane.render_header(settings)
@@ -31,5 +34,3 @@ with history_box:
     render_notice()
     actions.render_actions(settings)
 
-st.chat_input("Type your message", key="chat_prompt", submit_mode="stop",
-              on_submit=check_prompt, args=(settings,))
