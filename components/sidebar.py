@@ -47,8 +47,10 @@ def _param_control(name: str, reason: str | None, max_value: float | None) -> No
     kind = int if name == "max_tokens" else float
     state = st.session_state
     state.setdefault(name, info["default"])
-    state[name] = kind(min(state[name], top))
-    state[_typed_key(name)] = state[name]
+    if state[name] > top:  # the model's context can be smaller than the value in the URL
+        state[name] = kind(top)
+    if state.get(_typed_key(name)) != state[name]:  # write only on change: a rewrite would race fast key presses
+        state[_typed_key(name)] = state[name]
     slider_col, typed_col = st.columns([3, 2], vertical_alignment="bottom")
     with slider_col:
         st.slider(LABELS[name], kind(info["min"]), kind(top), step=kind(info["step"]), key=name, help=info["help"],
