@@ -93,9 +93,10 @@ def test_slider_move_goes_to_the_url_and_a_reload_restores_it(streamlit_app: Ser
     assert "temperature" not in _query(page)
     temperature.focus()
     for value in ("0.75", "0.80", "0.85"):  # step 0.05; each press settles first (see the module docstring)
-        rerun_and_wait(page, lambda: temperature.press("ArrowRight"))
+        temperature.press("ArrowRight")  # a fragment rerun, possibly too quick to see as a run: wait for its effects
         expect(temperature).to_have_attribute("aria-valuetext", value)
         page.wait_for_function(f"() => parseFloat(new URLSearchParams(location.search).get('temperature')) === {value}")
+        wait_for_app(page)
     expect(page.get_by_test_id("stSidebar").get_by_label("Temperature value")).to_have_value("0.85")
     shared = page.url
     page.reload()
@@ -134,10 +135,11 @@ def test_stop_button_ends_a_slow_stream_and_keeps_the_partial_reply(slow_app: Se
     shown = _answer_words(reply)
     page.wait_for_timeout(3 * SLOW_PACE * 1000 + 300)  # were it still streaming, a few more words would show
     assert reply.inner_text() == kept
-    # The next run draws the history: the stopped reply is there, partial, marked as stopped.
-    rerun_and_wait(page, lambda: page.keyboard.press("r"))
+    # The next message's run draws the history: the stopped reply is there, partial, marked as stopped.
+    box.fill("And now something short")
+    box.press("Enter")
     messages = _messages(page)
-    expect(messages).to_have_count(2)
+    expect(messages.nth(2)).to_contain_text("And now something short", timeout=20_000)
     expect(messages.nth(1)).to_contain_text("Stopped: the partial reply is kept.")
     stored = _answer_words(messages.nth(1))
     assert ANSWER_END not in " ".join(stored)
