@@ -15,7 +15,7 @@ from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCall
 from playground.http import client_for
 from playground.params import GenerationParams
 from playground.providers import ProviderConfig
-from playground.request import KEY_PLACEHOLDER, RequestPlan, omitted_params
+from playground.request import KEY_PLACEHOLDER, RequestPlan, capped_max_tokens, omitted_params
 from playground.sse import SSEDecoder
 from playground.wire_errors import error_from_exception, error_from_response, is_error_payload, with_partial
 
@@ -95,7 +95,7 @@ def build_messages_request(
     if params.reasoning_effort is not None:
         omitted.setdefault("reasoning_effort", EFFORT_NOT_MAPPED)
     system, messages = split_system(params.system, history)
-    max_tokens = min(params.max_tokens, model.context) if model.context else params.max_tokens
+    max_tokens = capped_max_tokens(model, params)
     body: dict[str, Any] = {"model": model.name_for(config.provider.id), "max_tokens": max_tokens,
                             "messages": messages}
     if system:

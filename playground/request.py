@@ -57,6 +57,11 @@ def omitted_params(
     return omitted
 
 
+def capped_max_tokens(model: Model, params: GenerationParams) -> int:
+    """Max tokens as sent: the user's value, never above the model's context."""
+    return min(params.max_tokens, model.context) if model.context else params.max_tokens
+
+
 def chat_messages(system: str, history: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
     """OpenAI-style messages: the system message (if any) then the history's role/content pairs."""
     head = [{"role": "system", "content": system}] if system.strip() else []
@@ -110,7 +115,7 @@ def build_chat_request(
     ``key``, exactly as on the page; otherwise the model goes in ``model``.
     """
     omitted = omitted_params(config, model, params, disabled)
-    max_tokens = min(params.max_tokens, model.context) if model.context else params.max_tokens
+    max_tokens = capped_max_tokens(model, params)
     auth_headers, auth_body = _auth(config)
     model_field = "model_id" if config.auth == "body" else "model"
     body: dict[str, Any] = {
