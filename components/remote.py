@@ -8,6 +8,7 @@ import streamlit as st
 
 from playground import anthropic_messages
 from playground.catalog import Model
+from playground.conversation import Conversation
 from playground.errors import PlaygroundError
 from playground.params import GenerationParams
 from playground.providers import ProviderConfig
@@ -33,10 +34,11 @@ def remote_model_ids(config: ProviderConfig) -> list[str]:
 
 
 def exact_input_tokens(config: ProviderConfig, model: Model, params: GenerationParams,
-                       history: list[dict[str, str]], protocol: str) -> int | None:
+                       conv: Conversation, protocol: str) -> int | None:
     """The exact input tokens of the history from ``/v1/messages/count_tokens``, when the Messages API is used."""
     if protocol != "anthropic" or not config.api_key:
         return None
+    history = conv.history()  # built only when asked for: the footer runs on every slider move
     cache = st.session_state.setdefault("exact_tokens", {})
     tag = (_tag(config), model.id, hashlib.sha256(repr((params.system, history)).encode()).hexdigest())
     if tag not in cache:
