@@ -7,7 +7,7 @@ from decimal import Decimal
 import streamlit as st
 
 from components.actions import send
-from components.settings import Settings
+from components.settings import current_settings
 from components.state import conversation
 from playground.catalog import Model
 from playground.pricing import format_usd
@@ -18,8 +18,13 @@ NOTICE = "prompt_notice"  # a message about the last prompt that was not sent
 HELD = "held_prompt"  # a large prompt waiting for confirmation
 
 
-def check_prompt(settings: Settings) -> None:
-    """Send the chat input's text, or keep it and explain why not (callback of the chat input)."""
+def check_prompt() -> None:
+    """Send the chat input's text, or keep it and explain why not (callback of the chat input).
+
+    The settings are read now, not taken from the page's last full run: the sidebar's fragments change them
+    without rerunning the page.
+    """
+    settings = current_settings()
     text = st.session_state.get("chat_prompt") or ""
     st.session_state.pop(NOTICE, None)
     if not text.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components import settings as cfg
 from components.footer import render_footer
@@ -13,6 +14,8 @@ from playground import catalog, providers
 from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
 from playground.protocols import PROTOCOLS, build_plan
 
+FULL_RUN = "in_full_run"  # true while the page's full run draws the sidebar (false in a fragment's own rerun)
+CHOICE = "full_run_choice"  # _choice() as of the last full run
 LABELS = {
     "temperature": "Temperature",
     "max_tokens": "Max tokens",
@@ -115,28 +118,66 @@ def _model_picker(provider_id: str) -> catalog.Model:
     return catalog.get_model(model_id)
 
 
+def _choice(current: cfg.Settings) -> tuple[object, ...]:
+    """What the whole page and the parameter controls depend on; a change redraws the whole page."""
+    return current.config.provider.id, current.model.id, current.protocol, current.disabled
+
+
+def _omitted(current: cfg.Settings) -> dict[str, str]:
+    """Parameters the selected model or protocol rejects, with the reason."""
+    return build_plan(current.protocol, current.config, current.model, current.params, [],
+                      disabled=current.disabled).omitted
+
+
 @st.fragment
-def render_sidebar(footer_slot: st.delta_generator.DeltaGenerator) -> None:
-    """Every control; moving one reruns only this fragment (and the footer it writes), never the history."""
-    with st.sidebar:
-        st.subheader("Settings", anchor=False)
+def _general(top: DeltaGenerator, max_slot: DeltaGenerator, bottom: DeltaGenerator, footer: DeltaGenerator) -> None:
+    """Provider, key, model, system message, max tokens and effort, with the footer that depends on them."""
+    with top:
         provider_id = _provider_and_key()
-        model = _model_picker(provider_id)
-        in_full_run = st.session_state.get("in_full_run", True)
-        if not in_full_run and (provider_id, model.id) != st.session_state.get("full_run_choice"):
-            st.rerun()  # the header, price and history labels depend on these: redraw the whole page
+        _model_picker(provider_id)
         st.text_area("System message", value=DEFAULTS.system, key="system", height=120, bind="query-params")
-        current = cfg.current_settings()
-        omitted = build_plan(current.protocol, current.config, model, current.params, [],
-                             disabled=current.disabled).omitted
-        for name in SAMPLING_FIELDS:
-            _param_control(name, omitted.get(name), model.context if name == "max_tokens" else None)
-        if model.reasoning:
+    current = cfg.current_settings()
+    if not st.session_state.get(FULL_RUN, True) and _choice(current) != st.session_state.get(CHOICE):
+        st.rerun()  # the header, prices, history labels and the other controls depend on these
+    with max_slot:
+        _param_control("max_tokens", _omitted(current).get("max_tokens"), current.model.context)
+    with bottom:
+        if current.model.reasoning:
             st.selectbox("Reasoning effort", ["default", "low", "high"], key="reasoning_effort",
                          bind="query-params", help=spec("reasoning_effort")["help"] + " default: the provider's.")
-        st.button("Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults",
-                  on_click=reset_defaults)
         current = cfg.current_settings()
         if current.problem:
             st.warning(current.problem, icon=":material/error:")
-    render_footer(footer_slot, current)
+    render_footer(footer, current)
+
+
+@st.fragment
+def _param_fragment(slot: DeltaGenerator, name: str, reason: str | None) -> None:
+    """One parameter nothing else on the page shows: a move redraws this control only (3 elements)."""
+    with slot:
+        _param_control(name, reason, None)
+
+
+def render_sidebar(footer_slot: DeltaGenerator) -> None:
+    """Lay out the sidebar and fill it with fragments: moving a control never reruns the history.
+
+    The fragments are siblings writing into slots drawn here (a fragment inside a fragment that writes outside
+    itself breaks Streamlit's element paths). Reset is drawn here too: it changes every control, so it reruns all.
+    """
+    with st.sidebar:
+        st.subheader("Settings", anchor=False)
+        top = st.container()
+        slots = {name: st.container() for name in SAMPLING_FIELDS}
+        bottom = st.container()
+    st.session_state[FULL_RUN] = True
+    _general(top, slots["max_tokens"], bottom, footer_slot)
+    st.session_state[FULL_RUN] = False
+    current = cfg.current_settings()
+    st.session_state[CHOICE] = _choice(current)
+    omitted = _omitted(current)
+    for name in SAMPLING_FIELDS:
+        if name != "max_tokens":
+            _param_fragment(slots[name], name, omitted.get(name))
+    with st.sidebar:
+        st.button("Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults",
+                  on_click=reset_defaults)

@@ -12,14 +12,11 @@ from components.state import conversation
 require_router()
 conv = conversation()
 header_box, history_box, footer_box = st.container(), st.container(), st.container()
-st.session_state["in_full_run"] = True
 render_sidebar(footer_box)
-st.session_state["in_full_run"] = False
 settings = current_settings()
-st.session_state["full_run_choice"] = (settings.config.provider.id, settings.model.id)
 # Drawn before any streaming (it is pinned to the bottom wherever it is called): a stopped run ends mid-script,
 # and an input not drawn in that run would vanish with it.
-st.chat_input("Type your message", key="chat_prompt", submit_mode="stop", on_submit=check_prompt, args=(settings,))
+st.chat_input("Type your message", key="chat_prompt", submit_mode="stop", on_submit=check_prompt)
 
 with header_box:
     chat_pane.render_header(settings)
