@@ -9,7 +9,7 @@ from playground.catalog import PAGE
 from playground.conversation import Conversation, Message, Reply
 from playground.pricing import format_usd
 
-WINDOW = 40  # messages drawn at first; older ones load on request (a long history must not slow every rerun)
+WINDOW = 20  # messages drawn at first; older ones load on request (a long history must not slow every rerun)
 
 
 def render_header(settings: Settings) -> None:
