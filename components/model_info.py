@@ -103,5 +103,12 @@ def _related_card(model: Model, selected: bool) -> None:
     st.markdown(f"**{model.name}**  \n{model.access} · {model.platform}")
     if st.button("In the playground" if selected else "Use in playground", key=f"related_{model.id}",
                  icon=":material/chat:", disabled=selected):
-        st.session_state["model_id"] = model.id
-        st.switch_page(PLAYGROUND_PAGE)
+        switch_to_model(model)
+
+
+def switch_to_model(model: Model) -> None:
+    """Open the playground on ``model``, with the model in the URL so a reload or a shared link keeps it."""
+    st.session_state["model_id"] = model.id
+    # The picker is bound to ``model_id``; its URL value is the option as the picker formats it (the name).
+    # Passed with the switch, the URL is written before the playground runs, in one history entry.
+    st.switch_page(PLAYGROUND_PAGE, query_params={"model_id": model.name})

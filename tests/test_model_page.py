@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from apptest_util import start_app
+import streamlit as st
+from apptest_util import new_app, start_app
 from streamlit.testing.v1 import AppTest
 
 from playground import snippets
@@ -103,6 +104,32 @@ def test_related_model_switches_the_playground() -> None:
     claude = next(c.value for c in at.code if c.value.startswith("export ANTHROPIC_BASE_URL"))
     assert f"claude --model {target.id}" in claude
     assert at.button(key=f"related_{target.id}").disabled
+
+
+def test_related_model_goes_into_the_url_and_a_reload_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    switches: list[dict | None] = []
+    real_switch = st.switch_page
+
+    def recording_switch(page, *, query_params=None):
+        switches.append(query_params)
+        real_switch(page, query_params=query_params)
+
+    monkeypatch.setattr(st, "switch_page", recording_switch)
+    at = model_page()
+    target = RELATED[2]
+    at.button(key=f"related_{target.id}").click().run()
+    assert not at.exception
+    # the switch itself writes the URL (one history entry, before the playground runs), not a later widget sync
+    assert switches == [{"model_id": target.name}]
+    assert at.query_params["model_id"] == target.name  # the picker's URL form of the option
+    assert at.selectbox(key="model_id").value == target.id
+    reloaded = new_app()  # a fresh session opened on that URL, as a reload or a shared link would
+    reloaded.query_params.update(at.query_params)
+    reloaded.run()
+    assert not reloaded.exception
+    assert reloaded.selectbox(key="model_id").value == target.id
+    assert reloaded.session_state["model_id"] == target.id
+    assert reloaded.query_params["model_id"] == target.name
 
 
 def test_code_dialog_renders_inside_st_dialog() -> None:
