@@ -8,7 +8,8 @@ from typing import Any, Literal
 from playground.events import Usage
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
 
-Status = Literal["complete", "stopped", "error", "length"]
+# unconfirmed: the stream ended with neither a finish reason nor [DONE], so the reply may be cut
+Status = Literal["complete", "stopped", "error", "length", "unconfirmed"]
 
 
 @dataclass(slots=True)

@@ -30,9 +30,13 @@ class ToolCallDelta:
     arguments: str = ""
 
 
+# A stream that ended (cleanly) with neither a finish reason nor ``[DONE]``: the reply may be cut.
+UNKNOWN_FINISH = "unknown (stream ended without a finish reason)"
+
+
 @dataclass(frozen=True, slots=True)
 class Finish:
-    """The reason the model stopped: stop, length, tool_calls, content_filter, error, ..."""
+    """The reason the model stopped: stop, length, tool_calls, content_filter, error, or ``UNKNOWN_FINISH``."""
 
     reason: str
 

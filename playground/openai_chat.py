@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from playground.errors import PlaygroundError, ServerError, StreamBroken
-from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.events import UNKNOWN_FINISH, Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.http import client_for
 from playground.providers import ProviderConfig
 from playground.retry import RetryNotice, retry_wait
@@ -39,7 +39,7 @@ class ChatResult:
 class _State:
     """What one call has received so far (kept across retries; retries only happen before any event)."""
 
-    __slots__ = ("text", "reasoning", "started", "usage", "finish", "seen", "unreadable")
+    __slots__ = ("text", "reasoning", "started", "usage", "finish", "seen", "unreadable", "open_end")
 
     def __init__(self) -> None:
         self.text: list[str] = []
@@ -49,12 +49,13 @@ class _State:
         self.finish: str | None = None
         self.seen = False  # any chunk or [DONE] arrived in this attempt
         self.unreadable = 0  # data events that were meant to be JSON objects but could not be parsed
+        self.open_end = False  # the event stream ended without [DONE]
 
     def reset(self) -> None:
         """Forget a failed attempt that yielded nothing."""
         self.text.clear()
         self.reasoning.clear()
-        self.usage, self.finish, self.seen, self.unreadable = None, None, False, 0
+        self.usage, self.finish, self.seen, self.unreadable, self.open_end = None, None, False, 0, False
 
 
 def stream_chat(
@@ -163,6 +164,7 @@ def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: _State)
                     and is_error_payload(obj):
                 raise error_from_response(200, obj, {}, secrets=(config.api_key,))
             yield obj
+    state.open_end = True
     if not state.seen:
         raise StreamBroken("The provider ended the stream without sending any reply.")
 
@@ -204,6 +206,12 @@ def _events(objects: Iterable[dict[str, Any]], config: ProviderConfig, state: _S
             state.finish = reason
             state.started = True
             yield Finish(reason)
+    # Neither a finish reason nor [DONE] (a clean close, tolerated): say the reply may be cut. [DONE] without a
+    # finish reason is a normal end: the server itself said the stream is over.
+    if state.finish is None and state.open_end:
+        state.finish = UNKNOWN_FINISH
+        state.started = True
+        yield Finish(UNKNOWN_FINISH)
     if state.usage:
         state.started = True
         yield usage_event(state.usage, config)

@@ -9,8 +9,10 @@ from dataclasses import replace
 from playground.catalog import Model
 from playground.conversation import Reply, Status, Timings
 from playground.errors import PlaygroundError
-from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.events import UNKNOWN_FINISH, Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.tokens import count_messages, count_tokens
+
+_STATUS_OF: dict[str, Status] = {"length": "length", UNKNOWN_FINISH: "unconfirmed"}  # other reasons: complete
 
 
 class ReplyBuilder:
@@ -114,9 +116,9 @@ class ReplyBuilder:
         return Timings(self.first_token, self.first_answer, total, self.reasoning_seconds(), rate)
 
     def finish(self, *, status: Status | None = None, error: PlaygroundError | None = None) -> Reply:
-        """The reply record; ``status`` defaults from the finish reason (``length`` when cut by max tokens)."""
+        """The reply record; ``status`` defaults from the finish reason (``length``, ``unconfirmed`` or complete)."""
         if status is None:
-            status = "error" if error else ("length" if self.finish_reason == "length" else "complete")
+            status = "error" if error else _STATUS_OF.get(self.finish_reason or "", "complete")
         usage = self.final_usage()
         return Reply(
             model_id=self.model.id,
