@@ -1,38 +1,34 @@
-"""The Anthropic Messages protocol: the request, its stream as typed events, token counting and the model list."""
+"""The Anthropic Messages protocol: the request, sending it, token counting and the model list."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from playground.anthropic_stream import (  # noqa: F401 - importable from here as before
+    STOP_REASONS,
+    StreamState,
+    events_from_message,
+    events_from_sse,
+    finish_reason,
+    usage_from,
+)
 from playground.catalog import Model
-from playground.errors import PlaygroundError, StreamBroken
-from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.events import Event
 from playground.http import client_for
 from playground.params import GenerationParams
 from playground.providers import ProviderConfig
 from playground.request import KEY_PLACEHOLDER, RequestPlan, capped_max_tokens, omitted_params
-from playground.sse import SSEDecoder
-from playground.wire_errors import error_from_exception, error_from_response, is_error_payload, with_partial
+from playground.wire_errors import error_from_exception, error_from_response, is_error_payload
 
 ANTHROPIC_VERSION = "2023-06-01"
 TEMPERATURE_MAX = 1.0
 NOT_IN_MESSAGES_API = "not part of the Anthropic Messages API"
 EFFORT_NOT_MAPPED = "the Anthropic Messages API has no reasoning effort setting (thinking budgets are not mapped)"
 CLAMPED = "lowered to 1 (the Anthropic Messages API takes 0 to 1)"
-
-STOP_REASONS = {
-    "end_turn": "stop",
-    "stop_sequence": "stop",
-    "max_tokens": "length",
-    "model_context_window_exceeded": "length",
-    "tool_use": "tool_calls",
-    "refusal": "content_filter",
-}
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -114,139 +110,6 @@ def build_messages_request(
     return MessagesPlan(f"{messages_base(config)}/v1/messages", headers, body, omitted, adjusted)
 
 
-def usage_from(raw: Mapping[str, Any]) -> Usage:
-    """Anthropic usage as a ``Usage``: prompt tokens include cache reads and writes, as OpenAI counts them."""
-    cached = int(raw.get("cache_read_input_tokens") or 0)
-    written = int(raw.get("cache_creation_input_tokens") or 0)
-    return Usage(
-        prompt_tokens=int(raw.get("input_tokens") or 0) + cached + written,
-        completion_tokens=int(raw.get("output_tokens") or 0),
-        cached_tokens=cached,
-        reasoning_included=True,
-        raw=dict(raw),
-    )
-
-
-def finish_reason(stop_reason: str | None) -> str:
-    """An Anthropic ``stop_reason`` in the app's vocabulary (stop, length, tool_calls, content_filter)."""
-    return STOP_REASONS.get(stop_reason or "", stop_reason or "stop")
-
-
-@dataclass(slots=True)
-class _State:
-    """What one stream has delivered so far (kept for the partial reply when it fails)."""
-
-    text: list[str] = field(default_factory=list)
-    reasoning: list[str] = field(default_factory=list)
-    usage: dict[str, Any] = field(default_factory=dict)
-    stop_reason: str | None = None
-    tools: dict[int, int] = field(default_factory=dict)  # content block index -> tool call index
-    signatures: dict[int, str] = field(default_factory=dict)  # thinking block index -> signature (kept, not shown)
-    done: bool = False
-
-    def fail(self, error: PlaygroundError) -> PlaygroundError:
-        """``error`` carrying the text and reasoning received so far."""
-        return with_partial(error, "".join(self.text), "".join(self.reasoning))
-
-
-def _error_event(data: Mapping[str, Any], secrets: list[str]) -> PlaygroundError:
-    """The typed error for an ``error`` event (its ``error.type`` stands in for the missing HTTP status)."""
-    return error_from_response(200, data, {}, secrets=secrets)
-
-
-def _block_start(state: _State, index: int, block: Mapping[str, Any]) -> Iterator[Event]:
-    kind = block.get("type")
-    if kind == "tool_use":
-        state.tools[index] = len(state.tools)
-        yield ToolCallDelta(state.tools[index], id=block.get("id"), name=block.get("name"))
-    elif kind == "text" and block.get("text"):
-        state.text.append(block["text"])
-        yield TextDelta(block["text"])
-    elif kind == "thinking" and block.get("thinking"):
-        state.reasoning.append(block["thinking"])
-        yield ReasoningDelta(block["thinking"])
-
-
-def _block_delta(state: _State, index: int, delta: Mapping[str, Any]) -> Iterator[Event]:
-    kind = delta.get("type")
-    if kind == "text_delta":
-        state.text.append(delta.get("text") or "")
-        yield TextDelta(delta.get("text") or "")
-    elif kind == "thinking_delta":
-        state.reasoning.append(delta.get("thinking") or "")
-        yield ReasoningDelta(delta.get("thinking") or "")
-    elif kind == "input_json_delta":
-        tool = state.tools.setdefault(index, len(state.tools))
-        yield ToolCallDelta(tool, arguments=delta.get("partial_json") or "")
-    elif kind == "signature_delta":
-        state.signatures[index] = delta.get("signature") or ""
-
-
-def _event(state: _State, name: str, data: Mapping[str, Any], secrets: list[str]) -> Iterator[Event]:
-    """Typed events for one decoded SSE event (ping and unknown types give none)."""
-    if name == "message_start":
-        state.usage.update((data.get("message") or {}).get("usage") or {})
-    elif name == "content_block_start":
-        yield from _block_start(state, int(data.get("index") or 0), data.get("content_block") or {})
-    elif name == "content_block_delta":
-        yield from _block_delta(state, int(data.get("index") or 0), data.get("delta") or {})
-    elif name == "message_delta":
-        state.stop_reason = (data.get("delta") or {}).get("stop_reason") or state.stop_reason
-        state.usage.update(data.get("usage") or {})  # cumulative: the last one wins
-    elif name == "message_stop":
-        state.done = True
-        yield Finish(finish_reason(state.stop_reason))
-        yield usage_from(state.usage)
-    elif name == "error":
-        raise state.fail(_error_event(data, secrets))
-
-
-def events_from_sse(chunks: Iterable[bytes], *, secrets: Sequence[str] = (), state: _State | None = None
-                    ) -> Iterator[Event]:
-    """Typed events from the raw bytes of a Messages stream; a stream that ends early raises ``StreamBroken``."""
-    state = state if state is not None else _State()
-    decoder = SSEDecoder()
-    for chunk in chunks:
-        for sse in decoder.feed(chunk):
-            yield from _decoded(state, sse.event, sse.data, list(secrets))
-            if state.done:
-                return
-    for sse in decoder.close():
-        yield from _decoded(state, sse.event, sse.data, list(secrets))
-    if state.done:
-        return
-    if state.stop_reason is None:
-        raise state.fail(StreamBroken("The stream ended before the reply was complete."))
-    yield from _event(state, "message_stop", {}, list(secrets))  # a stop reason came: only message_stop is missing
-
-
-def _decoded(state: _State, event: str, raw: str, secrets: list[str]) -> Iterator[Event]:
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return  # not JSON: nothing this protocol defines
-    if isinstance(data, dict):
-        name = data.get("type") or event  # the data's type is authoritative; the SSE event name matches it
-        yield from _event(state, name, data, secrets)
-
-
-def events_from_message(message: Mapping[str, Any]) -> Iterator[Event]:
-    """Typed events from a whole (non-streamed) Messages response."""
-    tools = 0
-    for block in message.get("content") or []:
-        kind = block.get("type")
-        if kind == "thinking" and block.get("thinking"):
-            yield ReasoningDelta(block["thinking"])
-        elif kind == "text" and block.get("text"):
-            yield TextDelta(block["text"])
-        elif kind == "tool_use":
-            args = json.dumps(block.get("input") or {})
-            yield ToolCallDelta(tools, id=block.get("id"), name=block.get("name"), arguments=args)
-            tools += 1
-    yield Finish(finish_reason(message.get("stop_reason")))
-    yield usage_from(message.get("usage") or {})
-
-
 def _secrets(config: ProviderConfig) -> list[str]:
     return [config.api_key] if config.api_key else []
 
@@ -278,7 +141,7 @@ def stream_messages(plan: RequestPlan, *, config: ProviderConfig, client: httpx.
     """Send a Messages request and yield its typed events (streamed or not, as the plan says)."""
     client = client or client_for(config)
     secrets = _secrets(config)
-    state = _State()
+    state = StreamState()
     try:
         with client.stream("POST", plan.url, headers=plan.headers, json=plan.body) as response:
             if response.status_code >= 400:
