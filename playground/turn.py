@@ -116,7 +116,7 @@ class ReplyBuilder:
         return Timings(self.first_token, self.first_answer, total, self.reasoning_seconds(), rate)
 
     def finish(self, *, status: Status | None = None, error: PlaygroundError | None = None) -> Reply:
-        """The reply record; ``status`` defaults from the finish reason (``length``, ``unconfirmed`` or complete)."""
+        """The reply record; ``status`` defaults from the finish reason (length, unconfirmed, else complete)."""
         if status is None:
             status = "error" if error else _STATUS_OF.get(self.finish_reason or "", "complete")
         usage = self.final_usage()

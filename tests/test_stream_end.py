@@ -1,4 +1,4 @@
-"""How a clean stream end is read: a reply with neither a finish reason nor [DONE] is kept but marked as maybe cut."""
+"""A clean stream end: with neither a finish reason nor [DONE] the reply is kept but marked as maybe cut."""
 
 from __future__ import annotations
 
