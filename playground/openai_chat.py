@@ -6,15 +6,15 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from itertools import chain
 from typing import Any
 
 import httpx
 
 from playground.errors import PlaygroundError, ServerError, StreamBroken
-from playground.events import UNKNOWN_FINISH, Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.http import client_for
+from playground.openai_events import StreamState, events_from_objects, usage_event  # noqa: F401 - re-exported
 from playground.providers import ProviderConfig
 from playground.retry import RetryNotice, retry_wait
 from playground.request import RequestPlan
@@ -36,28 +36,6 @@ class ChatResult:
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
 
 
-class _State:
-    """What one call has received so far (kept across retries; retries only happen before any event)."""
-
-    __slots__ = ("text", "reasoning", "started", "usage", "finish", "seen", "unreadable", "open_end")
-
-    def __init__(self) -> None:
-        self.text: list[str] = []
-        self.reasoning: list[str] = []
-        self.started = False  # an event was yielded: no more retries
-        self.usage: dict[str, Any] | None = None
-        self.finish: str | None = None
-        self.seen = False  # any chunk or [DONE] arrived in this attempt
-        self.unreadable = 0  # data events that were meant to be JSON objects but could not be parsed
-        self.open_end = False  # the event stream ended without [DONE]
-
-    def reset(self) -> None:
-        """Forget a failed attempt that yielded nothing."""
-        self.text.clear()
-        self.reasoning.clear()
-        self.usage, self.finish, self.seen, self.unreadable, self.open_end = None, None, False, 0, False
-
-
 def stream_chat(
     plan: RequestPlan, *, config: ProviderConfig, client: httpx.Client | None = None,
     on_retry: Callable[[RetryNotice], None] | None = None, max_retries: int = 2,
@@ -69,7 +47,7 @@ def stream_chat(
     """
     client = client or client_for(config)
     secrets = (config.api_key,)
-    state = _State()
+    state = StreamState()
     attempt = 0
     while True:
         try:
@@ -88,7 +66,8 @@ def stream_chat(
         _sleep(wait)
 
 
-def _attempt(client: httpx.Client, plan: RequestPlan, config: ProviderConfig, state: _State) -> Iterator[Event]:
+def _attempt(client: httpx.Client, plan: RequestPlan, config: ProviderConfig, state: StreamState
+             ) -> Iterator[Event]:
     secrets = (config.api_key,)
     state.reset()
     with client.stream("POST", plan.url, headers=plan.headers, json=plan.body) as response:
@@ -109,7 +88,7 @@ def _attempt(client: httpx.Client, plan: RequestPlan, config: ProviderConfig, st
             yield from _sse_body(chain((head,), chunks), config, state)
 
 
-def _whole_body(raw: bytes, config: ProviderConfig, state: _State) -> Iterator[Event]:
+def _whole_body(raw: bytes, config: ProviderConfig, state: StreamState) -> Iterator[Event]:
     """A reply sent as one JSON document (the server ignored ``stream``), or SSE mislabelled as JSON."""
     try:
         obj = json.loads(raw)
@@ -121,12 +100,12 @@ def _whole_body(raw: bytes, config: ProviderConfig, state: _State) -> Iterator[E
     if not isinstance(obj, dict) or not isinstance(obj.get("choices"), list):
         raise ServerError(f'The provider sent a reply this app cannot read: "{quote(raw.decode("utf-8", "replace"))}"')
     state.seen = True
-    yield from _events([obj], config, state)
+    yield from events_from_objects([obj], config, state)
 
 
-def _sse_body(chunks: Iterable[bytes], config: ProviderConfig, state: _State) -> Iterator[Event]:
+def _sse_body(chunks: Iterable[bytes], config: ProviderConfig, state: StreamState) -> Iterator[Event]:
     """The reply as an event stream: one JSON chunk per ``data:`` event, until ``[DONE]`` or the end."""
-    yield from _events(_sse_objects(chunks, config, state), config, state)
+    yield from events_from_objects(_sse_objects(chunks, config, state), config, state)
 
 
 def _batches(chunks: Iterable[bytes]) -> Iterator[list[ServerSentEvent]]:
@@ -137,7 +116,8 @@ def _batches(chunks: Iterable[bytes]) -> Iterator[list[ServerSentEvent]]:
     yield decoder.close()
 
 
-def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: _State) -> Iterator[dict[str, Any]]:
+def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: StreamState
+                 ) -> Iterator[dict[str, Any]]:
     """The JSON object of each ``data:`` event; error reports raise, ``[DONE]`` ends."""
     scan = _scan
     for batch in _batches(chunks):
@@ -169,113 +149,11 @@ def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: _State)
         raise StreamBroken("The provider ended the stream without sending any reply.")
 
 
-def _events(objects: Iterable[dict[str, Any]], config: ProviderConfig, state: _State) -> Iterator[Event]:
-    """Typed events from reply chunks (``delta``) or a whole reply (``message``); usage comes last."""
-    text, thoughts = state.text, state.reasoning
-    for obj in objects:
-        usage = obj.get("usage")
-        if usage and type(usage) is dict:
-            state.usage = usage
-        choices = obj.get("choices")
-        if not choices or type(choices) is not list or type(choices[0]) is not dict:
-            continue
-        choice = choices[0]
-        delta = choice.get("delta") or choice.get("message")
-        if delta and type(delta) is dict:
-            reasoning = delta.get("reasoning_content") or delta.get("reasoning")
-            if reasoning and type(reasoning) is str:
-                thoughts.append(reasoning)
-                state.started = True
-                yield ReasoningDelta(reasoning)
-            content = delta.get("content")
-            if content:
-                content = content if type(content) is str else _parts_text(content)
-                if content:
-                    text.append(content)
-                    state.started = True
-                    yield TextDelta(content)
-            calls = delta.get("tool_calls")
-            if calls and type(calls) is list:
-                for call in _tool_deltas(calls):
-                    state.started = True
-                    yield call
-        reason = choice.get("finish_reason")
-        if reason and type(reason) is str and reason != state.finish:
-            if reason == "error":
-                raise ServerError('The provider ended the reply with an error (finish reason "error").')
-            state.finish = reason
-            state.started = True
-            yield Finish(reason)
-    # Neither a finish reason nor [DONE] (a clean close, tolerated): say the reply may be cut. [DONE] without a
-    # finish reason is a normal end: the server itself said the stream is over.
-    if state.finish is None and state.open_end:
-        state.finish = UNKNOWN_FINISH
-        state.started = True
-        yield Finish(UNKNOWN_FINISH)
-    if state.usage:
-        state.started = True
-        yield usage_event(state.usage, config)
-    if state.unreadable:
-        raise StreamBroken(f"The provider sent {state.unreadable} malformed chunk(s) that could not be read: the "
-                           "reply is shown without them and may have gaps.")
-
-
 def _loads_or_none(data: str) -> Any:
     try:
         return json.loads(data)
     except ValueError:
         return None
-
-
-def _parts_text(content: Any) -> str:
-    """Text out of a list of content parts (``[{"type": "text", "text": ...}]``)."""
-    if not isinstance(content, list):
-        return str(content)
-    return "".join(p.get("text") or "" for p in content if isinstance(p, dict))
-
-
-def _tool_deltas(calls: list[Any]) -> list[ToolCallDelta]:
-    out = []
-    for position, call in enumerate(calls):
-        if not isinstance(call, dict):
-            continue
-        function = call.get("function") or {}
-        arguments = function.get("arguments")
-        if arguments is not None and not isinstance(arguments, str):
-            arguments = json.dumps(arguments)
-        index = call.get("index")
-        out.append(ToolCallDelta(index if isinstance(index, int) else position, call.get("id"),
-                                 function.get("name"), arguments or ""))
-    return out
-
-
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _cost(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        cost = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return cost if cost.is_finite() else None
-
-
-def usage_event(usage: dict[str, Any], config: ProviderConfig) -> Usage:
-    """The typed usage for a usage object, under the provider's convention for reasoning tokens."""
-    completion_details = usage.get("completion_tokens_details") or {}
-    prompt_details = usage.get("prompt_tokens_details") or {}
-    return Usage(
-        prompt_tokens=_count(usage.get("prompt_tokens", usage.get("input_tokens"))),
-        completion_tokens=_count(usage.get("completion_tokens", usage.get("output_tokens"))),
-        reasoning_tokens=_count(completion_details.get("reasoning_tokens")),
-        cached_tokens=_count(prompt_details.get("cached_tokens")),
-        cost=_cost(usage.get("cost")),
-        reasoning_included=config.provider.completion_includes_reasoning,
-        raw=dict(usage),
-    )
 
 
 def collect(events: Iterable[Event]) -> ChatResult:
