@@ -4,13 +4,10 @@ environment."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
 from playground.anthropic_messages import ANTHROPIC_VERSION
-from playground.protocols import Protocol
 from playground.request import KEY_PLACEHOLDER
+from playground.snippet_spec import KeyRef, Spec, literal, uses_key
 
 OPENAI_SDK_ARGS = frozenset({
     "model", "messages", "temperature", "max_tokens", "max_completion_tokens", "top_p", "frequency_penalty",
@@ -23,63 +20,8 @@ ANTHROPIC_SDK_ARGS = frozenset({  # recent anthropic releases dropped temperatur
 _SENTINEL = "\x00API_KEY\x00"
 
 
-@dataclass(frozen=True, slots=True)
-class KeyRef:
-    """Where the key goes: rendered as ``prefix`` plus a variable read from the environment."""
-
-    prefix: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Spec:
-    """One request as the samples render it: the key slots are ``KeyRef`` markers."""
-
-    url: str
-    headers: dict[str, Any]
-    body: dict[str, Any]
-    stream: bool
-    protocol: Protocol
-    key_env: str
-
-
-
-def _literal(value: Any, lang: str, level: int = 0) -> str:
-    """``value`` as a Python, JavaScript or PHP literal, indented from ``level``."""
-    if isinstance(value, KeyRef):
-        var = "$apiKey" if lang == "php" else "API_KEY"
-        return f"{_literal(value.prefix, lang)} {'.' if lang == 'php' else '+'} {var}" if value.prefix else var
-    if isinstance(value, bool):
-        return ("True" if value else "False") if lang == "python" else ("true" if value else "false")
-    if value is None:
-        return "None" if lang == "python" else "null"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    if isinstance(value, str):
-        if lang == "php":
-            return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-        return json.dumps(value, ensure_ascii=False)
-    unit = "  " if lang == "js" else "    "
-    inner, outer = unit * (level + 1), unit * level
-    if isinstance(value, Mapping):
-        if not value:
-            return "new stdClass()" if lang == "php" else "{}"
-        sep = " => " if lang == "php" else ": "
-        items = [f"{inner}{_literal(str(k), lang)}{sep}{_literal(v, lang, level + 1)}" for k, v in value.items()]
-        opening, closing = ("[", "]") if lang == "php" else ("{", "}")
-    else:
-        if not value:
-            return "[]"
-        items = [f"{inner}{_literal(v, lang, level + 1)}" for v in value]
-        opening, closing = "[", "]"
-    return opening + "\n" + ",\n".join(items) + ",\n" + outer + closing
-
-
 def _python_key(spec: Spec) -> str:
     return f'API_KEY = os.environ.get("{spec.key_env}", "{KEY_PLACEHOLDER}")\n\n'
-
-
-def _uses_key(spec: Spec) -> bool:
-    return any(isinstance(v, KeyRef) for v in (*spec.headers.values(), *spec.body.values()))
 
 
 _PY_STREAM = {
@@ -107,9 +49,9 @@ _PY_RESULT = {
 
 def python_requests(spec: Spec) -> str:
     """Python with ``requests``, in the product page's style."""
-    head = "import json\nimport os\n\nimport requests\n\n" + (_python_key(spec) if _uses_key(spec) else "")
-    head += f"url = {_literal(spec.url, 'python')}\n\nheaders = {_literal(spec.headers, 'python')}\n\n"
-    head += f"data = {_literal(spec.body, 'python')}\n\n"
+    head = "import json\nimport os\n\nimport requests\n\n" + (_python_key(spec) if uses_key(spec) else "")
+    head += f"url = {literal(spec.url, 'python')}\n\nheaders = {literal(spec.headers, 'python')}\n\n"
+    head += f"data = {literal(spec.body, 'python')}\n\n"
     if not spec.stream:
         return head + f'''try:
     response = requests.post(url, headers=headers, json=data, timeout=120)
@@ -154,12 +96,12 @@ def python_sdk(spec: Spec) -> str:
     extra = {k: v for k, v in spec.body.items() if k not in allowed and k != "stream"}
     if not anthropic or not spec.stream:
         args["stream"] = spec.stream  # messages.stream() sets it itself
-    lines = [f"    {k}={_literal(v, 'python', 1)}," for k, v in args.items()]
+    lines = [f"    {k}={literal(v, 'python', 1)}," for k, v in args.items()]
     if extra:
-        lines.append(f"    extra_body={_literal(extra, 'python', 1)},")
+        lines.append(f"    extra_body={literal(extra, 'python', 1)},")
     base = spec.url.removesuffix("/v1/messages" if anthropic else "/chat/completions")
     client, streamed, whole = _SDK_USE[spec.protocol]
-    head = f"import os\n\n{client}\n    base_url={_literal(base, 'python')},\n{_sdk_auth(spec, anthropic)})\n\n"
+    head = f"import os\n\n{client}\n    base_url={literal(base, 'python')},\n{_sdk_auth(spec, anthropic)})\n\n"
     return head + (streamed if spec.stream else whole).replace("@ARGS@", "\n".join(lines))
 
 
@@ -167,7 +109,7 @@ def _sdk_auth(spec: Spec, anthropic: bool) -> str:
     """The client's key arguments: Bearer (``auth_token`` for anthropic), or ``x-api-key``."""
     env = f'os.environ.get("{spec.key_env}", "{KEY_PLACEHOLDER}")'
     version = f'    default_headers={{"anthropic-version": "{ANTHROPIC_VERSION}"}},\n' if anthropic else ""
-    if not _uses_key(spec):
+    if not uses_key(spec):
         return '    api_key="none",  # this server takes no key\n' + version
     bearer = any(isinstance(v, KeyRef) and v.prefix for v in spec.headers.values())
     if anthropic and bearer:
@@ -199,10 +141,10 @@ _JS_RESULT = {
 
 def javascript(spec: Spec) -> str:
     """JavaScript with ``fetch`` (Node 18+)."""
-    head = f'const API_KEY = process.env.{spec.key_env} ?? "{KEY_PLACEHOLDER}";\n\n' if _uses_key(spec) else ""
-    head += f"const url = {_literal(spec.url, 'js')};\n\nconst data = {_literal(spec.body, 'js')};\n\n"
+    head = f'const API_KEY = process.env.{spec.key_env} ?? "{KEY_PLACEHOLDER}";\n\n' if uses_key(spec) else ""
+    head += f"const url = {literal(spec.url, 'js')};\n\nconst data = {literal(spec.body, 'js')};\n\n"
     head += "async function main() {\n  const response = await fetch(url, {\n    method: \"POST\",\n"
-    head += f"    headers: {_literal(spec.headers, 'js', 1)},\n    body: JSON.stringify(data),\n  }});\n"
+    head += f"    headers: {literal(spec.headers, 'js', 1)},\n    body: JSON.stringify(data),\n  }});\n"
     head += "  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);\n"
     tail = "}\n\nmain().catch((err) => {\n  console.error(err);\n  process.exitCode = 1;\n});\n"
     if not spec.stream:
@@ -273,11 +215,11 @@ def php(spec: Spec) -> str:
     headers = [KeyRef(f"{k}: {v.prefix}") if isinstance(v, KeyRef) else f"{k}: {v}"
                for k, v in spec.headers.items()]
     head = "<?php\n\n"
-    head += f"$apiKey = getenv('{spec.key_env}') ?: '{KEY_PLACEHOLDER}';\n\n" if _uses_key(spec) else ""
-    head += f"$url = {_literal(spec.url, 'php')};\n\n$data = {_literal(spec.body, 'php')};\n\n"
+    head += f"$apiKey = getenv('{spec.key_env}') ?: '{KEY_PLACEHOLDER}';\n\n" if uses_key(spec) else ""
+    head += f"$url = {literal(spec.url, 'php')};\n\n$data = {literal(spec.body, 'php')};\n\n"
     head += f"""$context = stream_context_create(['http' => [
     'method' => 'POST',
-    'header' => {_literal(headers, 'php', 1)},
+    'header' => {literal(headers, 'php', 1)},
     'content' => json_encode($data, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE),
     'protocol_version' => 1.1,
     'ignore_errors' => true,
