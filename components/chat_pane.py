@@ -81,6 +81,8 @@ def render_message(message: Message) -> None:
             st.caption(f":material/error: Interrupted: {reply.error}")
         elif reply.status == "length":
             st.caption(":material/content_cut: Cut at max tokens.")
+        elif reply.status == "unconfirmed":
+            st.caption(":material/help: The stream ended without a finish reason: the reply may be cut.")
         st.caption(reply_strip(reply))
 
 

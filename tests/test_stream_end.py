@@ -106,3 +106,4 @@ def test_the_playground_shows_the_marker(server: LoopbackServer, monkeypatch: py
     assert not at.exception and not at.error
     assert chat(at)[-1] == ("assistant", "Half an answer")
     assert f"finish {UNKNOWN_FINISH}" in captions(at)
+    assert "The stream ended without a finish reason: the reply may be cut." in captions(at)
