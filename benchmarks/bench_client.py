@@ -1,9 +1,11 @@
 """Client parse cost: our streaming client vs raw httpx line reading + json.loads vs the official openai package.
 
 All three read the same 20,000-chunk stream from one loopback server, interleaved, several rounds; the table shows
-medians and ratios against the raw httpx baseline.
+medians and ratios against the raw httpx baseline. Two framings of the same bytes: ``block`` (a Content-Length
+body written 16 kB at a time) and ``event`` (chunked transfer encoding, one HTTP chunk per SSE event, as providers
+stream), where every reader also pays the HTTP layer's cost per chunk.
 
-    python benchmarks/bench_client.py [--chunks 20000] [--rounds 7]
+    python benchmarks/bench_client.py [--chunks 20000] [--rounds 7] [--framing both|block|event]
 """
 
 from __future__ import annotations
@@ -43,7 +45,10 @@ def make_body(chunks: int) -> bytes:
     return "".join(lines).encode()
 
 
-def serve(body: bytes) -> ThreadingHTTPServer:
+FRAMINGS = {"block": "body written in 16 kB blocks", "event": "one HTTP chunk per event"}
+
+
+def serve(body: bytes, framing: str) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -54,10 +59,17 @@ def serve(body: bytes) -> ThreadingHTTPServer:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
+            if framing == "event":
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.wfile.write(b"".join(b"%x\r\n%s\r\n" % (len(e), e) for e in events) + b"0\r\n\r\n")
+                return
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             for start in range(0, len(body), 16384):
                 self.wfile.write(body[start:start + 16384])
+
+    events = [e + b"\n\n" for e in body.split(b"\n\n") if e]
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -94,10 +106,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chunks", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--framing", default="both", choices=("both", "block", "event"))
     args = parser.parse_args()
+    for framing in ("block", "event") if args.framing == "both" else (args.framing,):
+        measure(args, framing)
+
+
+def measure(args: argparse.Namespace, framing: str) -> None:
+    """Run the three readers against one server with ``framing`` and print their table."""
     import openai
 
-    server = serve(make_body(args.chunks))
+    server = serve(make_body(args.chunks), framing)
     url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     http = httpx.Client(timeout=60)
     sdk = openai.OpenAI(base_url=url, api_key="unused", max_retries=0)
@@ -113,8 +132,8 @@ def main() -> None:
             expected = expected or chars
             assert chars == expected, (name, chars, expected)
     base = statistics.median(times["raw httpx + json.loads (baseline)"])
-    print(f"# client parse cost: {args.chunks:,} chunks, median of {args.rounds} interleaved rounds "
-          f"({time.strftime('%Y-%m-%d')}, `python benchmarks/bench_client.py`)")
+    print(f"# client parse cost: {args.chunks:,} chunks, {FRAMINGS[framing]}, median of {args.rounds} interleaved "
+          f"rounds ({time.strftime('%Y-%m-%d')}, `python benchmarks/bench_client.py`)")
     print("| reader | median s | ratio to raw httpx |")
     print("|---|---|---|")
     for name, values in times.items():
