@@ -76,3 +76,21 @@ def test_fragment_only_changes_reach_the_request_and_the_footer(streamlit_factor
     expect(max_tokens).to_have_value("1000")
     expect(footer).to_contain_text("at max tokens (1,000)")
     assert not page_errors
+
+
+def test_switching_provider_redraws_the_parameter_fragments(streamlit_factory: Any, page: Any,
+                                                            page_errors: list[str]) -> None:
+    """The penalties' own fragments learn about a provider change made in the sidebar's main fragment."""
+    app = streamlit_factory({"XAI_API_KEY": "xai-test-key-0000"})  # every provider's URL is the loopback server
+    page.goto(app.url)
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    presence = sidebar.get_by_role("slider", name="Presence penalty")
+    expect(presence).to_be_enabled()
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Provider").click()
+    page.get_by_role("option", name="xAI").click()
+    expect(page.get_by_role("main").get_by_text("via xAI")).to_be_visible()  # the header: a full page run
+    expect(presence).to_be_disabled()
+    expect(sidebar.get_by_text("Not sent:")).to_have_count(2)  # both penalties say why
+    expect(sidebar.get_by_role("slider", name="Temperature")).to_be_enabled()
+    assert not page_errors
