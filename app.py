@@ -4,7 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-st.set_page_config(page_title="Grok 3 Mini playground", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide")
+st.set_page_config(
+    page_title="Grok 3 Mini playground",
+    page_icon=str(Path(__file__).parent / "assets" / "icon.png"),
+    layout="wide",
+)
 
 pages = [
     st.Page("pages/chat.py", title="Playground", icon=":material/chat:", url_path="playground", default=True),

@@ -18,7 +18,9 @@ from benchmarks.bench_script_time import conversation  # noqa: E402
 
 st.set_page_config(page_title="Bare replay", layout="wide")
 if "bare" not in st.session_state:
-    st.session_state["bare"] = [m.wire() for m in conversation(int(os.environ.get("BENCH_SEED_MESSAGES", "0"))).messages]
+    st.session_state["bare"] = [
+        m.wire() for m in conversation(int(os.environ.get("BENCH_SEED_MESSAGES", "0"))).messages
+    ]
 with st.sidebar:
     st.slider("Temperature", 0.0, 2.0, 0.7, step=0.05, key="temperature", bind="query-params")
 for message in st.session_state["bare"]:

@@ -1,8 +1,8 @@
 """Baseline for the render-lag benchmark: a bare chat script that streams with the same core client.
 
-``?mode=every`` (default) writes every chunk with ``st.write_stream``; ``?mode=fixed50`` redraws a placeholder at most
-every 50 ms (a fixed coalescing window) and once at the end. Only the rendering differs from the playground page.
-Run by ``benchmarks/bench_render_lag.py`` with ``PLAYGROUND_BASE_URL`` pointing at its pace server.
+``?mode=every`` (default) writes every chunk with ``st.write_stream``; ``?mode=fixed50`` redraws a placeholder at
+most every 50 ms (a fixed coalescing window) and once at the end. Only the rendering differs from the playground
+page. Run by ``benchmarks/bench_render_lag.py`` with ``PLAYGROUND_BASE_URL`` pointing at its pace server.
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ def make_body(chunks: int) -> bytes:
     lines.append('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",'
                  '"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n')
     lines.append('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],'
-                 '"usage":{"prompt_tokens":5,"completion_tokens":%d,"total_tokens":%d}}\n\n' % (chunks, chunks + 5))
+                 '"usage":{"prompt_tokens":5,"completion_tokens":%d,"total_tokens":%d}}\n\n'
+                 % (chunks, chunks + 5))
     lines.append("data: [DONE]\n\n")
     return "".join(lines).encode()
 

@@ -113,7 +113,8 @@ def main() -> None:
     finally:
         for server in (once, page_app, pace):
             server.stop()
-    print(f"# render-lag floor, {case.label()}: median (min–max) of {args.runs} runs ({time.strftime('%Y-%m-%d')}, "
+    print(f"# render-lag floor, {case.label()}: median (min–max) of {args.runs} runs "
+          f"({time.strftime('%Y-%m-%d')}, "
           f"`python -m benchmarks.bench_render_floor`, 1-min load avg {min(load):.1f}–{max(load):.1f} on "
           f"{os.cpu_count()} cores)")
     print("| step | time |")

@@ -1,13 +1,13 @@
 """Render lag in Chromium: from the server's last byte to the whole answer on screen, coalesced vs every chunk.
 
 One pace server (``benchmarks/pace_server.py``) streams N words at a rate and records the wall-clock time of its
-last byte; the answer's last word is a unique marker. In the page a MutationObserver notes when the marker is in the
-DOM and the next animation frame after it (``performance.timeOrigin + performance.now()``, calibrated against this
-process's ``time.time()``: same machine). Lag = that frame - the server's last byte. Contenders, interleaved, each
-run in a fresh browser session: the playground page as is (``app.py``), and ``benchmarks/baseline_stream_app.py``
-writing every chunk with ``st.write_stream`` or redrawing on a fixed 50 ms window. A run still not showing the
-marker ``--cap`` seconds after the last byte counts as "did not finish" (that contender is not run again at that
-size).
+last byte; the answer's last word is a unique marker. In the page a MutationObserver notes when the marker is in
+the DOM and the next animation frame after it (``performance.timeOrigin + performance.now()``, calibrated against
+this process's ``time.time()``: same machine). Lag = that frame - the server's last byte. Contenders, interleaved,
+each run in a fresh browser session: the playground page as is (``app.py``), and
+``benchmarks/baseline_stream_app.py`` writing every chunk with ``st.write_stream`` or redrawing on a fixed 50 ms
+window. A run still not showing the marker ``--cap`` seconds after the last byte counts as "did not finish" (that
+contender is not run again at that size).
 
     python -m benchmarks.bench_render_lag [--runs 5] [--cases 2000@500,2000@0,20000@0,20000@0/flat] [--cap 60]
 
@@ -147,7 +147,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cases", default="2000@500,2000@0,20000@0,20000@0/flat",
-                        help="tokens@rate[/flat], rate 0 = as fast as possible; flat = one paragraph of filler words")
+                        help="tokens@rate[/flat], rate 0 = as fast as possible; "
+                             "flat = one paragraph of filler words")
     parser.add_argument("--cap", type=float, default=60.0, help="seconds after the last byte before giving up")
     args = parser.parse_args()
     cases = [Case.parse(c) for c in args.cases.split(",")]
@@ -157,7 +158,8 @@ def main() -> None:
     env = {"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": pace.url}
     ours = start_streamlit(env=env)
     base = start_streamlit(env=env, script="benchmarks/baseline_stream_app.py")
-    contenders = {"playground page (coalesced)": ours.url, "every chunk (st.write_stream)": f"{base.url}/?mode=every",
+    contenders = {"playground page (coalesced)": ours.url,
+                  "every chunk (st.write_stream)": f"{base.url}/?mode=every",
                   "fixed 50 ms window": f"{base.url}/?mode=fixed50"}
     results: dict[tuple[str, Case], list[float | None]] = {}
     load = [os.getloadavg()[0]]

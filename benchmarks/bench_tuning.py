@@ -2,11 +2,11 @@
 
 For 10, 200 and 1,000 messages: ``benchmarks/seeded_app.py`` (the real app with its conversation seeded) and
 ``benchmarks/baseline_replay_app.py`` (a bare chat replaying every message on each rerun), side by side. Each round
-opens a fresh session (first load: navigation start to the settled page) and then moves the temperature slider
-one step with the keyboard several times (key press to settled page). "Settled": the script is not running, the URL holds
-the new temperature, and neither the DOM nor the websocket from the server has changed for ``--quiet`` ms; the time
-is that of the last DOM change or server message (a fast rerun may change no DOM and may not even flip the run
-state). Medians over every move of every round.
+opens a fresh session (first load: navigation start to the settled page) and then moves the temperature slider one
+step with the keyboard several times (key press to settled page). "Settled": the script is not running, the URL
+holds the new temperature, and neither the DOM nor the websocket from the server has changed for ``--quiet`` ms;
+the time is that of the last DOM change or server message (a fast rerun may change no DOM and may not even flip the
+run state). Medians over every move of every round.
 
     python -m benchmarks.bench_tuning [--rounds 3] [--moves 5] [--sizes 10,200,1000]
 """
@@ -60,10 +60,14 @@ def settle(page: Any, *, quiet: int, min_runs: int, temperature: float | None, t
     try:
         page.wait_for_function(QUIET_JS, arg=[quiet, min_runs, temperature], timeout=timeout, polling=50)
     except Exception as exc:
-        state = page.evaluate("""() => ({settle: window.__pgSettle, runs: window.__pgTracker && window.__pgTracker.runs,
+        state = page.evaluate(
+            """() => ({settle: window.__pgSettle, runs: window.__pgTracker && window.__pgTracker.runs,
             script: document.querySelector("[data-testid='stApp']")?.getAttribute('data-test-script-state'),
-            now: performance.now(), url: location.href})""")
-        raise RuntimeError(f"page not settled (want runs >= {min_runs}, temperature {temperature}): {state}") from exc
+            now: performance.now(), url: location.href})"""
+        )
+        raise RuntimeError(
+            f"page not settled (want runs >= {min_runs}, temperature {temperature}): {state}"
+        ) from exc
 
 
 def first_load(context: Any, url: str, quiet: int) -> tuple[Any, float]:
@@ -129,8 +133,8 @@ def main() -> None:
     print(f"# tuning in Chromium: temperature key press -> settled page, and first load; median of {args.rounds} "
           f"sessions x {args.moves} moves ({time.strftime('%Y-%m-%d')}, `python -m benchmarks.bench_tuning`, "
           f"1-min load avg {min(load):.1f}–{max(load):.1f} on {os.cpu_count()} cores)")
-    print("| messages | bare replay: move s | playground: move s | ratio (ours / bare) | bare replay: first load s "
-          "| playground: first load s | ratio (ours / bare) |")
+    print("| messages | bare replay: move s | playground: move s | ratio (ours / bare) "
+          "| bare replay: first load s | playground: first load s | ratio (ours / bare) |")
     print("|---|---|---|---|---|---|---|")
     for size, r in rows:
         bm, om = med(r["bare replay"]["move"]), med(r["playground page"]["move"])

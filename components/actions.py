@@ -1,4 +1,4 @@
-"""Conversation actions: regenerate, edit and resend, clear (asks first), export, view code; and the error panel."""
+"""Conversation actions: regenerate, edit and resend, clear (asks first), export, view code; the error panel."""
 
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def render_actions(settings: Settings) -> None:
         with st.popover("Export", icon=":material/download:"):
             args = {"params": settings.params, "model_id": settings.model.id, "secrets": secrets}
             # callables: built only when clicked, so a long conversation costs nothing on every rerun
-            st.download_button("JSON", lambda: export.to_json(conv, provider_id=settings.config.provider.id, **args),
+            st.download_button("JSON",
+                               lambda: export.to_json(conv, provider_id=settings.config.provider.id, **args),
                                file_name="conversation.json", mime="application/json", key="export_json",
                                icon=":material/data_object:", on_click="ignore")
             st.download_button("Markdown", lambda: export.to_markdown(conv, **args), file_name="conversation.md",

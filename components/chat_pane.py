@@ -92,7 +92,8 @@ def render_history(conv: Conversation) -> None:
     hidden = max(0, len(conv.messages) - shown)
     if hidden:
         st.button(f"Show {min(hidden, WINDOW)} earlier messages ({hidden} hidden)", key="show_earlier",
-                  icon=":material/history:", on_click=lambda: st.session_state.update(history_window=shown + WINDOW))
+                  icon=":material/history:",
+                  on_click=lambda: st.session_state.update(history_window=shown + WINDOW))
     for message in conv.messages[hidden:]:
         render_message(message)
 

@@ -30,7 +30,8 @@ def request_reply() -> None:
 
 
 def _sent_params(plan: RequestPlan, settings: Settings) -> dict[str, object]:
-    keys = ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty", "stop", "stop_sequences")
+    keys = ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty", "stop",
+            "stop_sequences")
     sent = {k: plan.body[k] for k in keys if k in plan.body}
     sent["reasoning_effort"] = settings.params.reasoning_effort if "reasoning_effort" not in plan.omitted else None
     sent["system"] = settings.params.system
@@ -161,9 +162,10 @@ def generate(settings: Settings) -> None:
     events = None
     try:
         _check_url(settings)
-        events = stream_events(settings.protocol, plan, config=settings.config, on_retry=lambda n: live.notice.info(
-            f"{n.error.message} Retrying in {_seconds(n.wait_seconds)} (attempt {n.attempt + 1}).",
-            icon=":material/autorenew:"))
+        events = stream_events(
+            settings.protocol, plan, config=settings.config, on_retry=lambda n: live.notice.info(
+                f"{n.error.message} Retrying in {_seconds(n.wait_seconds)} (attempt {n.attempt + 1}).",
+                icon=":material/autorenew:"))
         for event in events:
             if isinstance(event, TextDelta | ReasoningDelta) and builder.first_token is None:
                 live.notice.empty()

@@ -79,7 +79,9 @@ def current_settings() -> Settings:
     """Provider config, model, parameters and the parameters turned off, for this session."""
     state = st.session_state
     provider_id = state.get("provider") or default_provider_id()
-    model_id = state.get("model_id") or providers.configured_model(os.environ, secrets()) or catalog.DEFAULT_MODEL_ID
+    model_id = (
+        state.get("model_id") or providers.configured_model(os.environ, secrets()) or catalog.DEFAULT_MODEL_ID
+    )
     model = catalog.get_model(model_id)
     params, problem = params_from_state()
     disabled = frozenset(state.get(DISABLED, {}).get(model.id, ()))

@@ -76,7 +76,9 @@ def _provider_and_key() -> str:
     )
     provider = providers.PROVIDERS[provider_id]
     if provider.offline:
-        st.caption(":material/cloud_off: Replies come from the embedded offline engine: no network, no key, not Grok.")
+        st.caption(
+            ":material/cloud_off: Replies come from the embedded offline engine: no network, no key, not Grok."
+        )
         return provider_id
     if provider_id == "custom" and not providers.custom_url_hidden(os.environ, cfg.secrets()):
         st.text_input("Base URL", key="base_url", placeholder=provider.base_url,
@@ -130,7 +132,9 @@ def _omitted(current: cfg.Settings) -> dict[str, str]:
 
 
 @st.fragment
-def _general(top: DeltaGenerator, max_slot: DeltaGenerator, bottom: DeltaGenerator, footer: DeltaGenerator) -> None:
+def _general(
+    top: DeltaGenerator, max_slot: DeltaGenerator, bottom: DeltaGenerator, footer: DeltaGenerator
+) -> None:
     """Provider, key, model, system message, max tokens and effort, with the footer that depends on them."""
     with top:
         provider_id = _provider_and_key()

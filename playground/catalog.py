@@ -79,11 +79,18 @@ GROK_3_MINI = Model(
 
 
 def _related(
-    model_id: str, name: str, platform: str, openrouter: str | None = None, *, prices: tuple[str, str] | None = None
+    model_id: str,
+    name: str,
+    platform: str,
+    openrouter: str | None = None,
+    *,
+    prices: tuple[str, str] | None = None,
 ) -> Model:
     ids = {"openrouter": openrouter} if openrouter else {}
     vendor = name.split(":")[0].strip()
-    return Model(id=model_id, name=name, vendor=vendor, platform=platform, provider_ids=ids, genai_prices_ref=prices)
+    return Model(
+        id=model_id, name=name, vendor=vendor, platform=platform, provider_ids=ids, genai_prices_ref=prices
+    )
 
 
 # The related models exactly as the product page lists them (ID from each link, name as shown, platform).
@@ -197,13 +204,13 @@ PAGE = PageText(
         ),
         (
             "What is the XAI: Grok 3 Mini Beta model ID?",
-            "The model ID for XAI: Grok 3 Mini Beta is \"x-ai-grok-3-mini-beta\". Use this ID in your API requests "
-            "to specify this model.",
+            "The model ID for XAI: Grok 3 Mini Beta is \"x-ai-grok-3-mini-beta\". Use this ID in your API "
+            "requests to specify this model.",
         ),
         (
             "Does XAI: Grok 3 Mini Beta have a free tier?",
-            "Yes, ModelsLab offers a free tier that lets you try XAI: Grok 3 Mini Beta and other AI models. Sign up "
-            "to get free API credits and start building immediately.",
+            "Yes, ModelsLab offers a free tier that lets you try XAI: Grok 3 Mini Beta and other AI models. Sign "
+            "up to get free API credits and start building immediately.",
         ),
     ),
     endpoints=(

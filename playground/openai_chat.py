@@ -98,7 +98,9 @@ def _whole_body(raw: bytes, config: ProviderConfig, state: StreamState) -> Itera
     if is_error_payload(obj):
         raise error_from_response(200, obj, {}, secrets=(config.api_key,))
     if not isinstance(obj, dict) or not isinstance(obj.get("choices"), list):
-        raise ServerError(f'The provider sent a reply this app cannot read: "{quote(raw.decode("utf-8", "replace"))}"')
+        raise ServerError(
+            f'The provider sent a reply this app cannot read: "{quote(raw.decode("utf-8", "replace"))}"'
+        )
     state.seen = True
     yield from events_from_objects([obj], config, state)
 

@@ -28,7 +28,8 @@ _RATE_TEXT = re.compile(r"rate[ _-]?limit|too many requests|queued requests", re
 _SIZE_TEXT = re.compile(r"context[ _]length|context window|maximum context|too many tokens|payload too large|"
                         r"(prompt|input|message|messages|request|conversation) (is )?too (long|large)|"
                         r"request entity too large|reduce the length|"
-                        r"max(imum)?[ _](completion[ _])?tokens.{0,40}(too large|exceed|at most|greater than)", re.I)
+                        r"max(imum)?[ _](completion[ _])?tokens.{0,40}(too large|exceed|at most|greater than)",
+                        re.I)
 _MODEL_TEXT = re.compile(r"model\b.{0,80}?\b(not found|does not exist|doesn't exist|not available|unknown|"
                          r"no longer|not supported|invalid)|(unknown|invalid|no such) model|model_not_found|"
                          r"no endpoints found", re.I)

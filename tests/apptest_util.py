@@ -45,7 +45,9 @@ def captions(at: AppTest) -> str:
     return "\n".join(c.value for c in at.caption)
 
 
-def answer_stream(text: str = "Hello there", reasoning: str = "Thinking it over", usage: dict | None = None) -> Reply:
+def answer_stream(
+    text: str = "Hello there", reasoning: str = "Thinking it over", usage: dict | None = None
+) -> Reply:
     """An OpenAI-style stream with reasoning, answer, finish and usage."""
     usage = usage or {"prompt_tokens": 50, "completion_tokens": 20,
                       "completion_tokens_details": {"reasoning_tokens": 8}}

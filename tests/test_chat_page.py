@@ -140,9 +140,9 @@ def test_export_has_per_reply_usage_and_cost_and_no_key(recorder, monkeypatch):
 
 def anthropic_stream(req):
     events = [
-        ("message_start", {"type": "message_start", "message": {"id": "msg_1", "type": "message", "role": "assistant",
-                                                                "content": [], "usage": {"input_tokens": 12,
-                                                                                         "output_tokens": 1}}}),
+        ("message_start", {"type": "message_start",
+                           "message": {"id": "msg_1", "type": "message", "role": "assistant", "content": [],
+                                       "usage": {"input_tokens": 12, "output_tokens": 1}}}),
         ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "thinking",
                                                                                              "thinking": ""}}),
         ("content_block_delta", {"type": "content_block_delta", "index": 0,

@@ -1,4 +1,4 @@
-"""A long conversation shows its last messages first; older ones load on request, and the context counts them all."""
+"""A long conversation shows its last messages first; older ones load on request; the context counts them all."""
 
 from apptest_util import chat, run, start_app
 
@@ -13,8 +13,9 @@ def _conversation(pairs: int) -> Conversation:
     conv = Conversation()
     for i in range(pairs):
         conv.add_user(f"Question number {i}")
-        conv.add_assistant(f"Answer number {i}", Reply(model_id="x-ai-grok-3-mini-beta", provider_id="offline",
-                                                       params={}, usage=Usage(prompt_tokens=10, completion_tokens=5)))
+        conv.add_assistant(f"Answer number {i}",
+                           Reply(model_id="x-ai-grok-3-mini-beta", provider_id="offline", params={},
+                                 usage=Usage(prompt_tokens=10, completion_tokens=5)))
     return conv
 
 

@@ -146,7 +146,8 @@ def test_content_after_done_is_not_read(server: LoopbackServer, client: httpx.Cl
 
 def test_tool_calls_stream_and_collect(server: LoopbackServer, client: httpx.Client) -> None:
     calls = [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "get_time", "arguments": ""}}]
-    stream = sse(chunk({"tool_calls": calls}), chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"tz"'}}]}),
+    stream = sse(chunk({"tool_calls": calls}),
+                 chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"tz"'}}]}),
                  chunk({"tool_calls": [{"index": 0, "function": {"arguments": ': "UTC"}'}}]}, "tool_calls"))
     events = run(server, sse_reply(stream), client=client)
     assert events[0] == ToolCallDelta(0, "call_1", "get_time", "")
@@ -189,7 +190,8 @@ def test_complete_chat_returns_a_whole_result(server: LoopbackServer) -> None:
 
 
 @pytest.mark.parametrize(("reply", "kind", "param"), [
-    (json_reply(401, {"error": {"message": "Invalid API key", "type": "invalid_request_error"}}), E.AuthError, None),
+    (json_reply(401, {"error": {"message": "Invalid API key", "type": "invalid_request_error"}}),
+     E.AuthError, None),
     (json_reply(400, {"code": "Client specified an invalid argument",
                       "error": "Argument not supported on this model: presencePenalty"}),
      E.UnsupportedParameter, "presence_penalty"),
@@ -226,7 +228,9 @@ MID_STREAM = [
 
 
 @pytest.mark.parametrize("tail", MID_STREAM)
-def test_errors_mid_stream_keep_the_partial_reply_and_do_not_retry(server: LoopbackServer, tail: list[bytes]) -> None:
+def test_errors_mid_stream_keep_the_partial_reply_and_do_not_retry(
+    server: LoopbackServer, tail: list[bytes]
+) -> None:
     head = sse(chunk({"reasoning_content": "Thinking"}), chunk({"content": "Part"}), chunk({"content": "ial"}),
                done=False)
     notices: list[RetryNotice] = []
@@ -299,7 +303,9 @@ def test_short_rate_limit_honours_retry_after(server: LoopbackServer, no_sleep: 
     assert events[0] == TextDelta("fine") and len(server.requests) == 2 and no_sleep == [3.0]
 
 
-def test_modelslab_rate_limit_inside_a_200_stream_is_retried(server: LoopbackServer, no_sleep: list[float]) -> None:
+def test_modelslab_rate_limit_inside_a_200_stream_is_retried(
+    server: LoopbackServer, no_sleep: list[float]
+) -> None:
     limited = sse_reply(sse({"status": "error", "message": "Rate limit exceeded", "retry_after": 2}))
     events = run(server, flaky(limited, OK), MODELSLAB)
     assert events[0] == TextDelta("fine") and no_sleep == [2.0]
@@ -361,7 +367,8 @@ def test_one_shared_pooled_client_for_network_providers() -> None:
     from playground import http
     http.close_all()
     with ThreadPoolExecutor(8) as pool:
-        clients = set(map(id, pool.map(lambda _: http.client_for(ProviderConfig(XAI, XAI.base_url, KEY)), range(32))))
+        clients = set(map(id, pool.map(lambda _: http.client_for(ProviderConfig(XAI, XAI.base_url, KEY)),
+                                       range(32))))
     shared = http.client_for(ProviderConfig(MODELSLAB, MODELSLAB.base_url, KEY))
     assert clients == {id(shared)}
     assert shared.timeout.connect == 10.0 and shared.timeout.read == 60.0

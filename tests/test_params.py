@@ -77,7 +77,9 @@ def test_modelslab_body_key_payload_uses_the_pages_field_names():
 
 def test_reasoning_effort_per_provider_and_only_for_reasoning_models():
     params = GenerationParams(reasoning_effort="high")
-    assert build_chat_request(config("xai"), catalog.GROK_3_MINI, params, HISTORY).body["reasoning_effort"] == "high"
+    assert (
+        build_chat_request(config("xai"), catalog.GROK_3_MINI, params, HISTORY).body["reasoning_effort"] == "high"
+    )
     body = build_chat_request(config("openrouter"), catalog.GROK_3_MINI, params, HISTORY).body
     assert body["reasoning"] == {"effort": "high"} and body["model"] == "x-ai/grok-3-mini-beta"
     other = catalog.get_model("openai-gpt-oss-20b")

@@ -225,7 +225,9 @@ def test_many_whole_events_in_one_chunk() -> None:
     decoder = SSEDecoder()
     assert decoder.feed(b"event: first\nretry: 5\n") == []
     assert decoder.feed(b"data: a\n\ndata: b\n\ndata: c") == [ev("a", "first", retry=5), ev("b")]
-    assert decoder.feed(b"d\n\ndata: e\n\n: note\n\ndata: f\n\n\ndata: g\n\n") == [ev("cd"), ev("e"), ev("f"), ev("g")]
+    assert decoder.feed(b"d\n\ndata: e\n\n: note\n\ndata: f\n\n\ndata: g\n\n") == [
+        ev("cd"), ev("e"), ev("f"), ev("g")
+    ]
     assert decoder.feed(b"data: h\n\nevent: x\ndata: i\n\n") == [ev("h"), ev("i", "x")]
     assert decoder.close() == []
 

@@ -4,7 +4,8 @@ Fixtures: ``offline_server`` (the offline engine over HTTP), ``streamlit_app`` (
 ``shared_streamlit`` / ``streamlit_factory`` (apps with other settings), ``browser`` and ``page``.
 Every test here is marked ``browser``. Without Chromium or Playwright the tests skip loudly, or fail when
 ``PLAYGROUND_REQUIRE_BROWSER=1`` (CI). On failure the servers' logs and the page's console are printed.
-Helpers for tests (``wait_for_app``, ``rerun_and_wait``) live in ``benchmarks.browser_util``, shared with benchmarks.
+Helpers for tests (``wait_for_app``, ``rerun_and_wait``) live in ``benchmarks.browser_util``, shared with
+benchmarks.
 """
 
 from __future__ import annotations

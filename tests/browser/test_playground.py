@@ -93,9 +93,12 @@ def test_slider_move_goes_to_the_url_and_a_reload_restores_it(streamlit_app: Ser
     assert "temperature" not in _query(page)
     temperature.focus()
     for value in ("0.75", "0.80", "0.85"):  # step 0.05; each press settles first (see the module docstring)
-        temperature.press("ArrowRight")  # a fragment rerun, possibly too quick to see as a run: wait for its effects
+        # a fragment rerun, possibly too quick to see as a run: wait for its effects
+        temperature.press("ArrowRight")
         expect(temperature).to_have_attribute("aria-valuetext", value)
-        page.wait_for_function(f"() => parseFloat(new URLSearchParams(location.search).get('temperature')) === {value}")
+        page.wait_for_function(
+            f"() => parseFloat(new URLSearchParams(location.search).get('temperature')) === {value}"
+        )
         wait_for_app(page)
     expect(page.get_by_test_id("stSidebar").get_by_label("Temperature value")).to_have_value("0.85")
     shared = page.url

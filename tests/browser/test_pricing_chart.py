@@ -38,7 +38,9 @@ def _set_number(page: Any, label: str, value: int) -> None:
     rerun_and_wait(page, lambda: field.press("Enter"))
 
 
-def test_cost_chart_renders_and_follows_the_counts(streamlit_app: Server, page: Any, page_errors: list[str]) -> None:
+def test_cost_chart_renders_and_follows_the_counts(
+    streamlit_app: Server, page: Any, page_errors: list[str]
+) -> None:
     page.goto(f"{streamlit_app.url}/pricing")
     wait_for_app(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)

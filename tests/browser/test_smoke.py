@@ -34,7 +34,9 @@ def _assert_page(page: Any, errors: list[str], label: str) -> None:
     assert errors == [], f"uncaught JavaScript errors: {errors}"
 
 
-def test_loads_without_key_with_title_and_navigation(keyless_app: Server, page: Any, page_errors: list[str]) -> None:
+def test_loads_without_key_with_title_and_navigation(
+    keyless_app: Server, page: Any, page_errors: list[str]
+) -> None:
     page.goto(keyless_app.url)
     wait_for_app(page)
     expect(page).to_have_title(re.compile("playground", re.I))
@@ -58,7 +60,9 @@ def test_sidebar_navigation_renders_page(keyless_app: Server, page: Any, page_er
 
 
 @pytest.mark.parametrize(("label", "path"), ALL, ids=[p[1] for p in ALL])
-def test_direct_url_renders_page(keyless_app: Server, page: Any, page_errors: list[str], label: str, path: str) -> None:
+def test_direct_url_renders_page(
+    keyless_app: Server, page: Any, page_errors: list[str], label: str, path: str
+) -> None:
     page.goto(f"{keyless_app.url}/{path}")
     wait_for_app(page)
     _assert_page(page, page_errors, label)
