@@ -162,8 +162,8 @@ def _param_fragment(slot: DeltaGenerator, name: str, reason: str | None) -> None
         _param_control(name, reason, None)
 
 
-def render_sidebar(footer_slot: DeltaGenerator) -> None:
-    """Lay out the sidebar and fill it with fragments: moving a control never reruns the history.
+def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
+    """Lay out the sidebar, fill it with fragments, return the settings; a move never reruns the history.
 
     The fragments are siblings writing into slots drawn here (a fragment inside a fragment that writes outside
     itself breaks Streamlit's element paths). Reset is drawn here too: it changes every control, so it reruns all.
@@ -185,3 +185,4 @@ def render_sidebar(footer_slot: DeltaGenerator) -> None:
     with st.sidebar:
         st.button("Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults",
                   on_click=reset_defaults)
+    return current

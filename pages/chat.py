@@ -5,15 +5,13 @@ import streamlit as st
 from components import actions, chat_pane, generation
 from components.input_checks import check_prompt, render_notice
 from components.routing import require_router
-from components.settings import current_settings
 from components.sidebar import render_sidebar
 from components.state import conversation
 
 require_router()
 conv = conversation()
 header_box, history_box, footer_box = st.container(), st.container(), st.container()
-render_sidebar(footer_box)
-settings = current_settings()
+settings = render_sidebar(footer_box)
 # Drawn before any streaming (it is pinned to the bottom wherever it is called): a stopped run ends mid-script,
 # and an input not drawn in that run would vanish with it.
 st.chat_input("Type your message", key="chat_prompt", submit_mode="stop", on_submit=check_prompt)
