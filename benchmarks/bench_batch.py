@@ -21,10 +21,45 @@ import pandas as pd
 from playground.batch import PARALLEL_MIN, Output, cpus, estimate, read_table, to_csv
 from playground.catalog import GROK_3_MINI
 
-WORDS = ("explain", "quantum", "computing", "simple", "terms", "write", "python", "function", "sort", "list",
-         "marketing", "email", "saas", "product", "compare", "rest", "graphql", "apis", "summarise", "this",
-         "report", "in", "three", "bullet", "points", "for", "a", "busy", "executive", "translate", "to",
-         "french", "données", "数据", "🙂", "{\"key\": [1, 2, 3]}", "def f(x): return x * 2")
+WORDS = (
+    "explain",
+    "quantum",
+    "computing",
+    "simple",
+    "terms",
+    "write",
+    "python",
+    "function",
+    "sort",
+    "list",
+    "marketing",
+    "email",
+    "saas",
+    "product",
+    "compare",
+    "rest",
+    "graphql",
+    "apis",
+    "summarise",
+    "this",
+    "report",
+    "in",
+    "three",
+    "bullet",
+    "points",
+    "for",
+    "a",
+    "busy",
+    "executive",
+    "translate",
+    "to",
+    "french",
+    "données",
+    "数据",
+    "🙂",
+    '{"key": [1, 2, 3]}',
+    "def f(x): return x * 2",
+)
 
 
 def make_csv(path: Path, rows: int, max_words: int = 300, seed: int = 7) -> int:
@@ -37,10 +72,13 @@ def make_csv(path: Path, rows: int, max_words: int = 300, seed: int = 7) -> int:
 
 def _commit() -> str:
     """The repository commit measured, marked when the working tree differs from it."""
+
     def git(*cmd: str) -> str:
         return subprocess.run(["git", *cmd], capture_output=True, text=True, check=False).stdout.strip()
-    changed = git("status", "--porcelain", "--", "playground/batch.py", "playground/tokens.py",
-                  "playground/pricing.py")
+
+    changed = git(
+        "status", "--porcelain", "--", "playground/batch.py", "playground/tokens.py", "playground/pricing.py"
+    )
     return git("rev-parse", "--short", "HEAD") + (" + uncommitted estimator/batch changes" if changed else "")
 
 
@@ -51,8 +89,9 @@ def run_once(data: bytes, workers: int | None) -> tuple[dict[str, float], object
     frame = read_table(data, "prompts.csv")
     times["read"] = time.perf_counter() - start
     mark = time.perf_counter()
-    result = estimate(frame, "prompt", price=GROK_3_MINI.price, output=Output(fixed=500), reasoning=250,
-                      workers=workers)
+    result = estimate(
+        frame, "prompt", price=GROK_3_MINI.price, output=Output(fixed=500), reasoning=250, workers=workers
+    )
     times["estimate"] = time.perf_counter() - mark
     mark = time.perf_counter()
     csv = to_csv(result)
@@ -80,18 +119,26 @@ def main() -> None:
         _, result, csv = runs[-1]
         totals.add((result.input_tokens, result.total.total))
     assert len(totals) == 1, f"parallel and single-process counts differ: {totals}"
-    print(f"Command: /work/venv/bin/python -m benchmarks.bench_batch --rows {args.rows} --repeat {args.repeat} "
-          f"--max-words {args.max_words}  (at {_commit()})")
-    print(f"Machine: {platform.machine()}, {cpus()} CPUs available, load average {os.getloadavg()[0]:.1f} at the "
-          f"end; Python {platform.python_version()}, pandas {pd.__version__}; median of {args.repeat} runs\n")
-    print(f"{args.rows:,} distinct prompts of 5 to {args.max_words} words (mixed English, code, JSON, French, "
-          f"Chinese, emoji), {size / 1e6:.1f} MB CSV; result CSV {len(csv) / 1e6:.1f} MB.\n")
+    print(
+        f"Command: /work/venv/bin/python -m benchmarks.bench_batch --rows {args.rows} --repeat {args.repeat} "
+        f"--max-words {args.max_words}  (at {_commit()})"
+    )
+    print(
+        f"Machine: {platform.machine()}, {cpus()} CPUs available, load average {os.getloadavg()[0]:.1f} at the "
+        f"end; Python {platform.python_version()}, pandas {pd.__version__}; median of {args.repeat} runs\n"
+    )
+    print(
+        f"{args.rows:,} distinct prompts of 5 to {args.max_words} words (mixed English, code, JSON, French, "
+        f"Chinese, emoji), {size / 1e6:.1f} MB CSV; result CSV {len(csv) / 1e6:.1f} MB.\n"
+    )
     print("| Counting | Read CSV (s) | Tokens and cost per row (s) | Write result CSV (s) | End to end (s) |")
     print("|---|---:|---:|---:|---:|")
     for label, m in rows:
         print(f"| {label} | {m['read']:.2f} | {m['estimate']:.2f} | {m['write']:.2f} | {m['total']:.2f} |")
-    print(f"\nTotals (identical either way): {result.input_tokens:,} input, {result.output_tokens:,} output, "
-          f"{result.reasoning_tokens:,} reasoning tokens; cost ${result.total.total}")
+    print(
+        f"\nTotals (identical either way): {result.input_tokens:,} input, {result.output_tokens:,} output, "
+        f"{result.reasoning_tokens:,} reasoning tokens; cost ${result.total.total}"
+    )
 
 
 if __name__ == "__main__":

@@ -34,14 +34,22 @@ def make_body(chunks: int) -> bytes:
     """An OpenAI-style stream: ``chunks`` content deltas, a finish chunk, a usage chunk, [DONE]."""
     lines = []
     for i in range(chunks):
-        obj = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
-               "choices": [{"index": 0, "delta": {"content": f"tok{i} "}, "finish_reason": None}]}
+        obj = {
+            "id": "chatcmpl-1",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "m",
+            "choices": [{"index": 0, "delta": {"content": f"tok{i} "}, "finish_reason": None}],
+        }
         lines.append(f"data: {json.dumps(obj)}\n\n")
-    lines.append('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",'
-                 '"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n')
-    lines.append('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],'
-                 '"usage":{"prompt_tokens":5,"completion_tokens":%d,"total_tokens":%d}}\n\n'
-                 % (chunks, chunks + 5))
+    lines.append(
+        'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",'
+        '"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
+    )
+    lines.append(
+        'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],'
+        f'"usage":{{"prompt_tokens":5,"completion_tokens":{chunks},"total_tokens":{chunks + 5}}}}}\n\n'
+    )
     lines.append("data: [DONE]\n\n")
     return "".join(lines).encode()
 
@@ -68,7 +76,7 @@ def serve(body: bytes, framing: str) -> ThreadingHTTPServer:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             for start in range(0, len(body), 16384):
-                self.wfile.write(body[start:start + 16384])
+                self.wfile.write(body[start : start + 16384])
 
     events = [e + b"\n\n" for e in body.split(b"\n\n") if e]
 
@@ -121,8 +129,11 @@ def measure(args: argparse.Namespace, framing: str) -> None:
     url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     http = httpx.Client(timeout=60)
     sdk = openai.OpenAI(base_url=url, api_key="unused", max_retries=0)
-    contenders = {"raw httpx + json.loads (baseline)": (run_raw, http), "playground client": (run_ours, http),
-                  "openai package": (run_openai, sdk)}
+    contenders = {
+        "raw httpx + json.loads (baseline)": (run_raw, http),
+        "playground client": (run_ours, http),
+        "openai package": (run_openai, sdk),
+    }
     times: dict[str, list[float]] = {name: [] for name in contenders}
     expected = None
     for _ in range(args.rounds):
@@ -133,8 +144,10 @@ def measure(args: argparse.Namespace, framing: str) -> None:
             expected = expected or chars
             assert chars == expected, (name, chars, expected)
     base = statistics.median(times["raw httpx + json.loads (baseline)"])
-    print(f"# client parse cost: {args.chunks:,} chunks, {FRAMINGS[framing]}, median of {args.rounds} interleaved "
-          f"rounds ({time.strftime('%Y-%m-%d')}, `python benchmarks/bench_client.py`)")
+    print(
+        f"# client parse cost: {args.chunks:,} chunks, {FRAMINGS[framing]}, median of {args.rounds} interleaved "
+        f"rounds ({time.strftime('%Y-%m-%d')}, `python benchmarks/bench_client.py`)"
+    )
     print("| reader | median s | ratio to raw httpx |")
     print("|---|---|---|")
     for name, values in times.items():

@@ -56,8 +56,10 @@ def main() -> None:
     pace = start_pace_server()
     root = pace.url.removesuffix("/v1")
     env = {"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": pace.url}
-    servers = {"bare chat script": start_streamlit(env=env, script="benchmarks/baseline_stream_app.py"),
-               "playground page": start_streamlit(env=env)}
+    servers = {
+        "bare chat script": start_streamlit(env=env, script="benchmarks/baseline_stream_app.py"),
+        "playground page": start_streamlit(env=env),
+    }
     times: dict[str, list[float]] = {name: [] for name in servers}
     load = [os.getloadavg()[0]]
     try:
@@ -80,10 +82,12 @@ def main() -> None:
         for server in (*servers.values(), pace):
             server.stop()
     base = statistics.median(times["bare chat script"])
-    print(f"# submit latency: Enter in Chromium -> request at the loopback server; median (min–max) of "
-          f"{args.rounds} sessions x {args.prompts} prompts ({time.strftime('%Y-%m-%d')}, "
-          f"`python -m benchmarks.bench_latency`, 1-min load avg {min(load):.1f}–{max(load):.1f} on "
-          f"{os.cpu_count()} cores)")
+    print(
+        f"# submit latency: Enter in Chromium -> request at the loopback server; median (min–max) of "
+        f"{args.rounds} sessions x {args.prompts} prompts ({time.strftime('%Y-%m-%d')}, "
+        f"`python -m benchmarks.bench_latency`, 1-min load avg {min(load):.1f}–{max(load):.1f} on "
+        f"{os.cpu_count()} cores)"
+    )
     print("| page | median ms | min–max ms | ratio to bare |")
     print("|---|---|---|---|")
     for name, values in times.items():

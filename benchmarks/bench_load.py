@@ -22,7 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.browser_util import (
-    launch_chromium, start_offline_server, start_streamlit, track_runs, wait_for_app,
+    launch_chromium,
+    start_offline_server,
+    start_streamlit,
+    track_runs,
+    wait_for_app,
 )
 
 DONE = "finish stop"  # the reply strip's words once a reply has completed normally
@@ -144,16 +148,24 @@ def main() -> int:
         app.stop()
         offline.stop()
 
-    print(f"{args.sessions} Chromium sessions, offline engine pace {args.pace} s/word, {args.rounds} round(s); "
-          f"python {sys.version.split()[0]}")
-    print(f"Streamlit server RSS: idle {idle:.0f} MiB, with {args.sessions} sessions loaded {loaded:.0f} MiB, "
-          f"after the browser closed {after:.0f} MiB")
-    print("| round | wall time, first send to last reply | per-session reply time (median / max) "
-          "| server RSS peak | server RSS after |")
+    print(
+        f"{args.sessions} Chromium sessions, offline engine pace {args.pace} s/word, {args.rounds} round(s); "
+        f"python {sys.version.split()[0]}"
+    )
+    print(
+        f"Streamlit server RSS: idle {idle:.0f} MiB, with {args.sessions} sessions loaded {loaded:.0f} MiB, "
+        f"after the browser closed {after:.0f} MiB"
+    )
+    print(
+        "| round | wall time, first send to last reply | per-session reply time (median / max) "
+        "| server RSS peak | server RSS after |"
+    )
     print("|---|---|---|---|---|")
     for round_no, wall, times, peak, end in rows:
-        print(f"| {round_no} | {wall:.2f} s | {statistics.median(times):.2f} s / {max(times):.2f} s "
-              f"| {peak:.0f} MiB | {end:.0f} MiB |")
+        print(
+            f"| {round_no} | {wall:.2f} s | {statistics.median(times):.2f} s / {max(times):.2f} s "
+            f"| {peak:.0f} MiB | {end:.0f} MiB |"
+        )
     if failures:
         print("FAILED:", *failures, sep="\n  ")
         return 1

@@ -21,7 +21,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.browser_util import (  # noqa: E402
-    Server, launch_chromium, start_offline_server, start_streamlit, track_runs, wait_for_app,
+    Server,
+    launch_chromium,
+    start_offline_server,
+    start_streamlit,
+    track_runs,
+    wait_for_app,
 )
 
 MESSAGES = 20
@@ -85,9 +90,15 @@ def main() -> None:
     offline = start_offline_server(pace=0.0)
     contenders = {
         "bare chat app": ("benchmarks/baseline_replay_app.py", {"BENCH_SEED_MESSAGES": str(MESSAGES)}, False),
-        "playground page": ("benchmarks/seeded_app.py", {"BENCH_SEED_MESSAGES": str(MESSAGES - 2),
-                                                          "PLAYGROUND_PROVIDER": "custom",
-                                                          "PLAYGROUND_BASE_URL": offline.url}, True),
+        "playground page": (
+            "benchmarks/seeded_app.py",
+            {
+                "BENCH_SEED_MESSAGES": str(MESSAGES - 2),
+                "PLAYGROUND_PROVIDER": "custom",
+                "PLAYGROUND_BASE_URL": offline.url,
+            },
+            True,
+        ),
     }
     results: dict[str, list[dict[int, float]]] = {name: [] for name in contenders}
     try:
@@ -104,17 +115,25 @@ def main() -> None:
     finally:
         offline.stop()
     top = levels[-1]
-    print(f"# server memory with idle sessions of a {MESSAGES}-message chat: VmRSS in MB, median of {args.rounds} "
-          f"fresh servers ({time.strftime('%Y-%m-%d')}, `python -m benchmarks.bench_memory`)")
-    print("| app | " + " | ".join(f"{n} sessions MB" for n in [0, *levels])
-          + f" | per session MB (0→{top}) | per session MB ({levels[0]}→{top}) |")
+    print(
+        f"# server memory with idle sessions of a {MESSAGES}-message chat: VmRSS in MB, median of {args.rounds} "
+        f"fresh servers ({time.strftime('%Y-%m-%d')}, `python -m benchmarks.bench_memory`)"
+    )
+    print(
+        "| app | "
+        + " | ".join(f"{n} sessions MB" for n in [0, *levels])
+        + f" | per session MB (0→{top}) | per session MB ({levels[0]}→{top}) |"
+    )
     print("|---|" + "---|" * (len(levels) + 3))
     for name, runs in results.items():
         med = {n: statistics.median(r[n] for r in runs) for n in [0, *levels]}
         per_all = statistics.median((r[top] - r[0]) / top for r in runs)
         per_tail = statistics.median((r[top] - r[levels[0]]) / (top - levels[0]) for r in runs)
-        print(f"| {name} | " + " | ".join(f"{med[n]:.1f}" for n in [0, *levels])
-              + f" | {per_all:.2f} | {per_tail:.2f} |")
+        print(
+            f"| {name} | "
+            + " | ".join(f"{med[n]:.1f}" for n in [0, *levels])
+            + f" | {per_all:.2f} | {per_tail:.2f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,12 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_render_lag import (  # noqa: E402
-    OBSERVER_JS, Case, clock_offset, get_json, measure, start_pace_server,
+    OBSERVER_JS,
+    Case,
+    clock_offset,
+    get_json,
+    measure,
+    start_pace_server,
 )
 from benchmarks.browser_util import launch_chromium, start_streamlit, wait_for_app  # noqa: E402
 from playground import catalog, providers  # noqa: E402
@@ -105,7 +110,8 @@ def main() -> None:
                     rows.setdefault(f"read, {READERS[kind]}: last byte → read done", []).append(after)
                 for mode in ("one", "segments"):
                     rows.setdefault(f"render once, {DRAWINGS[mode]}: drawn → painted", []).append(
-                        render_once(browser, once.url, mode, case, time_file))
+                        render_once(browser, once.url, mode, case, time_file)
+                    )
                 lag = measure(browser, page_app.url, pace, case, cap=60)
                 rows.setdefault("playground page: last byte → painted", []).append(lag)
                 load.append(os.getloadavg()[0])
@@ -113,10 +119,12 @@ def main() -> None:
     finally:
         for server in (once, page_app, pace):
             server.stop()
-    print(f"# render-lag floor, {case.label()}: median (min–max) of {args.runs} runs "
-          f"({time.strftime('%Y-%m-%d')}, "
-          f"`python -m benchmarks.bench_render_floor`, 1-min load avg {min(load):.1f}–{max(load):.1f} on "
-          f"{os.cpu_count()} cores)")
+    print(
+        f"# render-lag floor, {case.label()}: median (min–max) of {args.runs} runs "
+        f"({time.strftime('%Y-%m-%d')}, "
+        f"`python -m benchmarks.bench_render_floor`, 1-min load avg {min(load):.1f}–{max(load):.1f} on "
+        f"{os.cpu_count()} cores)"
+    )
     print("| step | time |")
     print("|---|---|")
     for name, values in rows.items():

@@ -31,7 +31,15 @@ from typing import Any, NamedTuple
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.browser_util import (  # noqa: E402
-    Server, free_port, launch_chromium, server_env, spawn, start_streamlit, track_runs, wait_for_app, wait_http,
+    Server,
+    free_port,
+    launch_chromium,
+    server_env,
+    spawn,
+    start_streamlit,
+    track_runs,
+    wait_for_app,
+    wait_http,
 )
 
 OBSERVER_JS = """(marker) => {
@@ -75,8 +83,13 @@ class Case(NamedTuple):
 def start_pace_server(log_dir: Path | None = None) -> Server:
     """``python -m benchmarks.pace_server`` on a free port; ``url`` ends in ``/v1``."""
     port = free_port()
-    server = spawn(f"pace-server-{port}", [sys.executable, "-m", "benchmarks.pace_server", "--port", str(port)],
-                   url=f"http://127.0.0.1:{port}/v1", env=server_env(), log_dir=log_dir)
+    server = spawn(
+        f"pace-server-{port}",
+        [sys.executable, "-m", "benchmarks.pace_server", "--port", str(port)],
+        url=f"http://127.0.0.1:{port}/v1",
+        env=server_env(),
+        log_dir=log_dir,
+    )
     wait_http(server, f"http://127.0.0.1:{port}/health", expect=lambda s, _b: s == 200, timeout=30)
     return server
 
@@ -146,9 +159,11 @@ def fmt(values: list[float | None], runs: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--cases", default="2000@500,2000@0,20000@0,20000@0/flat",
-                        help="tokens@rate[/flat], rate 0 = as fast as possible; "
-                             "flat = one paragraph of filler words")
+    parser.add_argument(
+        "--cases",
+        default="2000@500,2000@0,20000@0,20000@0/flat",
+        help="tokens@rate[/flat], rate 0 = as fast as possible; flat = one paragraph of filler words",
+    )
     parser.add_argument("--cap", type=float, default=60.0, help="seconds after the last byte before giving up")
     args = parser.parse_args()
     cases = [Case.parse(c) for c in args.cases.split(",")]
@@ -158,9 +173,11 @@ def main() -> None:
     env = {"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": pace.url}
     ours = start_streamlit(env=env)
     base = start_streamlit(env=env, script="benchmarks/baseline_stream_app.py")
-    contenders = {"playground page (coalesced)": ours.url,
-                  "every chunk (st.write_stream)": f"{base.url}/?mode=every",
-                  "fixed 50 ms window": f"{base.url}/?mode=fixed50"}
+    contenders = {
+        "playground page (coalesced)": ours.url,
+        "every chunk (st.write_stream)": f"{base.url}/?mode=every",
+        "fixed 50 ms window": f"{base.url}/?mode=fixed50",
+    }
     results: dict[tuple[str, Case], list[float | None]] = {}
     load = [os.getloadavg()[0]]
     try:
@@ -179,9 +196,11 @@ def main() -> None:
     finally:
         for server in (ours, base, pace):
             server.stop()
-    print(f"# render lag in Chromium: last byte from the server -> whole answer painted; median (min–max) of "
-          f"{args.runs} runs ({time.strftime('%Y-%m-%d')}, `python -m benchmarks.bench_render_lag`, "
-          f"1-min load avg {min(load):.1f}–{max(load):.1f} on {os.cpu_count()} cores)")
+    print(
+        f"# render lag in Chromium: last byte from the server -> whole answer painted; median (min–max) of "
+        f"{args.runs} runs ({time.strftime('%Y-%m-%d')}, `python -m benchmarks.bench_render_lag`, "
+        f"1-min load avg {min(load):.1f}–{max(load):.1f} on {os.cpu_count()} cores)"
+    )
     names = list(contenders)
     print("| stream | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))

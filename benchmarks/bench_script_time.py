@@ -24,25 +24,34 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from playground.conversation import Conversation, Reply  # noqa: E402
 from playground.events import Usage  # noqa: E402
 
-BARE = '''
+BARE = """
 import streamlit as st
 for m in st.session_state["bare"]:
     with st.chat_message(m["role"]):
         st.markdown(m["content"])
 st.chat_input("Type your message")
-'''
+"""
 
-TEXT = ("Here is a paragraph of a typical answer with **bold** words, a list:\n\n- one\n- two\n\n"
-        "and some `inline code` so the Markdown renderer has real work to do. ") * 3
+TEXT = (
+    "Here is a paragraph of a typical answer with **bold** words, a list:\n\n- one\n- two\n\n"
+    "and some `inline code` so the Markdown renderer has real work to do. "
+) * 3
 
 
 def conversation(size: int) -> Conversation:
     conv = Conversation()
     for i in range(size // 2):
         conv.add_user(f"Question {i}: {TEXT[:120]}")
-        conv.add_assistant(TEXT, Reply(model_id="x-ai-grok-3-mini-beta", provider_id="offline", params={},
-                                       reasoning="Some reasoning.",
-                                       usage=Usage(prompt_tokens=100, completion_tokens=80, reasoning_tokens=20)))
+        conv.add_assistant(
+            TEXT,
+            Reply(
+                model_id="x-ai-grok-3-mini-beta",
+                provider_id="offline",
+                params={},
+                reasoning="Some reasoning.",
+                usage=Usage(prompt_tokens=100, completion_tokens=80, reasoning_tokens=20),
+            ),
+        )
     return conv
 
 
@@ -69,8 +78,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sizes", default="10,200,1000")
     args = parser.parse_args()
-    print(f"# chat page script time in AppTest, median of {args.rounds} rounds ({time.strftime('%Y-%m-%d')}, "
-          "`python benchmarks/bench_script_time.py`)")
+    print(
+        f"# chat page script time in AppTest, median of {args.rounds} rounds ({time.strftime('%Y-%m-%d')}, "
+        "`python benchmarks/bench_script_time.py`)"
+    )
     print("| messages | bare replay s | playground page s | ratio (ours / bare) |")
     print("|---|---|---|---|")
     for size in (int(s) for s in args.sizes.split(",")):

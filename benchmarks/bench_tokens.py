@@ -28,13 +28,47 @@ from playground import tokens  # noqa: E402
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "grok-1-tokenizer.model"
 BEGIN, END = "# --- fitted by benchmarks/bench_tokens.py --fit --write ---", "# --- end fitted ---"
-FIXED = {"digits": 1.0, "breaks": 1.0, "cjk_punct": 1.0, "fullwidth": 1.0, "joiners": 3.0, "space_wide": 0.85,
-         "han": 2.9, "hangul": 3.0}
-PRIOR = {"words": 1.0, "long": 0.5, "humps": 0.8, "upper": 0.7, "punct": 1.0, "punct_long": 1.0,
-         "han_common": 1.0, "kana": 0.5, "hangul_common": 1.0, "cjk_punct": 1.0, "fullwidth": 1.0,
-         "joiners": 3.0, "general_punct": 1.0, "letter_runs": 1.0, "space_wide": 1.0, "latin1": 1.0,
-         "latin_ext": 1.0, "combining": 2.0, "greek": 0.8, "cyrillic": 0.3, "rtl": 0.8, "indic": 1.5,
-         "e1": 2.0, "symbol": 1.5, "cjk_misc": 1.0, "han": 3.0, "hangul": 3.0, "special": 2.0, "astral": 4.0}
+FIXED = {
+    "digits": 1.0,
+    "breaks": 1.0,
+    "cjk_punct": 1.0,
+    "fullwidth": 1.0,
+    "joiners": 3.0,
+    "space_wide": 0.85,
+    "han": 2.9,
+    "hangul": 3.0,
+}
+PRIOR = {
+    "words": 1.0,
+    "long": 0.5,
+    "humps": 0.8,
+    "upper": 0.7,
+    "punct": 1.0,
+    "punct_long": 1.0,
+    "han_common": 1.0,
+    "kana": 0.5,
+    "hangul_common": 1.0,
+    "cjk_punct": 1.0,
+    "fullwidth": 1.0,
+    "joiners": 3.0,
+    "general_punct": 1.0,
+    "letter_runs": 1.0,
+    "space_wide": 1.0,
+    "latin1": 1.0,
+    "latin_ext": 1.0,
+    "combining": 2.0,
+    "greek": 0.8,
+    "cyrillic": 0.3,
+    "rtl": 0.8,
+    "indic": 1.5,
+    "e1": 2.0,
+    "symbol": 1.5,
+    "cjk_misc": 1.0,
+    "han": 3.0,
+    "hangul": 3.0,
+    "special": 2.0,
+    "astral": 4.0,
+}
 RIDGE = 0.5
 HAN_ZH, HAN_JA, HANGUL = 800, 300, 60  # sizes of the common-character lists
 
@@ -51,8 +85,13 @@ def common_chars(lo: str, hi: str, sources: tuple[str, ...], n: int) -> str:
     weighted equally), sorted."""
     freq: Counter[str] = Counter()
     for source in sources:
-        counts = Counter(ch for doc in corpus.documents("cjk", part="fit") if doc.source == source
-                         for ch in doc.text if lo <= ch <= hi)
+        counts = Counter(
+            ch
+            for doc in corpus.documents("cjk", part="fit")
+            if doc.source == source
+            for ch in doc.text
+            if lo <= ch <= hi
+        )
         total = sum(counts.values()) or 1
         freq.update({ch: k / total for ch, k in counts.items()})
     return "".join(sorted(ch for ch, _ in freq.most_common(n)))
@@ -104,7 +143,7 @@ def fit(sp, *, write: bool) -> None:
     w = np.array(weight)
     a = np.vstack([np.array(rows, float) * w[:, None], math.sqrt(RIDGE) * np.eye(len(names))])
     b = np.concatenate([np.array(target, float) * w, math.sqrt(RIDGE) * np.array([PRIOR[k] for k in names])])
-    coef = dict(zip(names, nnls(a, b))) | FIXED
+    coef = dict(zip(names, nnls(a, b), strict=True)) | FIXED
     tokens.COEF = {k: round(float(coef[k]), 3) for k in tokens.FEATURES}
     block = fitted_block(han, hangul, tokens.COEF, accuracy(sp))
     print(block)
@@ -118,8 +157,9 @@ def fit(sp, *, write: bool) -> None:
 
 def fitted_block(han: str, hangul: str, coef: dict[str, float], acc: dict[str, float]) -> str:
     """The Python source of the fitted constants, wrapped to the project's line length."""
+
     def literal(chars: str) -> str:
-        parts = [repr(chars[i:i + 48]) for i in range(0, len(chars), 48)] or ["''"]
+        parts = [repr(chars[i : i + 48]) for i in range(0, len(chars), 48)] or ["''"]
         return "(\n    " + "\n    ".join(parts) + "\n)"
 
     items = [f"{k!r}: {v!r}" for k, v in coef.items()]
@@ -130,9 +170,12 @@ def fitted_block(han: str, hangul: str, coef: dict[str, float], acc: dict[str, f
             line = "   "
         line += f" {item},"
     lines.append(line)
-    return (f"HAN_COMMON = {literal(han)}\nHANGUL_COMMON = {literal(hangul)}\nCOEF: dict[str, float] = {{\n"
-            + "\n".join(lines) + "\n}\n"
-            + f"# worst error per category on held-out text, in percent\nACCURACY: dict[str, float] = {acc!r}\n")
+    return (
+        f"HAN_COMMON = {literal(han)}\nHANGUL_COMMON = {literal(hangul)}\nCOEF: dict[str, float] = {{\n"
+        + "\n".join(lines)
+        + "\n}\n"
+        + f"# worst error per category on held-out text, in percent\nACCURACY: dict[str, float] = {acc!r}\n"
+    )
 
 
 def measure(sp, part: str = "held") -> dict[tuple[str, str], tuple[int, int, int, int, float]]:
@@ -148,7 +191,7 @@ def measure(sp, part: str = "held") -> dict[tuple[str, str], tuple[int, int, int
     for key, docs in rows.items():
         errors = sorted(abs(100 * (ours / ref - 1)) for ref, ours, _ in docs)
         p90 = errors[min(len(errors) - 1, math.ceil(0.9 * len(errors)) - 1)]
-        out[key] = (*(sum(col) for col in zip(*docs)), len(docs), p90)
+        out[key] = (*(sum(col) for col in zip(*docs, strict=True)), len(docs), p90)
     return out
 
 
@@ -182,15 +225,21 @@ def table(sp, *, sources: bool, size: int, runs: int) -> None:
     print(f"command: python benchmarks/bench_tokens.py {' '.join(sys.argv[1:])}".rstrip())
     print("\n| category | source | docs | reference | ours | error | chars/4 error | p90 doc error |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for (cat, src), (ref, ours, c4, n, p90) in sorted(measure(sp).items(), key=lambda kv: (
-            (corpus.CATEGORIES + corpus.EXTRA).index(kv[0][0]), kv[0][1] != "*", kv[0][1])):
+    for (cat, src), (ref, ours, c4, n, p90) in sorted(
+        measure(sp).items(),
+        key=lambda kv: ((corpus.CATEGORIES + corpus.EXTRA).index(kv[0][0]), kv[0][1] != "*", kv[0][1]),
+    ):
         if src == "*" or sources:
             name = "all held-out" if src == "*" else src
-            print(f"| {cat} | {name} | {n} | {ref} | {ours} | {100 * (ours / ref - 1):+.1f} % "
-                  f"| {100 * (c4 / ref - 1):+.1f} % | {p90:.1f} % |")
+            print(
+                f"| {cat} | {name} | {n} | {ref} | {ours} | {100 * (ours / ref - 1):+.1f} % "
+                f"| {100 * (c4 / ref - 1):+.1f} % | {p90:.1f} % |"
+            )
     ours, theirs, nbytes = throughput(sp, size, runs)
-    print(f"\nthroughput on {nbytes / 1e6:.1f} MB of mixed text (median of {runs} runs): "
-          f"ours {ours:.1f} MB/s, sentencepiece {theirs:.1f} MB/s, ratio {ours / theirs:.1f}x")
+    print(
+        f"\nthroughput on {nbytes / 1e6:.1f} MB of mixed text (median of {runs} runs): "
+        f"ours {ours:.1f} MB/s, sentencepiece {theirs:.1f} MB/s, ratio {ours / theirs:.1f}x"
+    )
 
 
 def main() -> None:

@@ -24,7 +24,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.browser_util import (  # noqa: E402
-    Server, launch_chromium, start_streamlit, track_runs,
+    Server,
+    launch_chromium,
+    start_streamlit,
+    track_runs,
 )
 
 SETTLE_JS = """() => {
@@ -130,11 +133,15 @@ def main() -> None:
             load.append(os.getloadavg()[0])
         browser.close()
     med = statistics.median
-    print(f"# tuning in Chromium: temperature key press -> settled page, and first load; median of {args.rounds} "
-          f"sessions x {args.moves} moves ({time.strftime('%Y-%m-%d')}, `python -m benchmarks.bench_tuning`, "
-          f"1-min load avg {min(load):.1f}–{max(load):.1f} on {os.cpu_count()} cores)")
-    print("| messages | bare replay: move s | playground: move s | ratio (ours / bare) "
-          "| bare replay: first load s | playground: first load s | ratio (ours / bare) |")
+    print(
+        f"# tuning in Chromium: temperature key press -> settled page, and first load; median of {args.rounds} "
+        f"sessions x {args.moves} moves ({time.strftime('%Y-%m-%d')}, `python -m benchmarks.bench_tuning`, "
+        f"1-min load avg {min(load):.1f}–{max(load):.1f} on {os.cpu_count()} cores)"
+    )
+    print(
+        "| messages | bare replay: move s | playground: move s | ratio (ours / bare) "
+        "| bare replay: first load s | playground: first load s | ratio (ours / bare) |"
+    )
     print("|---|---|---|---|---|---|---|")
     for size, r in rows:
         bm, om = med(r["bare replay"]["move"]), med(r["playground page"]["move"])

@@ -26,8 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ENV = "PLAYGROUND_CHROMIUM"  # optional override of the Chromium executable
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
 CHROMIUM_ARGS = (
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
     # No host name resolves except loopback, so nothing the page asks for leaves the machine.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
 )
@@ -57,8 +63,11 @@ def free_port() -> int:
 
 def server_env(extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
     """This process's environment minus keys and ``PLAYGROUND_*`` settings, plus ``extra`` (``None`` deletes)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(SCRUBBED_PREFIXES) and not k.endswith(SCRUBBED_SUFFIXES)}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(SCRUBBED_PREFIXES) and not k.endswith(SCRUBBED_SUFFIXES)
+    }
     env["PYTHONUNBUFFERED"] = "1"
     for name, value in (extra or {}).items():
         if value is None:
@@ -128,8 +137,15 @@ def spawn(name: str, cmd: list[str], *, url: str, env: dict[str, str], log_dir: 
     with open(log_path, "ab") as log:
         log.write(f"$ {' '.join(cmd)}\n".encode())
         log.flush()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     server = Server(name, proc, url, log_path, env)
     _LIVE.add(server)
     return server
@@ -140,8 +156,10 @@ def wait_http(server: Server, url: str, *, expect: Callable[[int, bytes], bool],
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not server.alive():
-            raise RuntimeError(f"{server.name} exited with {server.proc.returncode} before it was ready "
-                               f"({url}). Log {server.log_path}:\n{server.log_tail()}")
+            raise RuntimeError(
+                f"{server.name} exited with {server.proc.returncode} before it was ready "
+                f"({url}). Log {server.log_path}:\n{server.log_tail()}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if expect(resp.status, resp.read()):
@@ -150,40 +168,77 @@ def wait_http(server: Server, url: str, *, expect: Callable[[int, bytes], bool],
             pass
         time.sleep(0.1)
     server.stop()
-    raise TimeoutError(f"{server.name} not ready after {timeout:.0f} s ({url}). "
-                       f"Log {server.log_path}:\n{server.log_tail()}")
+    raise TimeoutError(
+        f"{server.name} not ready after {timeout:.0f} s ({url}). Log {server.log_path}:\n{server.log_tail()}"
+    )
 
 
-def start_offline_server(*, pace: float = 0.0, log_dir: Path | None = None,
-                         timeout: float = START_TIMEOUT) -> Server:
+def start_offline_server(
+    *, pace: float = 0.0, log_dir: Path | None = None, timeout: float = START_TIMEOUT
+) -> Server:
     """``python -m playground.offline_server`` on a free port; ``url`` is its OpenAI base URL (``…/v1``)."""
     port = free_port()
     cmd = [sys.executable, "-m", "playground.offline_server", "--port", str(port), "--pace", str(pace)]
-    server = spawn(f"offline-server-{port}", cmd, url=f"http://127.0.0.1:{port}/v1",
-                   env=server_env({"PLAYGROUND_OFFLINE_PACE": str(pace)}), log_dir=log_dir)
-    wait_http(server, f"http://127.0.0.1:{port}/health", expect=lambda status, _b: status == 200,
-              timeout=timeout)
+    server = spawn(
+        f"offline-server-{port}",
+        cmd,
+        url=f"http://127.0.0.1:{port}/v1",
+        env=server_env({"PLAYGROUND_OFFLINE_PACE": str(pace)}),
+        log_dir=log_dir,
+    )
+    wait_http(server, f"http://127.0.0.1:{port}/health", expect=lambda status, _b: status == 200, timeout=timeout)
     return server
 
 
 def streamlit_cmd(port: int, script: str = "app.py") -> list[str]:
     """The ``streamlit run`` command line used everywhere (headless, no watcher, no telemetry)."""
-    return [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--global.developmentMode",
+        "false",
+    ]
 
 
-def start_streamlit(*, env: Mapping[str, str | None] | None = None, script: str = "app.py",
-                    log_dir: Path | None = None, timeout: float = START_TIMEOUT, attempts: int = 3) -> Server:
+def start_streamlit(
+    *,
+    env: Mapping[str, str | None] | None = None,
+    script: str = "app.py",
+    log_dir: Path | None = None,
+    timeout: float = START_TIMEOUT,
+    attempts: int = 3,
+) -> Server:
     """``streamlit run app.py`` on a free port with ``env`` over a scrubbed environment; waits for health "ok"."""
     full_env = server_env({"PLAYGROUND_OFFLINE_PACE": "0", **(env or {})})
     for attempt in range(1, attempts + 1):
         port = free_port()
-        server = spawn(f"streamlit-{port}", streamlit_cmd(port, script), url=f"http://127.0.0.1:{port}",
-                       env=full_env, log_dir=log_dir)
+        server = spawn(
+            f"streamlit-{port}",
+            streamlit_cmd(port, script),
+            url=f"http://127.0.0.1:{port}",
+            env=full_env,
+            log_dir=log_dir,
+        )
         try:
-            wait_http(server, f"{server.url}/_stcore/health", expect=lambda s, b: s == 200 and b.strip() == b"ok",
-                      timeout=timeout)
+            wait_http(
+                server,
+                f"{server.url}/_stcore/health",
+                expect=lambda s, b: s == 200 and b.strip() == b"ok",
+                timeout=timeout,
+            )
             return server
         except RuntimeError:
             server.stop()

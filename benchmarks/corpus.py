@@ -83,11 +83,12 @@ def _read(path: Path, limit: int = 4 * CHUNK) -> str:
 
 # ---- prose ----------------------------------------------------------------------------------------------
 
+
 def _prose_written() -> Iterator[tuple[str, str]]:
     for i, para in enumerate(T.PROSE):
         yield f"p{i}", para
     for i in range(0, len(T.CHAT), 4):
-        yield f"chat{i}", "\n\n".join(T.CHAT[i:i + 4])
+        yield f"chat{i}", "\n\n".join(T.CHAT[i : i + 4])
 
 
 def _prose_licences() -> Iterator[tuple[str, str]]:
@@ -104,8 +105,11 @@ def _prose_docstrings() -> Iterator[tuple[str, str]]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
             continue
-        docs = [ast.get_docstring(n) for n in ast.walk(tree)
-                if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
+        docs = [
+            ast.get_docstring(n)
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
         text = "\n\n".join(d for d in docs if d and len(d) > 80)
         for j, chunk in enumerate(_chunks(text)):
             yield f"{path.relative_to(STDLIB)}#{j}", chunk
@@ -121,6 +125,7 @@ def _prose_markdown() -> Iterator[tuple[str, str]]:
 
 # ---- code -----------------------------------------------------------------------------------------------
 
+
 def _code_written() -> Iterator[tuple[str, str]]:
     for i, snippet in enumerate(T.CODE):
         yield f"s{i}", snippet
@@ -131,10 +136,12 @@ def _code_files(pattern: str, base: Path, every: int) -> Callable[[], Iterator[t
         for path in _files(pattern, base, every=every, limit=80):
             for j, chunk in enumerate(_chunks(_read(path))):
                 yield f"{path.relative_to(base)}#{j}", chunk
+
     return source
 
 
 # ---- JSON -----------------------------------------------------------------------------------------------
+
 
 def _json_generated() -> Iterator[tuple[str, str]]:
     rng = random.Random(20240601)
@@ -148,15 +155,29 @@ def _json_generated() -> Iterator[tuple[str, str]]:
 def _json_api() -> Iterator[tuple[str, str]]:
     rng = random.Random(7)
     for i in range(30):
-        msgs = [{"role": rng.choice(["system", "user", "assistant"]), "content": rng.choice(T.CHAT + T.PROSE)}
-                for _ in range(rng.randint(1, 4))]
-        req = {"model": "x-ai-grok-3-mini-beta", "messages": msgs, "temperature": round(rng.random(), 2),
-               "max_tokens": rng.randint(16, 4096), "stream": rng.random() < 0.5}
-        usage = {"prompt_tokens": rng.randint(5, 900), "completion_tokens": rng.randint(1, 900),
-                 "total_tokens": rng.randint(10, 1800)}
-        resp = {"id": f"chatcmpl-{rng.getrandbits(64):016x}", "object": "chat.completion",
-                "created": 1715000000 + i,
-                "choices": [{"index": 0, "message": msgs[-1], "finish_reason": "stop"}], "usage": usage}
+        msgs = [
+            {"role": rng.choice(["system", "user", "assistant"]), "content": rng.choice(T.CHAT + T.PROSE)}
+            for _ in range(rng.randint(1, 4))
+        ]
+        req = {
+            "model": "x-ai-grok-3-mini-beta",
+            "messages": msgs,
+            "temperature": round(rng.random(), 2),
+            "max_tokens": rng.randint(16, 4096),
+            "stream": rng.random() < 0.5,
+        }
+        usage = {
+            "prompt_tokens": rng.randint(5, 900),
+            "completion_tokens": rng.randint(1, 900),
+            "total_tokens": rng.randint(10, 1800),
+        }
+        resp = {
+            "id": f"chatcmpl-{rng.getrandbits(64):016x}",
+            "object": "chat.completion",
+            "created": 1715000000 + i,
+            "choices": [{"index": 0, "message": msgs[-1], "finish_reason": "stop"}],
+            "usage": usage,
+        }
         yield f"a{i}", json.dumps([req, resp], indent=rng.choice([None, 2]))
 
 
@@ -170,41 +191,52 @@ def _json_files() -> Iterator[tuple[str, str]]:
 
 # ---- CJK ------------------------------------------------------------------------------------------------
 
+
 def _is_cjk(ch: str) -> bool:
     return "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7a3"
 
 
-CJK_ENCODINGS = {"zh": ("gb2312", "gbk", "gb18030", "hz"), "zh_TW": ("big5", "big5hkscs"),
-                 "ja": ("euc_jp", "euc_jisx0213", "shift_jis"), "ko": ("euc_kr", "cp949", "johab")}
+CJK_ENCODINGS = {
+    "zh": ("gb2312", "gbk", "gb18030", "hz"),
+    "zh_TW": ("big5", "big5hkscs"),
+    "ja": ("euc_jp", "euc_jisx0213", "shift_jis"),
+    "ko": ("euc_kr", "cp949", "johab"),
+}
 
 
-TEXT_FILES = {"zh": ("vim/vim90/tutor/tutor.zh_cn.utf-8", "gnupg/help.zh_CN.txt"),
-              "zh_TW": ("vim/vim90/tutor/tutor.zh_tw.utf-8", "gnupg/help.zh_TW.txt"),
-              "ja": ("vim/vim90/tutor/tutor.ja.utf-8", "gnupg/help.ja.txt"),
-              "ko": ("vim/vim90/tutor/tutor.ko.utf-8",)}
+TEXT_FILES = {
+    "zh": ("vim/vim90/tutor/tutor.zh_cn.utf-8", "gnupg/help.zh_CN.txt"),
+    "zh_TW": ("vim/vim90/tutor/tutor.zh_tw.utf-8", "gnupg/help.zh_TW.txt"),
+    "ja": ("vim/vim90/tutor/tutor.ja.utf-8", "gnupg/help.ja.txt"),
+    "ko": ("vim/vim90/tutor/tutor.ko.utf-8",),
+}
 
 
 def _cjk_text(lang: str) -> Callable[[], Iterator[tuple[str, str]]]:
     """Running text in one language: hand-written sentences, CPython's codec tests, Vim's tutor, GnuPG help."""
+
     def source() -> Iterator[tuple[str, str]]:
         lines = T.CJK[lang]
         for i in range(0, len(lines), 2):
-            yield f"w{i}", "".join(lines[i:i + 2])
+            yield f"w{i}", "".join(lines[i : i + 2])
         for enc in CJK_ENCODINGS[lang]:
             yield enc, _read(STDLIB / "test" / "cjkencodings" / f"{enc}-utf8.txt")
         for name in TEXT_FILES[lang]:
             for j, chunk in enumerate(_chunks(_read(Path("/usr/share") / name, 200_000), 1500)):
                 yield f"{Path(name).name}#{j}", chunk
+
     return source
 
 
 def _cjk_ui(lang: str) -> Callable[[], Iterator[tuple[str, str]]]:
     """User-interface strings in one language: Debian's gettext translations."""
+
     def source() -> Iterator[tuple[str, str]]:
         base = Path("/usr/share/locale") / ("zh_CN" if lang == "zh" else lang) / "LC_MESSAGES"
         for path in _files("*.mo", base, every=2, limit=60):
             for j, chunk in enumerate(_chunks("\n".join(_translations(path, _is_cjk)), 1500)):
                 yield f"{path.name}#{j}", chunk
+
     return source
 
 
@@ -236,25 +268,33 @@ def _cjk_ranges() -> Iterator[tuple[str, str]]:
 
 # ---- other scripts (reported, not one of the five calibrated categories) ----------------------------------
 
-OTHER = {"latin": ("de", "fr", "es", "pl", "tr", "vi"), "cyrillic": ("ru", "uk"), "greek": ("el",),
-         "arabic_hebrew": ("ar", "he"), "indic_thai": ("hi", "th")}
+OTHER = {
+    "latin": ("de", "fr", "es", "pl", "tr", "vi"),
+    "cyrillic": ("ru", "uk"),
+    "greek": ("el",),
+    "arabic_hebrew": ("ar", "he"),
+    "indic_thai": ("hi", "th"),
+}
 
 
 def _other_language(group: str) -> Callable[[], Iterator[tuple[str, str]]]:
     """Debian's translations into the languages of one script group."""
+
     def source() -> Iterator[tuple[str, str]]:
         for lang in OTHER[group]:
             for path in _files("*.mo", Path("/usr/share/locale") / lang / "LC_MESSAGES", every=3, limit=20):
                 for j, chunk in enumerate(_chunks("\n".join(_translations(path, str.isalpha)), 1500)):
                     yield f"{lang}/{path.name}#{j}", chunk
+
     return source
 
 
 # ---- emoji ----------------------------------------------------------------------------------------------
 
+
 def _emoji_written() -> Iterator[tuple[str, str]]:
     for i in range(0, len(T.EMOJI), 4):
-        yield f"w{i}", "\n".join(T.EMOJI[i:i + 4])
+        yield f"w{i}", "\n".join(T.EMOJI[i : i + 4])
 
 
 def _emoji_chat() -> Iterator[tuple[str, str]]:
@@ -276,14 +316,24 @@ def _emoji_ranges() -> Iterator[tuple[str, str]]:
 
 
 SOURCES: dict[str, dict[str, Callable[[], Iterator[tuple[str, str]]]]] = {
-    "prose": {"written": _prose_written, "licences": _prose_licences, "docstrings": _prose_docstrings,
-              "markdown": _prose_markdown},
-    "code": {"written": _code_written, "python": _code_files("*.py", STDLIB, 23),
-             "javascript": _code_files("*.js", Path("/usr/lib/node_modules/npm"), 19),
-             "c": _code_files("*.h", Path("/usr/include"), 97)},
+    "prose": {
+        "written": _prose_written,
+        "licences": _prose_licences,
+        "docstrings": _prose_docstrings,
+        "markdown": _prose_markdown,
+    },
+    "code": {
+        "written": _code_written,
+        "python": _code_files("*.py", STDLIB, 23),
+        "javascript": _code_files("*.js", Path("/usr/lib/node_modules/npm"), 19),
+        "c": _code_files("*.h", Path("/usr/include"), 97),
+    },
     "json": {"generated": _json_generated, "api": _json_api, "files": _json_files},
-    "cjk": {**{f"{lang} text": _cjk_text(lang) for lang in CJK_ENCODINGS},
-            **{f"{lang} ui": _cjk_ui(lang) for lang in CJK_ENCODINGS}, "ranges": _cjk_ranges},
+    "cjk": {
+        **{f"{lang} text": _cjk_text(lang) for lang in CJK_ENCODINGS},
+        **{f"{lang} ui": _cjk_ui(lang) for lang in CJK_ENCODINGS},
+        "ranges": _cjk_ranges,
+    },
     "emoji": {"written": _emoji_written, "chat": _emoji_chat, "ranges": _emoji_ranges},
     "other": {group: _other_language(group) for group in OTHER},
 }
@@ -294,8 +344,9 @@ def documents(category: str, *, part: str = "all", budget: int = 60_000) -> tupl
     """Documents of ``category`` ('fit', 'held' or 'all' of them), at most ``budget`` characters per source."""
     out = []
     for source, make in SOURCES[category].items():
-        docs = [Doc(category, source, f"{category}/{source}/{name}", text)
-                for name, text in make() if text.strip()]
+        docs = [
+            Doc(category, source, f"{category}/{source}/{name}", text) for name, text in make() if text.strip()
+        ]
         docs.sort(key=lambda d: zlib.crc32(d.name.encode()))
         used = 0
         for doc in docs:

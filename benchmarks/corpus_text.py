@@ -73,8 +73,8 @@ CODE = [
     "SELECT u.id, u.email, COUNT(o.id) AS orders\nFROM users AS u\nLEFT JOIN orders AS o ON o.user_id = u.id\n"
     "WHERE u.created_at >= '2024-01-01'\nGROUP BY u.id, u.email\nHAVING COUNT(o.id) > 3\nORDER BY orders DESC\n"
     "LIMIT 50;\n",
-    "#!/usr/bin/env bash\nset -euo pipefail\n\nfor f in \"$@\"; do\n  if [[ -f \"$f\" ]]; then\n"
-    "    wc -l \"$f\"\n  else\n    echo \"missing: $f\" >&2\n    exit 1\n  fi\ndone\n",
+    '#!/usr/bin/env bash\nset -euo pipefail\n\nfor f in "$@"; do\n  if [[ -f "$f" ]]; then\n'
+    '    wc -l "$f"\n  else\n    echo "missing: $f" >&2\n    exit 1\n  fi\ndone\n',
     "export async function fetchJson(url, { retries = 3, timeoutMs = 5000 } = {}) {\n"
     "  for (let attempt = 0; attempt <= retries; attempt++) {\n    const controller = new AbortController();\n"
     "    const timer = setTimeout(() => controller.abort(), timeoutMs);\n    try {\n"
@@ -82,24 +82,24 @@ CODE = [
     "      if (!res.ok) throw new Error(`HTTP ${res.status}`);\n      return await res.json();\n"
     "    } catch (err) {\n      if (attempt === retries) throw err;\n    } finally {\n"
     "      clearTimeout(timer);\n    }\n  }\n}\n",
-    "fn main() {\n    let words = vec![\"alpha\", \"beta\", \"gamma\"];\n"
+    'fn main() {\n    let words = vec!["alpha", "beta", "gamma"];\n'
     "    let total: usize = words.iter().map(|w| w.len()).sum();\n"
-    "    println!(\"{} words, {} letters\", words.len(), total);\n}\n",
-    "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\n"
+    '    println!("{} words, {} letters", words.len(), total);\n}\n',
+    'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\n'
     "func handler(w http.ResponseWriter, r *http.Request) {\n"
-    "\tfmt.Fprintf(w, \"hello, %s\\n\", r.URL.Path[1:])\n}\n\nfunc main() {\n\thttp.HandleFunc(\"/\", handler)\n"
-    "\thttp.ListenAndServe(\"127.0.0.1:8080\", nil)\n}\n",
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n  <title>Playground</title>\n"
-    "  <link rel=\"stylesheet\" href=\"/static/main.css\">\n</head>\n<body>\n"
-    "  <main id=\"app\" class=\"container\">\n    <h1>Hello</h1>\n"
-    "    <button type=\"button\" onclick=\"send()\">Send</button>\n  </main>\n</body>\n</html>\n",
-    "def merge_sorted(a: list[int], b: list[int]) -> list[int]:\n    \"\"\"Merge two sorted lists.\"\"\"\n"
+    '\tfmt.Fprintf(w, "hello, %s\\n", r.URL.Path[1:])\n}\n\nfunc main() {\n\thttp.HandleFunc("/", handler)\n'
+    '\thttp.ListenAndServe("127.0.0.1:8080", nil)\n}\n',
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>Playground</title>\n'
+    '  <link rel="stylesheet" href="/static/main.css">\n</head>\n<body>\n'
+    '  <main id="app" class="container">\n    <h1>Hello</h1>\n'
+    '    <button type="button" onclick="send()">Send</button>\n  </main>\n</body>\n</html>\n',
+    'def merge_sorted(a: list[int], b: list[int]) -> list[int]:\n    """Merge two sorted lists."""\n'
     "    i = j = 0\n    out = []\n    while i < len(a) and j < len(b):\n        if a[i] <= b[j]:\n"
     "            out.append(a[i]); i += 1\n        else:\n            out.append(b[j]); j += 1\n"
     "    return out + a[i:] + b[j:]\n",
     "#include <stdio.h>\n#include <stdlib.h>\n\nint main(int argc, char **argv) {\n"
-    "    if (argc < 2) {\n        fprintf(stderr, \"usage: %s N\\n\", argv[0]);\n        return EXIT_FAILURE;\n"
-    "    }\n    long n = strtol(argv[1], NULL, 10);\n    for (long i = 0; i < n; ++i) printf(\"%ld\\n\", i * i);\n"
+    '    if (argc < 2) {\n        fprintf(stderr, "usage: %s N\\n", argv[0]);\n        return EXIT_FAILURE;\n'
+    '    }\n    long n = strtol(argv[1], NULL, 10);\n    for (long i = 0; i < n; ++i) printf("%ld\\n", i * i);\n'
     "    return 0;\n}\n",
 ]
 
@@ -158,10 +158,12 @@ EMOJI = [
 
 # ---- generators -----------------------------------------------------------------------------------------
 
-WORDS = ("id name user email created_at updated_at status items price currency total count enabled tags "
-         "description title url type value data meta page limit offset error message code role content model "
-         "temperature max_tokens choices index delta usage prompt_tokens completion_tokens address city country "
-         "latitude longitude version config options timeout retries labels annotations spec kind").split()
+WORDS = (
+    "id name user email created_at updated_at status items price currency total count enabled tags "
+    "description title url type value data meta page limit offset error message code role content model "
+    "temperature max_tokens choices index delta usage prompt_tokens completion_tokens address city country "
+    "latitude longitude version config options timeout retries labels annotations spec kind"
+).split()
 
 
 def json_value(rng: random.Random, depth: int) -> object:
@@ -170,8 +172,9 @@ def json_value(rng: random.Random, depth: int) -> object:
     if kind == "s":
         stamp = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:{rng.randint(0, 59):02d}:00Z"
         name, url = f"{rng.choice(WORDS)}-{rng.randint(1, 9999)}", f"https://example.com/{rng.choice(WORDS)}"
-        return rng.choice([" ".join(rng.choices(WORDS, k=rng.randint(1, 6))), rng.choice(CHAT)[:60], stamp,
-                           name, url])
+        return rng.choice(
+            [" ".join(rng.choices(WORDS, k=rng.randint(1, 6))), rng.choice(CHAT)[:60], stamp, name, url]
+        )
     if kind == "n":
         return rng.randint(0, 10 ** rng.randint(1, 9))
     if kind == "f":
@@ -185,8 +188,14 @@ def json_value(rng: random.Random, depth: int) -> object:
     return {k: json_value(rng, depth - 1) for k in rng.sample(WORDS, rng.randint(1, 6))}
 
 
-EMOJI_RANGES = ((0x1F600, 0x1F64F), (0x1F300, 0x1F5FF), (0x1F680, 0x1F6FF), (0x1F900, 0x1F9FF),
-                (0x2600, 0x26FF), (0x2700, 0x27BF))
+EMOJI_RANGES = (
+    (0x1F600, 0x1F64F),
+    (0x1F300, 0x1F5FF),
+    (0x1F680, 0x1F6FF),
+    (0x1F900, 0x1F9FF),
+    (0x2600, 0x26FF),
+    (0x2700, 0x27BF),
+)
 
 
 def emoji(rng: random.Random) -> str:

@@ -35,7 +35,7 @@ BLOCKS = (
     "Key points:\n\n- **Superposition**: a qubit holds `0` and `1` at once.\n- **Entanglement** links qubits."
     "\n- **Interference** amplifies the right answer.",
     "{p}",
-    "```python\ndef measure(state: list[float]) -> int:\n    \"\"\"Pick an outcome.\"\"\"\n\n"
+    '```python\ndef measure(state: list[float]) -> int:\n    """Pick an outcome."""\n\n'
     "    return max(range(len(state)), key=state.__getitem__)\n```",
     "1. Prepare the qubits.\n2. Apply the gates.\n3. Measure, and repeat to build statistics.",
     "> {p}",
@@ -47,8 +47,13 @@ LOCK = threading.Lock()
 
 def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
     """One chat.completion.chunk event."""
-    obj = {"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 0, "model": "bench",
-           "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    obj = {
+        "id": "chatcmpl-bench",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "bench",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
     return b"data: " + json.dumps(obj).encode() + b"\n\n"
 
 
@@ -77,8 +82,20 @@ def events(words: int, marker: str, text: str = "md") -> list[bytes]:
     out += [chunk({"content": piece}) for piece in pieces(words, marker, text)]
     out.append(chunk({}, "stop"))
     usage = {"prompt_tokens": 10, "completion_tokens": words, "total_tokens": words + 10}
-    out.append(b"data: " + json.dumps({"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 0,
-                                       "model": "bench", "choices": [], "usage": usage}).encode() + b"\n\n")
+    out.append(
+        b"data: "
+        + json.dumps(
+            {
+                "id": "chatcmpl-bench",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": "bench",
+                "choices": [],
+                "usage": usage,
+            }
+        ).encode()
+        + b"\n\n"
+    )
     out.append(b"data: [DONE]\n\n")
     return out
 
@@ -109,9 +126,12 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/config":
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             with LOCK:
-                CONFIG.update(words=int(query.get("words", CONFIG["words"])),
-                              rate=float(query.get("rate", CONFIG["rate"])),
-                              marker=query.get("marker", CONFIG["marker"]), text=query.get("text", CONFIG["text"]))
+                CONFIG.update(
+                    words=int(query.get("words", CONFIG["words"])),
+                    rate=float(query.get("rate", CONFIG["rate"])),
+                    marker=query.get("marker", CONFIG["marker"]),
+                    text=query.get("text", CONFIG["text"]),
+                )
                 LAST.clear()
             self._json(CONFIG)
         elif url.path == "/last":

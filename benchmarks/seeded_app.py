@@ -32,7 +32,9 @@ def _rooted_page(page: object, *args: object, **kwargs: object) -> st.Page:
 
 st.Page = _rooted_page
 try:
-    exec(compile((ROOT / "app.py").read_text(), str(ROOT / "app.py"), "exec"),
-         {"__name__": "__main__", "__file__": str(ROOT / "app.py")})
+    exec(
+        compile((ROOT / "app.py").read_text(), str(ROOT / "app.py"), "exec"),
+        {"__name__": "__main__", "__file__": str(ROOT / "app.py")},
+    )
 finally:
     st.Page = _page

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.code_samples import code_dialog
 from components.generation import ERROR, request_reply
 from components.settings import Settings, disable_param
-from components.code_samples import code_dialog
 from components.state import conversation
 from playground import export
 
@@ -55,8 +55,13 @@ def render_actions(settings: Settings) -> None:
         return
     secrets = (settings.config.api_key,)
     with st.container(horizontal=True, key="conversation_actions"):
-        st.button("Regenerate", icon=":material/refresh:", key="regenerate", on_click=regenerate,
-                  disabled=conv.last_user_index() is None)
+        st.button(
+            "Regenerate",
+            icon=":material/refresh:",
+            key="regenerate",
+            on_click=regenerate,
+            disabled=conv.last_user_index() is None,
+        )
         index = conv.last_user_index()
         if index is not None:
             with st.popover("Edit last prompt", icon=":material/edit:"):
@@ -65,13 +70,24 @@ def render_actions(settings: Settings) -> None:
         with st.popover("Export", icon=":material/download:"):
             args = {"params": settings.params, "model_id": settings.model.id, "secrets": secrets}
             # callables: built only when clicked, so a long conversation costs nothing on every rerun
-            st.download_button("JSON",
-                               lambda: export.to_json(conv, provider_id=settings.config.provider.id, **args),
-                               file_name="conversation.json", mime="application/json", key="export_json",
-                               icon=":material/data_object:", on_click="ignore")
-            st.download_button("Markdown", lambda: export.to_markdown(conv, **args), file_name="conversation.md",
-                               mime="text/markdown", key="export_md", icon=":material/description:",
-                               on_click="ignore")
+            st.download_button(
+                "JSON",
+                lambda: export.to_json(conv, provider_id=settings.config.provider.id, **args),
+                file_name="conversation.json",
+                mime="application/json",
+                key="export_json",
+                icon=":material/data_object:",
+                on_click="ignore",
+            )
+            st.download_button(
+                "Markdown",
+                lambda: export.to_markdown(conv, **args),
+                file_name="conversation.md",
+                mime="text/markdown",
+                key="export_md",
+                icon=":material/description:",
+                on_click="ignore",
+            )
         st.button("View code", icon=":material/code:", key="view_code", on_click=_open_code)
         with st.popover("Clear", icon=":material/delete:"):
             st.write("Delete the whole conversation? This cannot be undone.")
@@ -92,8 +108,13 @@ def render_error(settings: Settings) -> None:
     st.error(f"**{info['message']}** {info['action']}", icon=":material/error:")
     with st.container(horizontal=True, key="error_actions"):
         if info.get("kind") == "unsupported_param" and info.get("param"):
-            st.button(f"Retry without {info['param']}", key="retry_without", icon=":material/build:",
-                      on_click=retry_without, args=(settings.model.id, info["param"]))
+            st.button(
+                f"Retry without {info['param']}",
+                key="retry_without",
+                icon=":material/build:",
+                on_click=retry_without,
+                args=(settings.model.id, info["param"]),
+            )
         wait = info.get("retry_after")
         label = f"Retry (wait {wait:.0f} s first)" if wait else "Retry"
         st.button(label, key="retry", icon=":material/replay:", on_click=regenerate)  # drops a partial reply

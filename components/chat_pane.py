@@ -20,8 +20,11 @@ def render_header(settings: Settings) -> None:
         st.badge(model.vendor, icon=":material/business:", color="gray")
         st.badge(f"via {provider.label}", icon=":material/hub:", color="blue")
         if model.price:
-            st.badge(f"Input ${model.price.input} / 1M · Output ${model.price.output} / 1M",
-                     icon=":material/payments:", color="green")
+            st.badge(
+                f"Input ${model.price.input} / 1M · Output ${model.price.output} / 1M",
+                icon=":material/payments:",
+                color="green",
+            )
         if provider.offline:
             st.badge("Offline engine: not Grok, no network", icon=":material/cloud_off:", color="orange")
     st.code(model.id, language=None)
@@ -50,13 +53,17 @@ def reply_strip(reply: Reply) -> str:
     parts.append(f"finish {reply.finish_reason or reply.status}")
     if u is not None:
         label = "estimated " if u.estimated else ""
-        parts.append(f"{label}tokens in {u.prompt_tokens:,} · out {u.output_tokens:,} · reasoning "
-                     f"{u.reasoning_tokens:,} · cached {u.cached_tokens:,}")
+        parts.append(
+            f"{label}tokens in {u.prompt_tokens:,} · out {u.output_tokens:,} · reasoning "
+            f"{u.reasoning_tokens:,} · cached {u.cached_tokens:,}"
+        )
     if reply.cost is not None:
         c = reply.cost
-        parts.append(f"cost {format_usd(c.total)} (input {format_usd(c.input + c.cached_input)}, output "
-                     f"{format_usd(c.output)}, reasoning {format_usd(c.reasoning)})"
-                     + (" as billed by the provider" if c.from_provider else ""))
+        parts.append(
+            f"cost {format_usd(c.total)} (input {format_usd(c.input + c.cached_input)}, output "
+            f"{format_usd(c.output)}, reasoning {format_usd(c.reasoning)})"
+            + (" as billed by the provider" if c.from_provider else "")
+        )
     return " · ".join(parts)
 
 
@@ -91,9 +98,11 @@ def render_history(conv: Conversation) -> None:
     shown = st.session_state.setdefault("history_window", WINDOW)
     hidden = max(0, len(conv.messages) - shown)
     if hidden:
-        st.button(f"Show {min(hidden, WINDOW)} earlier messages ({hidden} hidden)", key="show_earlier",
-                  icon=":material/history:",
-                  on_click=lambda: st.session_state.update(history_window=shown + WINDOW))
+        st.button(
+            f"Show {min(hidden, WINDOW)} earlier messages ({hidden} hidden)",
+            key="show_earlier",
+            icon=":material/history:",
+            on_click=lambda: st.session_state.update(history_window=shown + WINDOW),
+        )
     for message in conv.messages[hidden:]:
         render_message(message)
-

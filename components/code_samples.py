@@ -12,7 +12,6 @@ from playground.params import GenerationParams
 from playground.protocols import Protocol
 from playground.providers import ProviderConfig
 
-
 State = tuple[ProviderConfig, Model, GenerationParams, frozenset[str], Protocol, list[dict[str, str]]]
 
 
@@ -22,8 +21,14 @@ def current_state() -> State:
     from components.state import conversation
 
     settings = current_settings()
-    return (settings.config, settings.model, settings.params, settings.disabled, settings.protocol,
-            conversation().history())
+    return (
+        settings.config,
+        settings.model,
+        settings.params,
+        settings.disabled,
+        settings.protocol,
+        conversation().history(),
+    )
 
 
 def _reasons(title: str, reasons: Mapping[str, str]) -> None:
@@ -44,10 +49,15 @@ def render_code_samples(
 ) -> snippets.Samples:
     """Tabs of samples that send exactly the app's next request (the key only ever from the environment)."""
     history = list(history)
-    stream = st.toggle("Streaming", value=True, key=f"{key}_stream",
-                       help="Stream the reply token by token (server-sent events), or wait for it whole.")
-    samples = snippets.build_samples(config, model, params, history, stream=stream, disabled=disabled,
-                                     protocol=protocol)
+    stream = st.toggle(
+        "Streaming",
+        value=True,
+        key=f"{key}_stream",
+        help="Stream the reply token by token (server-sent events), or wait for it whole.",
+    )
+    samples = snippets.build_samples(
+        config, model, params, history, stream=stream, disabled=disabled, protocol=protocol
+    )
     source = f"{len(history)} message(s) of this conversation" if history else "the first starter prompt"
     keyed = any(snippets.KEY_PLACEHOLDER in code for code in samples.code.values())
     key_env = samples_key_env(config)
@@ -73,8 +83,9 @@ def samples_key_env(config: ProviderConfig) -> str:
 def render_current_code_samples(key: str = "code_samples") -> snippets.Samples:
     """Samples for this session's playground state (what the "View code" dialog and the model page show)."""
     config, model, params, disabled, protocol, history = current_state()
-    return render_code_samples(config=config, model=model, params=params, history=history, disabled=disabled,
-                               protocol=protocol, key=key)
+    return render_code_samples(
+        config=config, model=model, params=params, history=history, disabled=disabled, protocol=protocol, key=key
+    )
 
 
 @st.dialog("Code for this conversation", width="large")

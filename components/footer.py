@@ -30,16 +30,21 @@ def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> 
         last, total = _spent(conv.replies)
         if conv.replies:
             last_text = format_usd(last) if last is not None else "unknown (no price for this model)"
-            st.caption(f":material/payments: Last reply {last_text} · conversation so far {format_usd(total)} "
-                       f"over {len(conv.replies)} replies")
+            st.caption(
+                f":material/payments: Last reply {last_text} · conversation so far {format_usd(total)} "
+                f"over {len(conv.replies)} replies"
+            )
         if model.context:
             share = min(1.0, used / model.context)
             approx = "" if exact is not None else "≈"
             st.progress(share, text=f"Context: {approx}{used:,} of {model.context:,} tokens ({share:.1%})")
         if exact is not None:
             st.caption(f":material/check_circle: {exact:,} input tokens so far, counted exactly by the provider.")
-        st.caption(_prediction(model, params, used), help="Estimated from the system message and the history; "
-                   "reasoning tokens count towards max tokens and are billed as output.")
+        st.caption(
+            _prediction(model, params, used),
+            help="Estimated from the system message and the history; "
+            "reasoning tokens count towards max tokens and are billed as output.",
+        )
 
 
 def _prediction(model: object, params: object, used: int) -> str:
@@ -48,5 +53,7 @@ def _prediction(model: object, params: object, used: int) -> str:
         return f":material/query_stats: Next message ≈ {next_in:,} input tokens (no known price for {model.name})"
     cost_in = Decimal(next_in) * model.price.input / 1_000_000
     cost_out = Decimal(params.max_tokens) * model.price.output / 1_000_000
-    return (f":material/query_stats: Next message ≈ {next_in:,} input tokens ≈ {format_usd(cost_in)}, "
-            f"plus up to {format_usd(cost_out)} of output at max tokens ({params.max_tokens:,})")
+    return (
+        f":material/query_stats: Next message ≈ {next_in:,} input tokens ≈ {format_usd(cost_in)}, "
+        f"plus up to {format_usd(cost_out)} of output at max tokens ({params.max_tokens:,})"
+    )

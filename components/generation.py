@@ -30,8 +30,15 @@ def request_reply() -> None:
 
 
 def _sent_params(plan: RequestPlan, settings: Settings) -> dict[str, object]:
-    keys = ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty", "stop",
-            "stop_sequences")
+    keys = (
+        "temperature",
+        "max_tokens",
+        "top_p",
+        "frequency_penalty",
+        "presence_penalty",
+        "stop",
+        "stop_sequences",
+    )
     sent = {k: plan.body[k] for k in keys if k in plan.body}
     sent["reasoning_effort"] = settings.params.reasoning_effort if "reasoning_effort" not in plan.omitted else None
     sent["system"] = settings.params.system
@@ -40,8 +47,14 @@ def _sent_params(plan: RequestPlan, settings: Settings) -> dict[str, object]:
 
 
 def _error_info(exc: PlaygroundError) -> dict[str, object]:
-    return {"kind": exc.kind, "message": exc.message, "action": exc.action, "status": exc.status,
-            "retry_after": exc.retry_after, "param": exc.param}
+    return {
+        "kind": exc.kind,
+        "message": exc.message,
+        "action": exc.action,
+        "status": exc.status,
+        "retry_after": exc.retry_after,
+        "param": exc.param,
+    }
 
 
 def _check_url(settings: Settings) -> None:
@@ -82,10 +95,10 @@ class _Segments:
     def draw(self, text: str) -> None:
         cut = settled_end(text, start=self.settled)
         if cut > self.settled:
-            self.tail.markdown(text[self.settled:cut])
+            self.tail.markdown(text[self.settled : cut])
             self.tail = self.box.empty()
             self.settled = cut
-        self.tail.markdown(text[self.settled:])
+        self.tail.markdown(text[self.settled :])
 
 
 class _Live:
@@ -107,7 +120,7 @@ class _Live:
         """Characters a flush would redraw; sizes grow by the new parts only (a join per event is quadratic)."""
         for i, parts in enumerate((builder.text_parts, builder.reasoning_parts)):
             if len(parts) != self.counted[i]:
-                self.sizes[i] += sum(len(p) for p in parts[self.counted[i]:])
+                self.sizes[i] += sum(len(p) for p in parts[self.counted[i] :])
                 self.counted[i] = len(parts)
         if builder.text_parts or self.thinking is None:
             return self.sizes[0] - self.answer.settled
@@ -137,8 +150,9 @@ class _Live:
         if builder.text_parts:
             if self.status is not None and self.thinking is not None:
                 self.thinking.draw(builder.reasoning)
-                self.status.update(label=f"Thought for {builder.reasoning_seconds() or 0:.1f} s",
-                                   state="complete", expanded=False)
+                self.status.update(
+                    label=f"Thought for {builder.reasoning_seconds() or 0:.1f} s", state="complete", expanded=False
+                )
                 self.thinking = None
             self.answer.draw(builder.text)
 
@@ -152,20 +166,35 @@ def generate(settings: Settings) -> None:
     """Stream one reply into the page; the reply (complete, stopped or failed) always lands in the history."""
     st.session_state[PENDING] = False
     conv = conversation()
-    plan = build_plan(settings.protocol, settings.config, settings.model, settings.params, conv.history(),
-                      disabled=settings.disabled)
-    builder = ReplyBuilder(model=settings.model, provider_id=settings.config.provider.id,
-                           params=_sent_params(plan, settings), messages=plan.body["messages"],
-                           estimated=settings.config.provider.offline)
+    plan = build_plan(
+        settings.protocol,
+        settings.config,
+        settings.model,
+        settings.params,
+        conv.history(),
+        disabled=settings.disabled,
+    )
+    builder = ReplyBuilder(
+        model=settings.model,
+        provider_id=settings.config.provider.id,
+        params=_sent_params(plan, settings),
+        messages=plan.body["messages"],
+        estimated=settings.config.provider.offline,
+    )
     live = _Live()
     status, error = "stopped", None  # anything that unwinds the loop without finishing is a stop
     events = None
     try:
         _check_url(settings)
         events = stream_events(
-            settings.protocol, plan, config=settings.config, on_retry=lambda n: live.notice.info(
+            settings.protocol,
+            plan,
+            config=settings.config,
+            on_retry=lambda n: live.notice.info(
                 f"{n.error.message} Retrying in {_seconds(n.wait_seconds)} (attempt {n.attempt + 1}).",
-                icon=":material/autorenew:"))
+                icon=":material/autorenew:",
+            ),
+        )
         for event in events:
             if isinstance(event, TextDelta | ReasoningDelta) and builder.first_token is None:
                 live.notice.empty()

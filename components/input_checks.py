@@ -36,17 +36,24 @@ def check_prompt() -> None:
     used = conversation().history_tokens() + count_tokens(settings.params.system)
     if context and used + tokens + 1 > context:
         st.session_state[HELD] = None
-        st.session_state[NOTICE] = ("error", (
-            f"Not sent: this prompt is ≈{tokens:,} tokens{_input_cost(model, tokens)} and the conversation "
-            f"already uses ≈{used:,}; "
-            f"{model.name} takes {context:,} tokens in all. Shorten it or clear the conversation. "
-            "Your text is kept below."))
+        st.session_state[NOTICE] = (
+            "error",
+            (
+                f"Not sent: this prompt is ≈{tokens:,} tokens{_input_cost(model, tokens)} and the conversation "
+                f"already uses ≈{used:,}; "
+                f"{model.name} takes {context:,} tokens in all. Shorten it or clear the conversation. "
+                "Your text is kept below."
+            ),
+        )
         st.session_state["kept_prompt"] = text
         return
     if tokens > LARGE_PROMPT_TOKENS:
         st.session_state[HELD] = text
-        st.session_state[NOTICE] = ("warning", f"This prompt is large: ≈{tokens:,} input tokens"
-                                               f"{_input_cost(model, tokens)} per send. Send it anyway?")
+        st.session_state[NOTICE] = (
+            "warning",
+            f"This prompt is large: ≈{tokens:,} input tokens"
+            f"{_input_cost(model, tokens)} per send. Send it anyway?",
+        )
         return
     send(text)
 
@@ -75,5 +82,12 @@ def render_notice() -> None:
     kept = st.session_state.get("kept_prompt")
     if kind == "error" and kept:
         st.code(kept[:2000] + ("…" if len(kept) > 2000 else ""), language=None, wrap_lines=True)
-        st.download_button("Download the whole prompt", kept, file_name="prompt.txt", mime="text/plain",
-                           key="download_kept_prompt", icon=":material/download:", on_click="ignore")
+        st.download_button(
+            "Download the whole prompt",
+            kept,
+            file_name="prompt.txt",
+            mime="text/plain",
+            key="download_kept_prompt",
+            icon=":material/download:",
+            on_click="ignore",
+        )

@@ -76,8 +76,10 @@ def render_endpoints() -> None:
 def render_claude_code(model: Model) -> None:
     """How to point Claude Code at ModelsLab's Anthropic-compatible API with ``model``."""
     st.subheader("Use with Claude Code", anchor=False)
-    st.write(f"Claude Code speaks the Anthropic Messages API, which ModelsLab also serves. Set these variables "
-             f"(your key in `{MODELSLAB.key_env}`) and start it with {model.name}:")
+    st.write(
+        f"Claude Code speaks the Anthropic Messages API, which ModelsLab also serves. Set these variables "
+        f"(your key in `{MODELSLAB.key_env}`) and start it with {model.name}:"
+    )
     st.code(snippets.claude_code(model), language="bash")
 
 
@@ -93,7 +95,7 @@ def render_related(current_id: str) -> None:
     st.subheader("Related models", anchor=False)
     st.caption("Discover similar models you might be interested in")
     for start in range(0, len(RELATED), RELATED_PER_ROW):  # row by row, so reading order is the page's order
-        row = RELATED[start:start + RELATED_PER_ROW]
+        row = RELATED[start : start + RELATED_PER_ROW]
         for column, model in zip(st.columns(RELATED_PER_ROW), row, strict=False):
             with column.container(border=True):
                 _related_card(model, model.id == current_id)
@@ -101,8 +103,12 @@ def render_related(current_id: str) -> None:
 
 def _related_card(model: Model, selected: bool) -> None:
     st.markdown(f"**{model.name}**  \n{model.access} · {model.platform}")
-    if st.button("In the playground" if selected else "Use in playground", key=f"related_{model.id}",
-                 icon=":material/chat:", disabled=selected):
+    if st.button(
+        "In the playground" if selected else "Use in playground",
+        key=f"related_{model.id}",
+        icon=":material/chat:",
+        disabled=selected,
+    ):
         switch_to_model(model)
 
 

@@ -24,8 +24,9 @@ def _table(data: bytes, name: str):  # noqa: ANN202 (a pandas DataFrame)
 
 
 @st.cache_data(max_entries=4, show_spinner="Estimating every row…", scope="session")
-def _estimate(data: bytes, name: str, column: str, price: Price, output: Output,
-              reasoning: int) -> tuple[BatchResult, bytes]:
+def _estimate(
+    data: bytes, name: str, column: str, price: Price, output: Output, reasoning: int
+) -> tuple[BatchResult, bytes]:
     result = estimate(_table(data, name), column, price=price, output=output, reasoning=reasoning)
     return result, to_csv(result)
 
@@ -36,11 +37,13 @@ def _guess(columns: list[str]) -> int:
 
 
 def _output() -> Output:
-    mode = st.segmented_control("Expected output per row", [FIXED_MODE, RATIO_MODE], key=MODE,
-                                default=FIXED_MODE, required=True)
+    mode = st.segmented_control(
+        "Expected output per row", [FIXED_MODE, RATIO_MODE], key=MODE, default=FIXED_MODE, required=True
+    )
     if mode == RATIO_MODE:
-        ratio = st.number_input("Output tokens per input token", min_value=0.0, value=1.0, step=0.1,
-                                format="%.2f", key=RATIO)
+        ratio = st.number_input(
+            "Output tokens per input token", min_value=0.0, value=1.0, step=0.1, format="%.2f", key=RATIO
+        )
         return Output(ratio=Decimal(str(ratio)))
     return Output(fixed=int(st.number_input("Output tokens per row", min_value=0, value=500, step=50, key=FIXED)))
 
@@ -52,20 +55,28 @@ def _totals(result: BatchResult) -> None:
     cols[2].metric("Output tokens", f"{result.output_tokens:,}")
     cols[3].metric("Reasoning tokens", f"{result.reasoning_tokens:,}")
     cols[4].metric("Total cost", format_usd(result.total.total))
-    st.caption(f"Split: input {format_usd(result.total.input)} · output {format_usd(result.total.output)} · "
-               f"reasoning {format_usd(result.total.reasoning)}. Input tokens are estimates.")
+    st.caption(
+        f"Split: input {format_usd(result.total.input)} · output {format_usd(result.total.output)} · "
+        f"reasoning {format_usd(result.total.reasoning)}. Input tokens are estimates."
+    )
 
 
 def batch(model: Model, price: Price | None) -> None:
     """Upload, choose the column and the expected output, see per-row tokens and cost, download the CSV."""
-    upload = st.file_uploader("Prompts file (CSV or JSONL)", type=["csv", "jsonl"], key=FILE,
-                              help="One prompt per row (CSV) or per line (JSONL); nested JSON fields become a.b")
+    upload = st.file_uploader(
+        "Prompts file (CSV or JSONL)",
+        type=["csv", "jsonl"],
+        key=FILE,
+        help="One prompt per row (CSV) or per line (JSONL); nested JSON fields become a.b",
+    )
     if upload is None:
         st.caption("Each row is priced as one request with the model chosen above, no cached input.")
         return
     if price is None:
-        st.warning(f"No flat per-token price is known for {model.name}; pick a priced model above.",
-                   icon=":material/help:")
+        st.warning(
+            f"No flat per-token price is known for {model.name}; pick a priced model above.",
+            icon=":material/help:",
+        )
         return
     data = upload.getvalue()
     try:
@@ -78,8 +89,14 @@ def batch(model: Model, price: Price | None) -> None:
         return
     column = st.selectbox("Column or field with the prompt", columns, index=_guess(columns), key=COLUMN)
     output = _output()
-    reasoning = st.number_input("Reasoning tokens per row", min_value=0, value=250 if model.reasoning else 0,
-                                step=50, key=REASONING, help="Billed as output; see the reasoning effort tab.")
+    reasoning = st.number_input(
+        "Reasoning tokens per row",
+        min_value=0,
+        value=250 if model.reasoning else 0,
+        step=50,
+        key=REASONING,
+        help="Billed as output; see the reasoning effort tab.",
+    )
     try:
         result, csv = _estimate(data, upload.name, column, price, output, int(reasoning))
     except BatchError as exc:
@@ -87,9 +104,20 @@ def batch(model: Model, price: Price | None) -> None:
         return
     _totals(result)
     shown = result.rows.head(PREVIEW_ROWS)
-    st.dataframe(shown, hide_index=True, key="pricing_batch_rows",
-                 column_config={"cost_usd": st.column_config.TextColumn("cost_usd", help="Exact USD")})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="pricing_batch_rows",
+        column_config={"cost_usd": st.column_config.TextColumn("cost_usd", help="Exact USD")},
+    )
     if len(result.rows) > PREVIEW_ROWS:
         st.caption(f"Showing the first {PREVIEW_ROWS:,} of {len(result.rows):,} rows; the download has them all.")
-    st.download_button("Download per-row estimate (CSV)", csv, file_name="batch-estimate.csv",
-                        mime="text/csv", key=DOWNLOAD, icon=":material/download:", on_click="ignore")
+    st.download_button(
+        "Download per-row estimate (CSV)",
+        csv,
+        file_name="batch-estimate.csv",
+        mime="text/csv",
+        key=DOWNLOAD,
+        icon=":material/download:",
+        on_click="ignore",
+    )

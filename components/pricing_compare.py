@@ -48,8 +48,9 @@ def _config() -> dict[str, object]:
     money = {"format": "$%.6f"}
     return {
         "Model": st.column_config.TextColumn(pinned=True),
-        "Price": st.column_config.TextColumn(help="The workload's monthly cost, or unknown when genai-prices "
-                                             "cannot price the model"),
+        "Price": st.column_config.TextColumn(
+            help="The workload's monthly cost, or unknown when genai-prices cannot price the model"
+        ),
         "Input per 1M": st.column_config.NumberColumn(format="$%.3f"),
         "Cached input per 1M": st.column_config.NumberColumn(format="$%.3f"),
         "Output per 1M": st.column_config.NumberColumn(format="$%.3f"),
@@ -62,9 +63,11 @@ def _config() -> dict[str, object]:
 
 def comparison(workload: Workload, volume: Volume) -> pd.DataFrame:
     """The sortable table and a bar chart of the monthly cost of the priced models."""
-    st.caption(f"Prices from pydantic's {LIBRARY} catalogue, matched by each model's platform. The same "
-               "workload for every model: reasoning tokens are billed as output; a model that does not reason "
-               "would not produce them. Click a column header to sort.")
+    st.caption(
+        f"Prices from pydantic's {LIBRARY} catalogue, matched by each model's platform. The same "
+        "workload for every model: reasoning tokens are billed as output; a model that does not reason "
+        "would not produce them. Click a column header to sort."
+    )
     table = frame(workload, volume)
     st.dataframe(table, hide_index=True, column_config=_config(), key=TABLE)
     priced = table[table[MONTH].notna()]

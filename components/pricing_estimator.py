@@ -15,8 +15,12 @@ from playground.compare import price_for
 from playground.pricing import Cost, Projection, Workload, format_usd, measure_replies, project
 
 MODEL = "pricing_model"
-INPUT, CACHED, OUTPUT, REASONING = ("pricing_input_tokens", "pricing_cached_tokens", "pricing_output_tokens",
-                                    "pricing_reasoning_tokens")
+INPUT, CACHED, OUTPUT, REASONING = (
+    "pricing_input_tokens",
+    "pricing_cached_tokens",
+    "pricing_output_tokens",
+    "pricing_reasoning_tokens",
+)
 REQUESTS, DAYS = "pricing_requests_per_day", "pricing_days_per_month"
 TEXT, FILES, USE_TEXT = "pricing_text", "pricing_files", "pricing_use_text"
 MEASURED, MEASURED_FROM = "pricing_measured", "pricing_measured_from"
@@ -42,14 +46,22 @@ def _seed() -> None:
 def pick_model() -> tuple[Model, Price | None]:
     """The model picker; returns the model and its flat per-token price (None when unknown)."""
     _seed()
-    model_id = st.selectbox("Model", list(MODELS), key=MODEL, persist_state="session",
-                            format_func=lambda i: f"{MODELS[i].name} · {MODELS[i].platform}",
-                            help="Grok 3 Mini is priced from the product page; the others from genai-prices.")
+    model_id = st.selectbox(
+        "Model",
+        list(MODELS),
+        key=MODEL,
+        persist_state="session",
+        format_func=lambda i: f"{MODELS[i].name} · {MODELS[i].platform}",
+        help="Grok 3 Mini is priced from the product page; the others from genai-prices.",
+    )
     model = MODELS[model_id]
     price = price_for(model)
     if price is None:
-        st.warning("No flat per-token price is known for this model (genai-prices has none, or it is tiered by "
-                   "prompt size). See **Compare models** for what is known.", icon=":material/help:")
+        st.warning(
+            "No flat per-token price is known for this model (genai-prices has none, or it is tiered by "
+            "prompt size). See **Compare models** for what is known.",
+            icon=":material/help:",
+        )
     else:
         st.caption(_price_line(price))
     return model, price
@@ -57,9 +69,11 @@ def pick_model() -> tuple[Model, Price | None]:
 
 def _price_line(price: Price) -> str:
     cached = f" · {format_usd(price.cached_input)} cached input" if price.cached_input is not None else ""
-    return (f"{format_usd(price.input)} input{cached} · {format_usd(price.output)} output per 1M tokens; "
-            f"reasoning tokens are billed as output. Source: {price.source}"
-            + (f"; cached price: {price.cached_source}" if price.cached_source else ""))
+    return (
+        f"{format_usd(price.input)} input{cached} · {format_usd(price.output)} output per 1M tokens; "
+        f"reasoning tokens are billed as output. Source: {price.source}"
+        + (f"; cached price: {price.cached_source}" if price.cached_source else "")
+    )
 
 
 def _fill_measured() -> None:
@@ -67,23 +81,37 @@ def _fill_measured() -> None:
     if measured is None:
         return
     w = measured.workload
-    st.session_state.update({INPUT: w.input_tokens, CACHED: w.cached_tokens, OUTPUT: w.output_tokens,
-                             REASONING: w.reasoning_tokens, MEASURED_FROM: measured.replies})
+    st.session_state.update(
+        {
+            INPUT: w.input_tokens,
+            CACHED: w.cached_tokens,
+            OUTPUT: w.output_tokens,
+            REASONING: w.reasoning_tokens,
+            MEASURED_FROM: measured.replies,
+        }
+    )
 
 
 def measured_button() -> None:
     """One click fills the token counts with the averages of this session's playground replies."""
     measured = measure_replies(conversation().replies)
     count = measured.replies if measured else 0
-    st.button("Use this session's average reply", key=MEASURED, icon=":material/history:", on_click=_fill_measured,
-              disabled=measured is None,
-              help="Averages of the input, cached, output and reasoning tokens the provider reported per reply.")
+    st.button(
+        "Use this session's average reply",
+        key=MEASURED,
+        icon=":material/history:",
+        on_click=_fill_measured,
+        disabled=measured is None,
+        help="Averages of the input, cached, output and reasoning tokens the provider reported per reply.",
+    )
     if count == 0:
         st.caption("No replies with usage yet: send prompts on the Playground page first.")
     elif st.session_state.get(MEASURED_FROM):
         n = st.session_state[MEASURED_FROM]
-        st.caption(f":material/check: Filled with the average of {n} {'reply' if n == 1 else 'replies'} "
-                   "from this session.")
+        st.caption(
+            f":material/check: Filled with the average of {n} {'reply' if n == 1 else 'replies'} "
+            "from this session."
+        )
     else:
         st.caption(f"{count} {'reply' if count == 1 else 'replies'} with usage in this session.")
 
@@ -93,8 +121,9 @@ def _text_tokens() -> int | None:
     files = st.session_state.get(FILES) or []
     if not text and not files:
         return None
-    return tokens.count_tokens(text) + sum(tokens.count_tokens(f.getvalue().decode("utf-8", "replace"))
-                                           for f in files)
+    return tokens.count_tokens(text) + sum(
+        tokens.count_tokens(f.getvalue().decode("utf-8", "replace")) for f in files
+    )
 
 
 def _use_text() -> None:
@@ -108,8 +137,9 @@ def text_counter() -> None:
     """Paste text or upload files to estimate their input tokens, and use the count."""
     with st.expander("Count input tokens from text or files", icon=":material/text_fields:"):
         st.text_area("Prompt text", key=TEXT, height=120, placeholder="Paste a typical prompt, with its context")
-        st.file_uploader("Text files", key=FILES, accept_multiple_files=True,
-                         type=["txt", "md", "json", "csv", "py"])
+        st.file_uploader(
+            "Text files", key=FILES, accept_multiple_files=True, type=["txt", "md", "json", "csv", "py"]
+        )
         count = _text_tokens()
         if count is None:
             st.caption("Paste text or add files to count their tokens.")
@@ -127,19 +157,32 @@ def _forget_measured() -> None:
 def token_inputs() -> Workload:
     """The four token counts of one request."""
     cols = st.columns(4)
-    fields = ((INPUT, "Input tokens", "Every prompt token: system message, history and the new message, "
-               "cached ones included."),
-              (CACHED, "Cached input tokens", "The part of the input served from the prompt cache, billed at "
-               "the cached price."),
-              (OUTPUT, "Output tokens", "Answer tokens."),
-              (REASONING, "Reasoning tokens", "Thinking tokens; billed at the output price."))
-    values = [col.number_input(label, min_value=0, step=100, key=key, help=text, persist_state="session",
-                               on_change=_forget_measured)
-              for col, (key, label, text) in zip(cols, fields, strict=True)]
+    fields = (
+        (
+            INPUT,
+            "Input tokens",
+            "Every prompt token: system message, history and the new message, cached ones included.",
+        ),
+        (
+            CACHED,
+            "Cached input tokens",
+            "The part of the input served from the prompt cache, billed at the cached price.",
+        ),
+        (OUTPUT, "Output tokens", "Answer tokens."),
+        (REASONING, "Reasoning tokens", "Thinking tokens; billed at the output price."),
+    )
+    values = [
+        col.number_input(
+            label, min_value=0, step=100, key=key, help=text, persist_state="session", on_change=_forget_measured
+        )
+        for col, (key, label, text) in zip(cols, fields, strict=True)
+    ]
     work = Workload(*(int(v or 0) for v in values))
     if work.cached_tokens > work.input_tokens:
-        st.warning("Cached input cannot exceed the input; only the input count is billed as cached.",
-                   icon=":material/warning:")
+        st.warning(
+            "Cached input cannot exceed the input; only the input count is billed as cached.",
+            icon=":material/warning:",
+        )
     return work
 
 
@@ -147,8 +190,9 @@ def volume_inputs() -> Volume:
     """Requests per day and days per month."""
     left, right = st.columns(2)
     per_day = left.number_input("Requests per day", min_value=0, step=10, key=REQUESTS, persist_state="session")
-    days = right.number_input("Days per month", min_value=0, max_value=31, step=1, key=DAYS,
-                              persist_state="session")
+    days = right.number_input(
+        "Days per month", min_value=0, max_value=31, step=1, key=DAYS, persist_state="session"
+    )
     return Volume(int(per_day or 0), int(days or 0))
 
 
@@ -158,15 +202,18 @@ def projection(workload: Workload, price: Price, volume: Volume) -> Projection:
     cols = st.columns(3)
     for col, label, c in zip(cols, ("Per request", "Per day", "Per month"), got_costs(got), strict=True):
         col.metric(label, format_usd(c.total))
-    split = pd.DataFrame({
-        "Kind": [name for name, _ in KINDS],
-        "Per request": [format_usd(getattr(got.per_request, f)) for _, f in KINDS],
-        "Per day": [format_usd(getattr(got.per_day, f)) for _, f in KINDS],
-        "Per month": [format_usd(getattr(got.per_month, f)) for _, f in KINDS],
-    })
+    split = pd.DataFrame(
+        {
+            "Kind": [name for name, _ in KINDS],
+            "Per request": [format_usd(getattr(got.per_request, f)) for _, f in KINDS],
+            "Per day": [format_usd(getattr(got.per_day, f)) for _, f in KINDS],
+            "Per month": [format_usd(getattr(got.per_month, f)) for _, f in KINDS],
+        }
+    )
     st.dataframe(split, hide_index=True, key="pricing_split")
-    chart = pd.DataFrame({"Kind": split["Kind"], "USD per month": [_plot(getattr(got.per_month, f))
-                                                                    for _, f in KINDS]})
+    chart = pd.DataFrame(
+        {"Kind": split["Kind"], "USD per month": [_plot(getattr(got.per_month, f)) for _, f in KINDS]}
+    )
     st.bar_chart(chart, x="Kind", y="USD per month", horizontal=True, sort=False, height=220)
     return got
 

@@ -15,10 +15,13 @@ from playground.pricing import MILLION, Workload, format_usd, project
 def summary() -> None:
     """One line at the top of the page: which price the page uses."""
     price = GROK_3_MINI.price
-    st.info(f"The product page lists {format_usd(price.input)} per 1M input tokens and {format_usd(price.output)} "
-            f"per 1M output tokens, but also says \"{PAGE.page_price_label}\" and "
-            f"\"{format_usd(PAGE.page_price_per_million)} per million tokens\". This page uses the per-token "
-            "prices; see *About the page's $0.40* below.", icon=":material/info:")
+    st.info(
+        f"The product page lists {format_usd(price.input)} per 1M input tokens and {format_usd(price.output)} "
+        f'per 1M output tokens, but also says "{PAGE.page_price_label}" and '
+        f'"{format_usd(PAGE.page_price_per_million)} per million tokens". This page uses the per-token '
+        "prices; see *About the page's $0.40* below.",
+        icon=":material/info:",
+    )
 
 
 def explanation(workload: Workload, volume: Volume) -> None:
@@ -29,8 +32,8 @@ def explanation(workload: Workload, volume: Volume) -> None:
         f"- **{format_usd(blended)} is the plain average** of the {format_usd(price.input)} input and "
         f"{format_usd(price.output)} output prices. A blended figure is right only when a request has as many "
         "input as output tokens; real prompts (history, context) are usually far longer than answers.\n"
-        "- **\"Per call\" cannot be literal**: every provider behind this model bills per token, so a "
-        "100,000-token prompt does not cost the same as \"hi\". The table below shows how far apart the "
+        '- **"Per call" cannot be literal**: every provider behind this model bills per token, so a '
+        '100,000-token prompt does not cost the same as "hi". The table below shows how far apart the '
         "readings are for the workload above.\n"
         "- **Reasoning is billed as output.** Grok 3 Mini thinks before answering; those tokens cost "
         f"{format_usd(price.output)} per 1M like the answer, which a flat figure hides.\n"
@@ -39,14 +42,23 @@ def explanation(workload: Workload, volume: Volume) -> None:
         "playground's cost figures, this page and the batch estimate all use "
         f"{format_usd(price.input)} / {format_usd(price.output)} per 1M tokens."
     )
-    per_token = project(workload, price, requests_per_day=volume.requests_per_day,
-                        days_per_month=volume.days_per_month).per_month.total
+    per_token = project(
+        workload, price, requests_per_day=volume.requests_per_day, days_per_month=volume.days_per_month
+    ).per_month.total
     calls = volume.requests_per_day * volume.days_per_month
     month_tokens = Decimal((workload.input_tokens + workload.output_tokens + workload.reasoning_tokens) * calls)
-    readings = pd.DataFrame({
-        "Reading of the page": ["Per-token prices (used here)", f"{format_usd(blended)} per 1M tokens, blended",
-                                f"\"{PAGE.page_price_label}\" taken literally"],
-        "This workload per month": [format_usd(per_token), format_usd(month_tokens * blended / MILLION),
-                                    format_usd(Decimal(calls) * blended)],
-    })
+    readings = pd.DataFrame(
+        {
+            "Reading of the page": [
+                "Per-token prices (used here)",
+                f"{format_usd(blended)} per 1M tokens, blended",
+                f'"{PAGE.page_price_label}" taken literally',
+            ],
+            "This workload per month": [
+                format_usd(per_token),
+                format_usd(month_tokens * blended / MILLION),
+                format_usd(Decimal(calls) * blended),
+            ],
+        }
+    )
     st.dataframe(readings, hide_index=True, key="pricing_page_readings")

@@ -33,8 +33,9 @@ def remote_model_ids(config: ProviderConfig) -> list[str]:
     return cache[tag]
 
 
-def exact_input_tokens(config: ProviderConfig, model: Model, params: GenerationParams,
-                       conv: Conversation, protocol: str) -> int | None:
+def exact_input_tokens(
+    config: ProviderConfig, model: Model, params: GenerationParams, conv: Conversation, protocol: str
+) -> int | None:
     """The exact input tokens of the history from ``/v1/messages/count_tokens``, when the Messages API is used."""
     if protocol != "anthropic" or not config.api_key:
         return None

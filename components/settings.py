@@ -56,7 +56,11 @@ def resolve_config(provider_id: str) -> ProviderConfig:
     base_url = state.get("base_url") if provider_id == "custom" else None
     auth = "body" if provider_id == "modelslab" and state.get("modelslab_auth") == "body" else None
     return providers.resolve(
-        provider_id, env=os.environ, secrets=secrets(), session_key=typed.strip(), base_url=base_url or None,
+        provider_id,
+        env=os.environ,
+        secrets=secrets(),
+        session_key=typed.strip(),
+        base_url=base_url or None,
         auth=auth,
     )
 

@@ -56,12 +56,30 @@ def _param_control(name: str, reason: str | None, max_value: float | None) -> No
         state[_typed_key(name)] = state[name]
     slider_col, typed_col = st.columns([3, 2], vertical_alignment="bottom")
     with slider_col:
-        st.slider(LABELS[name], kind(info["min"]), kind(top), step=kind(info["step"]), key=name, help=info["help"],
-                  disabled=reason is not None, bind="query-params", on_change=_copy, args=(name, _typed_key(name)))
+        st.slider(
+            LABELS[name],
+            kind(info["min"]),
+            kind(top),
+            step=kind(info["step"]),
+            key=name,
+            help=info["help"],
+            disabled=reason is not None,
+            bind="query-params",
+            on_change=_copy,
+            args=(name, _typed_key(name)),
+        )
     with typed_col:
-        st.number_input(f"{LABELS[name]} value", kind(info["min"]), kind(top), step=kind(info["step"]),
-                        key=_typed_key(name), disabled=reason is not None, label_visibility="collapsed",
-                        on_change=_copy, args=(_typed_key(name), name))
+        st.number_input(
+            f"{LABELS[name]} value",
+            kind(info["min"]),
+            kind(top),
+            step=kind(info["step"]),
+            key=_typed_key(name),
+            disabled=reason is not None,
+            label_visibility="collapsed",
+            on_change=_copy,
+            args=(_typed_key(name), name),
+        )
     if reason:
         st.caption(f":material/block: Not sent: {reason}.")
 
@@ -71,8 +89,12 @@ def _provider_and_key() -> str:
     allowed = providers.allowed_provider_ids(os.environ, cfg.secrets())
     default = cfg.default_provider_id()
     provider_id = st.selectbox(
-        "Provider", allowed, index=allowed.index(default) if default in allowed else 0, key="provider",
-        format_func=lambda p: providers.PROVIDERS[p].label, bind="query-params",
+        "Provider",
+        allowed,
+        index=allowed.index(default) if default in allowed else 0,
+        key="provider",
+        format_func=lambda p: providers.PROVIDERS[p].label,
+        bind="query-params",
     )
     provider = providers.PROVIDERS[provider_id]
     if provider.offline:
@@ -81,18 +103,38 @@ def _provider_and_key() -> str:
         )
         return provider_id
     if provider_id == "custom" and not providers.custom_url_hidden(os.environ, cfg.secrets()):
-        st.text_input("Base URL", key="base_url", placeholder=provider.base_url,
-                      help="Any OpenAI-compatible server: Ollama, llama.cpp server, vLLM, LM Studio.")
-    st.text_input("API key", type="password", key=cfg.session_key(provider_id), autocomplete="off",
-                  help="Kept only in this browser session; never put in the URL, exports or code samples.")
+        st.text_input(
+            "Base URL",
+            key="base_url",
+            placeholder=provider.base_url,
+            help="Any OpenAI-compatible server: Ollama, llama.cpp server, vLLM, LM Studio.",
+        )
+    st.text_input(
+        "API key",
+        type="password",
+        key=cfg.session_key(provider_id),
+        autocomplete="off",
+        help="Kept only in this browser session; never put in the URL, exports or code samples.",
+    )
     _key_caption(provider)
     if provider_id == "modelslab":
-        st.radio("Protocol", list(PROTOCOLS), key="protocol", horizontal=True, format_func=PROTOCOLS.get,
-                 help="ModelsLab serves both Chat Completions and Anthropic Messages for this model.")
+        st.radio(
+            "Protocol",
+            list(PROTOCOLS),
+            key="protocol",
+            horizontal=True,
+            format_func=PROTOCOLS.get,
+            help="ModelsLab serves both Chat Completions and Anthropic Messages for this model.",
+        )
         anthropic = st.session_state.get("protocol") == "anthropic"
         other = "x-api-key header" if anthropic else "In the body (as on the page)"
-        st.radio("Send the key", ["header", "body"], key="modelslab_auth", horizontal=True,
-                 format_func={"header": "Bearer header", "body": other}.get)
+        st.radio(
+            "Send the key",
+            ["header", "body"],
+            key="modelslab_auth",
+            horizontal=True,
+            format_func={"header": "Bearer header", "body": other}.get,
+        )
     return provider_id
 
 
@@ -104,8 +146,10 @@ def _key_caption(provider: providers.Provider) -> None:
     elif key:
         st.caption(f":material/key: Using the key from {source} ({provider.key_env}).")
     elif provider.key_required:
-        st.caption(f":material/cloud_off: No {provider.label} key: replies come from the offline engine until "
-                   f"you enter one or set {provider.key_env}.")
+        st.caption(
+            f":material/cloud_off: No {provider.label} key: replies come from the offline engine until "
+            f"you enter one or set {provider.key_env}."
+        )
 
 
 def _model_picker(provider_id: str) -> catalog.Model:
@@ -115,8 +159,14 @@ def _model_picker(provider_id: str) -> catalog.Model:
     if configured and configured not in ids:
         ids.insert(0, configured)
     default = configured or catalog.DEFAULT_MODEL_ID
-    model_id = st.selectbox("Model", ids, index=ids.index(default), key="model_id",
-                            format_func=lambda m: catalog.get_model(m).name, bind="query-params")
+    model_id = st.selectbox(
+        "Model",
+        ids,
+        index=ids.index(default),
+        key="model_id",
+        format_func=lambda m: catalog.get_model(m).name,
+        bind="query-params",
+    )
     return catalog.get_model(model_id)
 
 
@@ -127,8 +177,9 @@ def _choice(current: cfg.Settings) -> tuple[object, ...]:
 
 def _omitted(current: cfg.Settings) -> dict[str, str]:
     """Parameters the selected model or protocol rejects, with the reason."""
-    return build_plan(current.protocol, current.config, current.model, current.params, [],
-                      disabled=current.disabled).omitted
+    return build_plan(
+        current.protocol, current.config, current.model, current.params, [], disabled=current.disabled
+    ).omitted
 
 
 @st.fragment
@@ -147,8 +198,13 @@ def _general(
         _param_control("max_tokens", _omitted(current).get("max_tokens"), current.model.context)
     with bottom:
         if current.model.reasoning:
-            st.selectbox("Reasoning effort", ["default", "low", "high"], key="reasoning_effort",
-                         bind="query-params", help=spec("reasoning_effort")["help"] + " default: the provider's.")
+            st.selectbox(
+                "Reasoning effort",
+                ["default", "low", "high"],
+                key="reasoning_effort",
+                bind="query-params",
+                help=spec("reasoning_effort")["help"] + " default: the provider's.",
+            )
         current = cfg.current_settings()
         if current.problem:
             st.warning(current.problem, icon=":material/error:")
@@ -183,6 +239,7 @@ def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
         if name != "max_tokens":
             _param_fragment(slots[name], name, omitted.get(name))
     with st.sidebar:
-        st.button("Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults",
-                  on_click=reset_defaults)
+        st.button(
+            "Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults", on_click=reset_defaults
+        )
     return current

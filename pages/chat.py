@@ -28,4 +28,3 @@ with history_box:
     actions.render_error(settings)
     render_notice()
     actions.render_actions(settings)
-

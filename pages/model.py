@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from components.routing import require_router
 from components import model_info
 from components.code_samples import current_state, render_code_samples
+from components.routing import require_router
 from playground.catalog import GROK_3_MINI
 
 require_router()
@@ -18,10 +18,19 @@ model_info.render_endpoints()
 
 st.subheader("Code for the playground's current state", anchor=False)
 if model.id != GROK_3_MINI.id:
-    st.info(f"The playground is set to {model.name}: these samples and the Claude Code command use it.",
-            icon=":material/swap_horiz:")
-render_code_samples(config=config, model=model, params=params, history=history, disabled=disabled,
-                    protocol=protocol, key="model_page_code")
+    st.info(
+        f"The playground is set to {model.name}: these samples and the Claude Code command use it.",
+        icon=":material/swap_horiz:",
+    )
+render_code_samples(
+    config=config,
+    model=model,
+    params=params,
+    history=history,
+    disabled=disabled,
+    protocol=protocol,
+    key="model_page_code",
+)
 model_info.render_claude_code(model)
 model_info.render_faq(GROK_3_MINI)
 model_info.render_related(model.id)

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from components.routing import require_router
 from components import pricing_batch, pricing_compare, pricing_effort, pricing_estimator, pricing_page_note
+from components.routing import require_router
 
 require_router()
 st.title("Pricing")
@@ -20,7 +20,8 @@ with st.container(border=True):
         pricing_estimator.projection(workload, price, volume)
 
 tab_effort, tab_compare, tab_batch, tab_page = st.tabs(
-    ["Reasoning effort", "Compare models", "Batch estimate", "About the page's $0.40"])
+    ["Reasoning effort", "Compare models", "Batch estimate", "About the page's $0.40"]
+)
 with tab_effort:
     if price is not None:
         pricing_effort.effort_what_if(model, workload, price, volume)

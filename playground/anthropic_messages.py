@@ -59,8 +59,12 @@ def auth_headers(config: ProviderConfig) -> dict[str, str]:
 
 
 def _headers(config: ProviderConfig, accept: str = "application/json") -> dict[str, str]:
-    return {"Content-Type": "application/json", "Accept": accept, "anthropic-version": ANTHROPIC_VERSION,
-            **auth_headers(config)}
+    return {
+        "Content-Type": "application/json",
+        "Accept": accept,
+        "anthropic-version": ANTHROPIC_VERSION,
+        **auth_headers(config),
+    }
 
 
 def split_system(system: str, history: Iterable[Mapping[str, str]]) -> tuple[str, list[dict[str, str]]]:
@@ -92,8 +96,11 @@ def build_messages_request(
         omitted.setdefault("reasoning_effort", EFFORT_NOT_MAPPED)
     system, messages = split_system(params.system, history)
     max_tokens = capped_max_tokens(model, params)
-    body: dict[str, Any] = {"model": model.name_for(config.provider.id), "max_tokens": max_tokens,
-                            "messages": messages}
+    body: dict[str, Any] = {
+        "model": model.name_for(config.provider.id),
+        "max_tokens": max_tokens,
+        "messages": messages,
+    }
     if system:
         body["system"] = system
     adjusted: dict[str, str] = {}
@@ -131,13 +138,15 @@ def _json(response: httpx.Response, secrets: list[str]) -> Any:
     except ValueError:
         raise error_from_response(502, response.content, response.headers, secrets=secrets) from None
     if is_error_payload(data) or not isinstance(data, dict):
-        raise error_from_response(200, data if isinstance(data, dict) else response.content, response.headers,
-                                  secrets=secrets)
+        raise error_from_response(
+            200, data if isinstance(data, dict) else response.content, response.headers, secrets=secrets
+        )
     return data
 
 
-def stream_messages(plan: RequestPlan, *, config: ProviderConfig, client: httpx.Client | None = None
-                    ) -> Iterator[Event]:
+def stream_messages(
+    plan: RequestPlan, *, config: ProviderConfig, client: httpx.Client | None = None
+) -> Iterator[Event]:
     """Send a Messages request and yield its typed events (streamed or not, as the plan says)."""
     client = client or client_for(config)
     secrets = _secrets(config)

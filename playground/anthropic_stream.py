@@ -109,8 +109,9 @@ def _event(state: StreamState, name: str, data: Mapping[str, Any], secrets: list
         raise state.fail(_error_event(data, secrets))
 
 
-def events_from_sse(chunks: Iterable[bytes], *, secrets: Sequence[str] = (), state: StreamState | None = None
-                    ) -> Iterator[Event]:
+def events_from_sse(
+    chunks: Iterable[bytes], *, secrets: Sequence[str] = (), state: StreamState | None = None
+) -> Iterator[Event]:
     """Typed events from the raw bytes of a Messages stream; a stream that ends early raises ``StreamBroken``."""
     state = state if state is not None else StreamState()
     decoder = SSEDecoder()

@@ -111,8 +111,9 @@ def cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def count_many(texts: Sequence[str], *, workers: int | None = None,
-               min_parallel: int = PARALLEL_MIN) -> np.ndarray:
+def count_many(
+    texts: Sequence[str], *, workers: int | None = None, min_parallel: int = PARALLEL_MIN
+) -> np.ndarray:
     """``tokens.count_tokens`` of every text, in worker processes when there is much text and several CPUs.
 
     Starting the workers costs about a second, so below ``min_parallel`` characters one process is faster.
@@ -121,7 +122,7 @@ def count_many(texts: Sequence[str], *, workers: int | None = None,
     if workers < 2 or len(texts) < 2 or sum(map(len, texts)) < min_parallel:
         return np.fromiter(map(tokens.count_tokens, texts), dtype=np.int64, count=len(texts))
     size = -(-len(texts) // (workers * 4))
-    chunks = [list(texts[i:i + size]) for i in range(0, len(texts), size)]
+    chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
     # forkserver: workers never inherit the web server's threads or sockets; the preload imports this module
     # (pandas, the estimator) once in the server instead of once per worker
     context = multiprocessing.get_context("forkserver")
@@ -161,8 +162,15 @@ def _usd_text(units: np.ndarray, places: int) -> pd.Series:
     return text.str.rstrip("0").str.replace(r"\.$", ".0", regex=True)
 
 
-def estimate(frame: pd.DataFrame, column: str, *, price: Price, output: Output, reasoning: int = 0,
-             workers: int | None = None) -> BatchResult:
+def estimate(
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    price: Price,
+    output: Output,
+    reasoning: int = 0,
+    workers: int | None = None,
+) -> BatchResult:
     """Tokens and cost for each row of ``frame[column]`` (no cached input: rows are independent requests)."""
     if reasoning < 0:
         raise BatchError("Reasoning tokens per row cannot be negative")
@@ -176,8 +184,9 @@ def estimate(frame: pd.DataFrame, column: str, *, price: Price, output: Output, 
     rows["input_tokens"], rows["output_tokens"], rows["reasoning_tokens"] = inp, out, reason
     rows[COST_COLUMN] = _usd_text(units, 6 + d)
     totals = [int(a.sum()) for a in (inp, out, reason)]
-    usage = Usage(prompt_tokens=totals[0], completion_tokens=totals[1], reasoning_tokens=totals[2],
-                  reasoning_included=False)
+    usage = Usage(
+        prompt_tokens=totals[0], completion_tokens=totals[1], reasoning_tokens=totals[2], reasoning_included=False
+    )
     return BatchResult(rows, column, *totals, total=cost(usage, price))
 
 

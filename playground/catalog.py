@@ -95,37 +95,100 @@ def _related(
 
 # The related models exactly as the product page lists them (ID from each link, name as shown, platform).
 RELATED: tuple[Model, ...] = (
-    _related("openai-gpt-5.5", "OpenAI: GPT-5.5", "Open Router", "openai/gpt-5.5",
-             prices=("openrouter", "openai/gpt-5.5")),
-    _related("qwen-qwen3-30b-a3b-instruct-2507", "Qwen: Qwen3 30B A3B Instruct 2507", "Open Router",
-             "qwen/qwen3-30b-a3b-instruct-2507", prices=("openrouter", "qwen/qwen3-30b-a3b-instruct-2507")),
-    _related("openai-gpt-oss-20b", "OpenAI: gpt-oss-20b", "Open Router", "openai/gpt-oss-20b",
-             prices=("openrouter", "openai/gpt-oss-20b")),
-    _related("meta-llama-Meta-Llama-3-8B-Instruct-Lite", "Meta Llama 3 8B Instruct Lite", "Together AI",
-             prices=("together", "meta-llama/Meta-Llama-3-8B-Instruct-Lite")),
-    _related("nvidia-nemotron-3-nano-30b-a3b-free", "NVIDIA: Nemotron 3 Nano 30B A3B (free)", "Open Router",
-             "nvidia/nemotron-3-nano-30b-a3b:free", prices=("openrouter", "nvidia/nemotron-3-nano-30b-a3b:free")),
-    _related("meta-llama-llama-3.1-70b-instruct", "Meta: Llama 3.1 70B Instruct", "Open Router",
-             "meta-llama/llama-3.1-70b-instruct", prices=("openrouter", "meta-llama/llama-3.1-70b-instruct")),
-    _related("deepseek-ai-deepseek-coder-33b-instruct", "Deepseek Coder 33B Instruct", "Together AI",
-             prices=("together", "deepseek-ai/deepseek-coder-33b-instruct")),
-    _related("google-gemma-4-31B-it", "Gemma 4 31B-it FP8", "Together AI",
-             prices=("together", "google/gemma-4-31B-it")),
-    _related("anthropic-claude-3-haiku", "Anthropic: Claude 3 Haiku", "Open Router", "anthropic/claude-3-haiku",
-             prices=("openrouter", "anthropic/claude-3-haiku")),
+    _related(
+        "openai-gpt-5.5",
+        "OpenAI: GPT-5.5",
+        "Open Router",
+        "openai/gpt-5.5",
+        prices=("openrouter", "openai/gpt-5.5"),
+    ),
+    _related(
+        "qwen-qwen3-30b-a3b-instruct-2507",
+        "Qwen: Qwen3 30B A3B Instruct 2507",
+        "Open Router",
+        "qwen/qwen3-30b-a3b-instruct-2507",
+        prices=("openrouter", "qwen/qwen3-30b-a3b-instruct-2507"),
+    ),
+    _related(
+        "openai-gpt-oss-20b",
+        "OpenAI: gpt-oss-20b",
+        "Open Router",
+        "openai/gpt-oss-20b",
+        prices=("openrouter", "openai/gpt-oss-20b"),
+    ),
+    _related(
+        "meta-llama-Meta-Llama-3-8B-Instruct-Lite",
+        "Meta Llama 3 8B Instruct Lite",
+        "Together AI",
+        prices=("together", "meta-llama/Meta-Llama-3-8B-Instruct-Lite"),
+    ),
+    _related(
+        "nvidia-nemotron-3-nano-30b-a3b-free",
+        "NVIDIA: Nemotron 3 Nano 30B A3B (free)",
+        "Open Router",
+        "nvidia/nemotron-3-nano-30b-a3b:free",
+        prices=("openrouter", "nvidia/nemotron-3-nano-30b-a3b:free"),
+    ),
+    _related(
+        "meta-llama-llama-3.1-70b-instruct",
+        "Meta: Llama 3.1 70B Instruct",
+        "Open Router",
+        "meta-llama/llama-3.1-70b-instruct",
+        prices=("openrouter", "meta-llama/llama-3.1-70b-instruct"),
+    ),
+    _related(
+        "deepseek-ai-deepseek-coder-33b-instruct",
+        "Deepseek Coder 33B Instruct",
+        "Together AI",
+        prices=("together", "deepseek-ai/deepseek-coder-33b-instruct"),
+    ),
+    _related(
+        "google-gemma-4-31B-it", "Gemma 4 31B-it FP8", "Together AI", prices=("together", "google/gemma-4-31B-it")
+    ),
+    _related(
+        "anthropic-claude-3-haiku",
+        "Anthropic: Claude 3 Haiku",
+        "Open Router",
+        "anthropic/claude-3-haiku",
+        prices=("openrouter", "anthropic/claude-3-haiku"),
+    ),
     _related("deepseek-ai-DeepSeek-R1-Distill-Qwen-1.5B", "DeepSeek R1 Distill Qwen 1.5B", "ModelsLab"),
-    _related("xiaomi-mimo-v2-pro", "Xiaomi: MiMo-V2-Pro", "Open Router", "xiaomi/mimo-v2-pro",
-             prices=("openrouter", "xiaomi/mimo-v2-pro")),
-    _related("deepcogito-cogito-v1-preview-llama-70B", "Cogito V1 Preview Llama 70B", "Together AI",
-             prices=("together", "deepcogito/cogito-v1-preview-llama-70B")),
+    _related(
+        "xiaomi-mimo-v2-pro",
+        "Xiaomi: MiMo-V2-Pro",
+        "Open Router",
+        "xiaomi/mimo-v2-pro",
+        prices=("openrouter", "xiaomi/mimo-v2-pro"),
+    ),
+    _related(
+        "deepcogito-cogito-v1-preview-llama-70B",
+        "Cogito V1 Preview Llama 70B",
+        "Together AI",
+        prices=("together", "deepcogito/cogito-v1-preview-llama-70B"),
+    ),
     _related("gpt-5.1-codex-max", "GPT-5.1-Codex-Max", "Open Ai", prices=("openai", "gpt-5.1-codex-max")),
-    _related("arcee-ai-trinity-large-preview", "Arcee AI: Trinity Large Preview", "Open Router",
-             "arcee-ai/trinity-large-preview", prices=("openrouter", "arcee-ai/trinity-large-preview")),
+    _related(
+        "arcee-ai-trinity-large-preview",
+        "Arcee AI: Trinity Large Preview",
+        "Open Router",
+        "arcee-ai/trinity-large-preview",
+        prices=("openrouter", "arcee-ai/trinity-large-preview"),
+    ),
     _related("gemini-2.5-pro", "Gemini 2.5 Pro", "Google", prices=("google", "gemini-2.5-pro")),
-    _related("openai-gpt-5.2-chat", "OpenAI: GPT-5.2 Chat", "Open Router", "openai/gpt-5.2-chat",
-             prices=("openrouter", "openai/gpt-5.2-chat")),
-    _related("openai-gpt-5.4", "OpenAI: GPT-5.4", "Open Router", "openai/gpt-5.4",
-             prices=("openrouter", "openai/gpt-5.4")),
+    _related(
+        "openai-gpt-5.2-chat",
+        "OpenAI: GPT-5.2 Chat",
+        "Open Router",
+        "openai/gpt-5.2-chat",
+        prices=("openrouter", "openai/gpt-5.2-chat"),
+    ),
+    _related(
+        "openai-gpt-5.4",
+        "OpenAI: GPT-5.4",
+        "Open Router",
+        "openai/gpt-5.4",
+        prices=("openrouter", "openai/gpt-5.4"),
+    ),
     _related("Qwen-Qwen2-1.5B", "Qwen 2 (1.5B)", "Together AI", prices=("together", "Qwen/Qwen2-1.5B")),
 )
 
@@ -194,7 +257,7 @@ PAGE = PageText(
         (
             "How do I use the XAI: Grok 3 Mini Beta API?",
             "You can integrate XAI: Grok 3 Mini Beta into your application with a single API call. Sign up on "
-            "ModelsLab to get your API key, then use the model ID \"x-ai-grok-3-mini-beta\" in your API requests. "
+            'ModelsLab to get your API key, then use the model ID "x-ai-grok-3-mini-beta" in your API requests. '
             "We provide SDKs for Python, JavaScript, and cURL examples in the API documentation.",
         ),
         (
@@ -204,7 +267,7 @@ PAGE = PageText(
         ),
         (
             "What is the XAI: Grok 3 Mini Beta model ID?",
-            "The model ID for XAI: Grok 3 Mini Beta is \"x-ai-grok-3-mini-beta\". Use this ID in your API "
+            'The model ID for XAI: Grok 3 Mini Beta is "x-ai-grok-3-mini-beta". Use this ID in your API '
             "requests to specify this model.",
         ),
         (

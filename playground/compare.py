@@ -85,12 +85,18 @@ def quote(model: Model, workload: Workload, *, when: datetime | None = None) -> 
         note = f"genai-prices has no {ref} at {provider_id}"
         return Quote(model, None, matched=f"{provider_id} / {ref}", note=note)
     prices: ModelPrice = calc.model_price
-    (inp, t1), (cached, t2), (out, t3) = (_flat(getattr(prices, k, None))
-                                          for k in ("input_mtok", "cache_read_mtok", "output_mtok"))
+    (inp, t1), (cached, t2), (out, t3) = (
+        _flat(getattr(prices, k, None)) for k in ("input_mtok", "cache_read_mtok", "output_mtok")
+    )
     inp, out = inp or Decimal(0), out or Decimal(0)  # genai-prices charges nothing for a price it does not list
     tiered = t1 or t2 or t3
     return Quote(
-        model, calc.total_price, inp, cached, out, tiered,
+        model,
+        calc.total_price,
+        inp,
+        cached,
+        out,
+        tiered,
         matched=f"{calc.provider.id} / {calc.model.id}",
         source=(calc.provider.pricing_urls or [""])[0],
         as_of=_as_of(calc.model, when),
@@ -112,5 +118,9 @@ def price_for(model: Model) -> Price | None:
     got = quote(model, Workload())
     if not got.known or got.tiered or got.input_mtok is None or got.output_mtok is None:
         return None
-    return Price(input=got.input_mtok, output=got.output_mtok, cached_input=got.cached_mtok,
-                 source=f"{LIBRARY}: {got.matched} ({got.source})")
+    return Price(
+        input=got.input_mtok,
+        output=got.output_mtok,
+        cached_input=got.cached_mtok,
+        source=f"{LIBRARY}: {got.matched} ({got.source})",
+    )

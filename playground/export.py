@@ -25,22 +25,25 @@ def _plain(value: Any) -> Any:
 def reply_record(reply: Reply) -> dict[str, Any]:
     """A reply's usage, cost, timings, finish reason and status as plain JSON values (money as strings)."""
     usage = asdict(reply.usage) if reply.usage else None
-    return _plain({
-        "model": reply.model_id,
-        "provider": reply.provider_id,
-        "params": reply.params,
-        "status": reply.status,
-        "finish_reason": reply.finish_reason,
-        "error": reply.error,
-        "usage": usage,
-        "cost": asdict(reply.cost) if reply.cost is not None else None,
-        "timings": asdict(reply.timings),
-        "reasoning": reply.reasoning,
-    })
+    return _plain(
+        {
+            "model": reply.model_id,
+            "provider": reply.provider_id,
+            "params": reply.params,
+            "status": reply.status,
+            "finish_reason": reply.finish_reason,
+            "error": reply.error,
+            "usage": usage,
+            "cost": asdict(reply.cost) if reply.cost is not None else None,
+            "timings": asdict(reply.timings),
+            "reasoning": reply.reasoning,
+        }
+    )
 
 
-def to_json(conv: Conversation, *, params: GenerationParams, model_id: str, provider_id: str,
-            secrets: tuple[str, ...] = ()) -> str:
+def to_json(
+    conv: Conversation, *, params: GenerationParams, model_id: str, provider_id: str, secrets: tuple[str, ...] = ()
+) -> str:
     """The conversation as JSON: OpenAI-style ``messages`` plus ``parameters`` and one record per reply."""
     messages = ([{"role": "system", "content": params.system}] if params.system.strip() else []) + [
         m.wire() for m in conv.messages
@@ -52,14 +55,16 @@ def to_json(conv: Conversation, *, params: GenerationParams, model_id: str, prov
         "messages": messages,
         "replies": [
             {"message_index": i + len(messages) - len(conv.messages), **reply_record(m.reply)}
-            for i, m in enumerate(conv.messages) if m.reply is not None
+            for i, m in enumerate(conv.messages)
+            if m.reply is not None
         ],
     }
     return redact(json.dumps(doc, indent=2, ensure_ascii=False), secrets)
 
 
-def to_markdown(conv: Conversation, *, params: GenerationParams, model_id: str,
-                secrets: tuple[str, ...] = ()) -> str:
+def to_markdown(
+    conv: Conversation, *, params: GenerationParams, model_id: str, secrets: tuple[str, ...] = ()
+) -> str:
     """The conversation as readable Markdown, with each reply's numbers under it."""
     lines = [f"# Conversation with {model_id}", "", f"**System:** {params.system}", ""]
     for m in conv.messages:
@@ -68,8 +73,10 @@ def to_markdown(conv: Conversation, *, params: GenerationParams, model_id: str,
             rec = reply_record(m.reply)
             cost = rec["cost"]["total"] if rec["cost"] else "unknown"
             usage = rec["usage"] or {}
-            lines += [f"_status {rec['status']}, finish {rec['finish_reason']}, tokens in "
-                      f"{usage.get('prompt_tokens')} / out {usage.get('completion_tokens')} / reasoning "
-                      f"{usage.get('reasoning_tokens')}, cost ${cost}_", ""]
+            lines += [
+                f"_status {rec['status']}, finish {rec['finish_reason']}, tokens in "
+                f"{usage.get('prompt_tokens')} / out {usage.get('completion_tokens')} / reasoning "
+                f"{usage.get('reasoning_tokens')}, cost ${cost}_",
+                "",
+            ]
     return redact("\n".join(lines), secrets)
-

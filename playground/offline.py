@@ -91,8 +91,9 @@ def parse_body(raw: bytes) -> dict[str, Any]:
         raise OfflineRequestError("Each message must be an object with a 'role'.", "messages")
     hook = body.get(ANSWER_TOKENS_HOOK)
     if hook is not None and (type(hook) is not int or not 0 <= hook <= MAX_HOOK_WORDS):
-        raise OfflineRequestError(f"'{ANSWER_TOKENS_HOOK}' must be an integer from 0 to {MAX_HOOK_WORDS}.",
-                                  ANSWER_TOKENS_HOOK)
+        raise OfflineRequestError(
+            f"'{ANSWER_TOKENS_HOOK}' must be an integer from 0 to {MAX_HOOK_WORDS}.", ANSWER_TOKENS_HOOK
+        )
     for name in ("max_tokens", "max_completion_tokens"):
         limit = body.get(name)
         if limit is not None and (type(limit) is not int or limit < 1):
@@ -143,15 +144,19 @@ def plan_reply(body: Mapping[str, Any]) -> OfflineReply:
     options = body.get("stream_options")
     include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
     stream = bool(body.get("stream") or body.get("streaming"))
-    return OfflineReply(f"chatcmpl-offline-{digest}", tuple(reasoning), tuple(answer), finish, usage, stream,
-                        include_usage)
+    return OfflineReply(
+        f"chatcmpl-offline-{digest}", tuple(reasoning), tuple(answer), finish, usage, stream, include_usage
+    )
 
 
 def completion_json(reply: OfflineReply) -> dict[str, Any]:
     """The non-streaming ``chat.completion`` object."""
     message = {"role": "assistant", "content": reply.answer_text, "reasoning_content": reply.reasoning_text}
     return {
-        "id": reply.id, "object": "chat.completion", "created": 0, "model": ENGINE_MODEL,
+        "id": reply.id,
+        "object": "chat.completion",
+        "created": 0,
+        "model": ENGINE_MODEL,
         "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
         "usage": reply.usage,
     }
@@ -159,7 +164,10 @@ def completion_json(reply: OfflineReply) -> dict[str, Any]:
 
 def _chunk(reply: OfflineReply, delta: dict[str, Any], finish: str | None = None) -> bytes:
     obj: dict[str, Any] = {
-        "id": reply.id, "object": "chat.completion.chunk", "created": 0, "model": ENGINE_MODEL,
+        "id": reply.id,
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": ENGINE_MODEL,
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
     }
     if reply.include_usage:
@@ -167,8 +175,9 @@ def _chunk(reply: OfflineReply, delta: dict[str, Any], finish: str | None = None
     return b"data: " + json.dumps(obj, ensure_ascii=False).encode() + b"\n\n"
 
 
-def sse_events(reply: OfflineReply, pace: float = 0.0, sleep: Callable[[float], None] | None = None
-               ) -> Iterator[bytes]:
+def sse_events(
+    reply: OfflineReply, pace: float = 0.0, sleep: Callable[[float], None] | None = None
+) -> Iterator[bytes]:
     """The reply as SSE events (one ``data:`` event per piece), sleeping ``pace`` before each piece."""
     sleep = sleep or time.sleep
     yield _chunk(reply, {"role": "assistant", "content": ""})
@@ -179,8 +188,14 @@ def sse_events(reply: OfflineReply, pace: float = 0.0, sleep: Callable[[float], 
             yield _chunk(reply, {field: part})
     yield _chunk(reply, {}, reply.finish_reason)
     if reply.include_usage:
-        last = {"id": reply.id, "object": "chat.completion.chunk", "created": 0, "model": ENGINE_MODEL,
-                "choices": [], "usage": reply.usage}
+        last = {
+            "id": reply.id,
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": ENGINE_MODEL,
+            "choices": [],
+            "usage": reply.usage,
+        }
         yield b"data: " + json.dumps(last).encode() + b"\n\n"
     yield b"data: [DONE]\n\n"
 

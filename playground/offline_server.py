@@ -137,8 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the playground's offline engine on loopback.")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
-    parser.add_argument("--pace", type=float, default=None,
-                        help="seconds per token (default: $PLAYGROUND_OFFLINE_PACE or 0.004; 0 = full speed)")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=None,
+        help="seconds per token (default: $PLAYGROUND_OFFLINE_PACE or 0.004; 0 = full speed)",
+    )
     args = parser.parse_args(argv)
     server = serve(args.host, args.port, args.pace)
     print(f"offline engine listening on {base_url(server)}", flush=True)

@@ -62,7 +62,7 @@ def build_reasoning(body: Mapping[str, Any]) -> str:
     """The short reasoning phase: what was asked and what the engine will do instead."""
     messages = plain_messages(body)
     last = _last_user(messages)
-    topic = f"the user asked about \"{_safe_phrase(last, TOPIC_LIMIT)}\"" if last else "there is no user message"
+    topic = f'the user asked about "{_safe_phrase(last, TOPIC_LIMIT)}"' if last else "there is no user message"
     model = _safe_phrase(str(body.get("model") or body.get("model_id") or "no model"), TOPIC_LIMIT)
     text = (
         f"In this request {topic}. I am the offline engine, so I will describe the request instead of "
@@ -94,13 +94,15 @@ def build_answer(body: Mapping[str, Any]) -> str:
         quoted = "The last user message" + (f" (first {QUOTE_LIMIT} characters)" if cut != last else "")
         quoted += ":\n\n" + fence(cut, "text")
     request = json.dumps(_parameters(body), indent=2, ensure_ascii=False, sort_keys=True)
-    return "\n\n".join([
-        "**This is the offline engine, not Grok.** No request left this machine: there is no network call "
-        "and no API key. This reply does not come from any model; it describes the request the playground "
-        "would have sent.",
-        "#### The request\n\nEvery field except the messages (any API key is removed):\n\n"
-        + fence(request, "json"),
-        f"#### The messages\n\n{len(messages)} in all: {role_list}. {quoted}",
-        "#### Connect a real provider\n\nSet `MODELSLAB_API_KEY` in the environment (or type a key in the "
-        "sidebar), or pick another provider in the sidebar, then send the message again.",
-    ])
+    return "\n\n".join(
+        [
+            "**This is the offline engine, not Grok.** No request left this machine: there is no network call "
+            "and no API key. This reply does not come from any model; it describes the request the playground "
+            "would have sent.",
+            "#### The request\n\nEvery field except the messages (any API key is removed):\n\n"
+            + fence(request, "json"),
+            f"#### The messages\n\n{len(messages)} in all: {role_list}. {quoted}",
+            "#### Connect a real provider\n\nSet `MODELSLAB_API_KEY` in the environment (or type a key in the "
+            "sidebar), or pick another provider in the sidebar, then send the message again.",
+        ]
+    )

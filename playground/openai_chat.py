@@ -16,8 +16,8 @@ from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCall
 from playground.http import client_for
 from playground.openai_events import StreamState, events_from_objects, usage_event  # noqa: F401 - re-exported
 from playground.providers import ProviderConfig
-from playground.retry import RetryNotice, retry_wait
 from playground.request import RequestPlan
+from playground.retry import RetryNotice, retry_wait
 from playground.sse import ServerSentEvent, SSEDecoder
 from playground.wire_errors import error_from_exception, error_from_response, is_error_payload, quote, with_partial
 
@@ -37,8 +37,12 @@ class ChatResult:
 
 
 def stream_chat(
-    plan: RequestPlan, *, config: ProviderConfig, client: httpx.Client | None = None,
-    on_retry: Callable[[RetryNotice], None] | None = None, max_retries: int = 2,
+    plan: RequestPlan,
+    *,
+    config: ProviderConfig,
+    client: httpx.Client | None = None,
+    on_retry: Callable[[RetryNotice], None] | None = None,
+    max_retries: int = 2,
 ) -> Iterator[Event]:
     """Send ``plan`` and yield its reply as typed events; raise a typed error carrying any partial reply.
 
@@ -66,8 +70,9 @@ def stream_chat(
         _sleep(wait)
 
 
-def _attempt(client: httpx.Client, plan: RequestPlan, config: ProviderConfig, state: StreamState
-             ) -> Iterator[Event]:
+def _attempt(
+    client: httpx.Client, plan: RequestPlan, config: ProviderConfig, state: StreamState
+) -> Iterator[Event]:
     secrets = (config.api_key,)
     state.reset()
     with client.stream("POST", plan.url, headers=plan.headers, json=plan.body) as response:
@@ -118,8 +123,7 @@ def _batches(chunks: Iterable[bytes]) -> Iterator[list[ServerSentEvent]]:
     yield decoder.close()
 
 
-def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: StreamState
-                 ) -> Iterator[dict[str, Any]]:
+def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: StreamState) -> Iterator[dict[str, Any]]:
     """The JSON object of each ``data:`` event; error reports raise, ``[DONE]`` ends."""
     scan = _scan
     for batch in _batches(chunks):
@@ -142,8 +146,9 @@ def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: StreamS
             if type(obj) is not dict:
                 continue
             state.seen = True
-            if ("error" in obj or "status" in obj or "type" in obj or obj.get("object") == "error") \
-                    and is_error_payload(obj):
+            if (
+                "error" in obj or "status" in obj or "type" in obj or obj.get("object") == "error"
+            ) and is_error_payload(obj):
                 raise error_from_response(200, obj, {}, secrets=(config.api_key,))
             yield obj
     state.open_end = True
@@ -170,8 +175,9 @@ def collect(events: Iterable[Event]) -> ChatResult:
         elif isinstance(event, ReasoningDelta):
             reasoning.append(event.text)
         elif isinstance(event, ToolCallDelta):
-            call = calls.setdefault(event.index, {"id": None, "type": "function",
-                                                  "function": {"name": None, "arguments": ""}})
+            call = calls.setdefault(
+                event.index, {"id": None, "type": "function", "function": {"name": None, "arguments": ""}}
+            )
             call["id"] = event.id or call["id"]
             call["function"]["name"] = event.name or call["function"]["name"]
             call["function"]["arguments"] += event.arguments
@@ -185,7 +191,11 @@ def collect(events: Iterable[Event]) -> ChatResult:
 
 
 def complete_chat(
-    plan: RequestPlan, *, config: ProviderConfig, client: httpx.Client | None = None, max_retries: int = 2,
+    plan: RequestPlan,
+    *,
+    config: ProviderConfig,
+    client: httpx.Client | None = None,
+    max_retries: int = 2,
 ) -> ChatResult:
     """Send ``plan`` and return the whole reply (streamed or not, the server decides)."""
     return collect(stream_chat(plan, config=config, client=client, max_retries=max_retries))

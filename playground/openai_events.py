@@ -34,8 +34,9 @@ class StreamState:
         self.usage, self.finish, self.seen, self.unreadable, self.open_end = None, None, False, 0, False
 
 
-def events_from_objects(objects: Iterable[dict[str, Any]], config: ProviderConfig, state: StreamState
-                        ) -> Iterator[Event]:
+def events_from_objects(
+    objects: Iterable[dict[str, Any]], config: ProviderConfig, state: StreamState
+) -> Iterator[Event]:
     """Typed events from reply chunks (``delta``) or a whole reply (``message``); usage comes last."""
     text, thoughts = state.text, state.reasoning
     for obj in objects:
@@ -82,8 +83,10 @@ def events_from_objects(objects: Iterable[dict[str, Any]], config: ProviderConfi
         state.started = True
         yield usage_event(state.usage, config)
     if state.unreadable:
-        raise StreamBroken(f"The provider sent {state.unreadable} malformed chunk(s) that could not be read: the "
-                           "reply is shown without them and may have gaps.")
+        raise StreamBroken(
+            f"The provider sent {state.unreadable} malformed chunk(s) that could not be read: the "
+            "reply is shown without them and may have gaps."
+        )
 
 
 def _parts_text(content: Any) -> str:
@@ -103,8 +106,14 @@ def _tool_deltas(calls: list[Any]) -> list[ToolCallDelta]:
         if arguments is not None and not isinstance(arguments, str):
             arguments = json.dumps(arguments)
         index = call.get("index")
-        out.append(ToolCallDelta(index if isinstance(index, int) else position, call.get("id"),
-                                 function.get("name"), arguments or ""))
+        out.append(
+            ToolCallDelta(
+                index if isinstance(index, int) else position,
+                call.get("id"),
+                function.get("name"),
+                arguments or "",
+            )
+        )
     return out
 
 

@@ -18,18 +18,42 @@ class GenerationParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_assignment=True)
 
-    system: str = Field(PAGE.system_message, max_length=2_000_000,
-                        description="Instructions the model reads before the conversation.")
-    temperature: float = Field(0.7, ge=0, le=2, json_schema_extra={"step": 0.05},
-                               description="Randomness: 0 is focused and repeatable, 2 is very varied.")
-    max_tokens: int = Field(1000, ge=1, le=MAX_CONTEXT, json_schema_extra={"step": 1},
-                            description="Upper bound on tokens generated for one reply (reasoning included).")
-    top_p: float = Field(0.9, ge=0, le=1, json_schema_extra={"step": 0.01},
-                         description="Nucleus sampling: only tokens within this cumulative probability are drawn.")
-    frequency_penalty: float = Field(0.0, ge=-2, le=2, json_schema_extra={"step": 0.1},
-                                     description="Positive values discourage repeating the same tokens.")
-    presence_penalty: float = Field(0.0, ge=-2, le=2, json_schema_extra={"step": 0.1},
-                                    description="Positive values encourage new topics.")
+    system: str = Field(
+        PAGE.system_message,
+        max_length=2_000_000,
+        description="Instructions the model reads before the conversation.",
+    )
+    temperature: float = Field(
+        0.7,
+        ge=0,
+        le=2,
+        json_schema_extra={"step": 0.05},
+        description="Randomness: 0 is focused and repeatable, 2 is very varied.",
+    )
+    max_tokens: int = Field(
+        1000,
+        ge=1,
+        le=MAX_CONTEXT,
+        json_schema_extra={"step": 1},
+        description="Upper bound on tokens generated for one reply (reasoning included).",
+    )
+    top_p: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        json_schema_extra={"step": 0.01},
+        description="Nucleus sampling: only tokens within this cumulative probability are drawn.",
+    )
+    frequency_penalty: float = Field(
+        0.0,
+        ge=-2,
+        le=2,
+        json_schema_extra={"step": 0.1},
+        description="Positive values discourage repeating the same tokens.",
+    )
+    presence_penalty: float = Field(
+        0.0, ge=-2, le=2, json_schema_extra={"step": 0.1}, description="Positive values encourage new topics."
+    )
     reasoning_effort: ReasoningEffort | None = Field(
         None, description="How hard a reasoning model thinks: low is faster and cheaper, high is more thorough."
     )

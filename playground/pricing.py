@@ -127,12 +127,15 @@ def measure(usages: Iterable[Usage | None]) -> Measured | None:
     got = [u for u in usages if u is not None]
     if not got:
         return None
-    return Measured(len(got), Workload(
-        input_tokens=_mean([u.prompt_tokens for u in got]),
-        cached_tokens=_mean([u.cached_tokens for u in got]),
-        output_tokens=_mean([u.answer_tokens for u in got]),
-        reasoning_tokens=_mean([u.reasoning_tokens for u in got]),
-    ))
+    return Measured(
+        len(got),
+        Workload(
+            input_tokens=_mean([u.prompt_tokens for u in got]),
+            cached_tokens=_mean([u.cached_tokens for u in got]),
+            output_tokens=_mean([u.answer_tokens for u in got]),
+            reasoning_tokens=_mean([u.reasoning_tokens for u in got]),
+        ),
+    )
 
 
 def measure_replies(replies: Iterable[Any]) -> Measured | None:

@@ -42,10 +42,22 @@ XAI = Provider("xai", "xAI", "https://api.x.ai/v1", "XAI_API_KEY", completion_in
 OPENROUTER = Provider(
     "openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", effort_style="reasoning"
 )
-CUSTOM = Provider("custom", "Custom (OpenAI-compatible URL)", "http://127.0.0.1:11434/v1", "PLAYGROUND_API_KEY",
-                  key_required=False)
-OFFLINE = Provider("offline", "Offline engine (no network)", "http://offline.invalid/v1", None, auth="none",
-                   key_required=False, offline=True)
+CUSTOM = Provider(
+    "custom",
+    "Custom (OpenAI-compatible URL)",
+    "http://127.0.0.1:11434/v1",
+    "PLAYGROUND_API_KEY",
+    key_required=False,
+)
+OFFLINE = Provider(
+    "offline",
+    "Offline engine (no network)",
+    "http://offline.invalid/v1",
+    None,
+    auth="none",
+    key_required=False,
+    offline=True,
+)
 
 PROVIDERS: dict[str, Provider] = {p.id: p for p in (MODELSLAB, XAI, OPENROUTER, CUSTOM, OFFLINE)}
 DEFAULT_PROVIDER = "modelslab"

@@ -9,14 +9,44 @@ from playground.anthropic_messages import ANTHROPIC_VERSION
 from playground.request import KEY_PLACEHOLDER
 from playground.snippet_spec import KeyRef, Spec, literal, uses_key
 
-OPENAI_SDK_ARGS = frozenset({
-    "model", "messages", "temperature", "max_tokens", "max_completion_tokens", "top_p", "frequency_penalty",
-    "presence_penalty", "stop", "stream", "stream_options", "reasoning_effort", "seed", "n", "response_format",
-    "tools", "tool_choice", "parallel_tool_calls", "user", "logprobs", "top_logprobs",
-})
-ANTHROPIC_SDK_ARGS = frozenset({  # recent anthropic releases dropped temperature/top_p: those go in extra_body
-    "model", "max_tokens", "messages", "system", "stop_sequences", "metadata", "tools", "tool_choice", "thinking",
-})
+OPENAI_SDK_ARGS = frozenset(
+    {
+        "model",
+        "messages",
+        "temperature",
+        "max_tokens",
+        "max_completion_tokens",
+        "top_p",
+        "frequency_penalty",
+        "presence_penalty",
+        "stop",
+        "stream",
+        "stream_options",
+        "reasoning_effort",
+        "seed",
+        "n",
+        "response_format",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "user",
+        "logprobs",
+        "top_logprobs",
+    }
+)
+ANTHROPIC_SDK_ARGS = frozenset(
+    {  # recent anthropic releases dropped temperature/top_p: those go in extra_body
+        "model",
+        "max_tokens",
+        "messages",
+        "system",
+        "stop_sequences",
+        "metadata",
+        "tools",
+        "tool_choice",
+        "thinking",
+    }
+)
 _SENTINEL = "\x00API_KEY\x00"
 
 
@@ -25,21 +55,21 @@ def _python_key(spec: Spec) -> str:
 
 
 _PY_STREAM = {
-    "openai": '''            if payload == "[DONE]":
+    "openai": """            if payload == "[DONE]":
                 break
             chunk = json.loads(payload)
             if "error" in chunk:
                 raise RuntimeError(chunk["error"])
             for choice in chunk.get("choices") or []:
                 print((choice.get("delta") or {}).get("content") or "", end="", flush=True)
-''',
-    "anthropic": '''            event = json.loads(payload)
+""",
+    "anthropic": """            event = json.loads(payload)
             if event.get("type") == "error":
                 raise RuntimeError(event["error"])
             delta = event.get("delta") or {}
             if delta.get("type") == "text_delta":
                 print(delta["text"], end="", flush=True)
-''',
+""",
 }
 _PY_RESULT = {
     "openai": 'result["choices"][0]["message"]["content"]',
@@ -53,21 +83,29 @@ def python_requests(spec: Spec) -> str:
     head += f"url = {literal(spec.url, 'python')}\n\nheaders = {literal(spec.headers, 'python')}\n\n"
     head += f"data = {literal(spec.body, 'python')}\n\n"
     if not spec.stream:
-        return head + f'''try:
+        return (
+            head
+            + f"""try:
     response = requests.post(url, headers=headers, json=data, timeout=120)
     response.raise_for_status()  # Raises an HTTPError for bad responses (4XX or 5XX)
     result = response.json()
     print({_PY_RESULT[spec.protocol]})
 except requests.exceptions.HTTPError as http_err:
     print(f"HTTP error occurred: {{http_err}} - {{response.text}}")
-'''
-    return head + '''with requests.post(url, headers=headers, json=data, stream=True, timeout=120) as response:
+"""
+        )
+    return (
+        head
+        + """with requests.post(url, headers=headers, json=data, stream=True, timeout=120) as response:
     response.raise_for_status()
     for raw in response.iter_lines():
         line = raw.decode("utf-8")
         if line.startswith("data:"):  # skip blank lines, comments and event names
             payload = line[5:].strip()
-''' + _PY_STREAM[spec.protocol] + "print()\n"
+"""
+        + _PY_STREAM[spec.protocol]
+        + "print()\n"
+    )
 
 
 _SDK_USE = {  # (client line, streamed call and loop, whole call and print); @ARGS@ is the call's arguments
@@ -117,21 +155,21 @@ def _sdk_auth(spec: Spec, anthropic: bool) -> str:
     if anthropic:
         return f"    api_key={env},  # x-api-key (newer SDK releases send it as Bearer; both work)\n" + version
     if "x-api-key" in spec.headers:
-        return f"    api_key={env},\n    default_headers={{\"x-api-key\": {env}}},\n"
+        return f'    api_key={env},\n    default_headers={{"x-api-key": {env}}},\n'
     return f"    api_key={env},\n"
 
 
 _JS_STREAM = {
-    "openai": '''      if (payload === "[DONE]") return;
+    "openai": """      if (payload === "[DONE]") return;
       const chunk = JSON.parse(payload);
       if (chunk.error) throw new Error(JSON.stringify(chunk.error));
       const text = chunk.choices?.[0]?.delta?.content;
       if (text) process.stdout.write(text);
-''',
-    "anthropic": '''      const event = JSON.parse(payload);
+""",
+    "anthropic": """      const event = JSON.parse(payload);
       if (event.type === "error") throw new Error(JSON.stringify(event.error));
       if (event.delta?.type === "text_delta") process.stdout.write(event.delta.text);
-''',
+""",
 }
 _JS_RESULT = {
     "openai": "result.choices[0].message.content",
@@ -143,14 +181,16 @@ def javascript(spec: Spec) -> str:
     """JavaScript with ``fetch`` (Node 18+)."""
     head = f'const API_KEY = process.env.{spec.key_env} ?? "{KEY_PLACEHOLDER}";\n\n' if uses_key(spec) else ""
     head += f"const url = {literal(spec.url, 'js')};\n\nconst data = {literal(spec.body, 'js')};\n\n"
-    head += "async function main() {\n  const response = await fetch(url, {\n    method: \"POST\",\n"
+    head += 'async function main() {\n  const response = await fetch(url, {\n    method: "POST",\n'
     head += f"    headers: {literal(spec.headers, 'js', 1)},\n    body: JSON.stringify(data),\n  }});\n"
     head += "  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);\n"
     tail = "}\n\nmain().catch((err) => {\n  console.error(err);\n  process.exitCode = 1;\n});\n"
     if not spec.stream:
         shown = _JS_RESULT[spec.protocol]
         return head + f"  const result = await response.json();\n  console.log({shown});\n{tail}"
-    return head + '''  const reader = response.body.getReader();
+    return (
+        head
+        + """  const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
   for (;;) {
@@ -162,7 +202,11 @@ def javascript(spec: Spec) -> str:
     for (const line of lines) {
       if (!line.startsWith("data:")) continue; // blank lines, comments and event names
       const payload = line.slice(5).trim();
-''' + _JS_STREAM[spec.protocol] + "    }\n  }\n" + tail
+"""
+        + _JS_STREAM[spec.protocol]
+        + "    }\n  }\n"
+        + tail
+    )
 
 
 def _sh(text: str) -> str:
@@ -183,7 +227,7 @@ def curl(spec: Spec) -> str:
 
 
 _PHP_STREAM = {
-    "openai": '''    if ($payload === '[DONE]') {
+    "openai": """    if ($payload === '[DONE]') {
         break;
     }
     $chunk = json_decode($payload, true);
@@ -192,8 +236,8 @@ _PHP_STREAM = {
         exit(1);
     }
     echo $chunk['choices'][0]['delta']['content'] ?? '';
-''',
-    "anthropic": '''    $event = json_decode($payload, true);
+""",
+    "anthropic": """    $event = json_decode($payload, true);
     if (($event['type'] ?? '') === 'error') {
         fwrite(STDERR, json_encode($event['error']) . PHP_EOL);
         exit(1);
@@ -201,25 +245,26 @@ _PHP_STREAM = {
     if (($event['delta']['type'] ?? '') === 'text_delta') {
         echo $event['delta']['text'];
     }
-''',
+""",
 }
 _PHP_RESULT = {
     "openai": "$result['choices'][0]['message']['content']",
     "anthropic": "implode('', array_column(array_filter($result['content'], fn ($b) => $b['type'] === 'text'),"
-                 " 'text'))",
+    " 'text'))",
 }
 
 
 def php(spec: Spec) -> str:
     """PHP with the built-in HTTP stream wrapper (no extension needed)."""
-    headers = [KeyRef(f"{k}: {v.prefix}") if isinstance(v, KeyRef) else f"{k}: {v}"
-               for k, v in spec.headers.items()]
+    headers = [
+        KeyRef(f"{k}: {v.prefix}") if isinstance(v, KeyRef) else f"{k}: {v}" for k, v in spec.headers.items()
+    ]
     head = "<?php\n\n"
     head += f"$apiKey = getenv('{spec.key_env}') ?: '{KEY_PLACEHOLDER}';\n\n" if uses_key(spec) else ""
     head += f"$url = {literal(spec.url, 'php')};\n\n$data = {literal(spec.body, 'php')};\n\n"
     head += f"""$context = stream_context_create(['http' => [
     'method' => 'POST',
-    'header' => {literal(headers, 'php', 1)},
+    'header' => {literal(headers, "php", 1)},
     'content' => json_encode($data, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE),
     'protocol_version' => 1.1,
     'ignore_errors' => true,
@@ -228,7 +273,9 @@ def php(spec: Spec) -> str:
 
 """
     if not spec.stream:
-        return head + f"""$response = file_get_contents($url, false, $context);
+        return (
+            head
+            + f"""$response = file_get_contents($url, false, $context);
 $result = json_decode($response, true);
 if (!is_array($result) || isset($result['error'])) {{
     fwrite(STDERR, 'Request failed: ' . $response . PHP_EOL);
@@ -236,7 +283,10 @@ if (!is_array($result) || isset($result['error'])) {{
 }}
 echo {_PHP_RESULT[spec.protocol]}, PHP_EOL;
 """
-    return head + """$stream = fopen($url, 'r', false, $context);
+        )
+    return (
+        head
+        + """$stream = fopen($url, 'r', false, $context);
 if ($stream === false) {
     fwrite(STDERR, 'Request failed' . PHP_EOL);
     exit(1);
@@ -247,8 +297,16 @@ while (($line = fgets($stream)) !== false) {
         continue; // blank lines, comments and event names
     }
     $payload = trim(substr($line, 5));
-""" + _PHP_STREAM[spec.protocol] + "    flush();\n}\nfclose($stream);\necho PHP_EOL;\n"
+"""
+        + _PHP_STREAM[spec.protocol]
+        + "    flush();\n}\nfclose($stream);\necho PHP_EOL;\n"
+    )
 
 
-RENDERERS = {"python_requests": python_requests, "python_sdk": python_sdk, "javascript": javascript, "curl": curl,
-             "php": php}
+RENDERERS = {
+    "python_requests": python_requests,
+    "python_sdk": python_sdk,
+    "javascript": javascript,
+    "curl": curl,
+    "php": php,
+}

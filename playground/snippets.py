@@ -9,16 +9,24 @@ from typing import Any
 
 from playground.catalog import PAGE, Model
 from playground.params import GenerationParams
-from playground.providers import MODELSLAB, ProviderConfig
 from playground.protocols import Protocol, build_plan
+from playground.providers import MODELSLAB, ProviderConfig
 from playground.request import KEY_PLACEHOLDER, RequestPlan
 from playground.snippet_render import RENDERERS, KeyRef, Spec
 
 LANGUAGES: tuple[str, ...] = ("python_requests", "python_sdk", "javascript", "curl", "php")
-LANGUAGE_OF = {"python_requests": "python", "python_sdk": "python", "javascript": "javascript", "curl": "bash",
-               "php": "php"}
-OFFLINE_NOTE = ("The offline engine has no HTTP API, so these samples call ModelsLab (the default provider). "
-                "Set MODELSLAB_API_KEY to run them.")
+LANGUAGE_OF = {
+    "python_requests": "python",
+    "python_sdk": "python",
+    "javascript": "javascript",
+    "curl": "bash",
+    "php": "php",
+}
+OFFLINE_NOTE = (
+    "The offline engine has no HTTP API, so these samples call ModelsLab (the default provider). "
+    "Set MODELSLAB_API_KEY to run them."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Samples:
@@ -57,11 +65,12 @@ def _mark(value: Any, prefix: str = "") -> Any:
 def spec_from_plan(plan: RequestPlan, *, stream: bool, protocol: Protocol, key_env: str) -> Spec:
     """A redacted plan with its key slots turned into ``KeyRef`` markers."""
     plan = plan.redacted()
-    headers = {k: _mark(_mark(v), "Bearer ") if k.lower() == "authorization" else _mark(v)
-               for k, v in plan.headers.items()}
+    headers = {
+        k: _mark(_mark(v), "Bearer ") if k.lower() == "authorization" else _mark(v)
+        for k, v in plan.headers.items()
+    }
     body = {k: _mark(v) if k == "key" else v for k, v in plan.body.items()}
     return Spec(plan.url, headers, body, stream, protocol, key_env)
-
 
 
 def build_samples(
@@ -86,10 +95,16 @@ def build_samples(
     specs["python_sdk"] = spec_from_plan(sdk_plan, stream=stream, protocol=protocol, key_env=key_env)
     code = {name: _scrub(RENDERERS[name](specs[name]), config.api_key) for name in LANGUAGES}
     sdk = "anthropic" if protocol == "anthropic" else "openai"
-    labels = {"python_requests": "Python (requests)", "python_sdk": f"Python ({sdk})",
-              "javascript": "JavaScript (fetch)", "curl": "cURL", "php": "PHP"}
-    return Samples(code, labels, dict(plan.omitted), dict(getattr(plan, "adjusted", {})), cfg.provider.label,
-                   plan.url, note)
+    labels = {
+        "python_requests": "Python (requests)",
+        "python_sdk": f"Python ({sdk})",
+        "javascript": "JavaScript (fetch)",
+        "curl": "cURL",
+        "php": "PHP",
+    }
+    return Samples(
+        code, labels, dict(plan.omitted), dict(getattr(plan, "adjusted", {})), cfg.provider.label, plan.url, note
+    )
 
 
 def _scrub(code: str, key: str) -> str:
@@ -99,6 +114,8 @@ def _scrub(code: str, key: str) -> str:
 
 def claude_code(model: Model, *, base_url: str = MODELSLAB.base_url, key_env: str = "MODELSLAB_API_KEY") -> str:
     """The shell lines that point Claude Code at ModelsLab's Anthropic-compatible API with ``model``."""
-    return (f'export ANTHROPIC_BASE_URL="{base_url}"\n'
-            f'export ANTHROPIC_AUTH_TOKEN="${{{key_env}:-{KEY_PLACEHOLDER}}}"\n'
-            f"claude --model {shlex.quote(model.name_for(MODELSLAB.id))}\n")
+    return (
+        f'export ANTHROPIC_BASE_URL="{base_url}"\n'
+        f'export ANTHROPIC_AUTH_TOKEN="${{{key_env}:-{KEY_PLACEHOLDER}}}"\n'
+        f"claude --model {shlex.quote(model.name_for(MODELSLAB.id))}\n"
+    )

@@ -59,8 +59,14 @@ class SSEDecoder:
         out: list[ServerSentEvent] = []
         if chunk[:6] == b"data: " and not self._data:
             if chunk[-2:] == b"\n\n" and chunk.count(b"\n") == 2:  # the usual chunk: exactly one event
-                out.append(ServerSentEvent(self._event or "message", chunk[6:-2].decode("utf-8", "replace"),
-                                           self._last_id, self._retry))
+                out.append(
+                    ServerSentEvent(
+                        self._event or "message",
+                        chunk[6:-2].decode("utf-8", "replace"),
+                        self._last_id,
+                        self._retry,
+                    )
+                )
                 self._event = self._retry = None
                 return out
             chunk = self._plain_events(chunk, out)
@@ -87,8 +93,9 @@ class SSEDecoder:
         if head.count(b"\n") != 2 * len(values):
             return buf
         last_id = self._last_id
-        out.append(ServerSentEvent(self._event or "message", values[0].decode("utf-8", "replace"), last_id,
-                                   self._retry))
+        out.append(
+            ServerSentEvent(self._event or "message", values[0].decode("utf-8", "replace"), last_id, self._retry)
+        )
         self._event = self._retry = None
         if len(values) > 1:
             out += [ServerSentEvent("message", v.decode("utf-8", "replace"), last_id) for v in values[1:]]

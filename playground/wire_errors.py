@@ -13,26 +13,49 @@ from typing import Any
 import httpx
 
 from playground.errors import (
-    AuthError, BadRequest, ConnectionFailed, InsufficientCredits, PlaygroundError, RateLimited, RequestTooLarge,
-    ConnectTimeout, ServerError, StreamBroken, Timeout, UnknownModel, UnsupportedParameter, redact,
+    AuthError,
+    BadRequest,
+    ConnectionFailed,
+    ConnectTimeout,
+    InsufficientCredits,
+    PlaygroundError,
+    RateLimited,
+    RequestTooLarge,
+    ServerError,
+    StreamBroken,
+    Timeout,
+    UnknownModel,
+    UnsupportedParameter,
+    redact,
 )
 
 QUOTE_LIMIT = 300
 BASE_URL_ACTION = "Check the base URL: it should be the OpenAI-compatible root (ending in /v1 or /api/v7/llm)."
 
-_KEY_TEXT = re.compile(r"(incorrect|invalid|wrong|missing|no) api[ _-]?key|api[ _-]?key (is )?(invalid|incorrect|"
-                       r"missing|not valid)|invalid_api_key|unauthori[sz]ed|authentication", re.I)
-_CREDIT_TEXT = re.compile(r"insufficient[ _](credit|balance|fund|quota)|out of credits|add more credits|"
-                          r"credit balance|payment required", re.I)
+_KEY_TEXT = re.compile(
+    r"(incorrect|invalid|wrong|missing|no) api[ _-]?key|api[ _-]?key (is )?(invalid|incorrect|"
+    r"missing|not valid)|invalid_api_key|unauthori[sz]ed|authentication",
+    re.I,
+)
+_CREDIT_TEXT = re.compile(
+    r"insufficient[ _](credit|balance|fund|quota)|out of credits|add more credits|"
+    r"credit balance|payment required",
+    re.I,
+)
 _RATE_TEXT = re.compile(r"rate[ _-]?limit|too many requests|queued requests", re.I)
-_SIZE_TEXT = re.compile(r"context[ _]length|context window|maximum context|too many tokens|payload too large|"
-                        r"(prompt|input|message|messages|request|conversation) (is )?too (long|large)|"
-                        r"request entity too large|reduce the length|"
-                        r"max(imum)?[ _](completion[ _])?tokens.{0,40}(too large|exceed|at most|greater than)",
-                        re.I)
-_MODEL_TEXT = re.compile(r"model\b.{0,80}?\b(not found|does not exist|doesn't exist|not available|unknown|"
-                         r"no longer|not supported|invalid)|(unknown|invalid|no such) model|model_not_found|"
-                         r"no endpoints found", re.I)
+_SIZE_TEXT = re.compile(
+    r"context[ _]length|context window|maximum context|too many tokens|payload too large|"
+    r"(prompt|input|message|messages|request|conversation) (is )?too (long|large)|"
+    r"request entity too large|reduce the length|"
+    r"max(imum)?[ _](completion[ _])?tokens.{0,40}(too large|exceed|at most|greater than)",
+    re.I,
+)
+_MODEL_TEXT = re.compile(
+    r"model\b.{0,80}?\b(not found|does not exist|doesn't exist|not available|unknown|"
+    r"no longer|not supported|invalid)|(unknown|invalid|no such) model|model_not_found|"
+    r"no endpoints found",
+    re.I,
+)
 _MODERATION_TEXT = re.compile(r"flagged|moderation|content policy", re.I)
 _OVERLOAD_TEXT = re.compile(r"overloaded|(over|at|no|insufficient) capacity|temporarily unavailable", re.I)
 _PARAM_PATTERNS = (
@@ -42,10 +65,21 @@ _PARAM_PATTERNS = (
     re.compile(r"[`'\"]?([A-Za-z_]\w*)[`'\"]? is not supported (?:with|by|for|on) this model", re.I),
 )
 _TYPE_STATUS = {
-    "authentication_error": 401, "permission_error": 403, "invalid_api_key": 401, "insufficient_quota": 402,
-    "rate_limit_error": 429, "rate_limit_exceeded": 429, "not_found_error": 404, "model_not_found": 404,
-    "request_too_large": 413, "context_length_exceeded": 413, "overloaded_error": 529, "api_error": 500,
-    "server_error": 500, "timeout": 408, "invalid_request_error": 400,
+    "authentication_error": 401,
+    "permission_error": 403,
+    "invalid_api_key": 401,
+    "insufficient_quota": 402,
+    "rate_limit_error": 429,
+    "rate_limit_exceeded": 429,
+    "not_found_error": 404,
+    "model_not_found": 404,
+    "request_too_large": 413,
+    "context_length_exceeded": 413,
+    "overloaded_error": 529,
+    "api_error": 500,
+    "server_error": 500,
+    "timeout": 408,
+    "invalid_request_error": 400,
 }
 
 
@@ -179,8 +213,11 @@ def classify(status: int | None, info: ErrorInfo, retry_after: float | None = No
     said = _said(info)
     kw: dict[str, Any] = {"status": status if status and status >= 300 else effective}
     if effective == 403 and _MODERATION_TEXT.search(text):
-        return BadRequest(f"The provider's moderation refused the prompt{where}.{said}",
-                          action="Rephrase the prompt, or pick another provider.", **kw)
+        return BadRequest(
+            f"The provider's moderation refused the prompt{where}.{said}",
+            action="Rephrase the prompt, or pick another provider.",
+            **kw,
+        )
     if effective in (401, 403) or _KEY_TEXT.search(text) and (effective or 400) < 500:
         return AuthError(f"The provider refused the request: the API key was not accepted{where}.{said}", **kw)
     if effective == 402 or _CREDIT_TEXT.search(text):
@@ -195,16 +232,23 @@ def classify(status: int | None, info: ErrorInfo, retry_after: float | None = No
         return RequestTooLarge(f"The request is too large for the model{where}.{said}", **kw)
     param = _unsupported_param(info)
     if param:
-        return UnsupportedParameter(f"The model does not accept the parameter {param}{where}.{said}",
-                                    param=param, **kw)
+        return UnsupportedParameter(
+            f"The model does not accept the parameter {param}{where}.{said}", param=param, **kw
+        )
     if _MODEL_TEXT.search(text):
         return UnknownModel(f"The provider does not serve this model{where}.{said}", **kw)
     if effective == 404:
-        return BadRequest(f"Nothing answers at this address{where}: the base URL looks wrong.{said}",
-                          action=BASE_URL_ACTION, **kw)
+        return BadRequest(
+            f"Nothing answers at this address{where}: the base URL looks wrong.{said}",
+            action=BASE_URL_ACTION,
+            **kw,
+        )
     if status and 300 <= status < 400:
-        return BadRequest(f"The server redirected the request{where}: the base URL looks wrong.{said}",
-                          action=BASE_URL_ACTION, **kw)
+        return BadRequest(
+            f"The server redirected the request{where}: the base URL looks wrong.{said}",
+            action=BASE_URL_ACTION,
+            **kw,
+        )
     if effective is None or effective < 400:
         return ServerError(f"The provider reported an error.{said}", **kw)
     return BadRequest(f"The provider rejected the request{where}.{said}", **kw)
@@ -221,7 +265,10 @@ def _redacted(err: PlaygroundError, secrets: Sequence[str]) -> PlaygroundError:
 
 
 def error_from_response(
-    status: int, body: bytes | str | Mapping[str, Any] | None, headers: Mapping[str, str] | None = None, *,
+    status: int,
+    body: bytes | str | Mapping[str, Any] | None,
+    headers: Mapping[str, str] | None = None,
+    *,
     secrets: Sequence[str] = (),
 ) -> PlaygroundError:
     """The typed error for a failed HTTP response (or an error object received under HTTP 200)."""
@@ -238,8 +285,9 @@ def error_from_exception(exc: Exception, *, secrets: Sequence[str] = (), started
     elif isinstance(exc, httpx.TimeoutException):
         err = Timeout(f"The provider stopped sending before the reply was complete ({detail}).")
     elif isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
-        err = BadRequest(f"The base URL is not a web address this app can call ({detail}).",
-                         action=BASE_URL_ACTION)
+        err = BadRequest(
+            f"The base URL is not a web address this app can call ({detail}).", action=BASE_URL_ACTION
+        )
     elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.DecodingError)) and started:
         err = StreamBroken(f"The connection broke in the middle of the reply ({detail}).")
     elif isinstance(exc, (httpx.TransportError, httpx.DecodingError)):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
 from loopback import Reply, sse, sse_reply
-
+from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -49,8 +47,11 @@ def answer_stream(
     text: str = "Hello there", reasoning: str = "Thinking it over", usage: dict | None = None
 ) -> Reply:
     """An OpenAI-style stream with reasoning, answer, finish and usage."""
-    usage = usage or {"prompt_tokens": 50, "completion_tokens": 20,
-                      "completion_tokens_details": {"reasoning_tokens": 8}}
+    usage = usage or {
+        "prompt_tokens": 50,
+        "completion_tokens": 20,
+        "completion_tokens_details": {"reasoning_tokens": 8},
+    }
     chunks = [{"choices": [{"index": 0, "delta": {"role": "assistant", "reasoning_content": reasoning}}]}]
     words = text.split(" ")
     pieces = [w + " " for w in words[:-1]] + words[-1:]

@@ -43,8 +43,12 @@ def words(text: str) -> list[dict[str, Any]]:
 
 def good_chunks(text: str = ANSWER, reasoning: str = REASONING) -> list[bytes]:
     """A complete stream: reasoning, the answer word by word, finish, usage, ``[DONE]``."""
-    return sse(delta(role="assistant", reasoning_content=reasoning), *words(text), finish(),
-               {"choices": [], "usage": USAGE})
+    return sse(
+        delta(role="assistant", reasoning_content=reasoning),
+        *words(text),
+        finish(),
+        {"choices": [], "usage": USAGE},
+    )
 
 
 def _html(status: int, title: str) -> Reply:
@@ -53,17 +57,33 @@ def _html(status: int, title: str) -> Reply:
 
 
 HTTP_FAULTS: dict[str, Reply] = {
-    "400": json_reply(400, {"code": "Client specified an invalid argument",
-                            "error": "Invalid request content: the conversation could not be parsed."}),
-    "401": json_reply(401, {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error",
-                                      "code": "invalid_api_key"}}),
+    "400": json_reply(
+        400,
+        {
+            "code": "Client specified an invalid argument",
+            "error": "Invalid request content: the conversation could not be parsed.",
+        },
+    ),
+    "401": json_reply(
+        401,
+        {
+            "error": {
+                "message": "Incorrect API key provided.",
+                "type": "invalid_request_error",
+                "code": "invalid_api_key",
+            }
+        },
+    ),
     "402": json_reply(402, {"status": "error", "message": "Insufficient credits. Please add more credits."}),
     "403": json_reply(403, {"error": {"message": "This key may not use this model.", "type": "permission_error"}}),
     "404": json_reply(404, {"detail": "Not Found"}),
     "408": json_reply(408, {"error": {"message": "Request timed out.", "type": "timeout"}}),
     "413": _html(413, "Request Entity Too Large"),
-    "429": json_reply(429, {"error": {"message": "Rate limit reached for requests.", "type": "rate_limit_error"}},
-                      {"Retry-After": "1"}),
+    "429": json_reply(
+        429,
+        {"error": {"message": "Rate limit reached for requests.", "type": "rate_limit_error"}},
+        {"Retry-After": "1"},
+    ),
     "500": json_reply(500, {"error": {"message": "Internal server error.", "type": "api_error"}}),
     "502": _html(502, "Bad Gateway"),
     "503": json_reply(503, {"error": {"message": "Service Unavailable.", "type": "server_error"}}),
@@ -80,8 +100,9 @@ class FaultServer(LoopbackServer):
     ``chat_requests`` lists the chat requests that reached the server (any connection that got through).
     """
 
-    def __init__(self, *, answer: str = ANSWER, retry_after: str = "1",
-                 extra: dict[str, Reply] | None = None) -> None:
+    def __init__(
+        self, *, answer: str = ANSWER, retry_after: str = "1", extra: dict[str, Reply] | None = None
+    ) -> None:
         super().__init__(self._dispatch)
         self.answer = answer
         self.retry_after = retry_after
@@ -135,8 +156,11 @@ class FaultServer(LoopbackServer):
             error = {"error": {"message": "Upstream provider disconnected.", "code": 502}}
             return [*head, f"event: error\ndata: {json.dumps(error)}\n\n".encode()]
         if mode == "malformed":
-            return [*head, b'data: {"choices": [{"index": 0, "delta": {"content": " and th\n\n',
-                    *sse(delta(content=" and more"), finish())]
+            return [
+                *head,
+                b'data: {"choices": [{"index": 0, "delta": {"content": " and th\n\n',
+                *sse(delta(content=" and more"), finish()),
+            ]
         if mode == "no_done":
             return sse(*(json.loads(c[6:]) for c in good_chunks(self.answer)[:-1]), done=False)
         if mode == "keepalive":
@@ -146,7 +170,7 @@ class FaultServer(LoopbackServer):
             return out
         if mode == "bytewise":
             raw = b"".join(good_chunks(self.answer))
-            return [raw[i:i + 1] for i in range(len(raw))]
+            return [raw[i : i + 1] for i in range(len(raw))]
         if mode == "read_timeout":
             return self._silent_after(head)
         raise ValueError(mode)
@@ -168,8 +192,9 @@ class FaultServer(LoopbackServer):
         return self
 
     def _serve(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def block(self) -> None:

@@ -40,12 +40,15 @@ def test_a_disallowed_base_url_is_refused_before_any_request(internal, monkeypat
     assert internal.requests == []
 
 
-@pytest.mark.parametrize("trick", [
-    "{allowed}.evil.test/v1",  # the allowed host as a prefix of another host
-    "{allowed}@{internal}/v1",  # the allowed address as user info in front of another host
-    "{internal}/v1?{allowed}",
-    "{internal}/v1#{allowed}",
-])
+@pytest.mark.parametrize(
+    "trick",
+    [
+        "{allowed}.evil.test/v1",  # the allowed host as a prefix of another host
+        "{allowed}@{internal}/v1",  # the allowed address as user info in front of another host
+        "{internal}/v1?{allowed}",
+        "{internal}/v1#{allowed}",
+    ],
+)
 def test_urls_that_only_look_allowed_are_refused(internal, monkeypatch, trick):
     allowed = "http://127.0.0.1:9"
     monkeypatch.setenv("PLAYGROUND_ALLOWED_BASE_URLS", allowed)

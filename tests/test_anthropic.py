@@ -16,8 +16,11 @@ from playground.params import GenerationParams
 from playground.providers import CUSTOM, MODELSLAB, XAI, ProviderConfig
 
 KEY = "sk-test-anthropic-5f0c9d"
-HISTORY = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"},
-           {"role": "user", "content": "Count to three"}]
+HISTORY = [
+    {"role": "user", "content": "Hi"},
+    {"role": "assistant", "content": "Hello!"},
+    {"role": "user", "content": "Count to three"},
+]
 
 
 def events(*items: dict, names: bool = True) -> list[bytes]:
@@ -33,18 +36,32 @@ def config(url: str, *, auth: str = "x-api-key", key: str = KEY) -> ProviderConf
     return ProviderConfig(MODELSLAB, url, key, auth)  # type: ignore[arg-type]
 
 
-def run(server: LoopbackServer, *, auth: str = "x-api-key", stream: bool = True,
-        params: GenerationParams | None = None) -> list:
+def run(
+    server: LoopbackServer, *, auth: str = "x-api-key", stream: bool = True, params: GenerationParams | None = None
+) -> list:
     cfg = config(server.url, auth=auth)
     plan = am.build_messages_request(cfg, GROK_3_MINI, params or GenerationParams(), HISTORY, stream=stream)
     with httpx.Client() as client:
         return list(am.stream_messages(plan, config=cfg, client=client))
 
 
-START = {"type": "message_start", "message": {
-    "id": "msg_1", "type": "message", "role": "assistant", "content": [], "model": "x-ai-grok-3-mini-beta",
-    "stop_reason": None, "usage": {"input_tokens": 20, "output_tokens": 1, "cache_read_input_tokens": 5,
-                                   "cache_creation_input_tokens": 3}}}
+START = {
+    "type": "message_start",
+    "message": {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "content": [],
+        "model": "x-ai-grok-3-mini-beta",
+        "stop_reason": None,
+        "usage": {
+            "input_tokens": 20,
+            "output_tokens": 1,
+            "cache_read_input_tokens": 5,
+            "cache_creation_input_tokens": 3,
+        },
+    },
+}
 FULL_STREAM = (
     START,
     {"type": "ping"},
@@ -58,15 +75,21 @@ FULL_STREAM = (
     {"type": "ping"},
     {"type": "content_block_delta", "index": 1, "delta": {"type": "text_delta", "text": "three."}},
     {"type": "content_block_stop", "index": 1},
-    {"type": "content_block_start", "index": 2,
-     "content_block": {"type": "tool_use", "id": "toolu_1", "name": "count", "input": {}}},
+    {
+        "type": "content_block_start",
+        "index": 2,
+        "content_block": {"type": "tool_use", "id": "toolu_1", "name": "count", "input": {}},
+    },
     {"type": "content_block_delta", "index": 2, "delta": {"type": "input_json_delta", "partial_json": '{"to": '}},
     {"type": "content_block_delta", "index": 2, "delta": {"type": "input_json_delta", "partial_json": "3}"}},
     {"type": "content_block_stop", "index": 2},
     {"type": "brand_new_event", "whatever": [1, 2]},
     {"type": "message_delta", "delta": {"stop_reason": None}, "usage": {"output_tokens": 9}},
-    {"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": None},
-     "usage": {"output_tokens": 42}},
+    {
+        "type": "message_delta",
+        "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+        "usage": {"output_tokens": 42},
+    },
     {"type": "message_stop"},
 )
 
@@ -75,8 +98,12 @@ def test_every_stream_event_becomes_the_right_typed_event() -> None:
     with LoopbackServer(sse_reply(events(*FULL_STREAM))) as server:
         got = run(server)
     assert got[:7] == [
-        ReasoningDelta("Let me "), ReasoningDelta("count."), TextDelta("One, two, "), TextDelta("three."),
-        ToolCallDelta(0, id="toolu_1", name="count"), ToolCallDelta(0, arguments='{"to": '),
+        ReasoningDelta("Let me "),
+        ReasoningDelta("count."),
+        TextDelta("One, two, "),
+        TextDelta("three."),
+        ToolCallDelta(0, id="toolu_1", name="count"),
+        ToolCallDelta(0, arguments='{"to": '),
         ToolCallDelta(0, arguments="3}"),
     ]
     assert got[7] == Finish("tool_calls")
@@ -95,8 +122,13 @@ def test_the_request_on_the_wire() -> None:
     assert req.headers["x-api-key"] == KEY and "Authorization" not in req.headers
     assert req.headers["anthropic-version"] == "2023-06-01"
     assert req.json() == {
-        "model": "x-ai-grok-3-mini-beta", "max_tokens": 1000, "messages": HISTORY,
-        "system": GenerationParams().system, "temperature": 1.0, "top_p": 0.9, "stop_sequences": ["END"],
+        "model": "x-ai-grok-3-mini-beta",
+        "max_tokens": 1000,
+        "messages": HISTORY,
+        "system": GenerationParams().system,
+        "temperature": 1.0,
+        "top_p": 0.9,
+        "stop_sequences": ["END"],
         "stream": True,
     }
 
@@ -195,17 +227,26 @@ def test_not_found_error_for_an_unknown_model() -> None:
 
 def test_non_streamed_message() -> None:
     message = {
-        "id": "msg_2", "type": "message", "role": "assistant", "model": "x-ai-grok-3-mini-beta",
-        "content": [{"type": "thinking", "thinking": "Easy.", "signature": "sig"},
-                    {"type": "text", "text": "One, two, three."},
-                    {"type": "tool_use", "id": "toolu_9", "name": "count", "input": {"to": 3}}],
-        "stop_reason": "end_turn", "usage": {"input_tokens": 12, "output_tokens": 30},
+        "id": "msg_2",
+        "type": "message",
+        "role": "assistant",
+        "model": "x-ai-grok-3-mini-beta",
+        "content": [
+            {"type": "thinking", "thinking": "Easy.", "signature": "sig"},
+            {"type": "text", "text": "One, two, three."},
+            {"type": "tool_use", "id": "toolu_9", "name": "count", "input": {"to": 3}},
+        ],
+        "stop_reason": "end_turn",
+        "usage": {"input_tokens": 12, "output_tokens": 30},
     }
     with LoopbackServer(json_reply(200, message)) as server:
         got = run(server, stream=False)
     assert server.requests[0].json()["stream"] is False
-    assert got[:3] == [ReasoningDelta("Easy."), TextDelta("One, two, three."),
-                       ToolCallDelta(0, id="toolu_9", name="count", arguments='{"to": 3}')]
+    assert got[:3] == [
+        ReasoningDelta("Easy."),
+        TextDelta("One, two, three."),
+        ToolCallDelta(0, id="toolu_9", name="count", arguments='{"to": 3}'),
+    ]
     assert got[3] == Finish("stop") and (got[4].prompt_tokens, got[4].completion_tokens) == (12, 30)
 
 
@@ -271,9 +312,14 @@ def test_count_tokens_errors_are_typed() -> None:
 
 
 def test_list_models() -> None:
-    payload = {"object": "list", "data": [
-        {"id": "x-ai-grok-3-mini-beta", "object": "model", "created": 1712345678, "owned_by": "x-ai"},
-        {"id": "openai-gpt-5.5", "object": "model"}, {"object": "model"}]}
+    payload = {
+        "object": "list",
+        "data": [
+            {"id": "x-ai-grok-3-mini-beta", "object": "model", "created": 1712345678, "owned_by": "x-ai"},
+            {"id": "openai-gpt-5.5", "object": "model"},
+            {"object": "model"},
+        ],
+    }
     with LoopbackServer(json_reply(200, payload)) as server:
         ids = am.list_models(config(server.url))
     assert ids == ["x-ai-grok-3-mini-beta", "openai-gpt-5.5"]
@@ -293,4 +339,3 @@ def test_unreachable_server_is_a_connection_error() -> None:
     with pytest.raises(Exception) as caught:
         am.list_models(config(url))
     assert caught.value.kind == "connection"
-

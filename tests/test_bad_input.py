@@ -16,11 +16,15 @@ from playground.catalog import GROK_3_MINI
 from playground.pricing import format_usd
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
 
-ODD = ("Emoji 👋🏽 👨‍👩‍👧 🇫🇷 · RTL مرحبا بالعالم שלום עולם ‏mixed‎ · override \u202eevil\u202c · zero width "
-       "a\u200bb · controls bell\x07 escape\x1b[31mred\x1b[0m nul\x00 tab\t vt\x0b ff\x0c cr\r end")
-HOSTILE = ("<script>window.__pwned=1</script> <img src=x onerror=\"window.__pwned=1\"> "
-           "<iframe src=\"javascript:window.__pwned=1\"></iframe> [click me](javascript:window.__pwned=1) "
-           "<a href=\"javascript:window.__pwned=1\">raw link</a> <b>bold?</b>")
+ODD = (
+    "Emoji 👋🏽 👨‍👩‍👧 🇫🇷 · RTL مرحبا بالعالم שלום עולם ‏mixed‎ · override \u202eevil\u202c · zero width "
+    "a\u200bb · controls bell\x07 escape\x1b[31mred\x1b[0m nul\x00 tab\t vt\x0b ff\x0c cr\r end"
+)
+HOSTILE = (
+    '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1"> '
+    '<iframe src="javascript:window.__pwned=1"></iframe> [click me](javascript:window.__pwned=1) '
+    '<a href="javascript:window.__pwned=1">raw link</a> <b>bold?</b>'
+)
 
 
 class Echo:
@@ -32,8 +36,9 @@ class Echo:
 
     def __call__(self, req):
         text = self.output if self.output is not None else req.json()["messages"][-1]["content"]
-        return sse_reply(sse(delta(role="assistant", reasoning_content=self.reasoning), delta(content=text),
-                             finish()))
+        return sse_reply(
+            sse(delta(role="assistant", reasoning_content=self.reasoning), delta(content=text), finish())
+        )
 
 
 @pytest.fixture
@@ -52,8 +57,9 @@ def notices(at) -> str:
     return "\n".join(e.value for e in [*at.info, *at.warning, *at.error])
 
 
-@pytest.mark.parametrize("text", ["", " ", "   \n\t  \n", "\u3000\u00a0"],
-                         ids=["empty", "space", "blank", "unicode"])
+@pytest.mark.parametrize(
+    "text", ["", " ", "   \n\t  \n", "\u3000\u00a0"], ids=["empty", "space", "blank", "unicode"]
+)
 def test_empty_or_whitespace_prompt_is_not_sent(echo, text):
     at = start_app()
     send(at, text)
@@ -72,7 +78,7 @@ def _cost(tokens: int) -> str:
 
 
 def test_a_5_mb_paste_is_stopped_with_its_tokens_and_cost_before_anything_is_sent(echo):
-    paste = ("The quick brown fox jumps over the lazy dog; 1234567890. Ünïcödé ✓\n" * 80_000)[:5 * 1024 * 1024]
+    paste = ("The quick brown fox jumps over the lazy dog; 1234567890. Ünïcödé ✓\n" * 80_000)[: 5 * 1024 * 1024]
     tokens = _expected_tokens(paste)
     at = start_app()
     send(at, paste)

@@ -53,8 +53,10 @@ def test_row_costs_are_exact_with_many_decimal_places() -> None:
 
 
 def test_jsonl_nested_field_and_chat_messages() -> None:
-    data = (b'{"meta": {"prompt": "hello there"}, "messages": [{"role": "user", "content": "hi"},'
-            b' {"role": "user", "content": "again"}]}\n\n{"meta": {"prompt": 7}, "messages": []}\n')
+    data = (
+        b'{"meta": {"prompt": "hello there"}, "messages": [{"role": "user", "content": "hi"},'
+        b' {"role": "user", "content": "again"}]}\n\n{"meta": {"prompt": 7}, "messages": []}\n'
+    )
     frame = read_table(data, "rows.jsonl")
     assert set(frame.columns) == {"meta.prompt", "messages"}
     nested = estimate(frame, "meta.prompt", price=PRICE, output=Output(fixed=0))
@@ -72,12 +74,15 @@ def test_download_csv_round_trips() -> None:
     assert sum(Decimal(x) for x in back["cost_usd"]) == result.total.total
 
 
-@pytest.mark.parametrize(("data", "name", "message"), [
-    (b"a,b\n1,2\n", "rows.xlsx", "expected a .csv or .jsonl"),
-    (b"[1, 2]\n", "rows.jsonl", "Could not read"),
-    (b"{not json\n", "rows.jsonl", "Could not read"),
-    (b"\xff\xfe\x00", "rows.jsonl", "Could not read"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"a,b\n1,2\n", "rows.xlsx", "expected a .csv or .jsonl"),
+        (b"[1, 2]\n", "rows.jsonl", "Could not read"),
+        (b"{not json\n", "rows.jsonl", "Could not read"),
+        (b"\xff\xfe\x00", "rows.jsonl", "Could not read"),
+    ],
+)
 def test_unreadable_files_raise_a_showable_error(data: bytes, name: str, message: str) -> None:
     with pytest.raises(BatchError, match=message):
         read_table(data, name)

@@ -56,8 +56,10 @@ def test_402_says_add_credits(serve):
 
 
 def test_429_says_how_long_to_wait_and_retry_then_works(serve):
-    server = serve(json_reply(429, {"status": "error", "message": "Rate limit exceeded.", "retry_after": 30}),
-                   answer_stream("Now it works"))
+    server = serve(
+        json_reply(429, {"status": "error", "message": "Rate limit exceeded.", "retry_after": 30}),
+        answer_stream("Now it works"),
+    )
     at = start_app()
     send(at, "Hello?")
     assert "Rate limit" in errors(at)
@@ -69,9 +71,16 @@ def test_429_says_how_long_to_wait_and_retry_then_works(serve):
 
 
 def test_unsupported_parameter_offers_retry_without_it_which_then_succeeds(serve):
-    server = serve(json_reply(400, {"code": "Client specified an invalid argument",
-                                    "error": "Argument not supported on this model: presencePenalty"}),
-                   answer_stream("Fine without it"))
+    server = serve(
+        json_reply(
+            400,
+            {
+                "code": "Client specified an invalid argument",
+                "error": "Argument not supported on this model: presencePenalty",
+            },
+        ),
+        answer_stream("Fine without it"),
+    )
     at = start_app()
     send(at, "Hello?")
     assert "presence_penalty" in errors(at)

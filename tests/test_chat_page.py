@@ -21,8 +21,12 @@ def recorder(monkeypatch):
 def test_starter_buttons_have_the_page_texts_and_send_exactly_that_text():
     at = start_app()
     labels = [at.button(key=f"starter_{i}").label for i in range(4)]
-    assert labels == ["Explain quantum computing in simple terms", "Write a Python function to sort a list",
-                      "Create a marketing email for a SaaS product", "Compare REST vs GraphQL APIs"]
+    assert labels == [
+        "Explain quantum computing in simple terms",
+        "Write a Python function to sort a list",
+        "Create a marketing email for a SaaS product",
+        "Compare REST vs GraphQL APIs",
+    ]
     at.button(key="starter_1").click()
     run(at)
     messages = chat(at)
@@ -35,8 +39,10 @@ def test_starter_buttons_have_the_page_texts_and_send_exactly_that_text():
 def test_sidebar_defaults_are_the_pages():
     at = start_app()
     assert at.text_area(key="system").value == PAGE.system_message
-    values = [at.slider(key=k).value for k in ("temperature", "max_tokens", "top_p", "frequency_penalty",
-                                                 "presence_penalty")]
+    values = [
+        at.slider(key=k).value
+        for k in ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty")
+    ]
     assert values == [0.7, 1000, 0.9, 0.0, 0.0]
     assert at.number_input(key="temperature_typed").value == 0.7
 
@@ -54,8 +60,10 @@ def test_sidebar_values_reach_the_request_body(recorder):
     body = recorder.requests[-1].json()
     assert (body["temperature"], body["max_tokens"], body["top_p"]) == (1.3, 512, 0.5)
     assert (body["frequency_penalty"], body["presence_penalty"]) == (0.4, -0.6)
-    assert body["messages"] == [{"role": "system", "content": "Answer in French."},
-                                {"role": "user", "content": "Bonjour"}]
+    assert body["messages"] == [
+        {"role": "system", "content": "Answer in French."},
+        {"role": "user", "content": "Bonjour"},
+    ]
     assert body["stream"] is True
     assert chat(at)[-1] == ("assistant", "Thinking it over\nHello there")  # the thinking block, then the answer
     assert at.expander[-1].label.startswith("Thought for")
@@ -77,9 +85,16 @@ def test_xai_grok_leaves_penalties_out_and_says_why(recorder, monkeypatch):
 
 def test_settings_are_restored_from_the_url(recorder):
     at = new_app()
-    at.query_params.update({"temperature": "1.5", "max_tokens": "256", "system": "Be brief.",
-                            "model_id": "xAI: Grok 3 Mini Beta", "reasoning_effort": "high",
-                            "provider": "Custom (OpenAI-compatible URL)"})
+    at.query_params.update(
+        {
+            "temperature": "1.5",
+            "max_tokens": "256",
+            "system": "Be brief.",
+            "model_id": "xAI: Grok 3 Mini Beta",
+            "reasoning_effort": "high",
+            "provider": "Custom (OpenAI-compatible URL)",
+        }
+    )
     run(at)
     assert at.slider(key="temperature").value == 1.5 and at.slider(key="max_tokens").value == 256
     assert at.text_area(key="system").value == "Be brief."
@@ -140,21 +155,45 @@ def test_export_has_per_reply_usage_and_cost_and_no_key(recorder, monkeypatch):
 
 def anthropic_stream(req):
     events = [
-        ("message_start", {"type": "message_start",
-                           "message": {"id": "msg_1", "type": "message", "role": "assistant", "content": [],
-                                       "usage": {"input_tokens": 12, "output_tokens": 1}}}),
-        ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "thinking",
-                                                                                             "thinking": ""}}),
-        ("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                 "delta": {"type": "thinking_delta", "thinking": "Pondering"}}),
+        (
+            "message_start",
+            {
+                "type": "message_start",
+                "message": {
+                    "id": "msg_1",
+                    "type": "message",
+                    "role": "assistant",
+                    "content": [],
+                    "usage": {"input_tokens": 12, "output_tokens": 1},
+                },
+            },
+        ),
+        (
+            "content_block_start",
+            {"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": ""}},
+        ),
+        (
+            "content_block_delta",
+            {
+                "type": "content_block_delta",
+                "index": 0,
+                "delta": {"type": "thinking_delta", "thinking": "Pondering"},
+            },
+        ),
         ("content_block_stop", {"type": "content_block_stop", "index": 0}),
-        ("content_block_start", {"type": "content_block_start", "index": 1, "content_block": {"type": "text",
-                                                                                             "text": ""}}),
-        ("content_block_delta", {"type": "content_block_delta", "index": 1,
-                                 "delta": {"type": "text_delta", "text": "Via Messages"}}),
+        (
+            "content_block_start",
+            {"type": "content_block_start", "index": 1, "content_block": {"type": "text", "text": ""}},
+        ),
+        (
+            "content_block_delta",
+            {"type": "content_block_delta", "index": 1, "delta": {"type": "text_delta", "text": "Via Messages"}},
+        ),
         ("content_block_stop", {"type": "content_block_stop", "index": 1}),
-        ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn"},
-                           "usage": {"output_tokens": 9}}),
+        (
+            "message_delta",
+            {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 9}},
+        ),
         ("message_stop", {"type": "message_stop"}),
     ]
     from loopback import sse_reply
@@ -166,8 +205,16 @@ def modelslab_messages_api(req):
     from loopback import json_reply
 
     if req.path == "/v1/models":
-        return json_reply(200, {"object": "list", "data": [{"id": "x-ai-grok-3-mini-beta", "object": "model"},
-                                                           {"id": "remote-only-model", "object": "model"}]})
+        return json_reply(
+            200,
+            {
+                "object": "list",
+                "data": [
+                    {"id": "x-ai-grok-3-mini-beta", "object": "model"},
+                    {"id": "remote-only-model", "object": "model"},
+                ],
+            },
+        )
     if req.path == "/v1/messages/count_tokens":
         return json_reply(200, {"input_tokens": 77})
     return anthropic_stream(req)

@@ -18,7 +18,7 @@ def test_never_cuts_inside_a_code_fence_or_before_an_indented_line():
         cuts.add(cut)
         head = text[:cut]
         assert head.count("```") % 2 == 0, repr(head)  # outside code
-        assert cut == 0 or (head.endswith("\n\n") and not text[cut:cut + 1].isspace()), repr(text)
+        assert cut == 0 or (head.endswith("\n\n") and not text[cut : cut + 1].isspace()), repr(text)
     assert cuts == {0, DOC.index("```"), DOC.index("- one"), DOC.index("Last words")}
 
 

@@ -174,6 +174,7 @@ def test_connect_timeout_is_retried_then_says_so_and_retry_works_once_the_server
 
 # ---- retry policy -------------------------------------------------------------------------------------------
 
+
 def test_connection_error_before_the_stream_is_retried_and_announced(server, notices):
     server.script("drop")
     at = start_app()
@@ -202,8 +203,10 @@ def test_short_429_is_retried_after_its_retry_after_and_the_wait_is_shown(server
     send(at, PROMPT)
     assert not at.error and chat(at) == [("user", PROMPT), GOOD]
     assert server.served == ["429", "ok"] and server.sleeps == [3.0]
-    assert notices == ["The provider is rate-limiting requests (HTTP 429). The server said: \"Rate limit reached "
-                       "for requests.\" Retrying in 3 s (attempt 2)."]
+    assert notices == [
+        'The provider is rate-limiting requests (HTTP 429). The server said: "Rate limit reached '
+        'for requests." Retrying in 3 s (attempt 2).'
+    ]
 
 
 def test_long_429_is_not_retried_and_the_retry_button_says_how_long_to_wait(server, notices):

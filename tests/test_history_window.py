@@ -13,9 +13,15 @@ def _conversation(pairs: int) -> Conversation:
     conv = Conversation()
     for i in range(pairs):
         conv.add_user(f"Question number {i}")
-        conv.add_assistant(f"Answer number {i}",
-                           Reply(model_id="x-ai-grok-3-mini-beta", provider_id="offline", params={},
-                                 usage=Usage(prompt_tokens=10, completion_tokens=5)))
+        conv.add_assistant(
+            f"Answer number {i}",
+            Reply(
+                model_id="x-ai-grok-3-mini-beta",
+                provider_id="offline",
+                params={},
+                usage=Usage(prompt_tokens=10, completion_tokens=5),
+            ),
+        )
     return conv
 
 

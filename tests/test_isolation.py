@@ -67,10 +67,18 @@ def test_two_sessions_with_different_keys_and_histories_see_nothing_of_each_othe
         at_model[name] = page_text(at)
         at.switch_page("pages/chat.py")
         run(at)
-    assert chat(a) == [("user", "alpha question one"), ("assistant", "Echo of alpha question one"),
-                       ("user", "alpha question two"), ("assistant", "Echo of alpha question two")]
-    assert [m for _r, m in chat(b)] == ["bravo question one", "Echo of bravo question one",
-                                        "bravo question two", "Echo of bravo question two"]
+    assert chat(a) == [
+        ("user", "alpha question one"),
+        ("assistant", "Echo of alpha question one"),
+        ("user", "alpha question two"),
+        ("assistant", "Echo of alpha question two"),
+    ]
+    assert [m for _r, m in chat(b)] == [
+        "bravo question one",
+        "Echo of bravo question one",
+        "bravo question two",
+        "Echo of bravo question two",
+    ]
     seen_a, seen_b = everything(a) + at_model["a"], everything(b) + at_model["b"]
     for word in ("bravo", "BBBB"):
         assert word not in seen_a
@@ -88,8 +96,12 @@ def test_two_sessions_with_different_keys_and_histories_see_nothing_of_each_othe
 
 
 def _modules() -> list[types.ModuleType]:
-    names = [f"{pkg}.{path.stem}" for pkg in PACKAGES for path in sorted((ROOT / pkg).glob("*.py"))
-             if path.stem != "__init__"]
+    names = [
+        f"{pkg}.{path.stem}"
+        for pkg in PACKAGES
+        for path in sorted((ROOT / pkg).glob("*.py"))
+        if path.stem != "__init__"
+    ]
     return [importlib.import_module(name) for name in names]
 
 
@@ -163,7 +175,11 @@ def test_no_module_level_state_keeps_user_data(server, monkeypatch):
 
 def test_streamlit_caches_of_user_input_are_per_session():
     """``st.cache_data`` / ``st.cache_resource`` are process-wide unless scoped to the session."""
-    cached = [(m.__name__, name, value) for m in _modules() for name, value in vars(m).items()
-              if hasattr(value, "_info") and hasattr(value._info, "scope")]
+    cached = [
+        (m.__name__, name, value)
+        for m in _modules()
+        for name, value in vars(m).items()
+        if hasattr(value, "_info") and hasattr(value._info, "scope")
+    ]
     assert cached, "no cached functions found: the scan looks in the wrong place"
     assert [f"{m}.{n}" for m, n, v in cached if v._info.scope != "session"] == []

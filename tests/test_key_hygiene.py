@@ -28,22 +28,52 @@ def echoing(key: str) -> dict[str, Reply]:
     """Error replies that quote the key back, as careless providers and proxies do."""
     event = json.dumps({"error": {"message": f"Upstream refused key {key}", "code": 502}})
     return {
-        "echo_401": json_reply(401, {"error": {"message": f"Incorrect API key provided: {key}.",
-                                               "type": "invalid_request_error", "code": "invalid_api_key"}}),
-        "echo_400": json_reply(400, {"code": "Client specified an invalid argument",
-                                     "error": f"Argument not supported on this model: {key}"}),
-        "echo_429": json_reply(429, {"status": "error", "message": f"Rate limit exceeded for key {key}"},
-                               {"Retry-After": "30"}),
+        "echo_401": json_reply(
+            401,
+            {
+                "error": {
+                    "message": f"Incorrect API key provided: {key}.",
+                    "type": "invalid_request_error",
+                    "code": "invalid_api_key",
+                }
+            },
+        ),
+        "echo_400": json_reply(
+            400,
+            {
+                "code": "Client specified an invalid argument",
+                "error": f"Argument not supported on this model: {key}",
+            },
+        ),
+        "echo_429": json_reply(
+            429, {"status": "error", "message": f"Rate limit exceeded for key {key}"}, {"Retry-After": "30"}
+        ),
         "echo_502": Reply(502, {"Content-Type": "text/html"}, f"<title>502 for {key}</title>".encode()),
-        "echo_event": sse_reply([*sse(delta(content="Partial"), done=False),
-                                 f"event: error\ndata: {event}\n\n".encode()]),
-        "echo_param": json_reply(400, {"error": {"message": "bad value", "param": key,
-                                                 "type": "invalid_request_error"}}),
+        "echo_event": sse_reply(
+            [*sse(delta(content="Partial"), done=False), f"event: error\ndata: {event}\n\n".encode()]
+        ),
+        "echo_param": json_reply(
+            400, {"error": {"message": "bad value", "param": key, "type": "invalid_request_error"}}
+        ),
     }
 
 
-ERROR_MODES = ("echo_401", "echo_400", "echo_429", "echo_502", "echo_event", "echo_param", "401", "404", "413",
-               "500", "cut", "malformed", "read_timeout", "drop")
+ERROR_MODES = (
+    "echo_401",
+    "echo_400",
+    "echo_429",
+    "echo_502",
+    "echo_event",
+    "echo_param",
+    "401",
+    "404",
+    "413",
+    "500",
+    "cut",
+    "malformed",
+    "read_timeout",
+    "drop",
+)
 
 
 def page_text(at) -> str:
@@ -163,8 +193,11 @@ def test_the_key_reaches_only_the_provider(server, debug_logs, downloads, monkey
     look()
 
     assert len(downloads) >= 2 and any(b'"messages"' in d for d in downloads)  # the JSON and Markdown exports
-    artefacts = {"pages and URL": "\n".join(seen), "downloads": b"\n".join(downloads).decode("utf-8", "replace"),
-                 "logs and output": debug_logs()}
+    artefacts = {
+        "pages and URL": "\n".join(seen),
+        "downloads": b"\n".join(downloads).decode("utf-8", "replace"),
+        "logs and output": debug_logs(),
+    }
     for name, text in artefacts.items():
         assert SENTINEL not in text, f"the key leaked into {name}"
         assert SENTINEL[3:] not in text, f"part of the key leaked into {name}"

@@ -40,9 +40,17 @@ def test_every_section_of_the_product_page() -> None:
     at = model_page()
     assert at.title[0].value == GROK_3_MINI.name
     subheaders = [s.value for s in at.subheader]
-    for title in (f"About {GROK_3_MINI.name}", "Technical specifications", "Key features", "Use cases",
-                  "API endpoints", "Code for the playground's current state", "Use with Claude Code",
-                  f"{GROK_3_MINI.name} FAQ", "Related models"):
+    for title in (
+        f"About {GROK_3_MINI.name}",
+        "Technical specifications",
+        "Key features",
+        "Use cases",
+        "API endpoints",
+        "Code for the playground's current state",
+        "Use with Claude Code",
+        f"{GROK_3_MINI.name} FAQ",
+        "Related models",
+    ):
         assert title in subheaders
     text = " ".join(m.value for m in at.markdown)
     assert "x-ai" in text and "Closed Source Model" in text and PAGE.page_price_label in text
@@ -85,8 +93,10 @@ def test_samples_follow_the_playground_state_and_never_hold_the_key() -> None:
     curl = sample_code(at, "curl")
     body = json.loads(curl.split("-d '", 1)[1].rsplit("'", 1)[0])
     assert body["temperature"] == 1.25
-    assert body["messages"][1:] == [{"role": "user", "content": "What is 2 + 2?"},
-                                    {"role": "assistant", "content": "4."}]
+    assert body["messages"][1:] == [
+        {"role": "user", "content": "What is 2 + 2?"},
+        {"role": "assistant", "content": "4."},
+    ]
     assert "MODELSLAB_API_KEY" in curl
 
 

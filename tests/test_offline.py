@@ -28,8 +28,13 @@ def body(text: str = "What is the capital of France?", **extra: Any) -> dict[str
     return {
         "model": "x-ai-grok-3-mini-beta",
         "messages": [{"role": "system", "content": "You are helpful."}, {"role": "user", "content": text}],
-        "temperature": 0.7, "top_p": 0.9, "max_tokens": 1000, "reasoning_effort": "low",
-        "stream": True, "stream_options": {"include_usage": True}, **extra,
+        "temperature": 0.7,
+        "top_p": 0.9,
+        "max_tokens": 1000,
+        "reasoning_effort": "low",
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        **extra,
     }
 
 
@@ -40,7 +45,7 @@ def decode_sse(raw: bytes) -> list[str]:
     out = []
     for block in text[:-2].split("\n\n"):
         assert block.startswith("data: ") and "\n" not in block, block
-        out.append(block[len("data: "):])
+        out.append(block[len("data: ") :])
     return out
 
 
@@ -69,8 +74,12 @@ def collect(payloads: list[str]) -> dict[str, Any]:
             out["finish"] = choice["finish_reason"]
             kinds.append("finish")
     order = [k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k]
-    assert order in (["reasoning", "content", "finish", "usage"], ["reasoning", "content", "finish"],
-                     ["reasoning", "finish", "usage"], ["reasoning", "finish"]), order
+    assert order in (
+        ["reasoning", "content", "finish", "usage"],
+        ["reasoning", "content", "finish"],
+        ["reasoning", "finish", "usage"],
+        ["reasoning", "finish"],
+    ), order
     return out
 
 
@@ -99,6 +108,7 @@ def stream_raw(client: httpx.Client, payload: dict[str, Any], **headers: str) ->
 
 # --- the engine --------------------------------------------------------------------------------------------
 
+
 def test_same_request_gives_the_same_bytes_and_another_request_differs(client: httpx.Client) -> None:
     first, second = stream_raw(client, body()), stream_raw(client, body())
     assert first == second
@@ -113,9 +123,15 @@ def test_answer_says_it_is_the_offline_engine_and_shows_the_request(client: http
     out = collect(decode_sse(stream_raw(client, body(frequency_penalty=0.5, presence_penalty=-0.25))))
     text = out["content"]
     assert "offline engine, not Grok" in text and "MODELSLAB_API_KEY" in text and "sidebar" in text
-    for fragment in ('"model": "x-ai-grok-3-mini-beta"', '"temperature": 0.7', '"top_p": 0.9',
-                     '"max_tokens": 1000', '"frequency_penalty": 0.5', '"presence_penalty": -0.25',
-                     '"reasoning_effort": "low"'):
+    for fragment in (
+        '"model": "x-ai-grok-3-mini-beta"',
+        '"temperature": 0.7',
+        '"top_p": 0.9',
+        '"max_tokens": 1000',
+        '"frequency_penalty": 0.5',
+        '"presence_penalty": -0.25',
+        '"reasoning_effort": "low"',
+    ):
         assert fragment in text
     assert "2 in all: 1 system, 1 user" in text
     assert "What is the capital of France?" in text
@@ -136,7 +152,8 @@ def test_max_tokens_is_honoured_with_finish_reason_length(client: httpx.Client, 
         for _ in range(5):
             uncut = body(max_tokens=limit)
             cost = count_tokens("".join(offline.pieces(offline.build_reasoning(uncut)))) + count_tokens(
-                "".join(offline.pieces(offline.build_answer(uncut))))
+                "".join(offline.pieces(offline.build_answer(uncut)))
+            )
             limit, previous = cost - 1, limit
             if limit == previous:
                 break
@@ -192,9 +209,11 @@ def test_no_usage_chunk_unless_asked(client: httpx.Client) -> None:
 def test_never_echoes_a_key_from_the_body_or_the_header(client: httpx.Client, server: str) -> None:
     payload = body(key=BODY_KEY, api_key=BODY_KEY)
     auth = {"Authorization": f"Bearer {HEADER_KEY}"}
-    seen = [stream_raw(client, payload, **auth),
-            client.post("/chat/completions", json={**payload, "stream": False}, headers=auth).content,
-            httpx.post(f"{server}/chat/completions", json={**payload, "stream": False}, headers=auth).content]
+    seen = [
+        stream_raw(client, payload, **auth),
+        client.post("/chat/completions", json={**payload, "stream": False}, headers=auth).content,
+        httpx.post(f"{server}/chat/completions", json={**payload, "stream": False}, headers=auth).content,
+    ]
     with httpx.stream("POST", f"{server}/chat/completions", json=payload, headers=auth) as resp:
         seen.append(resp.read())
     for raw in seen:
@@ -242,15 +261,24 @@ def test_stream_pieces_are_about_one_word(client: httpx.Client) -> None:
     assert all(len(p.split()) == 1 for p in out["pieces"])
 
 
-@pytest.mark.parametrize("raw, param", [
-    (b"{not json", None), (b"[1, 2]", None), (b'{"model": "m"}', "messages"),
-    (b'{"messages": []}', "messages"), (b'{"messages": ["hi"]}', "messages"),
-    (b'{"messages": [{"role": "user", "content": "x"}], "max_tokens": 0}', "max_tokens"),
-])
-def test_bad_requests_get_an_openai_style_400(client: httpx.Client, server: str, raw: bytes,
-                                              param: str | None) -> None:
-    for resp in (client.post("/chat/completions", content=raw), httpx.post(f"{server}/chat/completions",
-                                                                          content=raw)):
+@pytest.mark.parametrize(
+    "raw, param",
+    [
+        (b"{not json", None),
+        (b"[1, 2]", None),
+        (b'{"model": "m"}', "messages"),
+        (b'{"messages": []}', "messages"),
+        (b'{"messages": ["hi"]}', "messages"),
+        (b'{"messages": [{"role": "user", "content": "x"}], "max_tokens": 0}', "max_tokens"),
+    ],
+)
+def test_bad_requests_get_an_openai_style_400(
+    client: httpx.Client, server: str, raw: bytes, param: str | None
+) -> None:
+    for resp in (
+        client.post("/chat/completions", content=raw),
+        httpx.post(f"{server}/chat/completions", content=raw),
+    ):
         assert resp.status_code == 400
         error = resp.json()["error"]
         assert error["type"] == "invalid_request_error" and error["message"] and error["param"] == param
@@ -274,6 +302,7 @@ def test_pace_comes_from_the_argument_then_the_environment() -> None:
 
 
 # --- laziness and early close ------------------------------------------------------------------------------
+
 
 def test_transport_stream_is_lazy_and_stops_when_closed(monkeypatch: pytest.MonkeyPatch) -> None:
     sleeps: list[float] = []
@@ -319,18 +348,32 @@ def test_server_stops_streaming_when_the_client_leaves(monkeypatch: pytest.Monke
 
 # --- the server with real clients --------------------------------------------------------------------------
 
+
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_server_streams_valid_sse_to_curl(server: str, client: httpx.Client) -> None:
     payload = json.dumps(body(max_tokens=2000))
     result = subprocess.run(
-        ["curl", "-sN", "--fail", "-H", "Content-Type: application/json", "-d", payload,
-         f"{server}/chat/completions"], capture_output=True, timeout=60, check=True,
+        [
+            "curl",
+            "-sN",
+            "--fail",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            payload,
+            f"{server}/chat/completions",
+        ],
+        capture_output=True,
+        timeout=60,
+        check=True,
     )
     assert result.stdout == stream_raw(client, json.loads(payload))  # the same engine, byte for byte
     assert collect(decode_sse(result.stdout))["finish"] == "stop"
     chunked = subprocess.run(
         ["curl", "-sN", "--fail", "-H", "Transfer-Encoding: chunked", "-d", payload, f"{server}/chat/completions"],
-        capture_output=True, timeout=60, check=True,
+        capture_output=True,
+        timeout=60,
+        check=True,
     )
     assert chunked.stdout == result.stdout
 
@@ -341,9 +384,16 @@ def test_server_works_with_the_openai_package(server: str) -> None:
     messages = body()["messages"]
     expected = plan_reply(offline.parse_body(json.dumps(body(max_tokens=1000)).encode()))
     content, reasoning, usage, finish = "", "", None, None
-    stream = sdk.chat.completions.create(model="x-ai-grok-3-mini-beta", messages=messages, temperature=0.7,
-                                         top_p=0.9, max_tokens=1000, reasoning_effort="low", stream=True,
-                                         stream_options={"include_usage": True})
+    stream = sdk.chat.completions.create(
+        model="x-ai-grok-3-mini-beta",
+        messages=messages,
+        temperature=0.7,
+        top_p=0.9,
+        max_tokens=1000,
+        reasoning_effort="low",
+        stream=True,
+        stream_options={"include_usage": True},
+    )
     for chunk in stream:
         assert chunk.model == ENGINE_MODEL
         if chunk.usage:
@@ -362,8 +412,11 @@ def test_server_works_with_the_openai_package(server: str) -> None:
 
 
 def test_command_line_prints_its_url_and_serves() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "playground.offline_server", "--port", "0", "--pace", "0"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "playground.offline_server", "--port", "0", "--pace", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         match = re.fullmatch(r"offline engine listening on (http://127\.0\.0\.1:\d+/v1)\n", line)
@@ -381,7 +434,7 @@ def test_stream_decodes_with_the_playground_sse_decoder_split_anywhere(client: h
     raw = stream_raw(client, body())
     expected = decode_sse(raw)
     for size in (1, 7, 4096):
-        events = list(iter_sse(raw[i:i + size] for i in range(0, len(raw), size)))
+        events = list(iter_sse(raw[i : i + size] for i in range(0, len(raw), size)))
         assert [e.data for e in events] == expected and {e.event for e in events} == {"message"}
 
 
@@ -397,6 +450,7 @@ def test_max_completion_tokens_and_openrouter_effort_are_understood(client: http
 
 
 # --- the app's own client path ---------------------------------------------------------------------------
+
 
 def app_plan(config: Any, *, stream: bool = True, max_tokens: int = 1000) -> Any:
     from playground.catalog import GROK_3_MINI

@@ -16,9 +16,9 @@ from playground import errors as E
 from playground import openai_chat
 from playground.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.openai_chat import collect, complete_chat, stream_chat
-from playground.retry import RetryNotice
 from playground.providers import MODELSLAB, OPENROUTER, XAI, Provider, ProviderConfig
 from playground.request import RequestPlan
+from playground.retry import RetryNotice
 
 KEY = "sk-loopback-SECRET-9876543210"
 
@@ -47,13 +47,22 @@ def plan(server: LoopbackServer, stream: bool = True) -> RequestPlan:
 
 
 def chunk(delta: dict[str, Any] | None = None, finish: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"id": "gen-1", "object": "chat.completion.chunk",
-            "choices": [{"index": 0, "delta": delta or {}, "finish_reason": finish}], **extra}
+    return {
+        "id": "gen-1",
+        "object": "chat.completion.chunk",
+        "choices": [{"index": 0, "delta": delta or {}, "finish_reason": finish}],
+        **extra,
+    }
 
 
-USAGE = {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 40,
-         "completion_tokens_details": {"reasoning_tokens": 23}, "prompt_tokens_details": {"cached_tokens": 4},
-         "cost": 0.0000123}
+USAGE = {
+    "prompt_tokens": 12,
+    "completion_tokens": 5,
+    "total_tokens": 40,
+    "completion_tokens_details": {"reasoning_tokens": 23},
+    "prompt_tokens_details": {"cached_tokens": 4},
+    "cost": 0.0000123,
+}
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +81,20 @@ def serve(server: LoopbackServer, reply: Reply | Any) -> None:
     server.handler = reply if callable(reply) else (lambda _req: reply)
 
 
-def run(server: LoopbackServer, reply: Reply | Any, provider: Provider = OPENROUTER,
-        client: httpx.Client | None = None, **kwargs: Any) -> list[Any]:
+def run(
+    server: LoopbackServer,
+    reply: Reply | Any,
+    provider: Provider = OPENROUTER,
+    client: httpx.Client | None = None,
+    **kwargs: Any,
+) -> list[Any]:
     serve(server, reply)
     return list(stream_chat(plan(server), config=config(server, provider), client=client, **kwargs))
 
 
-def fail(server: LoopbackServer, reply: Reply | Any, provider: Provider = OPENROUTER,
-         **kwargs: Any) -> E.PlaygroundError:
+def fail(
+    server: LoopbackServer, reply: Reply | Any, provider: Provider = OPENROUTER, **kwargs: Any
+) -> E.PlaygroundError:
     serve(server, reply)
     with pytest.raises(E.PlaygroundError) as info:
         list(stream_chat(plan(server), config=config(server, provider), **kwargs))
@@ -88,20 +103,32 @@ def fail(server: LoopbackServer, reply: Reply | Any, provider: Provider = OPENRO
 
 XAI_STREAM = sse(
     chunk({"role": "assistant", "content": ""}),
-    chunk({"reasoning_content": "Let me "}), chunk({"reasoning_content": "think."}),
-    chunk({"content": "Hello"}), chunk({"content": " there"}), chunk({}, "stop"),
+    chunk({"reasoning_content": "Let me "}),
+    chunk({"reasoning_content": "think."}),
+    chunk({"content": "Hello"}),
+    chunk({"content": " there"}),
+    chunk({}, "stop"),
     {"id": "gen-1", "object": "chat.completion.chunk", "choices": [], "usage": USAGE},
 )
 
 
 def test_reasoning_answer_finish_and_usage(server: LoopbackServer, client: httpx.Client) -> None:
     events = run(server, sse_reply(XAI_STREAM), XAI, client)
-    assert events[:-1] == [ReasoningDelta("Let me "), ReasoningDelta("think."), TextDelta("Hello"),
-                           TextDelta(" there"), Finish("stop")]
+    assert events[:-1] == [
+        ReasoningDelta("Let me "),
+        ReasoningDelta("think."),
+        TextDelta("Hello"),
+        TextDelta(" there"),
+        Finish("stop"),
+    ]
     usage = events[-1]
     assert isinstance(usage, Usage)
-    assert (usage.prompt_tokens, usage.completion_tokens, usage.reasoning_tokens, usage.cached_tokens) == \
-        (12, 5, 23, 4)
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.reasoning_tokens, usage.cached_tokens) == (
+        12,
+        5,
+        23,
+        4,
+    )
     assert usage.cost == Decimal("0.0000123") and usage.raw["total_tokens"] == 40
     assert usage.reasoning_included is False and usage.output_tokens == 28  # xAI counts reasoning apart
     sent = server.requests[0]
@@ -111,26 +138,41 @@ def test_reasoning_answer_finish_and_usage(server: LoopbackServer, client: httpx
 
 def test_openrouter_reasoning_field_and_details_duplicates(server: LoopbackServer, client: httpx.Client) -> None:
     details = [{"type": "reasoning.text", "text": "Hmm", "format": "unknown", "index": 0}]
-    stream = [b": OPENROUTER PROCESSING\n\n", *sse(chunk({"reasoning": "Hmm", "reasoning_details": details}),
-                                                   chunk({"content": "Yes"}, "stop", usage=USAGE))]
+    stream = [
+        b": OPENROUTER PROCESSING\n\n",
+        *sse(
+            chunk({"reasoning": "Hmm", "reasoning_details": details}),
+            chunk({"content": "Yes"}, "stop", usage=USAGE),
+        ),
+    ]
     events = run(server, sse_reply(stream), OPENROUTER, client)
     assert events[:3] == [ReasoningDelta("Hmm"), TextDelta("Yes"), Finish("stop")]
     assert events[3].reasoning_included is True and events[3].output_tokens == 23
 
 
 def test_missing_done_and_keepalive_comments(server: LoopbackServer, client: httpx.Client) -> None:
-    stream = [b": keep-alive\n\n", *sse(chunk({"content": "a"}), done=False), b": ping\n\n",
-              *sse(chunk({"content": "b"}, "length"), done=False)]
+    stream = [
+        b": keep-alive\n\n",
+        *sse(chunk({"content": "a"}), done=False),
+        b": ping\n\n",
+        *sse(chunk({"content": "b"}, "length"), done=False),
+    ]
     events = run(server, sse_reply(stream), client=client)
     assert events == [TextDelta("a"), TextDelta("b"), Finish("length")]
 
 
 def test_nulls_empty_choices_and_odd_chunks_are_tolerated(server: LoopbackServer, client: httpx.Client) -> None:
     stream = sse(
-        {"id": "1", "choices": None}, {"id": "2", "choices": [{"delta": None, "finish_reason": None}]},
-        {"choices": [{"index": 0}]}, {"choices": [{"delta": {"content": None, "reasoning_content": None}}]},
-        {"choices": [], "usage": None}, "not json at all", "[1, 2]",
-        chunk({"content": "ok"}), {"choices": [], "usage": {"prompt_tokens": 3}}, "[DONE]",
+        {"id": "1", "choices": None},
+        {"id": "2", "choices": [{"delta": None, "finish_reason": None}]},
+        {"choices": [{"index": 0}]},
+        {"choices": [{"delta": {"content": None, "reasoning_content": None}}]},
+        {"choices": [], "usage": None},
+        "not json at all",
+        "[1, 2]",
+        chunk({"content": "ok"}),
+        {"choices": [], "usage": {"prompt_tokens": 3}},
+        "[DONE]",
     )
     events = run(server, sse_reply(stream), client=client)
     assert events[0] == TextDelta("ok")
@@ -146,27 +188,39 @@ def test_content_after_done_is_not_read(server: LoopbackServer, client: httpx.Cl
 
 def test_tool_calls_stream_and_collect(server: LoopbackServer, client: httpx.Client) -> None:
     calls = [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "get_time", "arguments": ""}}]
-    stream = sse(chunk({"tool_calls": calls}),
-                 chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"tz"'}}]}),
-                 chunk({"tool_calls": [{"index": 0, "function": {"arguments": ': "UTC"}'}}]}, "tool_calls"))
+    stream = sse(
+        chunk({"tool_calls": calls}),
+        chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"tz"'}}]}),
+        chunk({"tool_calls": [{"index": 0, "function": {"arguments": ': "UTC"}'}}]}, "tool_calls"),
+    )
     events = run(server, sse_reply(stream), client=client)
     assert events[0] == ToolCallDelta(0, "call_1", "get_time", "")
     result = collect(events)
     assert result.finish_reason == "tool_calls"
-    assert result.tool_calls == [{"id": "call_1", "type": "function",
-                                  "function": {"name": "get_time", "arguments": '{"tz": "UTC"}'}}]
+    assert result.tool_calls == [
+        {"id": "call_1", "type": "function", "function": {"name": "get_time", "arguments": '{"tz": "UTC"}'}}
+    ]
 
 
 def test_one_byte_at_a_time(server: LoopbackServer, client: httpx.Client) -> None:
     raw = b"".join(XAI_STREAM).replace(b"\n", b"\r\n")
-    events = run(server, sse_reply([raw[i:i + 1] for i in range(len(raw))]), XAI, client)
+    events = run(server, sse_reply([raw[i : i + 1] for i in range(len(raw))]), XAI, client)
     whole = run(server, sse_reply(XAI_STREAM), XAI, client)
     assert events == whole and len(events) == 6
 
 
-COMPLETION = {"id": "gen-2", "object": "chat.completion", "choices": [
-    {"index": 0, "message": {"role": "assistant", "content": "Answer", "reasoning": "Thought"},
-     "finish_reason": "stop"}], "usage": USAGE}
+COMPLETION = {
+    "id": "gen-2",
+    "object": "chat.completion",
+    "choices": [
+        {
+            "index": 0,
+            "message": {"role": "assistant", "content": "Answer", "reasoning": "Thought"},
+            "finish_reason": "stop",
+        }
+    ],
+    "usage": USAGE,
+}
 
 
 def test_server_ignoring_stream_true_still_works(server: LoopbackServer, client: httpx.Client) -> None:
@@ -189,25 +243,56 @@ def test_complete_chat_returns_a_whole_result(server: LoopbackServer) -> None:
     assert server.requests[0].json()["stream"] is False
 
 
-@pytest.mark.parametrize(("reply", "kind", "param"), [
-    (json_reply(401, {"error": {"message": "Invalid API key", "type": "invalid_request_error"}}),
-     E.AuthError, None),
-    (json_reply(400, {"code": "Client specified an invalid argument",
-                      "error": "Argument not supported on this model: presencePenalty"}),
-     E.UnsupportedParameter, "presence_penalty"),
-    (json_reply(402, {"status": "error", "message": "Insufficient credits. Please add more credits."}),
-     E.InsufficientCredits, None),
-    (json_reply(404, {"error": {"message": "Model x does not exist", "code": "model_not_found"}}),
-     E.UnknownModel, None),
-    (json_reply(400, {"object": "error", "message": "This model's maximum context length is 8192 tokens"}),
-     E.RequestTooLarge, None),
-    (json_reply(200, {"status": "error", "messege": "Invalid API key"}), E.AuthError, None),
-    (sse_reply(sse({"status": "error", "message": "Insufficient credits"})), E.InsufficientCredits, None),
-    (sse_reply([b'event: error\ndata: {"type": "error", "error": {"type": "invalid_request_error", '
-                b'"message": "bad"}}\n\n']), E.BadRequest, None),
-    (sse_reply([b"event: error\ndata: something broke\n\n"]), E.ServerError, None),
-    (Reply(200, {"Content-Type": "text/event-stream"}, b""), E.StreamBroken, None),
-])
+@pytest.mark.parametrize(
+    ("reply", "kind", "param"),
+    [
+        (
+            json_reply(401, {"error": {"message": "Invalid API key", "type": "invalid_request_error"}}),
+            E.AuthError,
+            None,
+        ),
+        (
+            json_reply(
+                400,
+                {
+                    "code": "Client specified an invalid argument",
+                    "error": "Argument not supported on this model: presencePenalty",
+                },
+            ),
+            E.UnsupportedParameter,
+            "presence_penalty",
+        ),
+        (
+            json_reply(402, {"status": "error", "message": "Insufficient credits. Please add more credits."}),
+            E.InsufficientCredits,
+            None,
+        ),
+        (
+            json_reply(404, {"error": {"message": "Model x does not exist", "code": "model_not_found"}}),
+            E.UnknownModel,
+            None,
+        ),
+        (
+            json_reply(400, {"object": "error", "message": "This model's maximum context length is 8192 tokens"}),
+            E.RequestTooLarge,
+            None,
+        ),
+        (json_reply(200, {"status": "error", "messege": "Invalid API key"}), E.AuthError, None),
+        (sse_reply(sse({"status": "error", "message": "Insufficient credits"})), E.InsufficientCredits, None),
+        (
+            sse_reply(
+                [
+                    b'event: error\ndata: {"type": "error", "error": {"type": "invalid_request_error", '
+                    b'"message": "bad"}}\n\n'
+                ]
+            ),
+            E.BadRequest,
+            None,
+        ),
+        (sse_reply([b"event: error\ndata: something broke\n\n"]), E.ServerError, None),
+        (Reply(200, {"Content-Type": "text/event-stream"}, b""), E.StreamBroken, None),
+    ],
+)
 def test_errors_before_any_output(server: LoopbackServer, reply: Reply, kind: type, param: str | None) -> None:
     err = fail(server, reply)
     assert type(err) is kind, err.message
@@ -216,8 +301,10 @@ def test_errors_before_any_output(server: LoopbackServer, reply: Reply, kind: ty
 
 
 MID_STREAM = [
-    sse({"error": {"message": "The server had an error while processing your request.", "type": "server_error"}},
-        done=False),
+    sse(
+        {"error": {"message": "The server had an error while processing your request.", "type": "server_error"}},
+        done=False,
+    ),
     sse({"code": "Internal error", "error": "upstream failed"}, done=False),
     sse({"status": "error", "message": "Rate limit exceeded", "retry_after": 1}, done=False),
     sse({"object": "error", "message": "engine died"}, done=False),
@@ -231,8 +318,9 @@ MID_STREAM = [
 def test_errors_mid_stream_keep_the_partial_reply_and_do_not_retry(
     server: LoopbackServer, tail: list[bytes]
 ) -> None:
-    head = sse(chunk({"reasoning_content": "Thinking"}), chunk({"content": "Part"}), chunk({"content": "ial"}),
-               done=False)
+    head = sse(
+        chunk({"reasoning_content": "Thinking"}), chunk({"content": "Part"}), chunk({"content": "ial"}), done=False
+    )
     notices: list[RetryNotice] = []
     err = fail(server, sse_reply([*head, *tail]), on_retry=notices.append)
     assert isinstance(err, (E.ServerError, E.RateLimited)), err.message
@@ -241,8 +329,9 @@ def test_errors_mid_stream_keep_the_partial_reply_and_do_not_retry(
 
 
 def test_connection_cut_mid_stream_is_stream_broken_with_partial_text(server: LoopbackServer) -> None:
-    err = fail(server, sse_reply(sse(chunk({"reasoning_content": "r"}), chunk({"content": "Half"}), done=False),
-                                 cut=True))
+    err = fail(
+        server, sse_reply(sse(chunk({"reasoning_content": "r"}), chunk({"content": "Half"}), done=False), cut=True)
+    )
     assert isinstance(err, E.StreamBroken)
     assert (err.partial_text, err.partial_reasoning) == ("Half", "r")
     assert len(server.requests) == 1
@@ -257,8 +346,11 @@ def test_read_timeout_mid_stream_keeps_partial_text(server: LoopbackServer) -> N
 
 def test_the_key_never_appears_in_errors(server: LoopbackServer) -> None:
     leak = f"Incorrect API key provided: {KEY}"
-    for reply in (json_reply(401, {"error": {"message": leak}}), json_reply(400, {"code": "x", "error": leak}),
-                  sse_reply([*sse(chunk({"content": "a"}), done=False), *sse({"error": {"message": leak}})])):
+    for reply in (
+        json_reply(401, {"error": {"message": leak}}),
+        json_reply(400, {"code": "x", "error": leak}),
+        sse_reply([*sse(chunk({"content": "a"}), done=False), *sse({"error": {"message": leak}})]),
+    ):
         err = fail(server, reply)
         for text in (str(err), err.message, repr(err), str(err.args)):
             assert KEY not in text
@@ -271,6 +363,7 @@ def flaky(*replies: Reply) -> Any:
 
     def handler(_req: Recorded) -> Reply:
         return queue.pop(0) if len(queue) > 1 else queue[0]
+
     return handler
 
 
@@ -279,8 +372,11 @@ OK = sse_reply(sse(chunk({"content": "fine"}, "stop")))
 
 def test_503_then_success_is_retried_with_notices(server: LoopbackServer, no_sleep: list[float]) -> None:
     notices: list[RetryNotice] = []
-    events = run(server, flaky(json_reply(503, {"error": {"message": "busy"}}), Reply(502, body=b"Bad Gateway"),
-                               OK), on_retry=notices.append)
+    events = run(
+        server,
+        flaky(json_reply(503, {"error": {"message": "busy"}}), Reply(502, body=b"Bad Gateway"), OK),
+        on_retry=notices.append,
+    )
     assert events == [TextDelta("fine"), Finish("stop")]
     assert len(server.requests) == 3
     assert [n.attempt for n in notices] == [1, 2]
@@ -365,10 +461,12 @@ def test_one_shared_pooled_client_for_network_providers() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from playground import http
+
     http.close_all()
     with ThreadPoolExecutor(8) as pool:
-        clients = set(map(id, pool.map(lambda _: http.client_for(ProviderConfig(XAI, XAI.base_url, KEY)),
-                                       range(32))))
+        clients = set(
+            map(id, pool.map(lambda _: http.client_for(ProviderConfig(XAI, XAI.base_url, KEY)), range(32)))
+        )
     shared = http.client_for(ProviderConfig(MODELSLAB, MODELSLAB.base_url, KEY))
     assert clients == {id(shared)}
     assert shared.timeout.connect == 10.0 and shared.timeout.read == 60.0

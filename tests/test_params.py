@@ -10,29 +10,36 @@ HISTORY = [{"role": "user", "content": "Hello!"}]
 
 
 def config(provider_id: str, **kwargs):
-    env = {"MODELSLAB_API_KEY": "ml-test-key-123", "XAI_API_KEY": "xai-test-key-123",
-           "OPENROUTER_API_KEY": "or-test-key-123"}
+    env = {
+        "MODELSLAB_API_KEY": "ml-test-key-123",
+        "XAI_API_KEY": "xai-test-key-123",
+        "OPENROUTER_API_KEY": "or-test-key-123",
+    }
     return providers.resolve(provider_id, env=env, **kwargs)
 
 
 def test_defaults_are_the_product_pages():
     assert (DEFAULTS.temperature, DEFAULTS.max_tokens, DEFAULTS.top_p) == (0.7, 1000, 0.9)
     assert (DEFAULTS.frequency_penalty, DEFAULTS.presence_penalty) == (0, 0)
-    assert DEFAULTS.system == ("You are a helpful AI assistant specialized in providing accurate and detailed "
-                               "responses.")
+    assert DEFAULTS.system == (
+        "You are a helpful AI assistant specialized in providing accurate and detailed responses."
+    )
     assert DEFAULTS.reasoning_effort is None
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"temperature": 2.5}, "temperature must be at most 2"),
-    ({"temperature": -0.1}, "temperature must be at least 0"),
-    ({"top_p": 1.5}, "top_p must be at most 1"),
-    ({"max_tokens": 0}, "max_tokens must be at least 1"),
-    ({"frequency_penalty": -3}, "frequency_penalty must be at least -2"),
-    ({"presence_penalty": 2.01}, "presence_penalty must be at most 2"),
-    ({"reasoning_effort": "medium"}, "reasoning_effort"),
-    ({"seed": 3}, "seed"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"temperature": 2.5}, "temperature must be at most 2"),
+        ({"temperature": -0.1}, "temperature must be at least 0"),
+        ({"top_p": 1.5}, "top_p must be at most 1"),
+        ({"max_tokens": 0}, "max_tokens must be at least 1"),
+        ({"frequency_penalty": -3}, "frequency_penalty must be at least -2"),
+        ({"presence_penalty": 2.01}, "presence_penalty must be at most 2"),
+        ({"reasoning_effort": "medium"}, "reasoning_effort"),
+        ({"seed": 3}, "seed"),
+    ],
+)
 def test_out_of_range_values_are_refused_with_a_clear_message(values, message):
     with pytest.raises(ValueError, match=message):
         parse(values)
@@ -65,8 +72,9 @@ def test_other_providers_send_every_parameter():
 
 
 def test_modelslab_body_key_payload_uses_the_pages_field_names():
-    plan = build_chat_request(config("modelslab", auth="body"), catalog.GROK_3_MINI, DEFAULTS, HISTORY,
-                              stream=False)
+    plan = build_chat_request(
+        config("modelslab", auth="body"), catalog.GROK_3_MINI, DEFAULTS, HISTORY, stream=False
+    )
     assert plan.body["model_id"] == "x-ai-grok-3-mini-beta"
     assert plan.body["key"] == "ml-test-key-123"
     assert plan.body["max_tokens"] == 1000
@@ -88,15 +96,17 @@ def test_reasoning_effort_per_provider_and_only_for_reasoning_models():
 
 
 def test_a_parameter_turned_off_by_the_user_is_not_sent():
-    plan = build_chat_request(config("modelslab"), catalog.GROK_3_MINI, DEFAULTS, HISTORY,
-                              disabled={"presence_penalty"})
+    plan = build_chat_request(
+        config("modelslab"), catalog.GROK_3_MINI, DEFAULTS, HISTORY, disabled={"presence_penalty"}
+    )
     assert "presence_penalty" not in plan.body and plan.omitted["presence_penalty"] == USER_DISABLED
     assert "frequency_penalty" in plan.body
 
 
 def test_max_tokens_is_capped_by_the_models_context():
-    plan = build_chat_request(config("modelslab"), catalog.GROK_3_MINI, GenerationParams(max_tokens=131_072),
-                              HISTORY)
+    plan = build_chat_request(
+        config("modelslab"), catalog.GROK_3_MINI, GenerationParams(max_tokens=131_072), HISTORY
+    )
     assert plan.body["max_tokens"] == 131_072
     with pytest.raises(ValueError):
         parse({"max_tokens": 131_073})

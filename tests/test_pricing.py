@@ -25,23 +25,43 @@ def genai(usage: Usage) -> genai_prices.types.PriceCalculation:
 
 # name, usage, expected Cost (hand-computed at $0.30 in / $0.075 cached in / $0.50 out per 1M tokens)
 CASES = [
-    ("openai style: completion includes reasoning",
-     Usage(prompt_tokens=1200, completion_tokens=800, reasoning_tokens=500),
-     Cost(Decimal("0.00036"), Decimal(0), Decimal("0.00015"), Decimal("0.00025"), Decimal("0.00076"))),
-    ("xai style: completion excludes reasoning",
-     Usage(prompt_tokens=663, completion_tokens=50, reasoning_tokens=124, reasoning_included=False),
-     Cost(Decimal("0.0001989"), Decimal(0), Decimal("0.000025"), Decimal("0.000062"), Decimal("0.0002859"))),
-    ("cached input at the cached price",
-     Usage(prompt_tokens=2000, completion_tokens=100, cached_tokens=1500),
-     Cost(Decimal("0.00015"), Decimal("0.0001125"), Decimal("0.00005"), Decimal(0), Decimal("0.0003125"))),
-    ("xai style with reasoning and cache",
-     Usage(prompt_tokens=2341, completion_tokens=31, reasoning_tokens=736, cached_tokens=512,
-           reasoning_included=False),
-     Cost(Decimal("0.0005487"), Decimal("0.0000384"), Decimal("0.0000155"), Decimal("0.000368"),
-          Decimal("0.0009706"))),
-    ("reasoning only, no answer text",
-     Usage(prompt_tokens=10, completion_tokens=300, reasoning_tokens=300),
-     Cost(Decimal("0.000003"), Decimal(0), Decimal(0), Decimal("0.00015"), Decimal("0.000153"))),
+    (
+        "openai style: completion includes reasoning",
+        Usage(prompt_tokens=1200, completion_tokens=800, reasoning_tokens=500),
+        Cost(Decimal("0.00036"), Decimal(0), Decimal("0.00015"), Decimal("0.00025"), Decimal("0.00076")),
+    ),
+    (
+        "xai style: completion excludes reasoning",
+        Usage(prompt_tokens=663, completion_tokens=50, reasoning_tokens=124, reasoning_included=False),
+        Cost(Decimal("0.0001989"), Decimal(0), Decimal("0.000025"), Decimal("0.000062"), Decimal("0.0002859")),
+    ),
+    (
+        "cached input at the cached price",
+        Usage(prompt_tokens=2000, completion_tokens=100, cached_tokens=1500),
+        Cost(Decimal("0.00015"), Decimal("0.0001125"), Decimal("0.00005"), Decimal(0), Decimal("0.0003125")),
+    ),
+    (
+        "xai style with reasoning and cache",
+        Usage(
+            prompt_tokens=2341,
+            completion_tokens=31,
+            reasoning_tokens=736,
+            cached_tokens=512,
+            reasoning_included=False,
+        ),
+        Cost(
+            Decimal("0.0005487"),
+            Decimal("0.0000384"),
+            Decimal("0.0000155"),
+            Decimal("0.000368"),
+            Decimal("0.0009706"),
+        ),
+    ),
+    (
+        "reasoning only, no answer text",
+        Usage(prompt_tokens=10, completion_tokens=300, reasoning_tokens=300),
+        Cost(Decimal("0.000003"), Decimal(0), Decimal(0), Decimal("0.00015"), Decimal("0.000153")),
+    ),
     ("empty usage", Usage(), Cost(*(Decimal(0),) * 5)),
 ]
 
@@ -58,14 +78,19 @@ def test_cost_by_usage_shape(name: str, usage: Usage, expected: Cost) -> None:
 
 
 def test_openrouter_cost_field_wins_for_the_total() -> None:
-    usage = Usage(prompt_tokens=1200, completion_tokens=800, reasoning_tokens=500, cached_tokens=200,
-                  cost=Decimal("0.00081"))
+    usage = Usage(
+        prompt_tokens=1200, completion_tokens=800, reasoning_tokens=500, cached_tokens=200, cost=Decimal("0.00081")
+    )
     got = cost(usage, PRICE)
     assert got.from_provider
     assert got.total == Decimal("0.00081")
     # the split is still the model's own rules, and it is what genai-prices computes
     assert (got.input, got.cached_input, got.output, got.reasoning) == (
-        Decimal("0.0003"), Decimal("0.000015"), Decimal("0.00015"), Decimal("0.00025"))
+        Decimal("0.0003"),
+        Decimal("0.000015"),
+        Decimal("0.00015"),
+        Decimal("0.00025"),
+    )
     assert got.input + got.cached_input + got.output + got.reasoning == genai(usage).total_price
 
 
@@ -76,13 +101,20 @@ def test_openrouter_cost_given_as_float_is_taken_at_its_printed_value() -> None:
 
 def test_xai_wire_usage_extracted_by_genai_prices_prices_the_same() -> None:
     """genai-prices' own reading of an xAI chat usage block agrees with our xAI convention."""
-    wire = {"model": "grok-3-mini", "usage": {
-        "prompt_tokens": 2341, "completion_tokens": 31, "total_tokens": 3108,
-        "prompt_tokens_details": {"cached_tokens": 512},
-        "completion_tokens_details": {"reasoning_tokens": 736}}}
+    wire = {
+        "model": "grok-3-mini",
+        "usage": {
+            "prompt_tokens": 2341,
+            "completion_tokens": 31,
+            "total_tokens": 3108,
+            "prompt_tokens_details": {"cached_tokens": 512},
+            "completion_tokens_details": {"reasoning_tokens": 736},
+        },
+    }
     extracted = genai_prices.extract_usage(wire, provider_id="x-ai", api_flavor="chat")
-    ours = Usage(prompt_tokens=2341, completion_tokens=31, reasoning_tokens=736, cached_tokens=512,
-                 reasoning_included=False)
+    ours = Usage(
+        prompt_tokens=2341, completion_tokens=31, reasoning_tokens=736, cached_tokens=512, reasoning_included=False
+    )
     assert cost(ours, PRICE).total == extracted.calc_price().total_price
 
 
@@ -90,7 +122,10 @@ def test_catalogue_prices_match_genai_prices_for_grok_3_mini() -> None:
     """If genai-prices ever moves away from the page's per-token prices, this says so."""
     model_price = genai(Usage(prompt_tokens=1)).model_price
     assert (model_price.input_mtok, model_price.output_mtok, model_price.cache_read_mtok) == (
-        PRICE.input, PRICE.output, PRICE.cached_input)
+        PRICE.input,
+        PRICE.output,
+        PRICE.cached_input,
+    )
 
 
 def test_no_cached_price_falls_back_to_the_input_price() -> None:
@@ -109,11 +144,22 @@ def test_every_figure_is_decimal() -> None:
     assert all(isinstance(v, Decimal) for v in (got.input, got.cached_input, got.output, got.reasoning, got.total))
 
 
-@pytest.mark.parametrize(("amount", "text"), [
-    ("0", "$0.00"), ("0.0000001", "<$0.000001"), ("0.000123", "$0.000123"), ("0.0009706", "$0.000971"),
-    ("0.1", "$0.10"), ("0.5", "$0.50"), ("0.12345678", "$0.123457"), ("1.234", "$1.23"), ("1.235", "$1.24"),
-    ("1234.5", "$1,234.50"), ("-0.25", "-$0.25"),
-])
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        ("0", "$0.00"),
+        ("0.0000001", "<$0.000001"),
+        ("0.000123", "$0.000123"),
+        ("0.0009706", "$0.000971"),
+        ("0.1", "$0.10"),
+        ("0.5", "$0.50"),
+        ("0.12345678", "$0.123457"),
+        ("1.234", "$1.23"),
+        ("1.235", "$1.24"),
+        ("1234.5", "$1,234.50"),
+        ("-0.25", "-$0.25"),
+    ],
+)
 def test_format_usd(amount: str, text: str) -> None:
     assert format_usd(Decimal(amount)) == text
 
@@ -126,7 +172,10 @@ def test_projection_per_request_day_and_month() -> None:
     got = project(work, PRICE, requests_per_day=100, days_per_month=30)
     assert got.per_request.total == Decimal("0.00105")
     assert (got.per_day.input, got.per_day.output, got.per_day.reasoning) == (
-        Decimal("0.03"), Decimal("0.025"), Decimal("0.05"))
+        Decimal("0.03"),
+        Decimal("0.025"),
+        Decimal("0.05"),
+    )
     assert got.per_day.total == Decimal("0.105")
     assert got.per_month.total == Decimal("3.15")
 

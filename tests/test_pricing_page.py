@@ -49,8 +49,15 @@ def table(at: AppTest, column: str) -> pd.DataFrame:
 def test_counts_in_exact_figures_out() -> None:
     at = open_page()
     assert at.selectbox(key="pricing_model").value == GROK_3_MINI.id
-    set_counts(at, input_tokens=2000, cached_tokens=500, output_tokens=300, reasoning_tokens=700,
-               requests_per_day=250, days_per_month=22)
+    set_counts(
+        at,
+        input_tokens=2000,
+        cached_tokens=500,
+        output_tokens=300,
+        reasoning_tokens=700,
+        requests_per_day=250,
+        days_per_month=22,
+    )
     # 1500 x $0.30 + 500 x $0.075 + (300 + 700) x $0.50 per 1M = $0.0009875 per request
     got = metrics(at)
     assert (got["Per request"], got["Per day"], got["Per month"]) == ("$0.000988", "$0.246875", "$5.43")
@@ -77,8 +84,10 @@ def test_pasted_text_gives_an_estimated_count_that_can_be_used() -> None:
 
 def test_uploaded_files_add_to_the_count() -> None:
     at = open_page()
-    files = [("a.md", b"# Title\n\nSome notes here.", "text/markdown"),
-             ("b.py", b"print('hi')\n", "text/x-python")]
+    files = [
+        ("a.md", b"# Title\n\nSome notes here.", "text/markdown"),
+        ("b.py", b"print('hi')\n", "text/x-python"),
+    ]
     at.file_uploader(key="pricing_files").set_value(files).run()
     assert not at.exception
     expected = tokens.count_tokens("# Title\n\nSome notes here.") + tokens.count_tokens("print('hi')\n")
@@ -92,11 +101,23 @@ def reply(effort: str, usage: Usage) -> Reply:
 def two_replies() -> Conversation:
     conv = Conversation()
     conv.add_user("Explain quantum computing in simple terms")
-    conv.add_assistant("…", reply("low", Usage(prompt_tokens=40, completion_tokens=300, reasoning_tokens=200,
-                                                cached_tokens=0)))
+    conv.add_assistant(
+        "…", reply("low", Usage(prompt_tokens=40, completion_tokens=300, reasoning_tokens=200, cached_tokens=0))
+    )
     conv.add_user("Now shorter")
-    conv.add_assistant("…", reply("high", Usage(prompt_tokens=361, completion_tokens=101, reasoning_tokens=900,
-                                                 cached_tokens=128, reasoning_included=False)))
+    conv.add_assistant(
+        "…",
+        reply(
+            "high",
+            Usage(
+                prompt_tokens=361,
+                completion_tokens=101,
+                reasoning_tokens=900,
+                cached_tokens=128,
+                reasoning_included=False,
+            ),
+        ),
+    )
     return conv
 
 
@@ -108,8 +129,10 @@ def test_measured_usage_button_fills_averages_of_two_replies() -> None:
     button.click().run()
     assert not at.exception
     # answers 100 (300 - 200, OpenAI style) and 101 (xAI style); means 200.5, 64, 100.5, 550 rounded half up
-    values = {k: at.number_input(key=f"pricing_{k}").value
-              for k in ("input_tokens", "cached_tokens", "output_tokens", "reasoning_tokens")}
+    values = {
+        k: at.number_input(key=f"pricing_{k}").value
+        for k in ("input_tokens", "cached_tokens", "output_tokens", "reasoning_tokens")
+    }
     assert values == {"input_tokens": 201, "cached_tokens": 64, "output_tokens": 101, "reasoning_tokens": 550}
     assert any("average of 2 replies" in c.value for c in at.caption)
     # 137 x $0.30 + 64 x $0.075 + (101 + 550) x $0.50 per 1M = $0.0003714
@@ -146,8 +169,15 @@ def test_effort_what_if_assumptions_are_editable() -> None:
 
 def test_comparison_lists_every_related_model_with_a_price_or_unknown() -> None:
     at = open_page()
-    set_counts(at, input_tokens=1000, cached_tokens=200, output_tokens=500, reasoning_tokens=1000,
-               requests_per_day=100, days_per_month=30)
+    set_counts(
+        at,
+        input_tokens=1000,
+        cached_tokens=200,
+        output_tokens=500,
+        reasoning_tokens=1000,
+        requests_per_day=100,
+        days_per_month=30,
+    )
     got = table(at, "genai-prices entry")
     assert got["Model"].tolist() == [GROK_3_MINI.name, *(m.name for m in RELATED)]
     quotes = compare(Workload(1000, 200, 500, 1000))
@@ -160,8 +190,12 @@ def test_comparison_lists_every_related_model_with_a_price_or_unknown() -> None:
     assert (got["Price"] == "unknown").sum() >= 1
 
 
-BATCH = pd.DataFrame({"id": [1, 2, 3], "prompt": ["Explain quantum computing in simple terms",
-                                                  "Write a Python function to sort a list", "Hi"]})
+BATCH = pd.DataFrame(
+    {
+        "id": [1, 2, 3],
+        "prompt": ["Explain quantum computing in simple terms", "Write a Python function to sort a list", "Hi"],
+    }
+)
 
 
 @pytest.mark.parametrize("kind", ["csv", "jsonl"])

@@ -22,8 +22,11 @@ def test_secrets_are_read_after_the_environment():
 
 
 def test_playground_settings_choose_provider_url_and_model():
-    env = {"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": "http://127.0.0.1:9/v1/",
-           "PLAYGROUND_MODEL": "llama3.2"}
+    env = {
+        "PLAYGROUND_PROVIDER": "custom",
+        "PLAYGROUND_BASE_URL": "http://127.0.0.1:9/v1/",
+        "PLAYGROUND_MODEL": "llama3.2",
+    }
     config = providers.resolve(None, env=env)
     assert config.provider.id == "custom" and config.base_url == "http://127.0.0.1:9/v1"
     assert not config.api_key and config.usable  # local servers need no key
@@ -36,8 +39,10 @@ def test_a_session_key_wins_and_is_marked_as_such():
 
 
 def test_allowlists():
-    env = {"PLAYGROUND_ALLOWED_PROVIDERS": "offline, modelslab",
-           "PLAYGROUND_ALLOWED_BASE_URLS": "http://127.0.0.1:8011/v1"}
+    env = {
+        "PLAYGROUND_ALLOWED_PROVIDERS": "offline, modelslab",
+        "PLAYGROUND_ALLOWED_BASE_URLS": "http://127.0.0.1:8011/v1",
+    }
     assert providers.allowed_provider_ids(env) == ["modelslab", "offline"]
     assert providers.base_url_allowed("http://127.0.0.1:8011/v1", env)
     assert providers.base_url_allowed("https://modelslab.com/api/v7/llm", env)

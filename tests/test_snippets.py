@@ -23,40 +23,85 @@ from playground.request import build_chat_request
 
 APP_KEY = "sk-app-secret-4b1d77e0"  # the key given to the app: must never appear in a sample
 RUN_KEY = "sk-runner-key-91aa"  # the key the person running the sample puts in the environment
-HISTORY = [{"role": "user", "content": "Say hello"}, {"role": "assistant", "content": "Hi! It's me."},
-           {"role": "user", "content": 'Now in "quotes", with a \\ and $HOME and \u00e9\u2028'}]
+HISTORY = [
+    {"role": "user", "content": "Say hello"},
+    {"role": "assistant", "content": "Hi! It's me."},
+    {"role": "user", "content": 'Now in "quotes", with a \\ and $HOME and \u00e9\u2028'},
+]
 REPLY = ["Hello", " from ", "the loopback \u00e9"]
-RUNNERS = {"python_requests": ("py", [sys.executable]), "python_sdk": ("py", [sys.executable]),
-           "javascript": ("js", ["node"]), "curl": ("sh", ["bash"]), "php": ("php", ["php"])}
+RUNNERS = {
+    "python_requests": ("py", [sys.executable]),
+    "python_sdk": ("py", [sys.executable]),
+    "javascript": ("js", ["node"]),
+    "curl": ("sh", ["bash"]),
+    "php": ("php", ["php"]),
+}
 
 
 def openai_handler(req: Recorded) -> Reply:
     if not req.json().get("stream"):
-        return json_reply(200, {"id": "c1", "object": "chat.completion", "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": "".join(REPLY)}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 9, "completion_tokens": 5, "total_tokens": 14}})
+        return json_reply(
+            200,
+            {
+                "id": "c1",
+                "object": "chat.completion",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": "".join(REPLY)},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {"prompt_tokens": 9, "completion_tokens": 5, "total_tokens": 14},
+            },
+        )
     chunks = [{"choices": [{"index": 0, "delta": {"role": "assistant", "reasoning_content": "Thinking"}}]}]
     chunks += [{"choices": [{"index": 0, "delta": {"content": piece}}]} for piece in REPLY]
-    chunks += [{"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
-               {"choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 5}}]
+    chunks += [
+        {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+        {"choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 5}},
+    ]
     return sse_reply([b": keep-alive\n\n", *sse(*chunks)])
 
 
 def anthropic_handler(req: Recorded) -> Reply:
     if not req.json().get("stream"):
-        return json_reply(200, {"id": "msg_1", "type": "message", "role": "assistant", "model": GROK_3_MINI.id,
-                                "stop_reason": "end_turn", "stop_sequence": None,
-                                "content": [{"type": "text", "text": "".join(REPLY)}],
-                                "usage": {"input_tokens": 9, "output_tokens": 5}})
-    start = {"id": "msg_1", "type": "message", "role": "assistant", "model": GROK_3_MINI.id, "content": [],
-             "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 9, "output_tokens": 1}}
-    items = [{"type": "message_start", "message": start}, {"type": "ping"},
-             {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}]
-    items += [{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}}
-              for p in REPLY]
-    items += [{"type": "content_block_stop", "index": 0},
-              {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 5}},
-              {"type": "message_stop"}]
+        return json_reply(
+            200,
+            {
+                "id": "msg_1",
+                "type": "message",
+                "role": "assistant",
+                "model": GROK_3_MINI.id,
+                "stop_reason": "end_turn",
+                "stop_sequence": None,
+                "content": [{"type": "text", "text": "".join(REPLY)}],
+                "usage": {"input_tokens": 9, "output_tokens": 5},
+            },
+        )
+    start = {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": GROK_3_MINI.id,
+        "content": [],
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {"input_tokens": 9, "output_tokens": 1},
+    }
+    items = [
+        {"type": "message_start", "message": start},
+        {"type": "ping"},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+    ]
+    items += [
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}} for p in REPLY
+    ]
+    items += [
+        {"type": "content_block_stop", "index": 0},
+        {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 5}},
+        {"type": "message_stop"},
+    ]
     return sse_reply([f"event: {i['type']}\ndata: {json.dumps(i)}\n\n".encode() for i in items])
 
 
@@ -83,8 +128,9 @@ def run_sample(code: str, lang: str, tmp_path: Path, env_key: str | None = RUN_K
     env.update({"NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"})
     if env_key is not None:
         env["MODELSLAB_API_KEY"] = env_key
-    done = subprocess.run([*command, str(path)], capture_output=True, text=True, env=env, timeout=60,
-                          encoding="utf-8")
+    done = subprocess.run(
+        [*command, str(path)], capture_output=True, text=True, env=env, timeout=60, encoding="utf-8"
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -100,8 +146,9 @@ def app_config(url: str, auth: str = "bearer") -> ProviderConfig:
 
 @pytest.mark.parametrize("stream", [True, False], ids=["stream", "whole"])
 @pytest.mark.parametrize("lang", list(snippets.LANGUAGES))
-def test_sample_sends_the_app_request_and_prints_the_reply(lang: str, stream: bool, tmp_path: Path,
-                                                          server: LoopbackServer) -> None:
+def test_sample_sends_the_app_request_and_prints_the_reply(
+    lang: str, stream: bool, tmp_path: Path, server: LoopbackServer
+) -> None:
     params = GenerationParams(temperature=0.35, max_tokens=321, stop=("END",), reasoning_effort="low")
     config = app_config(server.url)
     samples = snippets.build_samples(config, GROK_3_MINI, params, HISTORY, stream=stream)
@@ -171,8 +218,9 @@ def test_php_sample_passes_lint(stream: bool, protocol: str, tmp_path: Path) -> 
     if shutil.which("php") is None:
         pytest.skip("php is not installed")
     config = ProviderConfig(MODELSLAB, MODELSLAB.base_url, APP_KEY, "body")
-    code = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=stream,
-                                  protocol=protocol).code["php"]  # type: ignore[arg-type]
+    code = snippets.build_samples(
+        config, GROK_3_MINI, GenerationParams(), HISTORY, stream=stream, protocol=protocol
+    ).code["php"]  # type: ignore[arg-type]
     path = tmp_path / "sample.php"
     path.write_text(code, encoding="utf-8")
     done = subprocess.run(["php", "-l", str(path)], capture_output=True, text=True)
@@ -182,8 +230,9 @@ def test_php_sample_passes_lint(stream: bool, protocol: str, tmp_path: Path) -> 
 def test_anthropic_sdk_sample_sends_bearer_with_auth_token(tmp_path: Path, server: LoopbackServer) -> None:
     pytest.importorskip("anthropic")
     config = app_config(server.url, auth="bearer")
-    code = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False,
-                                  protocol="anthropic").code["python_sdk"]
+    code = snippets.build_samples(
+        config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False, protocol="anthropic"
+    ).code["python_sdk"]
     assert run_sample(code, "python_sdk", tmp_path).strip() == "".join(REPLY)
     assert "auth_token=" in code and header(server.requests[-1], "Authorization") == f"Bearer {RUN_KEY}"
 
@@ -205,8 +254,9 @@ def test_changed_temperature_and_two_turns_are_carried_exactly() -> None:
 
 def test_rejected_parameters_are_left_out() -> None:
     config = ProviderConfig(XAI, XAI.base_url, APP_KEY, "bearer")
-    samples = snippets.build_samples(config, GROK_3_MINI, GenerationParams(stop=("x",), presence_penalty=1),
-                                     HISTORY, disabled=["top_p"])
+    samples = snippets.build_samples(
+        config, GROK_3_MINI, GenerationParams(stop=("x",), presence_penalty=1), HISTORY, disabled=["top_p"]
+    )
     assert set(samples.omitted) == {"presence_penalty", "frequency_penalty", "stop", "top_p"}
     for lang in snippets.LANGUAGES:
         code = samples.code[lang]
@@ -221,8 +271,9 @@ def test_no_sample_contains_the_app_key_anywhere() -> None:
         for protocol in ("openai", "anthropic"):
             for stream in (True, False):
                 config = ProviderConfig(MODELSLAB, MODELSLAB.base_url, APP_KEY, auth)  # type: ignore[arg-type]
-                samples = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), history, stream=stream,
-                                                 protocol=protocol)  # type: ignore[arg-type]
+                samples = snippets.build_samples(
+                    config, GROK_3_MINI, GenerationParams(), history, stream=stream, protocol=protocol
+                )  # type: ignore[arg-type]
                 for code in samples.code.values():
                     assert APP_KEY not in code and "YOUR_API_KEY" in code
 

@@ -145,12 +145,12 @@ def test_decoder_is_incremental() -> None:
 def test_long_line_fed_one_byte_at_a_time() -> None:
     payload = "x" * 20_000
     raw = f"data: {payload}\n\n".encode()
-    assert feed_all([raw[i:i + 1] for i in range(len(raw))]) == [ev(payload)]
+    assert feed_all([raw[i : i + 1] for i in range(len(raw))]) == [ev(payload)]
 
 
 TRICKY = (
     "\ufeff: OPENROUTER PROCESSING\r\n\r\n"
-    "data: {\"a\": \"é\"}\r\n\r\n"
+    'data: {"a": "é"}\r\n\r\n'
     "event: error\rdata: line1\rdata:line2\r\r"
     "id: 42\nretry: 300\ndata: 日本🎉\n\n"
     ": keep-alive\n"
@@ -186,13 +186,34 @@ def test_tricky_stream_split_at_every_pair_of_positions() -> None:
 
 
 def test_tricky_stream_one_byte_at_a_time() -> None:
-    assert feed_all([TRICKY[i:i + 1] for i in range(len(TRICKY))]) == TRICKY_EVENTS
+    assert feed_all([TRICKY[i : i + 1] for i in range(len(TRICKY))]) == TRICKY_EVENTS
 
 
 PIECES = [
-    b"data: ", b"data:", b"data", b"event: e", b"event:", b"id: 1", b"id", b"retry: 5", b"retry: x", b": c",
-    b":", b"x: y", b"\xc3\xa9", b"\xf0\x9f\x8e\x89", b"\xff", b"\xef\xbb\xbf", b" ", b"text", b"\r", b"\n",
-    b"\r\n", b"\n\n", b"\r\r", b"\0",
+    b"data: ",
+    b"data:",
+    b"data",
+    b"event: e",
+    b"event:",
+    b"id: 1",
+    b"id",
+    b"retry: 5",
+    b"retry: x",
+    b": c",
+    b":",
+    b"x: y",
+    b"\xc3\xa9",
+    b"\xf0\x9f\x8e\x89",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b" ",
+    b"text",
+    b"\r",
+    b"\n",
+    b"\r\n",
+    b"\n\n",
+    b"\r\r",
+    b"\0",
 ]
 
 
@@ -204,9 +225,9 @@ def test_random_streams_match_the_reference_under_random_splits(seed: int) -> No
     assert parse_sse(raw) == expected
     for _ in range(20):
         cuts = sorted(rng.sample(range(len(raw) + 1), k=min(len(raw) + 1, rng.randint(1, 8))))
-        chunks = [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)])]
+        chunks = [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)], strict=True)]
         assert feed_all(chunks) == expected, (raw, cuts)
-    assert feed_all([raw[i:i + 1] for i in range(len(raw))]) == expected
+    assert feed_all([raw[i : i + 1] for i in range(len(raw))]) == expected
 
 
 def test_whole_event_chunks_keep_the_fields_set_by_earlier_chunks() -> None:
@@ -226,15 +247,31 @@ def test_many_whole_events_in_one_chunk() -> None:
     assert decoder.feed(b"event: first\nretry: 5\n") == []
     assert decoder.feed(b"data: a\n\ndata: b\n\ndata: c") == [ev("a", "first", retry=5), ev("b")]
     assert decoder.feed(b"d\n\ndata: e\n\n: note\n\ndata: f\n\n\ndata: g\n\n") == [
-        ev("cd"), ev("e"), ev("f"), ev("g")
+        ev("cd"),
+        ev("e"),
+        ev("f"),
+        ev("g"),
     ]
     assert decoder.feed(b"data: h\n\nevent: x\ndata: i\n\n") == [ev("h"), ev("i", "x")]
     assert decoder.close() == []
 
 
-EVENTS = [b"data: {\"n\": 1}\n\n", b"data: [DONE]\n\n", b"data: \xc3\xa9\n\n", b"data:\n\n", b"data:x\n\n",
-          b": keep-alive\n\n", b"event: error\n", b"data: a\ndata: b\n\n", b"id: 9\n", b"\n", b"data: data: \n\n",
-          b"retry: 7\n", b"data: \r\n\r\n", b"data: cr\r\r"]
+EVENTS = [
+    b'data: {"n": 1}\n\n',
+    b"data: [DONE]\n\n",
+    b"data: \xc3\xa9\n\n",
+    b"data:\n\n",
+    b"data:x\n\n",
+    b": keep-alive\n\n",
+    b"event: error\n",
+    b"data: a\ndata: b\n\n",
+    b"id: 9\n",
+    b"\n",
+    b"data: data: \n\n",
+    b"retry: 7\n",
+    b"data: \r\n\r\n",
+    b"data: cr\r\r",
+]
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -245,5 +282,5 @@ def test_random_event_runs_match_the_reference_under_random_splits(seed: int) ->
     assert parse_sse(raw) == expected
     for _ in range(20):
         cuts = sorted(rng.sample(range(len(raw) + 1), k=rng.randint(1, 12)))
-        chunks = [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)])]
+        chunks = [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)], strict=True)]
         assert feed_all(chunks) == expected, (raw, cuts)

@@ -37,16 +37,23 @@ def events(server: LoopbackServer, reply: Reply) -> list[Any]:
     """The typed events of one request to ``server`` answering with ``reply``."""
     server.handler = lambda _req: reply
     config = ProviderConfig(OPENROUTER, server.url + "/v1", "sk-test")
-    plan = RequestPlan(server.url + "/v1/chat/completions", {"Content-Type": "application/json"},
-                       {"model": "m", "messages": [{"role": "user", "content": "hi"}], "stream": True})
+    plan = RequestPlan(
+        server.url + "/v1/chat/completions",
+        {"Content-Type": "application/json"},
+        {"model": "m", "messages": [{"role": "user", "content": "hi"}], "stream": True},
+    )
     with httpx.Client(timeout=10) as client:
         return list(stream_chat(plan, config=config, client=client))
 
 
 def reply_of(got: list[Any]):
     """The reply record the playground builds from these events."""
-    builder = ReplyBuilder(model=catalog.GROK_3_MINI, provider_id="openrouter", params={},
-                           messages=[{"role": "user", "content": "hi"}])
+    builder = ReplyBuilder(
+        model=catalog.GROK_3_MINI,
+        provider_id="openrouter",
+        params={},
+        messages=[{"role": "user", "content": "hi"}],
+    )
     for event in got:
         builder.feed(event)
     return builder.finish()

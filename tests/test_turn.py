@@ -23,8 +23,14 @@ class Clock:
 
 
 def builder(clock, **kwargs):
-    return ReplyBuilder(model=catalog.GROK_3_MINI, provider_id="xai", params={"temperature": 0.7},
-                        messages=[{"role": "user", "content": "Hi there"}], clock=clock, **kwargs)
+    return ReplyBuilder(
+        model=catalog.GROK_3_MINI,
+        provider_id="xai",
+        params={"temperature": 0.7},
+        messages=[{"role": "user", "content": "Hi there"}],
+        clock=clock,
+        **kwargs,
+    )
 
 
 def test_timings_usage_and_cost_from_the_stream():
@@ -99,8 +105,15 @@ def test_export_has_per_reply_usage_cost_and_no_key():
     b.feed(TextDelta("4"))
     b.feed(Usage(prompt_tokens=10, completion_tokens=2))
     conv.add_assistant(b.text, b.finish())
-    doc = json.loads(to_json(conv, params=DEFAULTS, model_id="x-ai-grok-3-mini-beta", provider_id="xai",
-                             secrets=("sk-sentinel-9999",)))
+    doc = json.loads(
+        to_json(
+            conv,
+            params=DEFAULTS,
+            model_id="x-ai-grok-3-mini-beta",
+            provider_id="xai",
+            secrets=("sk-sentinel-9999",),
+        )
+    )
     assert doc["messages"][0]["role"] == "system" and doc["messages"][-1] == {"role": "assistant", "content": "4"}
     rec = doc["replies"][0]
     assert rec["message_index"] == 2 and rec["usage"]["prompt_tokens"] == 10

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
 
 from playground import errors as E
 from playground.wire_errors import (
-    error_from_exception, error_from_response, is_error_payload, retry_after_seconds, snake_case,
+    error_from_exception,
+    error_from_response,
+    is_error_payload,
+    retry_after_seconds,
+    snake_case,
 )
 
 KEY = "sk-test-SECRET-0123456789"
@@ -22,57 +26,143 @@ def classify(status: int, body: object, headers: dict[str, str] | None = None) -
     return error_from_response(status, raw, headers or {}, secrets=[KEY])
 
 
-@pytest.mark.parametrize(("status", "body", "kind"), [
-    (401, {"error": {"message": "Invalid API key", "type": "invalid_request_error"}}, E.AuthError),
-    (403, {"status": "error", "message": "Your plan does not include this feature"}, E.AuthError),
-    (400, {"code": "Client specified an invalid argument",
-           "error": "Incorrect API key provided: xa***yz. You can obtain an API key from https://console.x.ai."},
-     E.AuthError),
-    (400, {"error": "Bad request. The request is invalid or an invalid API key is provided."}, E.AuthError),
-    (402, {"status": "error", "message": "Insufficient credits. Please add more credits to continue."},
-     E.InsufficientCredits),
-    (402, {"error": {"code": 402, "message": "Insufficient credits"}}, E.InsufficientCredits),
-    (429, {"error": {"message": "You exceeded your current quota", "type": "insufficient_quota"}},
-     E.InsufficientCredits),
-    (429, {"status": "error", "message": "Rate limit exceeded. Maximum 5 queued requests allowed."},
-     E.RateLimited),
-    (400, {"code": "Client specified an invalid argument",
-           "error": "Argument not supported on this model: presencePenalty"}, E.UnsupportedParameter),
-    (400, {"error": {"message": "Model grok-3-mini does not support parameter presencePenalty."}},
-     E.UnsupportedParameter),
-    (400, {"error": {"message": "Unrecognized request argument supplied", "param": "top_k"}},
-     E.UnsupportedParameter),
-    (404, {"error": {"message": "The model `grok-9` does not exist", "code": "model_not_found"}}, E.UnknownModel),
-    (400, {"error": "The model grok-3-mini-beta does not exist or your team does not have access to it."},
-     E.UnknownModel),
-    (404, {"error": {"message": "No endpoints found for x-ai/grok-3-mini-beta.", "code": 404}}, E.UnknownModel),
-    (404, "<html><title>404 Not Found</title><body>nginx</body></html>", E.BadRequest),
-    (413, "Request Entity Too Large", E.RequestTooLarge),
-    (400, {"error": {"message": "This model's maximum context length is 131072 tokens. However, you requested "
-                                "200000 tokens.", "code": "context_length_exceeded"}}, E.RequestTooLarge),
-    (400, {"object": "error", "message": "The prompt is too long for this model", "code": 400}, E.RequestTooLarge),
-    (408, {"error": {"message": "Request timed out", "code": 408}}, E.Timeout),
-    (500, {"error": {"message": "Internal error"}}, E.ServerError),
-    (502, "Bad Gateway", E.ServerError),
-    (503, {"error": {"message": "No provider available", "code": 503}}, E.ServerError),
-    (504, "", E.ServerError),
-    (529, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}, E.ServerError),
-    (400, {"error": {"message": "Invalid value for temperature: must be at most 2"}}, E.BadRequest),
-    (422, {"detail": "messages: field required"}, E.BadRequest),
-    (415, "Unsupported Media Type", E.BadRequest),
-    (400, {"error": {"message": "Invalid 'messages[1].content': string too long.",
-                     "param": "messages[1].content"}},
-     E.BadRequest),
-    (400, {"error": {"message": "Invalid key in JSON body"}}, E.BadRequest),
-    (400, {"error": {"message": "max_tokens is too large: 200000. This model supports at most 131072 completion "
-                                "tokens", "param": "max_tokens"}}, E.RequestTooLarge),
-    (400, {"error": {"message": "Unsupported value: 'temperature' does not support 0.5 with this model.",
-                     "param": "temperature"}}, E.UnsupportedParameter),
-    (400, {"error": {"message": "reasoning_effort is not supported by this model"}}, E.UnsupportedParameter),
-    (503, {"error": {"message": "The engine is currently overloaded"}}, E.ServerError),
-    (403, {"error": {"code": 403, "message": "Your input was flagged by moderation",
-                     "metadata": {"reasons": ["violence"]}}}, E.BadRequest),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "kind"),
+    [
+        (401, {"error": {"message": "Invalid API key", "type": "invalid_request_error"}}, E.AuthError),
+        (403, {"status": "error", "message": "Your plan does not include this feature"}, E.AuthError),
+        (
+            400,
+            {
+                "code": "Client specified an invalid argument",
+                "error": "Incorrect API key provided: xa***yz. You can obtain an API key from https://console.x.ai.",
+            },
+            E.AuthError,
+        ),
+        (400, {"error": "Bad request. The request is invalid or an invalid API key is provided."}, E.AuthError),
+        (
+            402,
+            {"status": "error", "message": "Insufficient credits. Please add more credits to continue."},
+            E.InsufficientCredits,
+        ),
+        (402, {"error": {"code": 402, "message": "Insufficient credits"}}, E.InsufficientCredits),
+        (
+            429,
+            {"error": {"message": "You exceeded your current quota", "type": "insufficient_quota"}},
+            E.InsufficientCredits,
+        ),
+        (
+            429,
+            {"status": "error", "message": "Rate limit exceeded. Maximum 5 queued requests allowed."},
+            E.RateLimited,
+        ),
+        (
+            400,
+            {
+                "code": "Client specified an invalid argument",
+                "error": "Argument not supported on this model: presencePenalty",
+            },
+            E.UnsupportedParameter,
+        ),
+        (
+            400,
+            {"error": {"message": "Model grok-3-mini does not support parameter presencePenalty."}},
+            E.UnsupportedParameter,
+        ),
+        (
+            400,
+            {"error": {"message": "Unrecognized request argument supplied", "param": "top_k"}},
+            E.UnsupportedParameter,
+        ),
+        (
+            404,
+            {"error": {"message": "The model `grok-9` does not exist", "code": "model_not_found"}},
+            E.UnknownModel,
+        ),
+        (
+            400,
+            {"error": "The model grok-3-mini-beta does not exist or your team does not have access to it."},
+            E.UnknownModel,
+        ),
+        (
+            404,
+            {"error": {"message": "No endpoints found for x-ai/grok-3-mini-beta.", "code": 404}},
+            E.UnknownModel,
+        ),
+        (404, "<html><title>404 Not Found</title><body>nginx</body></html>", E.BadRequest),
+        (413, "Request Entity Too Large", E.RequestTooLarge),
+        (
+            400,
+            {
+                "error": {
+                    "message": "This model's maximum context length is 131072 tokens. However, you requested "
+                    "200000 tokens.",
+                    "code": "context_length_exceeded",
+                }
+            },
+            E.RequestTooLarge,
+        ),
+        (
+            400,
+            {"object": "error", "message": "The prompt is too long for this model", "code": 400},
+            E.RequestTooLarge,
+        ),
+        (408, {"error": {"message": "Request timed out", "code": 408}}, E.Timeout),
+        (500, {"error": {"message": "Internal error"}}, E.ServerError),
+        (502, "Bad Gateway", E.ServerError),
+        (503, {"error": {"message": "No provider available", "code": 503}}, E.ServerError),
+        (504, "", E.ServerError),
+        (529, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}, E.ServerError),
+        (400, {"error": {"message": "Invalid value for temperature: must be at most 2"}}, E.BadRequest),
+        (422, {"detail": "messages: field required"}, E.BadRequest),
+        (415, "Unsupported Media Type", E.BadRequest),
+        (
+            400,
+            {
+                "error": {
+                    "message": "Invalid 'messages[1].content': string too long.",
+                    "param": "messages[1].content",
+                }
+            },
+            E.BadRequest,
+        ),
+        (400, {"error": {"message": "Invalid key in JSON body"}}, E.BadRequest),
+        (
+            400,
+            {
+                "error": {
+                    "message": "max_tokens is too large: 200000. This model supports at most 131072 completion "
+                    "tokens",
+                    "param": "max_tokens",
+                }
+            },
+            E.RequestTooLarge,
+        ),
+        (
+            400,
+            {
+                "error": {
+                    "message": "Unsupported value: 'temperature' does not support 0.5 with this model.",
+                    "param": "temperature",
+                }
+            },
+            E.UnsupportedParameter,
+        ),
+        (400, {"error": {"message": "reasoning_effort is not supported by this model"}}, E.UnsupportedParameter),
+        (503, {"error": {"message": "The engine is currently overloaded"}}, E.ServerError),
+        (
+            403,
+            {
+                "error": {
+                    "code": 403,
+                    "message": "Your input was flagged by moderation",
+                    "metadata": {"reasons": ["violence"]},
+                }
+            },
+            E.BadRequest,
+        ),
+    ],
+)
 def test_http_error_shapes(status: int, body: object, kind: type) -> None:
     err = classify(status, body)
     assert type(err) is kind, (err, err.message)
@@ -81,12 +171,26 @@ def test_http_error_shapes(status: int, body: object, kind: type) -> None:
 
 
 def test_unsupported_parameter_names_come_out_in_snake_case() -> None:
-    assert classify(400, {"error": "Argument not supported on this model: presencePenalty"}).param == \
-        "presence_penalty"
-    assert classify(400, {"error": {"message": "Model x does not support parameter frequencyPenalty"}}).param == \
-        "frequency_penalty"
-    assert classify(400, {"error": {"message": "Unsupported parameter: 'stop' is not supported with this model.",
-                                    "param": "stop"}}).param == "stop"
+    assert (
+        classify(400, {"error": "Argument not supported on this model: presencePenalty"}).param
+        == "presence_penalty"
+    )
+    assert (
+        classify(400, {"error": {"message": "Model x does not support parameter frequencyPenalty"}}).param
+        == "frequency_penalty"
+    )
+    assert (
+        classify(
+            400,
+            {
+                "error": {
+                    "message": "Unsupported parameter: 'stop' is not supported with this model.",
+                    "param": "stop",
+                }
+            },
+        ).param
+        == "stop"
+    )
     assert snake_case("reasoningEffort") == "reasoning_effort"
     assert snake_case("presence_penalty") == "presence_penalty"
 
@@ -105,7 +209,7 @@ def test_a_404_about_the_url_points_at_the_base_url() -> None:
 
 def test_retry_after_header_in_seconds_and_as_a_date() -> None:
     assert classify(429, {"error": {"message": "slow down"}}, {"Retry-After": "7"}).retry_after == 7
-    later = datetime.now(timezone.utc) + timedelta(seconds=120)
+    later = datetime.now(UTC) + timedelta(seconds=120)
     wait = classify(429, "Too Many Requests", {"retry-after": format_datetime(later, usegmt=True)}).retry_after
     assert wait is not None and 100 < wait <= 121
     assert retry_after_seconds({"Retry-After": "soon"}) is None
@@ -123,8 +227,10 @@ def test_in_stream_errors_under_http_200() -> None:
     assert isinstance(rate, E.RateLimited) and rate.retry_after == 3
     openrouter = classify(200, {"error": {"code": 502, "message": "Provider returned error"}})
     assert isinstance(openrouter, E.ServerError) and openrouter.status == 502
-    generic = classify(200, {"error": {"message": "The server had an error while processing your request.",
-                                       "type": "server_error"}})
+    generic = classify(
+        200,
+        {"error": {"message": "The server had an error while processing your request.", "type": "server_error"}},
+    )
     assert isinstance(generic, E.ServerError)
     assert isinstance(classify(200, {"object": "error", "message": "boom"}), E.ServerError)
 

@@ -17,8 +17,14 @@ from typing import Any
 
 import pytest
 
-from benchmarks.browser_util import Server, find_chromium, launch_chromium, start_offline_server, start_streamlit
-from benchmarks.browser_util import track_runs
+from benchmarks.browser_util import (
+    Server,
+    find_chromium,
+    launch_chromium,
+    start_offline_server,
+    start_streamlit,
+    track_runs,
+)
 
 HERE = Path(__file__).resolve().parent
 REQUIRE_ENV = "PLAYGROUND_REQUIRE_BROWSER"

@@ -12,8 +12,9 @@ from components.model_info import RELATED
 from playground.catalog import DEFAULT_MODEL_ID
 
 
-def test_related_model_goes_to_the_url_and_survives_a_reload(streamlit_app: Server, page: Any,
-                                                             page_errors: list[str]) -> None:
+def test_related_model_goes_to_the_url_and_survives_a_reload(
+    streamlit_app: Server, page: Any, page_errors: list[str]
+) -> None:
     page.goto(f"{streamlit_app.url}/model")
     wait_for_app(page)
     model = next(m for m in RELATED if m.id != DEFAULT_MODEL_ID)

@@ -52,8 +52,9 @@ def slow_app(shared_streamlit: Any, browser_logs: Any) -> Iterator[Server]:
         slow.stop()
 
 
-def test_starter_streams_thinking_answer_and_strip(streamlit_app: Server, page: Any,
-                                                   page_errors: list[str]) -> None:
+def test_starter_streams_thinking_answer_and_strip(
+    streamlit_app: Server, page: Any, page_errors: list[str]
+) -> None:
     page.goto(streamlit_app.url)
     wait_for_app(page)
     expect(_messages(page)).to_have_count(0)
@@ -77,15 +78,24 @@ def test_starter_streams_thinking_answer_and_strip(streamlit_app: Server, page: 
     strip = reply.get_by_test_id("stCaptionContainer").filter(has_text="first token")
     expect(strip).to_have_count(1)
     text = strip.inner_text()
-    for part in ("first token", "first answer token", "tok/s", "total", "finish stop", "tokens in", "reasoning",
-                 "cost $"):
+    for part in (
+        "first token",
+        "first answer token",
+        "tok/s",
+        "total",
+        "finish stop",
+        "tokens in",
+        "reasoning",
+        "cost $",
+    ):
         assert part in text, (part, text)
     assert re.search(r"tokens in [1-9][\d,]* · out [1-9]", text), text
     assert not page_errors
 
 
-def test_slider_move_goes_to_the_url_and_a_reload_restores_it(streamlit_app: Server, page: Any,
-                                                              page_errors: list[str]) -> None:
+def test_slider_move_goes_to_the_url_and_a_reload_restores_it(
+    streamlit_app: Server, page: Any, page_errors: list[str]
+) -> None:
     page.goto(streamlit_app.url)
     wait_for_app(page)
     temperature = _slider(page, "Temperature")
@@ -119,8 +129,9 @@ def test_slider_move_goes_to_the_url_and_a_reload_restores_it(streamlit_app: Ser
     assert not page_errors
 
 
-def test_stop_button_ends_a_slow_stream_and_keeps_the_partial_reply(slow_app: Server, page: Any,
-                                                                    page_errors: list[str]) -> None:
+def test_stop_button_ends_a_slow_stream_and_keeps_the_partial_reply(
+    slow_app: Server, page: Any, page_errors: list[str]
+) -> None:
     page.goto(slow_app.url)
     wait_for_app(page)
     box = page.get_by_test_id("stChatInputTextArea")
@@ -148,5 +159,6 @@ def test_stop_button_ends_a_slow_stream_and_keeps_the_partial_reply(slow_app: Se
     assert ANSWER_END not in " ".join(stored)
     assert stored[: len(shown) - 1] == shown[:-1]  # what was on screen at the stop is what was kept
     expect(messages.nth(1).get_by_test_id("stCaptionContainer").filter(has_text="first token")).to_contain_text(
-        "finish stopped")
+        "finish stopped"
+    )
     assert not page_errors

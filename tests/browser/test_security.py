@@ -13,31 +13,37 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from faults import FaultServer, good_chunks
+from loopback import json_reply, sse_reply
 from playwright.sync_api import expect
 
 from benchmarks.browser_util import Server, rerun_and_wait, track_runs, wait_for_app
-from faults import FaultServer, good_chunks
-from loopback import json_reply, sse_reply
 
 SENTINEL = "sk-browser-sentinel-Hq2v9XwP"
 PWNED = "window.__pwned=1"
-HOSTILE = "\n\n".join([
-    f'Inline <img src=x onerror="{PWNED}"> and <b>bold?</b> and <svg onload="{PWNED}"></svg>',
-    f"<script>{PWNED}</script>",
-    f"Here is a [click me](javascript:{PWNED}) link.",
-    f'<a href="javascript:{PWNED}">raw link</a>',
-    '<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
-    f"[data link](data:text/html,<script>{PWNED}</script>)",
-])
+HOSTILE = "\n\n".join(
+    [
+        f'Inline <img src=x onerror="{PWNED}"> and <b>bold?</b> and <svg onload="{PWNED}"></svg>',
+        f"<script>{PWNED}</script>",
+        f"Here is a [click me](javascript:{PWNED}) link.",
+        f'<a href="javascript:{PWNED}">raw link</a>',
+        '<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
+        f"[data link](data:text/html,<script>{PWNED}</script>)",
+    ]
+)
 
 
 def hostile_modes() -> dict[str, Any]:
     return {
-        "hostile": sse_reply(good_chunks(HOSTILE, reasoning=f"Thinking <img src=x onerror=\"{PWNED}\">")),
-        "echo_401": json_reply(401, {"error": {"message": f"Incorrect API key provided: {SENTINEL}.",
-                                               "type": "invalid_request_error"}}),
-        "html_error": json_reply(400, {"error": {"message": f'Bad <img src=x onerror="{PWNED}"> input',
-                                                 "type": "invalid_request_error"}}),
+        "hostile": sse_reply(good_chunks(HOSTILE, reasoning=f'Thinking <img src=x onerror="{PWNED}">')),
+        "echo_401": json_reply(
+            401,
+            {"error": {"message": f"Incorrect API key provided: {SENTINEL}.", "type": "invalid_request_error"}},
+        ),
+        "html_error": json_reply(
+            400,
+            {"error": {"message": f'Bad <img src=x onerror="{PWNED}"> input', "type": "invalid_request_error"}},
+        ),
     }
 
 
@@ -50,8 +56,14 @@ def provider() -> Iterator[FaultServer]:
 @pytest.fixture(scope="module")
 def keyed_app(shared_streamlit: Any, provider: FaultServer) -> Server:
     """The app with the sentinel key in its environment (as an operator would configure it)."""
-    return shared_streamlit({"PLAYGROUND_BASE_URL": provider.url + "/v1", "PLAYGROUND_API_KEY": SENTINEL,
-                             "PLAYGROUND_CONNECT_TIMEOUT": "2", "PLAYGROUND_READ_TIMEOUT": "5"})
+    return shared_streamlit(
+        {
+            "PLAYGROUND_BASE_URL": provider.url + "/v1",
+            "PLAYGROUND_API_KEY": SENTINEL,
+            "PLAYGROUND_CONNECT_TIMEOUT": "2",
+            "PLAYGROUND_READ_TIMEOUT": "5",
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +77,10 @@ def frames_of(page: Any) -> list[bytes]:
     frames: list[bytes] = []
 
     def watch(ws: Any) -> None:
-        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes)
-                                                            else payload.encode()))
+        ws.on(
+            "framereceived",
+            lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode()),
+        )
 
     page.on("websocket", watch)
     return frames
@@ -90,8 +104,9 @@ def type_key(page: Any, key: str) -> None:
     wait_for_app(page)
 
 
-def test_the_key_never_reaches_the_browser(keyed_app: Server, provider: FaultServer, page: Any,
-                                           page_errors: list[str]) -> None:
+def test_the_key_never_reaches_the_browser(
+    keyed_app: Server, provider: FaultServer, page: Any, page_errors: list[str]
+) -> None:
     frames = frames_of(page)
     seen: list[str] = []
 
@@ -146,14 +161,16 @@ def test_a_typed_key_stays_in_its_own_field(open_app: Server, provider: FaultSer
     assert provider.chat_requests[-1].headers["Authorization"] == f"Bearer {SENTINEL}"
     html = page.content()
     in_field = page.locator("input[type='password']").evaluate_all(
-        f"(inputs) => inputs.filter(i => i.getAttribute('value') === '{SENTINEL}').length")
+        f"(inputs) => inputs.filter(i => i.getAttribute('value') === '{SENTINEL}').length"
+    )
     assert html.count(SENTINEL) == in_field == 1  # only the password field the user typed it into
     assert SENTINEL not in page.url
     assert not [f for f in frames if SENTINEL.encode() in f]  # the server never sends it back
 
 
-def test_model_output_never_runs_as_script(keyed_app: Server, provider: FaultServer, page: Any,
-                                           page_errors: list[str]) -> None:
+def test_model_output_never_runs_as_script(
+    keyed_app: Server, provider: FaultServer, page: Any, page_errors: list[str]
+) -> None:
     page.goto(keyed_app.url)
     wait_for_app(page)
     provider.script("hostile")
@@ -182,8 +199,9 @@ def test_model_output_never_runs_as_script(keyed_app: Server, provider: FaultSer
     assert not page_errors
 
 
-def test_two_browser_sessions_see_nothing_of_each_other(open_app: Server, provider: FaultServer,
-                                                        browser: Any) -> None:
+def test_two_browser_sessions_see_nothing_of_each_other(
+    open_app: Server, provider: FaultServer, browser: Any
+) -> None:
     contexts = [browser.new_context(), browser.new_context()]
     try:
         pages = []

@@ -22,11 +22,15 @@ ANSWER = "Recorded and answered."
 def _reply(req: Recorded) -> Reply:
     if req.path.endswith("/models"):
         return json_reply(200, {"object": "list", "data": []})
-    return sse_reply(sse(
-        {"choices": [{"index": 0, "delta": {"role": "assistant", "content": ANSWER}}]},
-        {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-         "usage": {"prompt_tokens": 20, "completion_tokens": 4, "total_tokens": 24}},
-    ))
+    return sse_reply(
+        sse(
+            {"choices": [{"index": 0, "delta": {"role": "assistant", "content": ANSWER}}]},
+            {
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 20, "completion_tokens": 4, "total_tokens": 24},
+            },
+        )
+    )
 
 
 @pytest.fixture
@@ -39,8 +43,9 @@ def _chat_posts(server: LoopbackServer) -> list[Recorded]:
     return [r for r in server.requests if r.method == "POST" and r.path.endswith("/chat/completions")]
 
 
-def test_fragment_only_changes_reach_the_request_and_the_footer(streamlit_factory: Any, recorder: LoopbackServer,
-                                                                page: Any, page_errors: list[str]) -> None:
+def test_fragment_only_changes_reach_the_request_and_the_footer(
+    streamlit_factory: Any, recorder: LoopbackServer, page: Any, page_errors: list[str]
+) -> None:
     app: Server = streamlit_factory({"PLAYGROUND_BASE_URL": recorder.url})
     page.goto(app.url)
     wait_for_app(page)
@@ -78,8 +83,9 @@ def test_fragment_only_changes_reach_the_request_and_the_footer(streamlit_factor
     assert not page_errors
 
 
-def test_switching_provider_redraws_the_parameter_fragments(streamlit_factory: Any, page: Any,
-                                                            page_errors: list[str]) -> None:
+def test_switching_provider_redraws_the_parameter_fragments(
+    streamlit_factory: Any, page: Any, page_errors: list[str]
+) -> None:
     """The penalties' own fragments learn about a provider change made in the sidebar's main fragment."""
     app = streamlit_factory({"XAI_API_KEY": "xai-test-key-0000"})  # every provider's URL is the loopback server
     page.goto(app.url)

@@ -49,8 +49,9 @@ def test_loads_without_key_with_title_and_navigation(
 
 
 @pytest.mark.parametrize(("label", "path"), PAGES, ids=[p[1] for p in PAGES])
-def test_sidebar_navigation_renders_page(keyless_app: Server, page: Any, page_errors: list[str],
-                                         label: str, path: str) -> None:
+def test_sidebar_navigation_renders_page(
+    keyless_app: Server, page: Any, page_errors: list[str], label: str, path: str
+) -> None:
     page.goto(keyless_app.url)
     wait_for_app(page)
     link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(label, re.I))
@@ -68,8 +69,9 @@ def test_direct_url_renders_page(
     _assert_page(page, page_errors, label)
 
 
-def test_app_against_offline_server_loads(streamlit_app: Server, offline_server: Server, page: Any,
-                                          page_errors: list[str]) -> None:
+def test_app_against_offline_server_loads(
+    streamlit_app: Server, offline_server: Server, page: Any, page_errors: list[str]
+) -> None:
     assert streamlit_app.env["PLAYGROUND_PROVIDER"] == "custom"
     assert streamlit_app.env["PLAYGROUND_BASE_URL"] == offline_server.url and offline_server.alive()
     page.goto(streamlit_app.url)
@@ -78,8 +80,9 @@ def test_app_against_offline_server_loads(streamlit_app: Server, offline_server:
 
 
 @pytest.mark.parametrize("path", ["pricing", "model"])
-def test_a_fresh_servers_first_request_to_a_page_goes_through_the_router(streamlit_factory: Any, page: Any,
-                                                                         path: str) -> None:
+def test_a_fresh_servers_first_request_to_a_page_goes_through_the_router(
+    streamlit_factory: Any, page: Any, path: str
+) -> None:
     """A page URL as the very first request must not fall into Streamlit's legacy ``pages/`` mode."""
     app = streamlit_factory({"PLAYGROUND_PROVIDER": None, "PLAYGROUND_BASE_URL": None})
     page.goto(f"{app.url}/{path}")
