@@ -15,9 +15,9 @@ import streamlit as st
 
 from playground import catalog, providers
 from playground.events import TextDelta
-from playground.openai_chat import stream_chat
 from playground.params import DEFAULTS
-from playground.request import build_chat_request
+from playground.wire.openai_chat import stream_chat
+from playground.wire.request import build_chat_request
 
 WINDOW = 0.05
 

@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playground import catalog, providers  # noqa: E402
 from playground.events import TextDelta  # noqa: E402
-from playground.openai_chat import stream_chat  # noqa: E402
 from playground.params import DEFAULTS  # noqa: E402
-from playground.request import build_chat_request  # noqa: E402
+from playground.wire.openai_chat import stream_chat  # noqa: E402
+from playground.wire.request import build_chat_request  # noqa: E402
 
 
 def make_body(chunks: int) -> bytes:

@@ -1,6 +1,6 @@
 """Load: N browser sessions (default 10) streaming at once from the loopback offline server, all to completion.
 
-Starts ``python -m playground.offline_server`` and ``streamlit run app.py`` (custom provider pointed at it), opens
+Starts ``python -m playground.offline.server`` and ``streamlit run app.py`` (custom provider pointed at it), opens
 N Chromium contexts (each its own Streamlit session), sends one message from each as fast as Playwright can type,
 and waits until every reply is complete (its strip says ``finish stop``) with no error or exception on any page.
 Prints the wall time from the first send to the last completed reply, each session's time, and the Streamlit
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.browser_util import (
+from tests.browser_util import (
     launch_chromium,
     start_offline_server,
     start_streamlit,

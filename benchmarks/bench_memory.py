@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.browser_util import (  # noqa: E402
+from tests.browser_util import (  # noqa: E402
     Server,
     launch_chromium,
     start_offline_server,

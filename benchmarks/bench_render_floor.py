@@ -37,11 +37,11 @@ from benchmarks.bench_render_lag import (  # noqa: E402
     measure,
     start_pace_server,
 )
-from benchmarks.browser_util import launch_chromium, start_streamlit, wait_for_app  # noqa: E402
 from playground import catalog, providers  # noqa: E402
-from playground.openai_chat import stream_chat  # noqa: E402
 from playground.params import DEFAULTS  # noqa: E402
-from playground.request import build_chat_request  # noqa: E402
+from playground.wire.openai_chat import stream_chat  # noqa: E402
+from playground.wire.request import build_chat_request  # noqa: E402
+from tests.browser_util import launch_chromium, start_streamlit, wait_for_app  # noqa: E402
 
 READERS = {"raw": "raw httpx iter_raw (no parsing)", "client": "playground client (stream_chat)"}
 DRAWINGS = {"one": "one Markdown element", "segments": "settled pieces, as the page draws them"}

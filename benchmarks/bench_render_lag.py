@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.browser_util import (  # noqa: E402
+from tests.browser_util import (  # noqa: E402
     Server,
     free_port,
     launch_chromium,

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from playground import snippets
 from playground.catalog import Model
 from playground.params import GenerationParams
-from playground.protocols import Protocol
 from playground.providers import ProviderConfig
+from playground.snippets import samples as snippets
+from playground.wire.protocols import Protocol
 
 State = tuple[ProviderConfig, Model, GenerationParams, frozenset[str], Protocol, list[dict[str, str]]]
 

@@ -14,9 +14,9 @@ from playground.coalesce import Coalescer, settled_end
 from playground.conversation import Conversation
 from playground.errors import NotAllowed, PlaygroundError
 from playground.events import ReasoningDelta, TextDelta
-from playground.protocols import build_plan, stream_events
-from playground.request import RequestPlan
 from playground.turn import ReplyBuilder
+from playground.wire.protocols import build_plan, stream_events
+from playground.wire.request import RequestPlan
 
 PENDING = "pending_reply"  # set when the next run must stream a reply
 ERROR = "chat_error"  # the last error, as a dict the error panel shows

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground import snippets
 from playground.catalog import PAGE, RELATED, Model
 from playground.providers import MODELSLAB
+from playground.snippets import samples as snippets
 
 PLAYGROUND_PAGE = "pages/chat.py"
 RELATED_PER_ROW = 3

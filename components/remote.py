@@ -6,12 +6,12 @@ import hashlib
 
 import streamlit as st
 
-from playground import anthropic_messages
 from playground.catalog import Model
 from playground.conversation import Conversation
 from playground.errors import PlaygroundError
 from playground.params import GenerationParams
 from playground.providers import ProviderConfig
+from playground.wire import anthropic_messages
 
 
 def _tag(config: ProviderConfig) -> str:

@@ -10,8 +10,8 @@ import streamlit as st
 
 from playground import catalog, providers
 from playground.params import DEFAULTS, SAMPLING_FIELDS, GenerationParams, parse
-from playground.protocols import Protocol
 from playground.providers import ProviderConfig
+from playground.wire.protocols import Protocol
 
 PARAM_KEYS = ("system", *SAMPLING_FIELDS, "reasoning_effort")  # widget keys, also the URL parameter names
 DISABLED = "disabled_params"  # {model_id: set of params the user turned off after a rejection}

@@ -12,7 +12,7 @@ from components.footer import render_footer
 from components.remote import remote_model_ids
 from playground import catalog, providers
 from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
-from playground.protocols import PROTOCOLS, build_plan
+from playground.wire.protocols import PROTOCOLS, build_plan
 
 FULL_RUN = "in_full_run"  # true while the page's full run draws the sidebar (false in a fragment's own rerun)
 CHOICE = "full_run_choice"  # _choice() as of the last full run

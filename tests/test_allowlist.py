@@ -8,7 +8,7 @@ from apptest_util import chat, new_app, run, send, start_app
 from faults import FaultServer
 from loopback import LoopbackServer, Reply
 
-from playground import http
+from playground.wire import http
 
 
 @pytest.fixture

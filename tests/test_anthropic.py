@@ -8,12 +8,13 @@ import httpx
 import pytest
 from loopback import LoopbackServer, Reply, json_reply, sse_reply
 
-from playground import anthropic_messages as am
 from playground.catalog import GROK_3_MINI, RELATED
 from playground.errors import AuthError, RateLimited, ServerError, StreamBroken, UnknownModel
 from playground.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.params import GenerationParams
 from playground.providers import CUSTOM, MODELSLAB, XAI, ProviderConfig
+from playground.wire import anthropic_messages as am
+from playground.wire.anthropic_stream import finish_reason
 
 KEY = "sk-test-anthropic-5f0c9d"
 HISTORY = [
@@ -152,7 +153,7 @@ def test_stop_reasons_in_the_app_vocabulary() -> None:
     with LoopbackServer(sse_reply(events(*stream))) as server:
         got = run(server)
     assert got[0] == Finish("length") and got[1].completion_tokens == 7
-    assert am.finish_reason("end_turn") == "stop" and am.finish_reason("something_new") == "something_new"
+    assert finish_reason("end_turn") == "stop" and finish_reason("something_new") == "something_new"
 
 
 def test_error_event_mid_stream_raises_typed_error_with_partial_text() -> None:

@@ -11,10 +11,10 @@ from faults import delta, finish
 from loopback import LoopbackServer, sse, sse_reply
 from test_key_hygiene import page_text
 
-from playground import http
 from playground.catalog import GROK_3_MINI
 from playground.pricing import format_usd
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
+from playground.wire import http
 
 ODD = (
     "Emoji 👋🏽 👨‍👩‍👧 🇫🇷 · RTL مرحبا بالعالم שלום עולם ‏mixed‎ · override \u202eevil\u202c · zero width "

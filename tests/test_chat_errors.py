@@ -27,7 +27,7 @@ def serve(monkeypatch):
         servers.append(server)
         monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
         monkeypatch.setenv("PLAYGROUND_BASE_URL", server.url + "/v1")
-        monkeypatch.setattr("playground.openai_chat._sleep", lambda s: None, raising=False)
+        monkeypatch.setattr("playground.wire.openai_chat._sleep", lambda s: None, raising=False)
         return server
 
     yield start

@@ -8,7 +8,7 @@ from apptest_util import captions, chat, run, send, start_app
 from faults import ANSWER, PARTIAL, REASONING, FaultServer
 
 from components import generation
-from playground import http
+from playground.wire import http
 
 PROMPT = "What is 2 + 2?"
 FOLLOW_UP = "And 3 + 3?"
@@ -55,7 +55,7 @@ def server(monkeypatch):
         monkeypatch.setenv("PLAYGROUND_BASE_URL", srv.url + "/v1")
         monkeypatch.setenv("PLAYGROUND_CONNECT_TIMEOUT", "0.5")
         monkeypatch.setenv("PLAYGROUND_READ_TIMEOUT", "1")
-        monkeypatch.setattr("playground.openai_chat._sleep", sleeps.append)
+        monkeypatch.setattr("playground.wire.openai_chat._sleep", sleeps.append)
         srv.sleeps = sleeps
         http.close_all()  # the next request builds a client with these timeouts
         yield srv

@@ -15,13 +15,13 @@ from faults import delta, finish
 from loopback import LoopbackServer, sse, sse_reply
 from test_key_hygiene import page_text
 
-from playground import http
+from playground.wire import http
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("playground", "components")
 # Module-level containers that may change while the app runs, and why that is not user data.
 PROCESS_CACHES = {
-    ("playground.http", "_offline"): "one offline-engine client per pace setting",
+    ("playground.wire.http", "_offline"): "one offline-engine client per pace setting",
 }
 
 

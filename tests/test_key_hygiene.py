@@ -18,7 +18,7 @@ from faults import FaultServer, delta
 from loopback import Reply, json_reply, sse, sse_reply
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from playground import http
+from playground.wire import http
 
 SENTINEL = "sk-sentinel-Zq8v3KxP0wLm"
 LOGGERS = ("", "httpx", "httpcore", "streamlit", "playground", "components", "urllib3")
@@ -145,7 +145,7 @@ def server(monkeypatch):
         monkeypatch.setenv("PLAYGROUND_BASE_URL", srv.url + "/v1")
         monkeypatch.setenv("PLAYGROUND_CONNECT_TIMEOUT", "0.5")
         monkeypatch.setenv("PLAYGROUND_READ_TIMEOUT", "1")
-        monkeypatch.setattr("playground.openai_chat._sleep", lambda s: None)
+        monkeypatch.setattr("playground.wire.openai_chat._sleep", lambda s: None)
         http.close_all()
         yield srv
     http.close_all()

@@ -9,10 +9,10 @@ import streamlit as st
 from apptest_util import new_app, start_app
 from streamlit.testing.v1 import AppTest
 
-from playground import snippets
 from playground.catalog import GROK_3_MINI, PAGE, RELATED
 from playground.conversation import Conversation, Reply
 from playground.providers import MODELSLAB
+from playground.snippets import samples as snippets
 
 SECRET = "sk-model-page-secret-77d1"
 TABS = ["Python (requests)", "Python (openai)", "JavaScript (fetch)", "cURL", "PHP"]

@@ -15,8 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
-from playground import offline, offline_server
-from playground.offline import ENGINE_MODEL, OfflineTransport, plan_reply, resolve_pace
+from playground.offline import engine as offline
+from playground.offline import server as offline_server
+from playground.offline import text
+from playground.offline.engine import ENGINE_MODEL, OfflineTransport, plan_reply, resolve_pace
 from playground.tokens import count_messages, count_tokens
 
 BODY_KEY = "sk-body-SECRET-0123456789"
@@ -151,8 +153,8 @@ def test_max_tokens_is_honoured_with_finish_reason_length(client: httpx.Client, 
         limit = 1000
         for _ in range(5):
             uncut = body(max_tokens=limit)
-            cost = count_tokens("".join(offline.pieces(offline.build_reasoning(uncut)))) + count_tokens(
-                "".join(offline.pieces(offline.build_answer(uncut)))
+            cost = count_tokens("".join(text.pieces(text.build_reasoning(uncut)))) + count_tokens(
+                "".join(text.pieces(text.build_answer(uncut)))
             )
             limit, previous = cost - 1, limit
             if limit == previous:
@@ -162,8 +164,8 @@ def test_max_tokens_is_honoured_with_finish_reason_length(client: httpx.Client, 
     assert out["finish"] == "length"
     assert used <= limit
     assert out["usage"]["completion_tokens"] == used
-    reasoning = offline.pieces(offline.build_reasoning(body(max_tokens=limit)))
-    pieces = reasoning + offline.pieces(offline.build_answer(body(max_tokens=limit)))
+    reasoning = text.pieces(text.build_reasoning(body(max_tokens=limit)))
+    pieces = reasoning + text.pieces(text.build_answer(body(max_tokens=limit)))
     sent = len(out["pieces"])
     assert out["pieces"] == pieces[:sent]  # a prefix of the uncut reply, cut where the budget ran out
     more, r = pieces[: sent + 1], len(reasoning)
@@ -413,7 +415,7 @@ def test_server_works_with_the_openai_package(server: str) -> None:
 
 def test_command_line_prints_its_url_and_serves() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "playground.offline_server", "--port", "0", "--pace", "0"],
+        [sys.executable, "-m", "playground.offline.server", "--port", "0", "--pace", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -429,7 +431,7 @@ def test_command_line_prints_its_url_and_serves() -> None:
 
 
 def test_stream_decodes_with_the_playground_sse_decoder_split_anywhere(client: httpx.Client) -> None:
-    from playground.sse import iter_sse
+    from playground.wire.sse import iter_sse
 
     raw = stream_raw(client, body())
     expected = decode_sse(raw)
@@ -455,7 +457,7 @@ def test_max_completion_tokens_and_openrouter_effort_are_understood(client: http
 def app_plan(config: Any, *, stream: bool = True, max_tokens: int = 1000) -> Any:
     from playground.catalog import GROK_3_MINI
     from playground.params import GenerationParams
-    from playground.request import build_chat_request
+    from playground.wire.request import build_chat_request
 
     params = GenerationParams(max_tokens=max_tokens, reasoning_effort="high")
     history = [{"role": "user", "content": "Explain <b>SSE</b> in one line"}]
@@ -464,9 +466,9 @@ def app_plan(config: Any, *, stream: bool = True, max_tokens: int = 1000) -> Any
 
 def test_the_app_client_streams_from_the_offline_provider() -> None:
     from playground.events import Finish, ReasoningDelta, TextDelta, Usage
-    from playground.openai_chat import collect as collect_events
-    from playground.openai_chat import complete_chat, stream_chat
     from playground.providers import resolve
+    from playground.wire.openai_chat import collect as collect_events
+    from playground.wire.openai_chat import complete_chat, stream_chat
 
     config = resolve("offline", env={})
     assert config.provider.offline
@@ -487,9 +489,9 @@ def test_the_app_client_streams_from_the_offline_provider() -> None:
 
 def test_the_app_client_can_stop_early_and_never_sees_its_key_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
     from playground.events import TextDelta
-    from playground.openai_chat import collect as collect_events
-    from playground.openai_chat import stream_chat
     from playground.providers import resolve
+    from playground.wire.openai_chat import collect as collect_events
+    from playground.wire.openai_chat import stream_chat
 
     for auth in ("bearer", "body"):
         config = resolve("modelslab", env={"MODELSLAB_API_KEY": BODY_KEY}, auth=auth)

@@ -13,12 +13,12 @@ import pytest
 from loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
 
 from playground import errors as E
-from playground import openai_chat
 from playground.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
-from playground.openai_chat import collect, complete_chat, stream_chat
 from playground.providers import MODELSLAB, OPENROUTER, XAI, Provider, ProviderConfig
-from playground.request import RequestPlan
-from playground.retry import RetryNotice
+from playground.wire import openai_chat
+from playground.wire.openai_chat import collect, complete_chat, stream_chat
+from playground.wire.request import RequestPlan
+from playground.wire.retry import RetryNotice
 
 KEY = "sk-loopback-SECRET-9876543210"
 
@@ -460,7 +460,7 @@ def test_closing_the_generator_closes_the_response(server: LoopbackServer) -> No
 def test_one_shared_pooled_client_for_network_providers() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from playground import http
+    from playground.wire import http
 
     http.close_all()
     with ThreadPoolExecutor(8) as pool:
@@ -475,12 +475,12 @@ def test_one_shared_pooled_client_for_network_providers() -> None:
 
 
 def test_offline_provider_gets_the_offline_engine_client() -> None:
-    from playground import http
     from playground.catalog import GROK_3_MINI
-    from playground.offline import OfflineTransport
+    from playground.offline.engine import OfflineTransport
     from playground.params import GenerationParams
     from playground.providers import OFFLINE
-    from playground.request import build_chat_request
+    from playground.wire import http
+    from playground.wire.request import build_chat_request
 
     cfg = ProviderConfig(OFFLINE, OFFLINE.base_url, auth="none")
     client = http.client_for(cfg)

@@ -4,7 +4,7 @@ import pytest
 
 from playground import catalog, providers
 from playground.params import DEFAULTS, GenerationParams, parse, spec
-from playground.request import NOT_REASONING, USER_DISABLED, build_chat_request
+from playground.wire.request import NOT_REASONING, USER_DISABLED, build_chat_request
 
 HISTORY = [{"role": "user", "content": "Hello!"}]
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
 
-from playground import snippets
-from playground.anthropic_messages import build_messages_request
 from playground.catalog import GROK_3_MINI, PAGE, RELATED
 from playground.params import GenerationParams
 from playground.providers import CUSTOM, MODELSLAB, OFFLINE, XAI, ProviderConfig
-from playground.request import build_chat_request
+from playground.snippets import samples as snippets
+from playground.wire.anthropic_messages import build_messages_request
+from playground.wire.request import build_chat_request
 
 APP_KEY = "sk-app-secret-4b1d77e0"  # the key given to the app: must never appear in a sample
 RUN_KEY = "sk-runner-key-91aa"  # the key the person running the sample puts in the environment

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from playground.sse import ServerSentEvent, SSEDecoder, iter_sse, parse_sse
+from playground.wire.sse import ServerSentEvent, SSEDecoder, iter_sse, parse_sse
 
 
 def feed_all(chunks: list[bytes]) -> list[ServerSentEvent]:

@@ -14,10 +14,10 @@ from components.chat_pane import reply_strip
 from playground import catalog
 from playground.events import UNKNOWN_FINISH, Finish, TextDelta, Usage
 from playground.export import reply_record
-from playground.openai_chat import complete_chat, stream_chat
 from playground.providers import OPENROUTER, ProviderConfig
-from playground.request import RequestPlan
 from playground.turn import ReplyBuilder
+from playground.wire.openai_chat import complete_chat, stream_chat
+from playground.wire.request import RequestPlan
 
 USAGE = {"prompt_tokens": 12, "completion_tokens": 5}
 

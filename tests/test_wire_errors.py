@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from playground import errors as E
-from playground.wire_errors import (
+from playground.wire.classify import (
     error_from_exception,
     error_from_response,
     is_error_payload,

@@ -4,7 +4,7 @@ Fixtures: ``offline_server`` (the offline engine over HTTP), ``streamlit_app`` (
 ``shared_streamlit`` / ``streamlit_factory`` (apps with other settings), ``browser`` and ``page``.
 Every test here is marked ``browser``. Without Chromium or Playwright the tests skip loudly, or fail when
 ``PLAYGROUND_REQUIRE_BROWSER=1`` (CI). On failure the servers' logs and the page's console are printed.
-Helpers for tests (``wait_for_app``, ``rerun_and_wait``) live in ``benchmarks.browser_util``, shared with
+Helpers for tests (``wait_for_app``, ``rerun_and_wait``) live in ``tests/browser_util.py``, shared with
 benchmarks.
 """
 
@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from benchmarks.browser_util import (
+from browser_util import (
     Server,
     find_chromium,
     launch_chromium,
@@ -110,7 +109,7 @@ def browser_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def offline_server(browser_logs: Path) -> Iterator[Server]:
-    """``python -m playground.offline_server`` at pace 0; ``.url`` is its base URL ending in ``/v1``."""
+    """``python -m playground.offline.server`` at pace 0; ``.url`` is its base URL ending in ``/v1``."""
     server = start_offline_server(pace=0.0, log_dir=browser_logs)
     _SERVERS.append(server)
     yield server

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from browser_util import Server, wait_for_app
 from playwright.sync_api import expect
 
-from benchmarks.browser_util import Server, wait_for_app
 from components.model_info import RELATED
 from playground.catalog import DEFAULT_MODEL_ID
 

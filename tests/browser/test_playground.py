@@ -15,9 +15,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser_util import Server, rerun_and_wait, start_offline_server, wait_for_app
 from playwright.sync_api import expect
-
-from benchmarks.browser_util import Server, rerun_and_wait, start_offline_server, wait_for_app
 
 STARTER = "Explain quantum computing in simple terms"
 ANSWER_START = "This is the offline engine, not Grok."

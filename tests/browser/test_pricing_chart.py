@@ -8,10 +8,9 @@ import io
 import re
 from typing import Any
 
+from browser_util import Server, rerun_and_wait, wait_for_app
 from PIL import Image
 from playwright.sync_api import expect
-
-from benchmarks.browser_util import Server, rerun_and_wait, wait_for_app
 
 STARTER = "Explain quantum computing in simple terms"
 

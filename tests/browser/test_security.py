@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from browser_util import Server, rerun_and_wait, track_runs, wait_for_app
 from faults import FaultServer, good_chunks
 from loopback import json_reply, sse_reply
 from playwright.sync_api import expect
-
-from benchmarks.browser_util import Server, rerun_and_wait, track_runs, wait_for_app
 
 SENTINEL = "sk-browser-sentinel-Hq2v9XwP"
 PWNED = "window.__pwned=1"

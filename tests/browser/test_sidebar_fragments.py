@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from browser_util import Server, wait_for_app
 from playwright.sync_api import expect
 
-from benchmarks.browser_util import Server, wait_for_app
 from tests.loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
 
 ANSWER = "Recorded and answered."

@@ -9,9 +9,8 @@ import re
 from typing import Any
 
 import pytest
+from browser_util import Server, rerun_and_wait, wait_for_app
 from playwright.sync_api import expect
-
-from benchmarks.browser_util import Server, rerun_and_wait, wait_for_app
 
 # (navigation label, URL path). Page headings are the pages' own business: only "there is one" is checked.
 PAGES = [("Pricing", "pricing"), ("Model", "model")]

@@ -13,13 +13,19 @@ import httpx
 
 from playground.errors import PlaygroundError, ServerError, StreamBroken
 from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
-from playground.http import client_for
-from playground.openai_events import StreamState, events_from_objects, usage_event  # noqa: F401 - re-exported
 from playground.providers import ProviderConfig
-from playground.request import RequestPlan
-from playground.retry import RetryNotice, retry_wait
-from playground.sse import ServerSentEvent, SSEDecoder
-from playground.wire_errors import error_from_exception, error_from_response, is_error_payload, quote, with_partial
+from playground.wire.classify import (
+    error_from_exception,
+    error_from_response,
+    is_error_payload,
+    quote,
+    with_partial,
+)
+from playground.wire.http import client_for
+from playground.wire.openai_events import StreamState, events_from_objects
+from playground.wire.request import RequestPlan
+from playground.wire.retry import RetryNotice, retry_wait
+from playground.wire.sse import ServerSentEvent, SSEDecoder
 
 _sleep: Callable[[float], None] = time.sleep  # tests replace this so retries do not wait
 _scan = json.JSONDecoder().scan_once

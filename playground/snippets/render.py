@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from playground.anthropic_messages import ANTHROPIC_VERSION
-from playground.request import KEY_PLACEHOLDER
-from playground.snippet_spec import KeyRef, Spec, literal, uses_key
+from playground.snippets.spec import KeyRef, Spec, literal, uses_key
+from playground.wire.anthropic_messages import ANTHROPIC_VERSION
+from playground.wire.request import KEY_PLACEHOLDER
 
 OPENAI_SDK_ARGS = frozenset(
     {

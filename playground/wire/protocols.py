@@ -7,13 +7,13 @@ from typing import Literal
 
 import httpx
 
-from playground import anthropic_messages, openai_chat
 from playground.catalog import Model
 from playground.events import Event
 from playground.params import GenerationParams
 from playground.providers import ProviderConfig
-from playground.request import RequestPlan, build_chat_request
-from playground.retry import RetryNotice
+from playground.wire import anthropic_messages, openai_chat
+from playground.wire.request import RequestPlan, build_chat_request
+from playground.wire.retry import RetryNotice
 
 Protocol = Literal["openai", "anthropic"]
 PROTOCOLS: dict[Protocol, str] = {"openai": "OpenAI compatible", "anthropic": "Anthropic compatible"}

@@ -56,7 +56,7 @@ def offline_client(pace: float | None = None) -> httpx.Client:
     key: object = pace if pace is not None else ("env", os.environ.get("PLAYGROUND_OFFLINE_PACE"))
     client = _offline.get(key)
     if client is None or client.is_closed:
-        from playground.offline import OfflineTransport  # imported late: the engine is optional here
+        from playground.offline.engine import OfflineTransport  # imported late: the engine is optional here
 
         with _lock:
             client = _offline.get(key)

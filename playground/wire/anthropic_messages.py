@@ -8,21 +8,18 @@ from typing import Any
 
 import httpx
 
-from playground.anthropic_stream import (  # noqa: F401 - importable from here as before
-    STOP_REASONS,
+from playground.catalog import Model
+from playground.events import Event
+from playground.params import GenerationParams
+from playground.providers import ProviderConfig
+from playground.wire.anthropic_stream import (
     StreamState,
     events_from_message,
     events_from_sse,
-    finish_reason,
-    usage_from,
 )
-from playground.catalog import Model
-from playground.events import Event
-from playground.http import client_for
-from playground.params import GenerationParams
-from playground.providers import ProviderConfig
-from playground.request import KEY_PLACEHOLDER, RequestPlan, capped_max_tokens, omitted_params
-from playground.wire_errors import error_from_exception, error_from_response, is_error_payload
+from playground.wire.classify import error_from_exception, error_from_response, is_error_payload
+from playground.wire.http import client_for
+from playground.wire.request import KEY_PLACEHOLDER, RequestPlan, capped_max_tokens, omitted_params
 
 ANTHROPIC_VERSION = "2023-06-01"
 TEMPERATURE_MAX = 1.0

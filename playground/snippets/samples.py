@@ -9,10 +9,10 @@ from typing import Any
 
 from playground.catalog import PAGE, Model
 from playground.params import GenerationParams
-from playground.protocols import Protocol, build_plan
 from playground.providers import MODELSLAB, ProviderConfig
-from playground.request import KEY_PLACEHOLDER, RequestPlan
-from playground.snippet_render import RENDERERS, KeyRef, Spec
+from playground.snippets.render import RENDERERS, KeyRef, Spec
+from playground.wire.protocols import Protocol, build_plan
+from playground.wire.request import KEY_PLACEHOLDER, RequestPlan
 
 LANGUAGES: tuple[str, ...] = ("python_requests", "python_sdk", "javascript", "curl", "php")
 LANGUAGE_OF = {

@@ -1,6 +1,6 @@
 """The offline engine as a real loopback HTTP server (stdlib only), for curl, SDKs and benchmarks.
 
-Run ``python -m playground.offline_server --port 8765 [--host 127.0.0.1] [--pace 0.004]``; then point any
+Run ``python -m playground.offline.server --port 8765 [--host 127.0.0.1] [--pace 0.004]``; then point any
 OpenAI-compatible client at ``http://127.0.0.1:8765/v1``. Routes: ``POST /v1/chat/completions`` (also
 ``/chat/completions``), ``GET /v1/models``, ``GET /health``.
 
@@ -16,7 +16,7 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from playground.offline import (
+from playground.offline.engine import (
     OfflineRequestError,
     completion_json,
     error_json,

@@ -1,8 +1,8 @@
 """The offline engine: a deterministic, OpenAI-compatible chat endpoint in-process (no network, no key).
 
 It describes the request it received instead of answering, so the whole client path (request, SSE, usage,
-cost) runs without a provider. ``OfflineTransport`` serves it to ``httpx``; ``playground.offline_server``
-serves the same engine over loopback HTTP. What it says is written in ``playground.offline_text``.
+cost) runs without a provider. ``OfflineTransport`` serves it to ``httpx``; ``playground.offline.server``
+serves the same engine over loopback HTTP. What it says is written in ``playground.offline.text``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from typing import Any
 
 import httpx
 
-from playground.offline_text import (  # noqa: F401 - the engine's words, importable from here as before
+from playground.offline.text import (
     ANSWER_TOKENS_HOOK,
     build_answer,
     build_reasoning,
-    fence,
-    message_text,
     pieces,
     plain_messages,
 )

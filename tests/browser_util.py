@@ -1,8 +1,8 @@
 """Shared by the browser tests and benchmarks: start the offline server and `streamlit run`, drive Chromium.
 
-Import as ``benchmarks.browser_util`` with the repository root on ``sys.path`` (tests/conftest.py puts it there;
-run benchmarks as ``python -m benchmarks.<name>`` from the root). Servers run in their own process group, log to a
-file, and are stopped as a group (``stop()``, or at interpreter exit as a last resort).
+Tests import it as ``browser_util`` (tests/conftest.py puts ``tests/`` on ``sys.path``); benchmarks as
+``tests.browser_util``, run as ``python -m benchmarks.<name>`` from the root. Servers run in their own process
+group, log to a file, and are stopped as a group (``stop()``, or at interpreter exit as a last resort).
 """
 
 from __future__ import annotations
@@ -176,9 +176,9 @@ def wait_http(server: Server, url: str, *, expect: Callable[[int, bytes], bool],
 def start_offline_server(
     *, pace: float = 0.0, log_dir: Path | None = None, timeout: float = START_TIMEOUT
 ) -> Server:
-    """``python -m playground.offline_server`` on a free port; ``url`` is its OpenAI base URL (``…/v1``)."""
+    """``python -m playground.offline.server`` on a free port; ``url`` is its OpenAI base URL (``…/v1``)."""
     port = free_port()
-    cmd = [sys.executable, "-m", "playground.offline_server", "--port", str(port), "--pace", str(pace)]
+    cmd = [sys.executable, "-m", "playground.offline.server", "--port", str(port), "--pace", str(pace)]
     server = spawn(
         f"offline-server-{port}",
         cmd,

@@ -9,8 +9,8 @@ from typing import Any
 
 from playground.errors import PlaygroundError, StreamBroken
 from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
-from playground.sse import SSEDecoder
-from playground.wire_errors import error_from_response, with_partial
+from playground.wire.classify import error_from_response, with_partial
+from playground.wire.sse import SSEDecoder
 
 STOP_REASONS = {
     "end_turn": "stop",

@@ -1,0 +1,1 @@
+"""The wire: SSE, the HTTP client, retries, error classification, the request plan and both protocol clients."""
