@@ -59,8 +59,7 @@ def _error_info(exc: PlaygroundError) -> dict[str, object]:
 
 def _check_url(settings: Settings) -> None:
     config = settings.config
-    operator_url = os.environ.get("PLAYGROUND_BASE_URL", "").rstrip("/")
-    if config.provider.offline or config.base_url == operator_url:
+    if config.provider.offline:
         return
     if not providers.base_url_allowed(config.base_url, os.environ, secrets()):
         raise NotAllowed(f"This deployment does not allow requests to {config.base_url}.")

@@ -118,8 +118,7 @@ def resolve(
     secrets = secrets or {}
     chosen = provider_id or _lookup("PLAYGROUND_PROVIDER", env, secrets)[0] or DEFAULT_PROVIDER
     provider = PROVIDERS.get(chosen.strip().lower(), PROVIDERS[DEFAULT_PROVIDER])
-    override = _lookup("PLAYGROUND_BASE_URL", env, secrets)[0]
-    url = (base_url or override or provider.base_url).rstrip("/")
+    url = (base_url or operator_base_url(env, secrets) or provider.base_url).rstrip("/")
     key, source = (session_key, "session") if session_key else key_for(provider, env, secrets)
     config = ProviderConfig(provider, url, key, auth or provider.auth, source)
     if not config.usable:
@@ -148,14 +147,22 @@ def custom_url_hidden(env: Mapping[str, str], secrets: Mapping[str, object] | No
     return _lookup("PLAYGROUND_HIDE_CUSTOM_URL", env, secrets or {})[0].strip().lower() in ("1", "true", "yes")
 
 
+def operator_base_url(env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> str:
+    """The operator's ``PLAYGROUND_BASE_URL`` (environment first, then secrets), without a trailing ``/``."""
+    return _lookup("PLAYGROUND_BASE_URL", env, secrets or {})[0].rstrip("/")
+
+
 def base_url_allowed(url: str, env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> bool:
     """Whether ``url`` may be used: it starts with one of ``PLAYGROUND_ALLOWED_BASE_URLS`` (all when unset).
 
-    The built-in providers' own base URLs are always allowed.
+    The built-in providers' own base URLs and the operator's ``PLAYGROUND_BASE_URL`` (set in the environment or
+    in secrets) are always allowed.
     """
     listed = _csv(_lookup("PLAYGROUND_ALLOWED_BASE_URLS", env, secrets or {})[0])
     if not listed:
         return True
     known = [p.base_url for p in PROVIDERS.values() if not p.offline and p.id != "custom"]
+    operator = operator_base_url(env, secrets)
     url = url.rstrip("/")
-    return any(url == prefix.rstrip("/") or url.startswith(prefix.rstrip("/") + "/") for prefix in listed + known)
+    prefixes = listed + known + ([operator] if operator else [])
+    return any(url == prefix.rstrip("/") or url.startswith(prefix.rstrip("/") + "/") for prefix in prefixes)

@@ -51,3 +51,13 @@ def test_allowlists():
     assert providers.base_url_allowed("http://10.0.0.1/v1", {})
     assert providers.custom_url_hidden({"PLAYGROUND_HIDE_CUSTOM_URL": "true"})
     assert not providers.custom_url_hidden({})
+
+
+def test_operator_url_from_secrets_is_allowed_with_an_allowlist() -> None:
+    env = {"PLAYGROUND_ALLOWED_BASE_URLS": "https://llm.example.com/v1"}
+    secrets = {"PLAYGROUND_BASE_URL": "http://127.0.0.1:8011/v1/"}
+    assert providers.base_url_allowed("http://127.0.0.1:8011/v1", env, secrets)
+    assert not providers.base_url_allowed("http://127.0.0.1:8011/v1", env, {})
+    assert not providers.base_url_allowed("http://127.0.0.1:8012/v1", env, secrets)
+    config = providers.resolve("custom", env=env, secrets=secrets)
+    assert config.base_url == "http://127.0.0.1:8011/v1"
