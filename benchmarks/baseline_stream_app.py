@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from playground import catalog, providers
+from playground.chat_state import ChatState
 from playground.events import TextDelta
 from playground.params import DEFAULTS
 from playground.wire.openai_chat import stream_chat
@@ -25,7 +26,9 @@ WINDOW = 0.05
 def text_deltas(prompt: str) -> Iterator[str]:
     """The reply's text pieces from the benchmark server, through the playground's own client."""
     config = providers.resolve("custom", env={"PLAYGROUND_BASE_URL": os.environ["PLAYGROUND_BASE_URL"]})
-    plan = build_chat_request(config, catalog.GROK_3_MINI, DEFAULTS, [{"role": "user", "content": prompt}])
+    plan = build_chat_request(
+        ChatState(config, catalog.GROK_3_MINI, DEFAULTS, [{"role": "user", "content": prompt}])
+    )
     for event in stream_chat(plan, config=config):
         if isinstance(event, TextDelta):
             yield event.text

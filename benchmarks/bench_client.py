@@ -24,6 +24,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playground import catalog, providers  # noqa: E402
+from playground.chat_state import ChatState
 from playground.events import TextDelta  # noqa: E402
 from playground.params import DEFAULTS  # noqa: E402
 from playground.wire.openai_chat import stream_chat  # noqa: E402
@@ -87,7 +88,9 @@ def serve(body: bytes, framing: str) -> ThreadingHTTPServer:
 
 def run_ours(url: str, client: httpx.Client) -> int:
     config = providers.resolve("custom", env={"PLAYGROUND_BASE_URL": url})
-    plan = build_chat_request(config, catalog.GROK_3_MINI, DEFAULTS, [{"role": "user", "content": "hi"}])
+    plan = build_chat_request(
+        ChatState(config, catalog.GROK_3_MINI, DEFAULTS, [{"role": "user", "content": "hi"}])
+    )
     return sum(len(e.text) for e in stream_chat(plan, config=config, client=client) if isinstance(e, TextDelta))
 
 

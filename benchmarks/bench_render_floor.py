@@ -38,6 +38,7 @@ from benchmarks.bench_render_lag import (  # noqa: E402
     start_pace_server,
 )
 from playground import catalog, providers  # noqa: E402
+from playground.chat_state import ChatState
 from playground.params import DEFAULTS  # noqa: E402
 from playground.wire.openai_chat import stream_chat  # noqa: E402
 from playground.wire.request import build_chat_request  # noqa: E402
@@ -50,7 +51,9 @@ DRAWINGS = {"one": "one Markdown element", "segments": "settled pieces, as the p
 def read_after_last_byte(pace_url: str, kind: str, client: httpx.Client) -> tuple[float, float]:
     """(server's first to last byte, last byte to read done) in ms, reading with ``kind``: "raw" or "client"."""
     config = providers.resolve("custom", env={"PLAYGROUND_BASE_URL": pace_url})
-    plan = build_chat_request(config, catalog.GROK_3_MINI, DEFAULTS, [{"role": "user", "content": "go"}])
+    plan = build_chat_request(
+        ChatState(config, catalog.GROK_3_MINI, DEFAULTS, [{"role": "user", "content": "go"}])
+    )
     if kind == "raw":
         with client.stream("POST", f"{pace_url}/chat/completions", json=plan.body) as response:
             for _ in response.iter_raw():

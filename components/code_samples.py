@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import streamlit as st
 
-from playground.catalog import Model
-from playground.params import GenerationParams
+from components.settings import current_chat_state
+from playground.chat_state import ChatState
 from playground.providers import ProviderConfig
-from playground.snippets import samples as snippets
-from playground.wire.protocols import Protocol
-
-State = tuple[ProviderConfig, Model, GenerationParams, frozenset[str], Protocol, list[dict[str, str]]]
-
-
-def current_state() -> State:
-    """Config, model, parameters, parameters turned off, protocol and conversation of this session."""
-    from components.settings import current_settings
-    from components.state import conversation
-
-    settings = current_settings()
-    return (
-        settings.config,
-        settings.model,
-        settings.params,
-        settings.disabled,
-        settings.protocol,
-        conversation().history(),
-    )
+from playground.snippets import samples
+from playground.wire.request import KEY_PLACEHOLDER
 
 
 def _reasons(title: str, reasons: Mapping[str, str]) -> None:
@@ -37,55 +19,42 @@ def _reasons(title: str, reasons: Mapping[str, str]) -> None:
         st.caption(f"{title}\n{lines}")
 
 
-def render_code_samples(
-    *,
-    config: ProviderConfig,
-    model: Model,
-    params: GenerationParams,
-    history: Iterable[Mapping[str, str]],
-    disabled: Iterable[str] = (),
-    protocol: Protocol = "openai",
-    key: str = "code_samples",
-) -> snippets.Samples:
+def render_code_samples(state: ChatState, *, key: str = "code_samples") -> samples.Samples:
     """Tabs of samples that send exactly the app's next request (the key only ever from the environment)."""
-    history = list(history)
     stream = st.toggle(
         "Streaming",
         value=True,
         key=f"{key}_stream",
         help="Stream the reply token by token (server-sent events), or wait for it whole.",
     )
-    samples = snippets.build_samples(
-        config, model, params, history, stream=stream, disabled=disabled, protocol=protocol
-    )
+    state = state.evolve(stream=stream)
+    built = samples.build_samples(state)
+    history = state.history
     source = f"{len(history)} message(s) of this conversation" if history else "the first starter prompt"
-    keyed = any(snippets.KEY_PLACEHOLDER in code for code in samples.code.values())
-    key_env = samples_key_env(config)
+    keyed = any(KEY_PLACEHOLDER in code for code in built.code.values())
+    key_env = samples_key_env(state.config)
     key_note = f" The key is read from `{key_env}`, else the placeholder `YOUR_API_KEY`." if keyed else ""
-    st.caption(f"{samples.provider_label} · {model.name} · `{samples.url}` · messages: {source}.{key_note}")
-    if samples.note:
-        st.info(samples.note, icon=":material/info:")
-    tabs = st.tabs([samples.labels[name] for name in snippets.LANGUAGES])
-    for tab, name in zip(tabs, snippets.LANGUAGES, strict=True):
+    st.caption(f"{built.provider_label} · {state.model.name} · `{built.url}` · messages: {source}.{key_note}")
+    if built.note:
+        st.info(built.note, icon=":material/info:")
+    tabs = st.tabs([built.labels[name] for name in samples.LANGUAGES])
+    for tab, name in zip(tabs, samples.LANGUAGES, strict=True):
         with tab:
-            st.code(samples.code[name], language=snippets.LANGUAGE_OF[name])
-    _reasons("Left out, as the app leaves them out:", samples.omitted)
-    _reasons("Sent with a changed value:", samples.adjusted)
-    return samples
+            st.code(built.code[name], language=samples.LANGUAGE_OF[name])
+    _reasons("Left out, as the app leaves them out:", built.omitted)
+    _reasons("Sent with a changed value:", built.adjusted)
+    return built
 
 
 def samples_key_env(config: ProviderConfig) -> str:
     """The environment variable the samples read the key from."""
-    cfg, _ = snippets.sample_config(config)
+    cfg, _ = samples.sample_config(config)
     return cfg.provider.key_env or "API_KEY"
 
 
-def render_current_code_samples(key: str = "code_samples") -> snippets.Samples:
+def render_current_code_samples(key: str = "code_samples") -> samples.Samples:
     """Samples for this session's playground state (what the "View code" dialog and the model page show)."""
-    config, model, params, disabled, protocol, history = current_state()
-    return render_code_samples(
-        config=config, model=model, params=params, history=history, disabled=disabled, protocol=protocol, key=key
-    )
+    return render_code_samples(current_chat_state(), key=key)
 
 
 @st.dialog("Code for this conversation", width="large")

@@ -23,7 +23,7 @@ def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> 
     model, params = settings.model, settings.params
     system = count_tokens(params.system) + MESSAGE_OVERHEAD if params.system.strip() else 0
     used = system + conv.history_tokens()
-    exact = exact_input_tokens(settings.config, model, params, conv, settings.protocol)
+    exact = exact_input_tokens(settings.state, conv)
     if exact is not None:
         used = exact
     with slot.container(key="conversation_footer"):

@@ -165,14 +165,8 @@ def generate(settings: Settings) -> None:
     """Stream one reply into the page; the reply (complete, stopped or failed) always lands in the history."""
     st.session_state[PENDING] = False
     conv = conversation()
-    plan = build_plan(
-        settings.protocol,
-        settings.config,
-        settings.model,
-        settings.params,
-        conv.history(),
-        disabled=settings.disabled,
-    )
+    state = settings.state.with_history(conv.history())
+    plan = build_plan(state)
     builder = ReplyBuilder(
         model=settings.model,
         provider_id=settings.config.provider.id,
@@ -186,9 +180,8 @@ def generate(settings: Settings) -> None:
     try:
         _check_url(settings)
         events = stream_events(
-            settings.protocol,
+            state,
             plan,
-            config=settings.config,
             on_retry=lambda n: live.notice.info(
                 f"{n.error.message} Retrying in {_seconds(n.wait_seconds)} (attempt {n.attempt + 1}).",
                 icon=":material/autorenew:",

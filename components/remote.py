@@ -6,10 +6,9 @@ import hashlib
 
 import streamlit as st
 
-from playground.catalog import Model
+from playground.chat_state import ChatState
 from playground.conversation import Conversation
 from playground.errors import PlaygroundError
-from playground.params import GenerationParams
 from playground.providers import ProviderConfig
 from playground.wire import anthropic_messages
 
@@ -33,18 +32,18 @@ def remote_model_ids(config: ProviderConfig) -> list[str]:
     return cache[tag]
 
 
-def exact_input_tokens(
-    config: ProviderConfig, model: Model, params: GenerationParams, conv: Conversation, protocol: str
-) -> int | None:
+def exact_input_tokens(state: ChatState, conv: Conversation) -> int | None:
     """The exact input tokens of the history from ``/v1/messages/count_tokens``, when the Messages API is used."""
-    if protocol != "anthropic" or not config.api_key:
+    config = state.config
+    if state.protocol != "anthropic" or not config.api_key:
         return None
-    history = conv.history()  # built only when asked for: the footer runs on every slider move
+    state = state.with_history(conv.history())  # built only when asked for: the footer runs on every slider move
     cache = st.session_state.setdefault("exact_tokens", {})
-    tag = (_tag(config), model.id, hashlib.sha256(repr((params.system, history)).encode()).hexdigest())
+    digest = hashlib.sha256(repr((state.params.system, state.history)).encode()).hexdigest()
+    tag = (_tag(config), state.model.id, digest)
     if tag not in cache:
         try:
-            cache[tag] = anthropic_messages.count_tokens(config, model, params, history)
+            cache[tag] = anthropic_messages.count_tokens(state)
         except PlaygroundError:
             cache[tag] = None
     return cache[tag]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import streamlit as st
 
 from playground import catalog, providers
+from playground.chat_state import ChatState, Protocol
 from playground.params import DEFAULTS, SAMPLING_FIELDS, GenerationParams, parse
 from playground.providers import ProviderConfig
-from playground.wire.protocols import Protocol
 
 PARAM_KEYS = ("system", *SAMPLING_FIELDS, "reasoning_effort")  # widget keys, also the URL parameter names
 DISABLED = "disabled_params"  # {model_id: set of params the user turned off after a rejection}
@@ -19,14 +19,30 @@ DISABLED = "disabled_params"  # {model_id: set of params the user turned off aft
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """What the next request will use."""
+    """What the next request will use: the chat state without its history, and any problem with typed values."""
 
-    config: ProviderConfig
-    model: catalog.Model
-    params: GenerationParams
-    disabled: frozenset[str] = field(default_factory=frozenset)
-    protocol: Protocol = "openai"
+    state: ChatState  # history empty: the page adds the conversation where a request is built
     problem: str = ""  # a plain message when a typed value was out of range (the last valid value is used)
+
+    @property
+    def config(self) -> ProviderConfig:
+        return self.state.config
+
+    @property
+    def model(self) -> catalog.Model:
+        return self.state.model
+
+    @property
+    def params(self) -> GenerationParams:
+        return self.state.params
+
+    @property
+    def disabled(self) -> frozenset[str]:
+        return self.state.disabled
+
+    @property
+    def protocol(self) -> Protocol:
+        return self.state.protocol
 
 
 def secrets() -> Mapping[str, object]:
@@ -91,7 +107,14 @@ def current_settings() -> Settings:
     disabled = frozenset(state.get(DISABLED, {}).get(model.id, ()))
     config = resolve_config(provider_id)
     protocol = state.get("protocol", "openai") if config.provider.id == "modelslab" else "openai"
-    return Settings(config, model, params, disabled, protocol, problem)
+    return Settings(ChatState(config, model, params, disabled=disabled, protocol=protocol), problem)
+
+
+def current_chat_state() -> ChatState:
+    """This session's chat state: the current settings over the conversation so far."""
+    from components.state import conversation
+
+    return current_settings().state.with_history(conversation().history())
 
 
 def disable_param(model_id: str, name: str) -> None:

@@ -11,8 +11,9 @@ from components import settings as cfg
 from components.footer import render_footer
 from components.remote import remote_model_ids
 from playground import catalog, providers
+from playground.chat_state import PROTOCOLS
 from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
-from playground.wire.protocols import PROTOCOLS, build_plan
+from playground.wire.protocols import build_plan
 
 FULL_RUN = "in_full_run"  # true while the page's full run draws the sidebar (false in a fragment's own rerun)
 CHOICE = "full_run_choice"  # _choice() as of the last full run
@@ -177,9 +178,7 @@ def _choice(current: cfg.Settings) -> tuple[object, ...]:
 
 def _omitted(current: cfg.Settings) -> dict[str, str]:
     """Parameters the selected model or protocol rejects, with the reason."""
-    return build_plan(
-        current.protocol, current.config, current.model, current.params, [], disabled=current.disabled
-    ).omitted
+    return build_plan(current.state).omitted
 
 
 @st.fragment

@@ -3,12 +3,14 @@
 import streamlit as st
 
 from components import model_info
-from components.code_samples import current_state, render_code_samples
+from components.code_samples import render_code_samples
 from components.routing import require_router
+from components.settings import current_chat_state
 from playground.catalog import GROK_3_MINI
 
 require_router()
-config, model, params, disabled, protocol, history = current_state()
+state = current_chat_state()
+model = state.model
 
 model_info.render_header(GROK_3_MINI)
 model_info.render_about(GROK_3_MINI)
@@ -22,15 +24,7 @@ if model.id != GROK_3_MINI.id:
         f"The playground is set to {model.name}: these samples and the Claude Code command use it.",
         icon=":material/swap_horiz:",
     )
-render_code_samples(
-    config=config,
-    model=model,
-    params=params,
-    history=history,
-    disabled=disabled,
-    protocol=protocol,
-    key="model_page_code",
-)
+render_code_samples(state, key="model_page_code")
 model_info.render_claude_code(model)
 model_info.render_faq(GROK_3_MINI)
 model_info.render_related(model.id)

@@ -9,6 +9,7 @@ import pytest
 from loopback import LoopbackServer, Reply, json_reply, sse_reply
 
 from playground.catalog import GROK_3_MINI, RELATED
+from playground.chat_state import ChatState
 from playground.errors import AuthError, RateLimited, ServerError, StreamBroken, UnknownModel
 from playground.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.params import GenerationParams
@@ -41,7 +42,9 @@ def run(
     server: LoopbackServer, *, auth: str = "x-api-key", stream: bool = True, params: GenerationParams | None = None
 ) -> list:
     cfg = config(server.url, auth=auth)
-    plan = am.build_messages_request(cfg, GROK_3_MINI, params or GenerationParams(), HISTORY, stream=stream)
+    plan = am.build_messages_request(
+        ChatState(cfg, GROK_3_MINI, params or GenerationParams(), HISTORY, stream=stream)
+    )
     with httpx.Client() as client:
         return list(am.stream_messages(plan, config=cfg, client=client))
 
@@ -184,7 +187,7 @@ def test_rate_limit_error_event_is_rate_limited() -> None:
 
 def run_iter(server: LoopbackServer):
     cfg = config(server.url)
-    plan = am.build_messages_request(cfg, GROK_3_MINI, GenerationParams(), HISTORY)
+    plan = am.build_messages_request(ChatState(cfg, GROK_3_MINI, GenerationParams(), HISTORY))
     client = httpx.Client()
     try:
         yield from am.stream_messages(plan, config=cfg, client=client)
@@ -261,7 +264,7 @@ def test_error_body_under_http_200_is_an_error() -> None:
 def test_build_request_omits_and_adjusts_with_reasons() -> None:
     cfg = ProviderConfig(MODELSLAB, MODELSLAB.base_url, KEY, "bearer")
     params = GenerationParams(temperature=1.5, reasoning_effort="high", system="  ")
-    plan = am.build_messages_request(cfg, GROK_3_MINI, params, HISTORY, stream=False)
+    plan = am.build_messages_request(ChatState(cfg, GROK_3_MINI, params, HISTORY, stream=False))
     assert plan.url == "https://modelslab.com/api/v7/llm/v1/messages"
     assert "system" not in plan.body and plan.body["temperature"] == 1.0 and plan.body["max_tokens"] == 1000
     assert set(plan.omitted) == {"frequency_penalty", "presence_penalty", "reasoning_effort"}
@@ -274,17 +277,17 @@ def test_build_request_omits_and_adjusts_with_reasons() -> None:
 def test_provider_rejections_and_system_turns() -> None:
     cfg = ProviderConfig(XAI, "https://api.x.ai/v1", KEY, "bearer")
     history = [{"role": "system", "content": "Be brief."}, *HISTORY]
-    plan = am.build_messages_request(cfg, GROK_3_MINI, GenerationParams(stop=("x",)), history)
+    plan = am.build_messages_request(ChatState(cfg, GROK_3_MINI, GenerationParams(stop=("x",)), history))
     assert plan.url == "https://api.x.ai/v1/messages"  # the trailing /v1 of the base is not doubled
     assert plan.body["model"] == "grok-3-mini" and "stop_sequences" not in plan.body and "stop" in plan.omitted
     assert plan.body["system"].endswith("\n\nBe brief.") and plan.body["messages"] == HISTORY
-    related = am.build_messages_request(cfg, RELATED[0], GenerationParams(), HISTORY)
+    related = am.build_messages_request(ChatState(cfg, RELATED[0], GenerationParams(), HISTORY))
     assert "reasoning_effort" in related.omitted  # not a reasoning model
 
 
 def test_no_key_no_auth_header() -> None:
     cfg = ProviderConfig(CUSTOM, "http://127.0.0.1:1/v1", "", "bearer")
-    plan = am.build_messages_request(cfg, GROK_3_MINI, GenerationParams(), HISTORY)
+    plan = am.build_messages_request(ChatState(cfg, GROK_3_MINI, GenerationParams(), HISTORY))
     assert not {"Authorization", "x-api-key"} & set(plan.headers)
 
 
@@ -292,7 +295,7 @@ def test_count_tokens() -> None:
     with LoopbackServer(json_reply(200, {"input_tokens": 57})) as server:
         cfg = config(server.url, auth="bearer")
         with httpx.Client() as client:
-            n = am.count_tokens(cfg, GROK_3_MINI, GenerationParams(), HISTORY, client=client)
+            n = am.count_tokens(ChatState(cfg, GROK_3_MINI, GenerationParams(), HISTORY), client=client)
     assert n == 57
     req = server.requests[0]
     assert (req.method, req.path) == ("POST", "/v1/messages/count_tokens")
@@ -305,10 +308,10 @@ def test_count_tokens_errors_are_typed() -> None:
     body = {"type": "error", "error": {"type": "rate_limit_error", "message": "Too many"}}
     reply = json_reply(429, body, {"Retry-After": "7"})
     with LoopbackServer(reply) as server, pytest.raises(RateLimited) as caught:
-        am.count_tokens(config(server.url), GROK_3_MINI, GenerationParams(), HISTORY)
+        am.count_tokens(ChatState(config(server.url), GROK_3_MINI, GenerationParams(), HISTORY))
     assert caught.value.retry_after == 7
     with LoopbackServer(json_reply(200, {"tokens": "many"})) as server, pytest.raises(Exception) as caught:
-        am.count_tokens(config(server.url), GROK_3_MINI, GenerationParams(), HISTORY)
+        am.count_tokens(ChatState(config(server.url), GROK_3_MINI, GenerationParams(), HISTORY))
     assert caught.value.kind == "server"
 
 

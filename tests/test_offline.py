@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from playground.chat_state import ChatState
 from playground.offline import engine as offline
 from playground.offline import server as offline_server
 from playground.offline import text
@@ -461,7 +462,7 @@ def app_plan(config: Any, *, stream: bool = True, max_tokens: int = 1000) -> Any
 
     params = GenerationParams(max_tokens=max_tokens, reasoning_effort="high")
     history = [{"role": "user", "content": "Explain <b>SSE</b> in one line"}]
-    return build_chat_request(config, GROK_3_MINI, params, history, stream=stream)
+    return build_chat_request(ChatState(config, GROK_3_MINI, params, history, stream=stream))
 
 
 def test_the_app_client_streams_from_the_offline_provider() -> None:

@@ -13,6 +13,7 @@ import pytest
 from loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
 
 from playground import errors as E
+from playground.chat_state import ChatState
 from playground.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.providers import MODELSLAB, OPENROUTER, XAI, Provider, ProviderConfig
 from playground.wire import openai_chat
@@ -488,7 +489,9 @@ def test_offline_provider_gets_the_offline_engine_client() -> None:
     assert http.client_for(cfg) is client and client is not http.shared_client()
     assert http.offline_client(0.0) is http.offline_client(0.0) is not client
     history = [{"role": "user", "content": "Say hello"}]
-    result = collect(stream_chat(build_chat_request(cfg, GROK_3_MINI, GenerationParams(), history), config=cfg))
+    result = collect(
+        stream_chat(build_chat_request(ChatState(cfg, GROK_3_MINI, GenerationParams(), history)), config=cfg)
+    )
     assert result.text and result.finish_reason in ("stop", "length") and result.usage is not None
 
 

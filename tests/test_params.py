@@ -3,6 +3,7 @@
 import pytest
 
 from playground import catalog, providers
+from playground.chat_state import ChatState
 from playground.params import DEFAULTS, GenerationParams, parse, spec
 from playground.wire.request import NOT_REASONING, USER_DISABLED, build_chat_request
 
@@ -54,7 +55,7 @@ def test_spec_gives_the_slider_ranges():
 
 def test_grok_on_xai_leaves_penalties_and_stop_out_with_reasons():
     params = GenerationParams(presence_penalty=0.5, stop=("END",))
-    plan = build_chat_request(config("xai"), catalog.GROK_3_MINI, params, HISTORY)
+    plan = build_chat_request(ChatState(config("xai"), catalog.GROK_3_MINI, params, HISTORY))
     for name in ("presence_penalty", "frequency_penalty", "stop"):
         assert name not in plan.body
         assert "reasoning models" in plan.omitted[name]
@@ -63,7 +64,9 @@ def test_grok_on_xai_leaves_penalties_and_stop_out_with_reasons():
 
 
 def test_other_providers_send_every_parameter():
-    plan = build_chat_request(config("modelslab"), catalog.GROK_3_MINI, GenerationParams(stop=("x",)), HISTORY)
+    plan = build_chat_request(
+        ChatState(config("modelslab"), catalog.GROK_3_MINI, GenerationParams(stop=("x",)), HISTORY)
+    )
     assert plan.body["frequency_penalty"] == 0 and plan.body["presence_penalty"] == 0
     assert plan.body["stop"] == ["x"]
     assert plan.body["model"] == "x-ai-grok-3-mini-beta"
@@ -73,7 +76,7 @@ def test_other_providers_send_every_parameter():
 
 def test_modelslab_body_key_payload_uses_the_pages_field_names():
     plan = build_chat_request(
-        config("modelslab", auth="body"), catalog.GROK_3_MINI, DEFAULTS, HISTORY, stream=False
+        ChatState(config("modelslab", auth="body"), catalog.GROK_3_MINI, DEFAULTS, HISTORY, stream=False)
     )
     assert plan.body["model_id"] == "x-ai-grok-3-mini-beta"
     assert plan.body["key"] == "ml-test-key-123"
@@ -86,18 +89,19 @@ def test_modelslab_body_key_payload_uses_the_pages_field_names():
 def test_reasoning_effort_per_provider_and_only_for_reasoning_models():
     params = GenerationParams(reasoning_effort="high")
     assert (
-        build_chat_request(config("xai"), catalog.GROK_3_MINI, params, HISTORY).body["reasoning_effort"] == "high"
+        build_chat_request(ChatState(config("xai"), catalog.GROK_3_MINI, params, HISTORY)).body["reasoning_effort"]
+        == "high"
     )
-    body = build_chat_request(config("openrouter"), catalog.GROK_3_MINI, params, HISTORY).body
+    body = build_chat_request(ChatState(config("openrouter"), catalog.GROK_3_MINI, params, HISTORY)).body
     assert body["reasoning"] == {"effort": "high"} and body["model"] == "x-ai/grok-3-mini-beta"
     other = catalog.get_model("openai-gpt-oss-20b")
-    plan = build_chat_request(config("openrouter"), other, params, HISTORY)
+    plan = build_chat_request(ChatState(config("openrouter"), other, params, HISTORY))
     assert "reasoning" not in plan.body and plan.omitted["reasoning_effort"] == NOT_REASONING
 
 
 def test_a_parameter_turned_off_by_the_user_is_not_sent():
     plan = build_chat_request(
-        config("modelslab"), catalog.GROK_3_MINI, DEFAULTS, HISTORY, disabled={"presence_penalty"}
+        ChatState(config("modelslab"), catalog.GROK_3_MINI, DEFAULTS, HISTORY, disabled={"presence_penalty"})
     )
     assert "presence_penalty" not in plan.body and plan.omitted["presence_penalty"] == USER_DISABLED
     assert "frequency_penalty" in plan.body
@@ -105,7 +109,7 @@ def test_a_parameter_turned_off_by_the_user_is_not_sent():
 
 def test_max_tokens_is_capped_by_the_models_context():
     plan = build_chat_request(
-        config("modelslab"), catalog.GROK_3_MINI, GenerationParams(max_tokens=131_072), HISTORY
+        ChatState(config("modelslab"), catalog.GROK_3_MINI, GenerationParams(max_tokens=131_072), HISTORY)
     )
     assert plan.body["max_tokens"] == 131_072
     with pytest.raises(ValueError):
@@ -113,5 +117,7 @@ def test_max_tokens_is_capped_by_the_models_context():
 
 
 def test_empty_system_message_is_not_sent():
-    plan = build_chat_request(config("modelslab"), catalog.GROK_3_MINI, GenerationParams(system="  "), HISTORY)
+    plan = build_chat_request(
+        ChatState(config("modelslab"), catalog.GROK_3_MINI, GenerationParams(system="  "), HISTORY)
+    )
     assert plan.body["messages"] == HISTORY

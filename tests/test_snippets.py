@@ -15,6 +15,7 @@ import pytest
 from loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
 
 from playground.catalog import GROK_3_MINI, PAGE, RELATED
+from playground.chat_state import ChatState
 from playground.params import GenerationParams
 from playground.providers import CUSTOM, MODELSLAB, OFFLINE, XAI, ProviderConfig
 from playground.snippets import samples as snippets
@@ -151,10 +152,10 @@ def test_sample_sends_the_app_request_and_prints_the_reply(
 ) -> None:
     params = GenerationParams(temperature=0.35, max_tokens=321, stop=("END",), reasoning_effort="low")
     config = app_config(server.url)
-    samples = snippets.build_samples(config, GROK_3_MINI, params, HISTORY, stream=stream)
+    samples = snippets.build_samples(ChatState(config, GROK_3_MINI, params, HISTORY, stream=stream))
     out = run_sample(samples.code[lang], lang, tmp_path)
     assert APP_KEY not in samples.code[lang]
-    app = build_chat_request(config.with_key(RUN_KEY), GROK_3_MINI, params, HISTORY, stream=stream)
+    app = build_chat_request(ChatState(config.with_key(RUN_KEY), GROK_3_MINI, params, HISTORY, stream=stream))
     sent = server.requests[-1]
     assert sent.path == "/chat/completions" and sent.json() == app.body
     assert header(sent, "Authorization") == f"Bearer {RUN_KEY}"
@@ -169,21 +170,21 @@ def test_sample_sends_the_app_request_and_prints_the_reply(
 @pytest.mark.parametrize("lang", ["python_requests", "javascript", "curl", "php"])
 def test_body_key_style_as_on_the_product_page(lang: str, tmp_path: Path, server: LoopbackServer) -> None:
     config = app_config(server.url, auth="body")
-    samples = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False)
+    samples = snippets.build_samples(ChatState(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False))
     run_sample(samples.code[lang], lang, tmp_path, env_key=None)  # no key in the environment: the placeholder
     body = server.requests[-1].json()
     assert body["key"] == "YOUR_API_KEY" and body["model_id"] == GROK_3_MINI.id and "model" not in body
-    app = build_chat_request(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False)
+    app = build_chat_request(ChatState(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False))
     assert body == {**app.body, "key": "YOUR_API_KEY"}
     assert header(server.requests[-1], "Authorization") is None
 
 
 def test_sdk_sample_sends_the_key_as_bearer_even_in_body_style(tmp_path: Path, server: LoopbackServer) -> None:
     config = app_config(server.url, auth="body")
-    samples = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=True)
+    samples = snippets.build_samples(ChatState(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=True))
     assert run_sample(samples.code["python_sdk"], "python_sdk", tmp_path).strip() == "".join(REPLY)
     sent = server.requests[-1]
-    app = build_chat_request(replace(config, auth="bearer"), GROK_3_MINI, GenerationParams(), HISTORY)
+    app = build_chat_request(ChatState(replace(config, auth="bearer"), GROK_3_MINI, GenerationParams(), HISTORY))
     assert sent.json() == app.body and header(sent, "Authorization") == f"Bearer {RUN_KEY}"
 
 
@@ -194,10 +195,12 @@ def test_anthropic_protocol_samples(lang: str, stream: bool, tmp_path: Path, ser
         pytest.importorskip("anthropic")
     params = GenerationParams(temperature=1.4)
     config = app_config(server.url, auth="x-api-key")
-    samples = snippets.build_samples(config, GROK_3_MINI, params, HISTORY, stream=stream, protocol="anthropic")
+    samples = snippets.build_samples(
+        ChatState(config, GROK_3_MINI, params, HISTORY, stream=stream, protocol="anthropic")
+    )
     out = run_sample(samples.code[lang], lang, tmp_path)
     sent = server.requests[-1]
-    app = build_messages_request(config, GROK_3_MINI, params, HISTORY, stream=stream)
+    app = build_messages_request(ChatState(config, GROK_3_MINI, params, HISTORY, stream=stream))
     assert sent.path == "/v1/messages" and sent.json() == app.body and sent.json()["temperature"] == 1.0
     assert header(sent, "anthropic-version") == "2023-06-01"
     if lang == "python_sdk":  # the anthropic package sends api_key as x-api-key, or as Bearer in newer releases
@@ -219,7 +222,7 @@ def test_php_sample_passes_lint(stream: bool, protocol: str, tmp_path: Path) -> 
         pytest.skip("php is not installed")
     config = ProviderConfig(MODELSLAB, MODELSLAB.base_url, APP_KEY, "body")
     code = snippets.build_samples(
-        config, GROK_3_MINI, GenerationParams(), HISTORY, stream=stream, protocol=protocol
+        ChatState(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=stream, protocol=protocol)
     ).code["php"]  # type: ignore[arg-type]
     path = tmp_path / "sample.php"
     path.write_text(code, encoding="utf-8")
@@ -231,7 +234,7 @@ def test_anthropic_sdk_sample_sends_bearer_with_auth_token(tmp_path: Path, serve
     pytest.importorskip("anthropic")
     config = app_config(server.url, auth="bearer")
     code = snippets.build_samples(
-        config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False, protocol="anthropic"
+        ChatState(config, GROK_3_MINI, GenerationParams(), HISTORY, stream=False, protocol="anthropic")
     ).code["python_sdk"]
     assert run_sample(code, "python_sdk", tmp_path).strip() == "".join(REPLY)
     assert "auth_token=" in code and header(server.requests[-1], "Authorization") == f"Bearer {RUN_KEY}"
@@ -239,10 +242,12 @@ def test_anthropic_sdk_sample_sends_bearer_with_auth_token(tmp_path: Path, serve
 
 def test_changed_temperature_and_two_turns_are_carried_exactly() -> None:
     config = ProviderConfig(MODELSLAB, MODELSLAB.base_url, APP_KEY, "bearer")
-    before = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), [], stream=False)
+    before = snippets.build_samples(ChatState(config, GROK_3_MINI, GenerationParams(), [], stream=False))
     assert f'"content": "{PAGE.starters[0]}"' in before.code["python_requests"]  # empty conversation: a starter
     turns = [{"role": "user", "content": "First question?"}, {"role": "assistant", "content": "First answer."}]
-    after = snippets.build_samples(config, GROK_3_MINI, GenerationParams(temperature=1.3), turns, stream=False)
+    after = snippets.build_samples(
+        ChatState(config, GROK_3_MINI, GenerationParams(temperature=1.3), turns, stream=False)
+    )
     for lang in snippets.LANGUAGES:
         code = after.code[lang]
         assert PAGE.starters[0] not in code and "First question?" in code and "First answer." in code
@@ -255,7 +260,9 @@ def test_changed_temperature_and_two_turns_are_carried_exactly() -> None:
 def test_rejected_parameters_are_left_out() -> None:
     config = ProviderConfig(XAI, XAI.base_url, APP_KEY, "bearer")
     samples = snippets.build_samples(
-        config, GROK_3_MINI, GenerationParams(stop=("x",), presence_penalty=1), HISTORY, disabled=["top_p"]
+        ChatState(
+            config, GROK_3_MINI, GenerationParams(stop=("x",), presence_penalty=1), HISTORY, disabled=["top_p"]
+        )
     )
     assert set(samples.omitted) == {"presence_penalty", "frequency_penalty", "stop", "top_p"}
     for lang in snippets.LANGUAGES:
@@ -272,7 +279,7 @@ def test_no_sample_contains_the_app_key_anywhere() -> None:
             for stream in (True, False):
                 config = ProviderConfig(MODELSLAB, MODELSLAB.base_url, APP_KEY, auth)  # type: ignore[arg-type]
                 samples = snippets.build_samples(
-                    config, GROK_3_MINI, GenerationParams(), history, stream=stream, protocol=protocol
+                    ChatState(config, GROK_3_MINI, GenerationParams(), history, stream=stream, protocol=protocol)
                 )  # type: ignore[arg-type]
                 for code in samples.code.values():
                     assert APP_KEY not in code and "YOUR_API_KEY" in code
@@ -280,7 +287,7 @@ def test_no_sample_contains_the_app_key_anywhere() -> None:
 
 def test_offline_provider_shows_modelslab_with_a_note() -> None:
     config = ProviderConfig(OFFLINE, OFFLINE.base_url, auth="none")
-    samples = snippets.build_samples(config, GROK_3_MINI, GenerationParams(), [])
+    samples = snippets.build_samples(ChatState(config, GROK_3_MINI, GenerationParams(), []))
     assert samples.note == snippets.OFFLINE_NOTE and samples.provider_label == "ModelsLab"
     assert samples.url == "https://modelslab.com/api/v7/llm/chat/completions"
     assert all("offline.invalid" not in code and "MODELSLAB_API_KEY" in code for code in samples.code.values())
@@ -288,7 +295,7 @@ def test_offline_provider_shows_modelslab_with_a_note() -> None:
 
 def test_keyless_custom_server_gets_no_auth() -> None:
     config = ProviderConfig(CUSTOM, "http://127.0.0.1:11434/v1", "", "bearer")
-    samples = snippets.build_samples(config, RELATED[0], GenerationParams(), HISTORY)
+    samples = snippets.build_samples(ChatState(config, RELATED[0], GenerationParams(), HISTORY))
     assert samples.note == "" and "Authorization" not in samples.code["python_requests"]
     assert "API_KEY" not in samples.code["javascript"] and 'api_key="none"' in samples.code["python_sdk"]
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from playground.catalog import PAGE, Model
-from playground.params import GenerationParams
+from playground.chat_state import ChatState, Protocol
 from playground.providers import MODELSLAB, ProviderConfig
 from playground.snippets.render import RENDERERS, KeyRef, Spec
-from playground.wire.protocols import Protocol, build_plan
+from playground.wire.protocols import build_plan
 from playground.wire.request import KEY_PLACEHOLDER, RequestPlan
 
 LANGUAGES: tuple[str, ...] = ("python_requests", "python_sdk", "javascript", "curl", "php")
@@ -73,27 +73,19 @@ def spec_from_plan(plan: RequestPlan, *, stream: bool, protocol: Protocol, key_e
     return Spec(plan.url, headers, body, stream, protocol, key_env)
 
 
-def build_samples(
-    config: ProviderConfig,
-    model: Model,
-    params: GenerationParams,
-    history: Iterable[Mapping[str, str]],
-    *,
-    stream: bool = True,
-    disabled: Iterable[str] = (),
-    protocol: Protocol = "openai",
-) -> Samples:
+def build_samples(state: ChatState) -> Samples:
     """Every sample for this state; none ever contains the configured key."""
-    cfg, note = sample_config(config)
-    messages, disabled = sample_history(history), tuple(disabled)
+    cfg, note = sample_config(state.config)
+    sample = state.evolve(config=cfg, history=sample_history(state.history))
+    stream, protocol = state.stream, state.protocol
     key_env = cfg.provider.key_env or "API_KEY"
-    plan = build_plan(protocol, cfg, model, params, messages, stream=stream, disabled=disabled)
+    plan = build_plan(sample)
     spec = spec_from_plan(plan, stream=stream, protocol=protocol, key_env=key_env)
     sdk_cfg = replace(cfg, auth="bearer") if cfg.auth == "body" else cfg  # the SDKs send the key in a header
-    sdk_plan = build_plan(protocol, sdk_cfg, model, params, messages, stream=stream, disabled=disabled)
+    sdk_plan = build_plan(sample.evolve(config=sdk_cfg))
     specs = {name: spec for name in LANGUAGES}
     specs["python_sdk"] = spec_from_plan(sdk_plan, stream=stream, protocol=protocol, key_env=key_env)
-    code = {name: _scrub(RENDERERS[name](specs[name]), config.api_key) for name in LANGUAGES}
+    code = {name: _scrub(RENDERERS[name](specs[name]), state.config.api_key) for name in LANGUAGES}
     sdk = "anthropic" if protocol == "anthropic" else "openai"
     labels = {
         "python_requests": "Python (requests)",

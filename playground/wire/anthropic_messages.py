@@ -8,9 +8,8 @@ from typing import Any
 
 import httpx
 
-from playground.catalog import Model
+from playground.chat_state import ChatState
 from playground.events import Event
-from playground.params import GenerationParams
 from playground.providers import ProviderConfig
 from playground.wire.anthropic_stream import (
     StreamState,
@@ -76,22 +75,15 @@ def split_system(system: str, history: Iterable[Mapping[str, str]]) -> tuple[str
     return "\n\n".join(parts), messages
 
 
-def build_messages_request(
-    config: ProviderConfig,
-    model: Model,
-    params: GenerationParams,
-    history: Iterable[Mapping[str, str]],
-    *,
-    stream: bool = True,
-    disabled: Iterable[str] = (),
-) -> MessagesPlan:
+def build_messages_request(state: ChatState) -> MessagesPlan:
     """The ``/v1/messages`` request the app sends for this state, with what was left out or changed and why."""
-    omitted = omitted_params(config, model, params, disabled)
+    config, model, params, stream = state.config, state.model, state.params, state.stream
+    omitted = omitted_params(state)
     for name in ("frequency_penalty", "presence_penalty"):
         omitted.setdefault(name, NOT_IN_MESSAGES_API)
     if params.reasoning_effort is not None:
         omitted.setdefault("reasoning_effort", EFFORT_NOT_MAPPED)
-    system, messages = split_system(params.system, history)
+    system, messages = split_system(params.system, state.history)
     max_tokens = capped_max_tokens(model, params)
     body: dict[str, Any] = {
         "model": model.name_for(config.provider.id),
@@ -162,17 +154,11 @@ def stream_messages(
         raise state.fail(error_from_exception(exc, secrets=secrets, started=started)) from None
 
 
-def count_tokens(
-    config: ProviderConfig,
-    model: Model,
-    params: GenerationParams,
-    history: Iterable[Mapping[str, str]],
-    *,
-    client: httpx.Client | None = None,
-) -> int:
+def count_tokens(state: ChatState, *, client: httpx.Client | None = None) -> int:
     """The exact input tokens of this state, from ``/v1/messages/count_tokens``."""
-    system, messages = split_system(params.system, history)
-    body: dict[str, Any] = {"model": model.name_for(config.provider.id), "messages": messages}
+    config = state.config
+    system, messages = split_system(state.params.system, state.history)
+    body: dict[str, Any] = {"model": state.model.name_for(config.provider.id), "messages": messages}
     if system:
         body["system"] = system
     url = f"{messages_base(config)}/v1/messages/count_tokens"

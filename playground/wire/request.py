@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from playground.catalog import Model
+from playground.chat_state import ChatState
 from playground.params import GenerationParams
 from playground.providers import ProviderConfig
 
@@ -43,12 +44,11 @@ def _mask_header(name: str, value: str, placeholder: str) -> str:
     return value
 
 
-def omitted_params(
-    config: ProviderConfig, model: Model, params: GenerationParams, disabled: Iterable[str] = ()
-) -> dict[str, str]:
+def omitted_params(state: ChatState) -> dict[str, str]:
     """Parameters that will not be sent, each with the one-line reason the UI shows."""
-    omitted = dict(model.rejected(config.provider.id))
-    for name in disabled:
+    model, params = state.model, state.params
+    omitted = dict(model.rejected(state.config.provider.id))
+    for name in state.disabled:
         omitted.setdefault(name, USER_DISABLED)
     if not model.reasoning:
         omitted.setdefault("reasoning_effort", NOT_REASONING)
@@ -100,27 +100,20 @@ def _auth(config: ProviderConfig) -> tuple[dict[str, str], dict[str, str]]:
     return {"Authorization": f"Bearer {config.api_key}"}, {}
 
 
-def build_chat_request(
-    config: ProviderConfig,
-    model: Model,
-    params: GenerationParams,
-    history: Iterable[Mapping[str, str]],
-    *,
-    stream: bool = True,
-    disabled: Iterable[str] = (),
-) -> RequestPlan:
+def build_chat_request(state: ChatState) -> RequestPlan:
     """The OpenAI Chat Completions request the app sends for this state.
 
     With the body-key auth style (ModelsLab's product page) the model goes in ``model_id`` and the key in
     ``key``, exactly as on the page; otherwise the model goes in ``model``.
     """
-    omitted = omitted_params(config, model, params, disabled)
+    config, model, params, stream = state.config, state.model, state.params, state.stream
+    omitted = omitted_params(state)
     max_tokens = capped_max_tokens(model, params)
     auth_headers, auth_body = _auth(config)
     model_field = "model_id" if config.auth == "body" else "model"
     body: dict[str, Any] = {
         model_field: model.name_for(config.provider.id),
-        "messages": chat_messages(params.system, history),
+        "messages": chat_messages(params.system, state.history),
         **_sampling(params, omitted, max_tokens),
         **_effort(config, params, omitted),
         "stream": stream,
