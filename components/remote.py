@@ -19,8 +19,8 @@ def _tag(config: ProviderConfig) -> str:
 
 
 def remote_model_ids(config: ProviderConfig) -> list[str]:
-    """ModelsLab's ``/v1/models`` list for this key (empty when offline, keyless or on any failure)."""
-    if config.provider.id != "modelslab" or not config.api_key:
+    """The provider's ``/v1/models`` list for this key (empty when it lists none, keyless or on any failure)."""
+    if not config.provider.lists_models or not config.api_key:
         return []
     cache = st.session_state.setdefault("remote_models", {})
     tag = _tag(config)

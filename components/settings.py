@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from playground import catalog, providers
-from playground.chat_state import ChatState, Protocol
+from playground.chat_state import ChatState
 from playground.params import DEFAULTS, SAMPLING_FIELDS, GenerationParams, parse
-from playground.providers import ProviderConfig
+from playground.providers import Protocol, ProviderConfig
 
 PARAM_KEYS = ("system", *SAMPLING_FIELDS, "reasoning_effort")  # widget keys, also the URL parameter names
 DISABLED = "disabled_params"  # {model_id: set of params the user turned off after a rejection}
@@ -69,8 +69,9 @@ def resolve_config(provider_id: str) -> ProviderConfig:
     """The provider config for ``provider_id`` with this session's typed key, environment or secrets."""
     state = st.session_state
     typed = state.get(session_key(provider_id), "") or ""
-    base_url = state.get("base_url") if provider_id == "custom" else None
-    auth = "body" if provider_id == "modelslab" and state.get("modelslab_auth") == "body" else None
+    provider = providers.PROVIDERS.get(provider_id)
+    base_url = state.get("base_url") if provider and provider.user_url else None
+    auth = "body" if provider and provider.body_key_auth and state.get("modelslab_auth") == "body" else None
     return providers.resolve(
         provider_id,
         env=os.environ,
@@ -106,7 +107,8 @@ def current_settings() -> Settings:
     params, problem = params_from_state()
     disabled = frozenset(state.get(DISABLED, {}).get(model.id, ()))
     config = resolve_config(provider_id)
-    protocol = state.get("protocol", "openai") if config.provider.id == "modelslab" else "openai"
+    chosen = state.get("protocol", "openai")
+    protocol = chosen if chosen in config.provider.protocols else "openai"
     return Settings(ChatState(config, model, params, disabled=disabled, protocol=protocol), problem)
 
 

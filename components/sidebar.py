@@ -11,8 +11,8 @@ from components import settings as cfg
 from components.footer import render_footer
 from components.remote import remote_model_ids
 from playground import catalog, providers
-from playground.chat_state import PROTOCOLS
 from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
+from playground.providers import PROTOCOLS
 from playground.wire.protocols import build_plan
 
 FULL_RUN = "in_full_run"  # true while the page's full run draws the sidebar (false in a fragment's own rerun)
@@ -103,7 +103,7 @@ def _provider_and_key() -> str:
             ":material/cloud_off: Replies come from the embedded offline engine: no network, no key, not Grok."
         )
         return provider_id
-    if provider_id == "custom" and not providers.custom_url_hidden(os.environ, cfg.secrets()):
+    if provider.user_url and not providers.custom_url_hidden(os.environ, cfg.secrets()):
         st.text_input(
             "Base URL",
             key="base_url",
@@ -118,15 +118,16 @@ def _provider_and_key() -> str:
         help="Kept only in this browser session; never put in the URL, exports or code samples.",
     )
     _key_caption(provider)
-    if provider_id == "modelslab":
+    if len(provider.protocols) > 1:
         st.radio(
             "Protocol",
-            list(PROTOCOLS),
+            list(provider.protocols),
             key="protocol",
             horizontal=True,
             format_func=PROTOCOLS.get,
-            help="ModelsLab serves both Chat Completions and Anthropic Messages for this model.",
+            help=f"{provider.label} serves both Chat Completions and Anthropic Messages for this model.",
         )
+    if provider.body_key_auth:
         anthropic = st.session_state.get("protocol") == "anthropic"
         other = "x-api-key header" if anthropic else "In the body (as on the page)"
         st.radio(

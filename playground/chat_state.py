@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any
 
 from playground.catalog import Model
 from playground.params import GenerationParams
-from playground.providers import ProviderConfig
-
-Protocol = Literal["openai", "anthropic"]
-PROTOCOLS: dict[Protocol, str] = {"openai": "OpenAI compatible", "anthropic": "Anthropic compatible"}
+from playground.providers import Protocol, ProviderConfig
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 AuthStyle = Literal["bearer", "body", "x-api-key", "none"]
+Protocol = Literal["openai", "anthropic"]
+PROTOCOLS: dict[Protocol, str] = {"openai": "OpenAI compatible", "anthropic": "Anthropic compatible"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,11 @@ class Provider:
         effort_style: how reasoning effort is sent: ``reasoning_effort`` (xAI) or ``reasoning`` (OpenRouter).
         completion_includes_reasoning: usage convention; xAI counts reasoning apart from completion tokens.
         stream_usage: whether to ask for usage in the stream (``stream_options.include_usage``).
+        offline: the embedded offline engine (no network).
+        protocols: the wire protocols it serves (Chat Completions always; some also Anthropic Messages).
+        body_key_auth: whether it also takes the key in the JSON body (ModelsLab's product-page style).
+        user_url: whether the user (or operator) chooses its base URL.
+        lists_models: whether its ``/v1/models`` list is read to fill the model picker.
     """
 
     id: str
@@ -35,9 +42,21 @@ class Provider:
     completion_includes_reasoning: bool = True
     stream_usage: bool = True
     offline: bool = False
+    protocols: tuple[Protocol, ...] = ("openai",)
+    body_key_auth: bool = False
+    user_url: bool = False
+    lists_models: bool = False
 
 
-MODELSLAB = Provider("modelslab", "ModelsLab", "https://modelslab.com/api/v7/llm", "MODELSLAB_API_KEY")
+MODELSLAB = Provider(
+    "modelslab",
+    "ModelsLab",
+    "https://modelslab.com/api/v7/llm",
+    "MODELSLAB_API_KEY",
+    protocols=("openai", "anthropic"),
+    body_key_auth=True,
+    lists_models=True,
+)
 XAI = Provider("xai", "xAI", "https://api.x.ai/v1", "XAI_API_KEY", completion_includes_reasoning=False)
 OPENROUTER = Provider(
     "openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", effort_style="reasoning"
@@ -48,6 +67,7 @@ CUSTOM = Provider(
     "http://127.0.0.1:11434/v1",
     "PLAYGROUND_API_KEY",
     key_required=False,
+    user_url=True,
 )
 OFFLINE = Provider(
     "offline",
@@ -161,7 +181,7 @@ def base_url_allowed(url: str, env: Mapping[str, str], secrets: Mapping[str, obj
     listed = _csv(_lookup("PLAYGROUND_ALLOWED_BASE_URLS", env, secrets or {})[0])
     if not listed:
         return True
-    known = [p.base_url for p in PROVIDERS.values() if not p.offline and p.id != "custom"]
+    known = [p.base_url for p in PROVIDERS.values() if not p.offline and not p.user_url]
     operator = operator_base_url(env, secrets)
     url = url.rstrip("/")
     prefixes = listed + known + ([operator] if operator else [])

@@ -4,7 +4,7 @@ URL field, so a public deployment cannot be used to reach internal addresses."""
 from __future__ import annotations
 
 import pytest
-from apptest_util import chat, new_app, run, send, start_app
+from apptest_util import answer_stream, chat, new_app, run, send, start_app
 from faults import FaultServer
 from loopback import LoopbackServer, Reply
 
@@ -125,3 +125,18 @@ def test_without_the_setting_the_custom_url_field_is_shown():
     at.selectbox(key="provider").set_value("custom")
     run(at)
     assert at.text_input(key="base_url").placeholder == "http://127.0.0.1:11434/v1"
+
+
+def test_an_operator_url_set_in_secrets_works_with_an_allowlist_active(monkeypatch):
+    """The operator's PLAYGROUND_BASE_URL may come from secrets.toml, not only the environment."""
+    monkeypatch.setenv("PLAYGROUND_ALLOWED_BASE_URLS", "https://llm.example.com/v1")
+    with LoopbackServer(answer_stream("Served by the operator")) as server:
+        at = new_app()
+        at.secrets["PLAYGROUND_PROVIDER"] = "custom"
+        at.secrets["PLAYGROUND_BASE_URL"] = server.url
+        run(at)
+        send(at, "Hello")
+        assert not at.error, [e.value for e in at.error]
+        role, text = chat(at)[-1]
+        assert role == "assistant" and text.endswith("Served by the operator")
+        assert server.requests and server.requests[-1].path == "/chat/completions"

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from playground.catalog import PAGE, Model
-from playground.chat_state import ChatState, Protocol
-from playground.providers import MODELSLAB, ProviderConfig
+from playground.chat_state import ChatState
+from playground.providers import MODELSLAB, Protocol, ProviderConfig
 from playground.snippets.render import RENDERERS, KeyRef, Spec
 from playground.wire.protocols import build_plan
 from playground.wire.request import KEY_PLACEHOLDER, RequestPlan
