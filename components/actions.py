@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import state
 from components.code_samples import code_dialog
-from components.generation import ERROR, request_reply
-from components.settings import Settings, disable_param
+from components.generation import request_reply
+from components.settings import Settings
 from components.state import conversation
 from playground import export
+from playground.errors import UnsupportedParameter
 
 
 def send(text: str) -> None:
@@ -29,7 +31,7 @@ def regenerate() -> None:
 def resend_edited() -> None:
     """Replace the last prompt (and what followed it) with the edited text and ask for a reply."""
     conv = conversation()
-    text = st.session_state.get("edit_prompt", "")
+    text = st.session_state.get(state.EDIT_PROMPT, "")
     index = conv.last_user_index()
     if index is None or not text.strip():
         return
@@ -39,12 +41,12 @@ def resend_edited() -> None:
 
 def clear() -> None:
     conversation().clear()
-    st.session_state.pop(ERROR, None)
+    state.clear_error()
 
 
 def retry_without(model_id: str, param: str) -> None:
     """Turn ``param`` off for this model for the session, then retry."""
-    disable_param(model_id, param)
+    state.disable_param(model_id, param)
     request_reply()
 
 
@@ -92,29 +94,29 @@ def render_actions(settings: Settings) -> None:
         with st.popover("Clear", icon=":material/delete:"):
             st.write("Delete the whole conversation? This cannot be undone.")
             st.button("Yes, clear it", type="primary", key="confirm_clear", on_click=clear)
-    if st.session_state.pop("show_code", False):
+    if st.session_state.pop(state.SHOW_CODE, False):
         code_dialog()
 
 
 def _open_code() -> None:
-    st.session_state["show_code"] = True
+    st.session_state[state.SHOW_CODE] = True
 
 
 def render_error(settings: Settings) -> None:
     """The last error, inline, with the action that fixes it; the prompt and the history are untouched."""
-    info = st.session_state.get(ERROR)
-    if not info:
+    error = state.last_error()
+    if error is None:
         return
-    st.error(f"**{info['message']}** {info['action']}", icon=":material/error:")
+    st.error(f"**{error.message}** {error.action}", icon=":material/error:")
     with st.container(horizontal=True, key="error_actions"):
-        if info.get("kind") == "unsupported_param" and info.get("param"):
+        if isinstance(error, UnsupportedParameter) and error.param:
             st.button(
-                f"Retry without {info['param']}",
+                f"Retry without {error.param}",
                 key="retry_without",
                 icon=":material/build:",
                 on_click=retry_without,
-                args=(settings.model.id, info["param"]),
+                args=(settings.model.id, error.param),
             )
-        wait = info.get("retry_after")
+        wait = error.retry_after
         label = f"Retry (wait {wait:.0f} s first)" if wait else "Retry"
         st.button(label, key="retry", icon=":material/replay:", on_click=regenerate)  # drops a partial reply

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.settings import Settings
+from components.state import HISTORY_WINDOW
 from playground.catalog import PAGE
 from playground.conversation import Conversation, Message, Reply
 from playground.pricing import format_usd
@@ -95,14 +96,14 @@ def render_message(message: Message) -> None:
 
 def render_history(conv: Conversation) -> None:
     """The last messages of the conversation, with a button to load older ones."""
-    shown = st.session_state.setdefault("history_window", WINDOW)
+    shown = st.session_state.setdefault(HISTORY_WINDOW, WINDOW)
     hidden = max(0, len(conv.messages) - shown)
     if hidden:
         st.button(
             f"Show {min(hidden, WINDOW)} earlier messages ({hidden} hidden)",
             key="show_earlier",
             icon=":material/history:",
-            on_click=lambda: st.session_state.update(history_window=shown + WINDOW),
+            on_click=lambda: st.session_state.update({HISTORY_WINDOW: shown + WINDOW}),
         )
     for message in conv.messages[hidden:]:
         render_message(message)

@@ -7,6 +7,7 @@ import time
 
 import streamlit as st
 
+from components import state
 from components.settings import Settings, secrets
 from components.state import conversation
 from playground import providers
@@ -18,15 +19,13 @@ from playground.turn import ReplyBuilder
 from playground.wire.protocols import build_plan, stream_events
 from playground.wire.request import RequestPlan
 
-PENDING = "pending_reply"  # set when the next run must stream a reply
-ERROR = "chat_error"  # the last error, as a dict the error panel shows
 PAINT_PAUSE = 0.1  # seconds between the last words and the rerun that redraws the page (see _Live.let_paint)
 
 
 def request_reply() -> None:
     """Ask the next run to stream a reply to the conversation as it stands."""
-    st.session_state[PENDING] = True
-    st.session_state.pop(ERROR, None)
+    state.set_reply_pending(True)
+    state.clear_error()
 
 
 def _sent_params(plan: RequestPlan, settings: Settings) -> dict[str, object]:
@@ -46,17 +45,6 @@ def _sent_params(plan: RequestPlan, settings: Settings) -> dict[str, object]:
     return sent
 
 
-def _error_info(exc: PlaygroundError) -> dict[str, object]:
-    return {
-        "kind": exc.kind,
-        "message": exc.message,
-        "action": exc.action,
-        "status": exc.status,
-        "retry_after": exc.retry_after,
-        "param": exc.param,
-    }
-
-
 def _check_url(settings: Settings) -> None:
     config = settings.config
     if config.provider.offline:
@@ -72,7 +60,7 @@ def _record(conv: Conversation, builder: ReplyBuilder, status: str | None, error
     conversation comes in from before the stream and session state is touched only for an error.
     """
     if error is not None:
-        st.session_state[ERROR] = _error_info(error)
+        state.set_error(error)
         builder.text_parts[:] = [error.partial_text or builder.text]
         builder.reasoning_parts[:] = [error.partial_reasoning or builder.reasoning]
     if builder.text or builder.reasoning or (status != "stopped" and error is None):
@@ -163,10 +151,10 @@ def _seconds(wait: float) -> str:
 
 def generate(settings: Settings) -> None:
     """Stream one reply into the page; the reply (complete, stopped or failed) always lands in the history."""
-    st.session_state[PENDING] = False
+    state.set_reply_pending(False)
     conv = conversation()
-    state = settings.state.with_history(conv.history())
-    plan = build_plan(state)
+    chat = settings.state.with_history(conv.history())
+    plan = build_plan(chat)
     builder = ReplyBuilder(
         model=settings.model,
         provider_id=settings.config.provider.id,
@@ -180,7 +168,7 @@ def generate(settings: Settings) -> None:
     try:
         _check_url(settings)
         events = stream_events(
-            state,
+            chat,
             plan,
             on_retry=lambda n: live.notice.info(
                 f"{n.error.message} Retrying in {_seconds(n.wait_seconds)} (attempt {n.attempt + 1}).",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import streamlit as st
 
+from components import state
 from components.actions import send
 from components.settings import current_settings
 from components.state import conversation
@@ -14,8 +15,6 @@ from playground.pricing import format_usd
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
 
 LARGE_PROMPT_TOKENS = 20_000  # above this, ask before sending
-NOTICE = "prompt_notice"  # a message about the last prompt that was not sent
-HELD = "held_prompt"  # a large prompt waiting for confirmation
 
 
 def check_prompt() -> None:
@@ -25,18 +24,18 @@ def check_prompt() -> None:
     without rerunning the page.
     """
     settings = current_settings()
-    text = st.session_state.get("chat_prompt") or ""
-    st.session_state.pop(NOTICE, None)
+    text = st.session_state.get(state.CHAT_PROMPT) or ""
+    state.clear_notice()
     if not text.strip():
-        st.session_state[NOTICE] = ("info", "Type a message first: empty prompts are not sent.")
+        state.set_notice("info", "Type a message first: empty prompts are not sent.")
         return
     tokens = count_tokens(text) + MESSAGE_OVERHEAD
     model = settings.model
     context = model.context
     used = conversation().history_tokens() + count_tokens(settings.params.system)
     if context and used + tokens + 1 > context:
-        st.session_state[HELD] = None
-        st.session_state[NOTICE] = (
+        st.session_state[state.HELD] = None
+        state.set_notice(
             "error",
             (
                 f"Not sent: this prompt is ≈{tokens:,} tokens{_input_cost(model, tokens)} and the conversation "
@@ -45,11 +44,11 @@ def check_prompt() -> None:
                 "Your text is kept below."
             ),
         )
-        st.session_state["kept_prompt"] = text
+        st.session_state[state.KEPT] = text
         return
     if tokens > LARGE_PROMPT_TOKENS:
-        st.session_state[HELD] = text
-        st.session_state[NOTICE] = (
+        st.session_state[state.HELD] = text
+        state.set_notice(
             "warning",
             f"This prompt is large: ≈{tokens:,} input tokens"
             f"{_input_cost(model, tokens)} per send. Send it anyway?",
@@ -64,22 +63,22 @@ def _input_cost(model: Model, tokens: int) -> str:
 
 
 def send_held() -> None:
-    text = st.session_state.pop(HELD, None)
-    st.session_state.pop(NOTICE, None)
+    text = st.session_state.pop(state.HELD, None)
+    state.clear_notice()
     if text:
         send(text)
 
 
 def render_notice() -> None:
     """The notice about the last prompt, with its kept text or a confirm button."""
-    notice = st.session_state.get(NOTICE)
+    notice = state.notice()
     if not notice:
         return
     kind, message = notice
     getattr(st, kind)(message)
-    if st.session_state.get(HELD):
+    if st.session_state.get(state.HELD):
         st.button("Send anyway", key="send_large", icon=":material/send:", on_click=send_held)
-    kept = st.session_state.get("kept_prompt")
+    kept = st.session_state.get(state.KEPT)
     if kind == "error" and kept:
         st.code(kept[:2000] + ("…" if len(kept) > 2000 else ""), language=None, wrap_lines=True)
         st.download_button(

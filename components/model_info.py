@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.state import MODEL_ID
 from playground.catalog import PAGE, RELATED, Model
 from playground.providers import MODELSLAB
 from playground.snippets import samples as snippets
@@ -114,7 +115,7 @@ def _related_card(model: Model, selected: bool) -> None:
 
 def switch_to_model(model: Model) -> None:
     """Open the playground on ``model``, with the model in the URL so a reload or a shared link keeps it."""
-    st.session_state["model_id"] = model.id
+    st.session_state[MODEL_ID] = model.id
     # The picker is bound to ``model_id``; its URL value is the option as the picker formats it (the name).
     # Passed with the switch, the URL is written before the playground runs, in one history entry.
-    st.switch_page(PLAYGROUND_PAGE, query_params={"model_id": model.name})
+    st.switch_page(PLAYGROUND_PAGE, query_params={MODEL_ID: model.name})

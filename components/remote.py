@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-import streamlit as st
-
+from components import state
 from playground.chat_state import ChatState
 from playground.conversation import Conversation
 from playground.errors import PlaygroundError
@@ -22,7 +21,7 @@ def remote_model_ids(config: ProviderConfig) -> list[str]:
     """The provider's ``/v1/models`` list for this key (empty when it lists none, keyless or on any failure)."""
     if not config.provider.lists_models or not config.api_key:
         return []
-    cache = st.session_state.setdefault("remote_models", {})
+    cache = state.cache(state.REMOTE_MODELS)
     tag = _tag(config)
     if tag not in cache:
         try:
@@ -32,18 +31,18 @@ def remote_model_ids(config: ProviderConfig) -> list[str]:
     return cache[tag]
 
 
-def exact_input_tokens(state: ChatState, conv: Conversation) -> int | None:
+def exact_input_tokens(chat: ChatState, conv: Conversation) -> int | None:
     """The exact input tokens of the history from ``/v1/messages/count_tokens``, when the Messages API is used."""
-    config = state.config
-    if state.protocol != "anthropic" or not config.api_key:
+    config = chat.config
+    if chat.protocol != "anthropic" or not config.api_key:
         return None
-    state = state.with_history(conv.history())  # built only when asked for: the footer runs on every slider move
-    cache = st.session_state.setdefault("exact_tokens", {})
-    digest = hashlib.sha256(repr((state.params.system, state.history)).encode()).hexdigest()
-    tag = (_tag(config), state.model.id, digest)
+    chat = chat.with_history(conv.history())  # built only when asked for: the footer runs on every slider move
+    cache = state.cache(state.EXACT_TOKENS)
+    digest = hashlib.sha256(repr((chat.params.system, chat.history)).encode()).hexdigest()
+    tag = (_tag(config), chat.model.id, digest)
     if tag not in cache:
         try:
-            cache[tag] = anthropic_messages.count_tokens(state)
+            cache[tag] = anthropic_messages.count_tokens(chat)
         except PlaygroundError:
             cache[tag] = None
     return cache[tag]

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components import state as keys
 from playground import catalog, providers
 from playground.chat_state import ChatState
 from playground.params import DEFAULTS, SAMPLING_FIELDS, GenerationParams, parse
 from playground.providers import Protocol, ProviderConfig
 
 PARAM_KEYS = ("system", *SAMPLING_FIELDS, "reasoning_effort")  # widget keys, also the URL parameter names
-DISABLED = "disabled_params"  # {model_id: set of params the user turned off after a rejection}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,18 +60,13 @@ def default_provider_id() -> str:
     return providers.resolve(None, env=os.environ, secrets=secrets()).provider.id
 
 
-def session_key(provider_id: str) -> str:
-    """The session-state key of the key typed for ``provider_id`` (never bound to the URL)."""
-    return f"api_key_{provider_id}"
-
-
 def resolve_config(provider_id: str) -> ProviderConfig:
     """The provider config for ``provider_id`` with this session's typed key, environment or secrets."""
     state = st.session_state
-    typed = state.get(session_key(provider_id), "") or ""
+    typed = state.get(keys.typed_key(provider_id), "") or ""
     provider = providers.PROVIDERS.get(provider_id)
-    base_url = state.get("base_url") if provider and provider.user_url else None
-    auth = "body" if provider and provider.body_key_auth and state.get("modelslab_auth") == "body" else None
+    base_url = state.get(keys.BASE_URL) if provider and provider.user_url else None
+    auth = "body" if provider and provider.body_key_auth and state.get(keys.KEY_STYLE) == "body" else None
     return providers.resolve(
         provider_id,
         env=os.environ,
@@ -91,34 +86,27 @@ def params_from_state() -> tuple[GenerationParams, str]:
     try:
         params = parse({**DEFAULTS.model_dump(), **values})
     except ValueError as exc:
-        return state.get("params", DEFAULTS), str(exc)
-    state["params"] = params
+        return state.get(keys.PARAMS, DEFAULTS), str(exc)
+    state[keys.PARAMS] = params
     return params, ""
 
 
 def current_settings() -> Settings:
     """Provider config, model, parameters and the parameters turned off, for this session."""
     state = st.session_state
-    provider_id = state.get("provider") or default_provider_id()
+    provider_id = state.get(keys.PROVIDER) or default_provider_id()
     model_id = (
-        state.get("model_id") or providers.configured_model(os.environ, secrets()) or catalog.DEFAULT_MODEL_ID
+        state.get(keys.MODEL_ID) or providers.configured_model(os.environ, secrets()) or catalog.DEFAULT_MODEL_ID
     )
     model = catalog.get_model(model_id)
     params, problem = params_from_state()
-    disabled = frozenset(state.get(DISABLED, {}).get(model.id, ()))
+    disabled = keys.disabled_params(model.id)
     config = resolve_config(provider_id)
-    chosen = state.get("protocol", "openai")
+    chosen = state.get(keys.PROTOCOL, "openai")
     protocol = chosen if chosen in config.provider.protocols else "openai"
     return Settings(ChatState(config, model, params, disabled=disabled, protocol=protocol), problem)
 
 
 def current_chat_state() -> ChatState:
     """This session's chat state: the current settings over the conversation so far."""
-    from components.state import conversation
-
-    return current_settings().state.with_history(conversation().history())
-
-
-def disable_param(model_id: str, name: str) -> None:
-    """Turn ``name`` off for ``model_id`` for the rest of this session."""
-    st.session_state.setdefault(DISABLED, {}).setdefault(model_id, set()).add(name)
+    return current_settings().state.with_history(keys.conversation().history())

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components import settings as cfg
+from components import state as keys
 from components.footer import render_footer
 from components.remote import remote_model_ids
 from playground import catalog, providers
@@ -15,8 +16,6 @@ from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
 from playground.providers import PROTOCOLS
 from playground.wire.protocols import build_plan
 
-FULL_RUN = "in_full_run"  # true while the page's full run draws the sidebar (false in a fragment's own rerun)
-CHOICE = "full_run_choice"  # _choice() as of the last full run
 LABELS = {
     "temperature": "Temperature",
     "max_tokens": "Max tokens",
@@ -40,7 +39,7 @@ def reset_defaults() -> None:
     for name in SAMPLING_FIELDS:
         state[name] = getattr(DEFAULTS, name)
         state[_typed_key(name)] = getattr(DEFAULTS, name)
-    state["system"] = DEFAULTS.system
+    state[keys.SYSTEM] = DEFAULTS.system
     state["reasoning_effort"] = "default"
 
 
@@ -93,7 +92,7 @@ def _provider_and_key() -> str:
         "Provider",
         allowed,
         index=allowed.index(default) if default in allowed else 0,
-        key="provider",
+        key=keys.PROVIDER,
         format_func=lambda p: providers.PROVIDERS[p].label,
         bind="query-params",
     )
@@ -106,14 +105,14 @@ def _provider_and_key() -> str:
     if provider.user_url and not providers.custom_url_hidden(os.environ, cfg.secrets()):
         st.text_input(
             "Base URL",
-            key="base_url",
+            key=keys.BASE_URL,
             placeholder=provider.base_url,
             help="Any OpenAI-compatible server: Ollama, llama.cpp server, vLLM, LM Studio.",
         )
     st.text_input(
         "API key",
         type="password",
-        key=cfg.session_key(provider_id),
+        key=keys.typed_key(provider_id),
         autocomplete="off",
         help="Kept only in this browser session; never put in the URL, exports or code samples.",
     )
@@ -122,18 +121,18 @@ def _provider_and_key() -> str:
         st.radio(
             "Protocol",
             list(provider.protocols),
-            key="protocol",
+            key=keys.PROTOCOL,
             horizontal=True,
             format_func=PROTOCOLS.get,
             help=f"{provider.label} serves both Chat Completions and Anthropic Messages for this model.",
         )
     if provider.body_key_auth:
-        anthropic = st.session_state.get("protocol") == "anthropic"
+        anthropic = st.session_state.get(keys.PROTOCOL) == "anthropic"
         other = "x-api-key header" if anthropic else "In the body (as on the page)"
         st.radio(
             "Send the key",
             ["header", "body"],
-            key="modelslab_auth",
+            key=keys.KEY_STYLE,
             horizontal=True,
             format_func={"header": "Bearer header", "body": other}.get,
         )
@@ -141,7 +140,7 @@ def _provider_and_key() -> str:
 
 
 def _key_caption(provider: providers.Provider) -> None:
-    typed = st.session_state.get(cfg.session_key(provider.id))
+    typed = st.session_state.get(keys.typed_key(provider.id))
     key, source = providers.key_for(provider, os.environ, cfg.secrets())
     if typed:
         st.caption(":material/key: Using the key typed here (this session only).")
@@ -165,7 +164,7 @@ def _model_picker(provider_id: str) -> catalog.Model:
         "Model",
         ids,
         index=ids.index(default),
-        key="model_id",
+        key=keys.MODEL_ID,
         format_func=lambda m: catalog.get_model(m).name,
         bind="query-params",
     )
@@ -190,9 +189,10 @@ def _general(
     with top:
         provider_id = _provider_and_key()
         _model_picker(provider_id)
-        st.text_area("System message", value=DEFAULTS.system, key="system", height=120, bind="query-params")
+        st.session_state.setdefault(keys.SYSTEM, DEFAULTS.system)  # a default, not value=: Reset writes the state
+        st.text_area("System message", key=keys.SYSTEM, height=120, bind="query-params")
     current = cfg.current_settings()
-    if not st.session_state.get(FULL_RUN, True) and _choice(current) != st.session_state.get(CHOICE):
+    if not st.session_state.get(keys.FULL_RUN, True) and _choice(current) != st.session_state.get(keys.CHOICE):
         st.rerun()  # the header, prices, history labels and the other controls depend on these
     with max_slot:
         _param_control("max_tokens", _omitted(current).get("max_tokens"), current.model.context)
@@ -229,11 +229,11 @@ def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
         top = st.container()
         slots = {name: st.container() for name in SAMPLING_FIELDS}
         bottom = st.container()
-    st.session_state[FULL_RUN] = True
+    st.session_state[keys.FULL_RUN] = True
     _general(top, slots["max_tokens"], bottom, footer_slot)
-    st.session_state[FULL_RUN] = False
+    st.session_state[keys.FULL_RUN] = False
     current = cfg.current_settings()
-    st.session_state[CHOICE] = _choice(current)
+    st.session_state[keys.CHOICE] = _choice(current)
     omitted = _omitted(current)
     for name in SAMPLING_FIELDS:
         if name != "max_tokens":

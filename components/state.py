@@ -1,14 +1,102 @@
-"""Session-state keys shared across pages, and their one initialiser."""
+"""The one home of the session-state keys shared across pages and components, with typed accessors.
+
+Widget keys that only their own component reads (the pricing page's inputs, say) stay beside their widget.
+"""
 
 from __future__ import annotations
+
+from typing import Any, Literal
 
 import streamlit as st
 
 from playground.conversation import Conversation
+from playground.errors import PlaygroundError
 
+# Widgets whose values other components read.
+PROVIDER = "provider"  # sidebar: the provider id (bound to the URL)
+MODEL_ID = "model_id"  # sidebar: the model id (bound to the URL)
+PROTOCOL = "protocol"  # sidebar: "openai" or "anthropic", for providers that serve both
+BASE_URL = "base_url"  # sidebar: the user's base URL, for providers that take one
+KEY_STYLE = "modelslab_auth"  # sidebar: "header" or "body", for providers that take the key in the body
+SYSTEM = "system"  # sidebar: the system message (bound to the URL)
+CHAT_PROMPT = "chat_prompt"  # the chat input
+EDIT_PROMPT = "edit_prompt"  # the "Edit last prompt" text area
+
+# Values the app keeps.
 CONVERSATION = "conversation"  # playground.conversation.Conversation of this browser session
+PARAMS = "params"  # the last valid GenerationParams (used while a typed value is out of range)
+PENDING = "pending_reply"  # True when the next run must stream a reply
+ERROR = "chat_error"  # the last PlaygroundError, shown with its fix until the next request
+DISABLED = "disabled_params"  # {model id: parameters the user turned off after a rejection}
+NOTICE = "prompt_notice"  # (kind, message) about the last prompt that was not sent
+HELD = "held_prompt"  # a large prompt waiting for confirmation
+KEPT = "kept_prompt"  # a refused prompt, kept for copying or download
+HISTORY_WINDOW = "history_window"  # how many of the last messages the chat pane draws
+SHOW_CODE = "show_code"  # open the "View code" dialog on this run
+FULL_RUN = "in_full_run"  # True while the page's full run draws the sidebar (False in a fragment's own rerun)
+CHOICE = "full_run_choice"  # provider, model, protocol and disabled set as of the last full run
+REMOTE_MODELS = "remote_models"  # {provider tag: model ids from its /v1/models}
+EXACT_TOKENS = "exact_tokens"  # {(provider tag, model, digest): exact input tokens}
+
+NoticeKind = Literal["info", "warning", "error"]
+
+
+def typed_key(provider_id: str) -> str:
+    """The key of the API key typed for ``provider_id`` (never bound to the URL)."""
+    return f"api_key_{provider_id}"
 
 
 def conversation() -> Conversation:
     """This session's conversation (created on first use)."""
     return st.session_state.setdefault(CONVERSATION, Conversation())
+
+
+def reply_pending() -> bool:
+    """Whether this run must stream a reply."""
+    return bool(st.session_state.get(PENDING))
+
+
+def set_reply_pending(pending: bool) -> None:
+    st.session_state[PENDING] = pending
+
+
+def last_error() -> PlaygroundError | None:
+    """The last request's typed error, if it failed."""
+    return st.session_state.get(ERROR)
+
+
+def set_error(error: PlaygroundError) -> None:
+    """Keep ``error`` for the error panel (without its traceback, which would pin the failed run's frames)."""
+    st.session_state[ERROR] = error.with_traceback(None)
+
+
+def clear_error() -> None:
+    st.session_state.pop(ERROR, None)
+
+
+def disabled_params(model_id: str) -> frozenset[str]:
+    """Parameters turned off for ``model_id`` in this session."""
+    return frozenset(st.session_state.get(DISABLED, {}).get(model_id, ()))
+
+
+def disable_param(model_id: str, name: str) -> None:
+    """Turn ``name`` off for ``model_id`` for the rest of this session."""
+    st.session_state.setdefault(DISABLED, {}).setdefault(model_id, set()).add(name)
+
+
+def notice() -> tuple[NoticeKind, str] | None:
+    """The message about the last prompt that was not sent."""
+    return st.session_state.get(NOTICE)
+
+
+def set_notice(kind: NoticeKind, message: str) -> None:
+    st.session_state[NOTICE] = (kind, message)
+
+
+def clear_notice() -> None:
+    st.session_state.pop(NOTICE, None)
+
+
+def cache(name: str) -> dict[Any, Any]:
+    """A per-session cache (``REMOTE_MODELS`` or ``EXACT_TOKENS``)."""
+    return st.session_state.setdefault(name, {})

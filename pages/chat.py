@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import actions, chat_pane, generation
+from components import actions, chat_pane, generation, state
 from components.input_checks import check_prompt, render_notice
 from components.routing import require_router
 from components.sidebar import render_sidebar
@@ -23,7 +23,7 @@ with header_box:
 
 with history_box:
     chat_pane.render_history(conv)
-    if st.session_state.get(generation.PENDING):
+    if state.reply_pending():
         generation.generate(settings)
     actions.render_error(settings)
     render_notice()

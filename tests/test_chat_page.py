@@ -7,6 +7,7 @@ from apptest_util import answer_stream, captions, chat, new_app, run, send, star
 from loopback import LoopbackServer
 
 from playground.catalog import PAGE
+from playground.params import DEFAULTS
 
 
 @pytest.fixture
@@ -251,3 +252,17 @@ def test_view_code_shows_samples_for_this_conversation(recorder):
     code = "\n".join(c.value for c in at.code)
     assert "Sample me" in code and "Hello there" in code and "0.25" in code
     assert "fetch(" in code and "curl" in code and "<?php" in code
+
+
+def test_reset_sets_widgets_without_a_default_and_a_state_write_together(caplog):
+    """No widget gets both ``value=`` and a session-state write (Streamlit warns about that on every Reset)."""
+    at = start_app()
+    at.text_area(key="system").set_value("Be terse.")
+    run(at)
+    with caplog.at_level("WARNING"):
+        at.button(key="reset_defaults").click()
+        run(at)
+        at.button(key="reset_defaults").click()
+        run(at)
+    assert at.text_area(key="system").value == DEFAULTS.system
+    assert not [r for r in caplog.records if "default value but also had its value set" in r.getMessage()]
