@@ -8,8 +8,8 @@ import streamlit as st
 
 from components.remote import exact_input_tokens
 from components.state import conversation
-from playground.pricing import format_usd
-from playground.tokens import MESSAGE_OVERHEAD, count_tokens
+from playground.pricing import format_usd, per_million
+from playground.tokens import MESSAGE_OVERHEAD
 
 
 def _spent(replies: list) -> tuple[Decimal | None, Decimal]:
@@ -21,8 +21,7 @@ def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> 
     """Write the footer into ``slot`` from the conversation and the current settings."""
     conv = conversation()
     model, params = settings.model, settings.params
-    system = count_tokens(params.system) + MESSAGE_OVERHEAD if params.system.strip() else 0
-    used = system + conv.history_tokens()
+    used = conv.prompt_tokens(params.system)
     exact = exact_input_tokens(settings.state, conv)
     if exact is not None:
         used = exact
@@ -51,8 +50,8 @@ def _prediction(model: object, params: object, used: int) -> str:
     next_in = used + MESSAGE_OVERHEAD
     if model.price is None:
         return f":material/query_stats: Next message ≈ {next_in:,} input tokens (no known price for {model.name})"
-    cost_in = Decimal(next_in) * model.price.input / 1_000_000
-    cost_out = Decimal(params.max_tokens) * model.price.output / 1_000_000
+    cost_in = per_million(next_in, model.price.input)
+    cost_out = per_million(params.max_tokens, model.price.output)
     return (
         f":material/query_stats: Next message ≈ {next_in:,} input tokens ≈ {format_usd(cost_in)}, "
         f"plus up to {format_usd(cost_out)} of output at max tokens ({params.max_tokens:,})"

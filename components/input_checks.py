@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import streamlit as st
 
 from components import state
@@ -11,7 +9,7 @@ from components.actions import send
 from components.settings import current_settings
 from components.state import conversation
 from playground.catalog import Model
-from playground.pricing import format_usd
+from playground.pricing import format_usd, per_million
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
 
 LARGE_PROMPT_TOKENS = 20_000  # above this, ask before sending
@@ -32,7 +30,7 @@ def check_prompt() -> None:
     tokens = count_tokens(text) + MESSAGE_OVERHEAD
     model = settings.model
     context = model.context
-    used = conversation().history_tokens() + count_tokens(settings.params.system)
+    used = conversation().prompt_tokens(settings.params.system)
     if context and used + tokens + 1 > context:
         st.session_state[state.HELD] = None
         state.set_notice(
@@ -59,7 +57,7 @@ def check_prompt() -> None:
 
 def _input_cost(model: Model, tokens: int) -> str:
     """`` ≈ $0.12`` for ``tokens`` of input at the model's price (empty when the price is unknown)."""
-    return f" ≈ {format_usd(Decimal(tokens) * model.price.input / 1_000_000)}" if model.price else ""
+    return f" ≈ {format_usd(per_million(tokens, model.price.input))}" if model.price else ""
 
 
 def send_held() -> None:

@@ -7,9 +7,8 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from components.pricing_estimator import Volume
 from playground.compare import LIBRARY, UNKNOWN, Quote, compare
-from playground.pricing import Workload, format_usd
+from playground.pricing import Volume, Workload, format_usd
 
 TABLE = "pricing_compare_table"
 MONTH = "Per month (USD)"

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.pricing_estimator import Volume
 from components.state import conversation
 from playground.catalog import Model, Price
-from playground.pricing import Measured, Projection, Workload, format_usd, measure_by_effort, project
+from playground.pricing import Measured, Projection, Volume, Workload, format_usd, measure_by_effort, project
 
 LOW, HIGH = "pricing_effort_low", "pricing_effort_high"
 SEEDED = "pricing_effort_seeded"  # (low replies, high replies) the inputs were last filled from
@@ -71,7 +70,7 @@ def effort_what_if(model: Model, workload: Workload, price: Price, volume: Volum
     rows, projections = [], []
     for label, tokens in (("Low", int(low or 0)), ("High", int(high or 0))):
         work = Workload(workload.input_tokens, workload.cached_tokens, workload.output_tokens, tokens)
-        got = project(work, price, requests_per_day=volume.requests_per_day, days_per_month=volume.days_per_month)
+        got = project(work, price, volume)
         rows.append(_row(label, tokens, got))
         projections.append(got)
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="pricing_effort_table")

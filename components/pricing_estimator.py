@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -12,7 +11,7 @@ from components.state import conversation
 from playground import tokens
 from playground.catalog import DEFAULT_MODEL_ID, MODELS, Model, Price
 from playground.compare import price_for
-from playground.pricing import Cost, Projection, Workload, format_usd, measure_replies, project
+from playground.pricing import Cost, Projection, Volume, Workload, format_usd, measure_replies, project
 
 MODEL = "pricing_model"
 INPUT, CACHED, OUTPUT, REASONING = (
@@ -27,14 +26,6 @@ MEASURED, MEASURED_FROM = "pricing_measured", "pricing_measured_from"
 DEFAULTS = {INPUT: 1000, CACHED: 0, OUTPUT: 500, REASONING: 1000, REQUESTS: 100, DAYS: 30}
 FALLBACK_NOTE = "estimated offline from the text; the provider's tokenizer decides the bill"
 KINDS = (("Input", "input"), ("Cached input", "cached_input"), ("Output", "output"), ("Reasoning", "reasoning"))
-
-
-@dataclass(frozen=True, slots=True)
-class Volume:
-    """How many requests: per day, and days per month."""
-
-    requests_per_day: int
-    days_per_month: int
 
 
 def _seed() -> None:
@@ -198,7 +189,7 @@ def volume_inputs() -> Volume:
 
 def projection(workload: Workload, price: Price, volume: Volume) -> Projection:
     """Per request, per day and per month: totals, a split by kind and a chart."""
-    got = project(workload, price, requests_per_day=volume.requests_per_day, days_per_month=volume.days_per_month)
+    got = project(workload, price, volume)
     cols = st.columns(3)
     for col, label, c in zip(cols, ("Per request", "Per day", "Per month"), got_costs(got), strict=True):
         col.metric(label, format_usd(c.total))

@@ -7,9 +7,8 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from components.pricing_estimator import Volume
 from playground.catalog import GROK_3_MINI, PAGE
-from playground.pricing import MILLION, Workload, format_usd, project
+from playground.pricing import Volume, Workload, format_usd, per_million, project
 
 
 def summary() -> None:
@@ -42,11 +41,9 @@ def explanation(workload: Workload, volume: Volume) -> None:
         "playground's cost figures, this page and the batch estimate all use "
         f"{format_usd(price.input)} / {format_usd(price.output)} per 1M tokens."
     )
-    per_token = project(
-        workload, price, requests_per_day=volume.requests_per_day, days_per_month=volume.days_per_month
-    ).per_month.total
+    per_token = project(workload, price, volume).per_month.total
     calls = volume.requests_per_day * volume.days_per_month
-    month_tokens = Decimal((workload.input_tokens + workload.output_tokens + workload.reasoning_tokens) * calls)
+    month_tokens = (workload.input_tokens + workload.output_tokens + workload.reasoning_tokens) * calls
     readings = pd.DataFrame(
         {
             "Reading of the page": [
@@ -56,7 +53,7 @@ def explanation(workload: Workload, volume: Volume) -> None:
             ],
             "This workload per month": [
                 format_usd(per_token),
-                format_usd(month_tokens * blended / MILLION),
+                format_usd(per_million(month_tokens, blended)),
                 format_usd(Decimal(calls) * blended),
             ],
         }

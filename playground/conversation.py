@@ -79,6 +79,14 @@ class Conversation:
         """Estimated prompt tokens of the history (without the system message)."""
         return sum(m.tokens for m in self.messages if m.content or m.role != "assistant")
 
+    def prompt_tokens(self, system: str) -> int:
+        """Estimated prompt tokens so far: the system message (with its message overhead, if any) and the history.
+
+        The one count the footer's gauge and prediction and the checks before sending all use.
+        """
+        head = count_tokens(system) + MESSAGE_OVERHEAD if system.strip() else 0
+        return head + self.history_tokens()
+
     def add_user(self, text: str) -> None:
         self.messages.append(Message("user", text))
 

@@ -27,7 +27,8 @@ class Cost:
     from_provider: bool = False  # True when the provider's own ``cost`` field gave the total
 
 
-def _per_million(tokens: int, usd_per_million: Decimal) -> Decimal:
+def per_million(tokens: int, usd_per_million: Decimal) -> Decimal:
+    """The USD cost of ``tokens`` at a price in USD per million tokens."""
     return Decimal(tokens) * usd_per_million / MILLION
 
 
@@ -41,10 +42,10 @@ def cost(usage: Usage, price: Price) -> Cost:
     uncached = max(usage.prompt_tokens, 0) - cached
     cached_price = price.cached_input if price.cached_input is not None else price.input
     parts = (
-        _per_million(uncached, price.input),
-        _per_million(cached, cached_price),
-        _per_million(max(usage.answer_tokens, 0), price.output),
-        _per_million(max(usage.reasoning_tokens, 0), price.output),
+        per_million(uncached, price.input),
+        per_million(cached, cached_price),
+        per_million(max(usage.answer_tokens, 0), price.output),
+        per_million(max(usage.reasoning_tokens, 0), price.output),
     )
     if usage.cost is not None:
         return Cost(*parts, total=_decimal(usage.cost), from_provider=True)
@@ -88,6 +89,14 @@ class Workload:
 
 
 @dataclass(frozen=True, slots=True)
+class Volume:
+    """How many requests: per day, and days per month."""
+
+    requests_per_day: int
+    days_per_month: int
+
+
+@dataclass(frozen=True, slots=True)
 class Projection:
     """One request's cost and the same for a day and a month of requests."""
 
@@ -102,11 +111,11 @@ def scale(c: Cost, factor: int) -> Cost:
     return Cost(c.input * n, c.cached_input * n, c.output * n, c.reasoning * n, c.total * n, c.from_provider)
 
 
-def project(workload: Workload, price: Price, *, requests_per_day: int, days_per_month: int) -> Projection:
-    """Cost per request, per day and per month of ``workload`` at ``price``."""
+def project(workload: Workload, price: Price, volume: Volume) -> Projection:
+    """Cost per request, per day and per month of ``workload`` at ``price`` and ``volume``."""
     one = cost(workload.usage(), price)
-    day = scale(one, requests_per_day)
-    return Projection(one, day, scale(day, days_per_month))
+    day = scale(one, volume.requests_per_day)
+    return Projection(one, day, scale(day, volume.days_per_month))
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,7 @@ def test_a_large_prompt_under_the_context_asks_first_with_tokens_and_cost(echo):
 def test_a_prompt_over_the_context_is_refused_with_the_numbers(echo):
     at = start_app()
     send(at, "Earlier question")
-    used = at.session_state["conversation"].history_tokens() + count_tokens(at.text_area(key="system").value)
+    used = at.session_state["conversation"].prompt_tokens(at.text_area(key="system").value)
     prompt = "many words here " * 60_000
     tokens = _expected_tokens(prompt)
     assert tokens > GROK_3_MINI.context

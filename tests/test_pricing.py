@@ -10,7 +10,16 @@ import pytest
 from playground.catalog import GROK_3_MINI, Price
 from playground.conversation import Reply
 from playground.events import Usage
-from playground.pricing import Cost, Workload, cost, format_usd, measure_by_effort, measure_replies, project
+from playground.pricing import (
+    Cost,
+    Volume,
+    Workload,
+    cost,
+    format_usd,
+    measure_by_effort,
+    measure_replies,
+    project,
+)
 
 PRICE = GROK_3_MINI.price
 
@@ -169,7 +178,7 @@ def test_format_usd(amount: str, text: str) -> None:
 
 def test_projection_per_request_day_and_month() -> None:
     work = Workload(input_tokens=1000, output_tokens=500, reasoning_tokens=1000)
-    got = project(work, PRICE, requests_per_day=100, days_per_month=30)
+    got = project(work, PRICE, Volume(requests_per_day=100, days_per_month=30))
     assert got.per_request.total == Decimal("0.00105")
     assert (got.per_day.input, got.per_day.output, got.per_day.reasoning) == (
         Decimal("0.03"),
