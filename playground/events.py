@@ -42,11 +42,25 @@ class Finish:
 
 
 @dataclass(frozen=True, slots=True)
+class ServedModel:
+    """The model the server says answered (the reply's ``model`` field), sent once, before the usage."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Usage:
     """Token usage as the server reported it (or as estimated, when ``estimated`` is set).
 
     ``completion_tokens`` is kept exactly as the server sent it; ``reasoning_included`` says whether it already
-    contains ``reasoning_tokens`` (OpenAI and OpenRouter convention) or not (xAI convention).
+    contains ``reasoning_tokens`` (OpenAI and OpenRouter convention) or not (xAI convention). ``prompt_tokens``
+    always includes cache reads (``cached_tokens``) and cache writes (``cache_write_tokens``).
+
+    How the numbers were read (see ``playground.usage_reading``): ``reading`` names the convention used,
+    ``read_from`` the evidence ("total_tokens", a count that rules a reading out, the field names, or "provider
+    default"), ``default_reading`` the provider's own convention; ``differs_from_default`` is True when the
+    reading used bills other token counts than the provider default would, and ``unverified`` when the numbers
+    could not tell and another reading would bill differently.
     """
 
     prompt_tokens: int = 0
@@ -57,6 +71,12 @@ class Usage:
     reasoning_included: bool = True
     estimated: bool = False
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+    cache_write_tokens: int = 0
+    reading: str = ""
+    read_from: str = ""
+    default_reading: str = ""
+    differs_from_default: bool = False
+    unverified: bool = False
 
     @property
     def output_tokens(self) -> int:
@@ -71,4 +91,4 @@ class Usage:
         return self.output_tokens - self.reasoning_tokens
 
 
-Event = ReasoningDelta | TextDelta | ToolCallDelta | Finish | Usage
+Event = ReasoningDelta | TextDelta | ToolCallDelta | Finish | Usage | ServedModel

@@ -11,10 +11,11 @@ from loopback import LoopbackServer, Reply, json_reply, sse_reply
 from playground.catalog import GROK_3_MINI, RELATED
 from playground.chat_state import ChatState
 from playground.errors import AuthError, RateLimited, ServerError, StreamBroken, UnknownModel
-from playground.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.events import Finish, ReasoningDelta, ServedModel, TextDelta, ToolCallDelta, Usage
 from playground.params import GenerationParams
 from playground.providers import CUSTOM, MODELSLAB, XAI, ProviderConfig
 from playground.wire import anthropic_messages as am
+from playground.wire import anthropic_stream as astream
 from playground.wire.anthropic_stream import finish_reason
 
 KEY = "sk-test-anthropic-5f0c9d"
@@ -45,8 +46,8 @@ def run(
     plan = am.build_messages_request(
         ChatState(cfg, GROK_3_MINI, params or GenerationParams(), HISTORY, stream=stream)
     )
-    with httpx.Client() as client:
-        return list(am.stream_messages(plan, config=cfg, client=client))
+    with httpx.Client() as client:  # the served model is checked on its own (test_served_model_is_reported)
+        return [e for e in am.stream_messages(plan, config=cfg, client=client) if not isinstance(e, ServedModel)]
 
 
 START = {
@@ -343,3 +344,18 @@ def test_unreachable_server_is_a_connection_error() -> None:
     with pytest.raises(Exception) as caught:
         am.list_models(config(url))
     assert caught.value.kind == "connection"
+
+
+def test_served_model_is_reported_before_the_usage_streamed_and_whole() -> None:
+    stop = {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 3}}
+    start = {**START, "message": {**START["message"], "model": "grok-4.3"}}
+    with LoopbackServer(sse_reply(events(start, stop, {"type": "message_stop"}))) as server:
+        cfg = config(server.url)
+        plan = am.build_messages_request(ChatState(cfg, GROK_3_MINI, GenerationParams(), HISTORY))
+        with httpx.Client() as client:
+            got = list(am.stream_messages(plan, config=cfg, client=client))
+    assert got[:2] == [Finish("stop"), ServedModel("grok-4.3")] and isinstance(got[2], Usage)
+    whole = {"type": "message", "model": "grok-4.3", "content": [], "stop_reason": "end_turn", "usage": {}}
+    assert [e for e in astream.events_from_message(whole) if isinstance(e, ServedModel)] == [
+        ServedModel("grok-4.3")
+    ]

@@ -466,7 +466,7 @@ def app_plan(config: Any, *, stream: bool = True, max_tokens: int = 1000) -> Any
 
 
 def test_the_app_client_streams_from_the_offline_provider() -> None:
-    from playground.events import Finish, ReasoningDelta, TextDelta, Usage
+    from playground.events import Finish, ReasoningDelta, ServedModel, TextDelta, Usage
     from playground.providers import resolve
     from playground.wire.openai_chat import collect as collect_events
     from playground.wire.openai_chat import complete_chat, stream_chat
@@ -477,7 +477,7 @@ def test_the_app_client_streams_from_the_offline_provider() -> None:
     expected = plan_reply(plan.body)
     events = list(stream_chat(plan, config=config))
     assert isinstance(events[0], ReasoningDelta) and isinstance(events[-1], Usage)
-    assert {type(e) for e in events} == {ReasoningDelta, TextDelta, Finish, Usage}
+    assert {type(e) for e in events} == {ReasoningDelta, TextDelta, Finish, ServedModel, Usage}
     result = collect_events(events)
     assert result.text == expected.answer_text and result.reasoning == expected.reasoning_text
     assert result.finish_reason == "stop" and "offline engine, not Grok" in result.text

@@ -148,7 +148,19 @@ def test_openrouter_reasoning_field_and_details_duplicates(server: LoopbackServe
     ]
     events = run(server, sse_reply(stream), OPENROUTER, client)
     assert events[:3] == [ReasoningDelta("Hmm"), TextDelta("Yes"), Finish("stop")]
-    assert events[3].reasoning_included is True and events[3].output_tokens == 23
+    # xAI-shaped numbers forwarded by OpenRouter (12 + 5 + 23 = 40): read as xAI's, not OpenRouter's default
+    assert events[3].reasoning_included is False and events[3].output_tokens == 28
+    assert events[3].differs_from_default and events[3].read_from == "total_tokens"
+
+
+def test_openrouter_openai_shaped_usage_counts_reasoning_inside_completion(
+    server: LoopbackServer, client: httpx.Client
+) -> None:
+    usage = {**USAGE, "completion_tokens": 28}  # 12 + 28 = 40: completion includes the 23 reasoning tokens
+    stream = sse(chunk({"content": "Yes"}, "stop", usage=usage))
+    events = run(server, sse_reply(stream), OPENROUTER, client)
+    assert events[-1].reasoning_included is True and events[-1].output_tokens == 28
+    assert not events[-1].differs_from_default and not events[-1].unverified
 
 
 def test_missing_done_and_keepalive_comments(server: LoopbackServer, client: httpx.Client) -> None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from playground.errors import PlaygroundError, StreamBroken
-from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.events import Event, Finish, ReasoningDelta, ServedModel, TextDelta, ToolCallDelta, Usage
+from playground.usage_reading import ANTHROPIC, read_usage
 from playground.wire.classify import error_from_response, with_partial
 from playground.wire.sse import SSEDecoder
 
@@ -23,16 +24,8 @@ STOP_REASONS = {
 
 
 def usage_from(raw: Mapping[str, Any]) -> Usage:
-    """Anthropic usage as a ``Usage``: prompt tokens include cache reads and writes, as OpenAI counts them."""
-    cached = int(raw.get("cache_read_input_tokens") or 0)
-    written = int(raw.get("cache_creation_input_tokens") or 0)
-    return Usage(
-        prompt_tokens=int(raw.get("input_tokens") or 0) + cached + written,
-        completion_tokens=int(raw.get("output_tokens") or 0),
-        cached_tokens=cached,
-        reasoning_included=True,
-        raw=dict(raw),
-    )
+    """Anthropic usage as a ``Usage`` (input excludes cache reads and writes unless the numbers say otherwise)."""
+    return read_usage(raw, default=ANTHROPIC)
 
 
 def finish_reason(stop_reason: str | None) -> str:
@@ -51,6 +44,7 @@ class StreamState:
     tools: dict[int, int] = field(default_factory=dict)  # content block index -> tool call index
     signatures: dict[int, str] = field(default_factory=dict)  # thinking block index -> signature (kept, not shown)
     done: bool = False
+    model: str = ""  # message_start's model: the model that really answered
 
     def fail(self, error: PlaygroundError) -> PlaygroundError:
         """``error`` carrying the text and reasoning received so far."""
@@ -93,7 +87,9 @@ def _block_delta(state: StreamState, index: int, delta: Mapping[str, Any]) -> It
 def _event(state: StreamState, name: str, data: Mapping[str, Any], secrets: list[str]) -> Iterator[Event]:
     """Typed events for one decoded SSE event (ping and unknown types give none)."""
     if name == "message_start":
-        state.usage.update((data.get("message") or {}).get("usage") or {})
+        message = data.get("message") or {}
+        state.usage.update(message.get("usage") or {})
+        state.model = message.get("model") if isinstance(message.get("model"), str) else state.model
     elif name == "content_block_start":
         yield from _block_start(state, int(data.get("index") or 0), data.get("content_block") or {})
     elif name == "content_block_delta":
@@ -104,6 +100,8 @@ def _event(state: StreamState, name: str, data: Mapping[str, Any], secrets: list
     elif name == "message_stop":
         state.done = True
         yield Finish(finish_reason(state.stop_reason))
+        if state.model:
+            yield ServedModel(state.model)
         yield usage_from(state.usage)
     elif name == "error":
         raise state.fail(_error_event(data, secrets))
@@ -153,4 +151,6 @@ def events_from_message(message: Mapping[str, Any]) -> Iterator[Event]:
             yield ToolCallDelta(tools, id=block.get("id"), name=block.get("name"), arguments=args)
             tools += 1
     yield Finish(finish_reason(message.get("stop_reason")))
+    if isinstance(message.get("model"), str) and message["model"]:
+        yield ServedModel(message["model"])
     yield usage_from(message.get("usage") or {})

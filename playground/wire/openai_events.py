@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from playground.errors import ServerError, StreamBroken
-from playground.events import UNKNOWN_FINISH, Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.events import (
+    UNKNOWN_FINISH,
+    Event,
+    Finish,
+    ReasoningDelta,
+    ServedModel,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
 from playground.providers import ProviderConfig
+from playground.usage_reading import default_convention, read_usage
 
 
 class StreamState:
     """What one call has received so far (kept across retries; retries only happen before any event)."""
 
-    __slots__ = ("text", "reasoning", "started", "usage", "finish", "seen", "unreadable", "open_end")
+    __slots__ = ("text", "reasoning", "started", "usage", "finish", "seen", "unreadable", "open_end", "model")
 
     def __init__(self) -> None:
         self.text: list[str] = []
@@ -26,12 +35,14 @@ class StreamState:
         self.seen = False  # any chunk or [DONE] arrived in this attempt
         self.unreadable = 0  # data events that were meant to be JSON objects but could not be parsed
         self.open_end = False  # the event stream ended without [DONE]
+        self.model: str | None = None  # the reply's ``model`` field: the model that really answered
 
     def reset(self) -> None:
         """Forget a failed attempt that yielded nothing."""
         self.text.clear()
         self.reasoning.clear()
         self.usage, self.finish, self.seen, self.unreadable, self.open_end = None, None, False, 0, False
+        self.model = None
 
 
 def events_from_objects(
@@ -43,6 +54,9 @@ def events_from_objects(
         usage = obj.get("usage")
         if usage and type(usage) is dict:
             state.usage = usage
+        model = obj.get("model")
+        if model and type(model) is str and state.model is None:
+            state.model = model
         choices = obj.get("choices")
         if not choices or type(choices) is not list or type(choices[0]) is not dict:
             continue
@@ -79,6 +93,9 @@ def events_from_objects(
         state.finish = UNKNOWN_FINISH
         state.started = True
         yield Finish(UNKNOWN_FINISH)
+    if state.model:
+        state.started = True
+        yield ServedModel(state.model)
     if state.usage:
         state.started = True
         yield usage_event(state.usage, config)
@@ -117,30 +134,9 @@ def _tool_deltas(calls: list[Any]) -> list[ToolCallDelta]:
     return out
 
 
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _cost(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        cost = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return cost if cost.is_finite() else None
-
-
-def usage_event(usage: dict[str, Any], config: ProviderConfig) -> Usage:
-    """The typed usage for a usage object, under the provider's convention for reasoning tokens."""
-    completion_details = usage.get("completion_tokens_details") or {}
-    prompt_details = usage.get("prompt_tokens_details") or {}
-    return Usage(
-        prompt_tokens=_count(usage.get("prompt_tokens", usage.get("input_tokens"))),
-        completion_tokens=_count(usage.get("completion_tokens", usage.get("output_tokens"))),
-        reasoning_tokens=_count(completion_details.get("reasoning_tokens")),
-        cached_tokens=_count(prompt_details.get("cached_tokens")),
-        cost=_cost(usage.get("cost")),
-        reasoning_included=config.provider.completion_includes_reasoning,
-        raw=dict(usage),
+def usage_event(usage: dict[str, Any], config: ProviderConfig, *, protocol: str = "openai") -> Usage:
+    """The typed usage for a usage object, read from its numbers (else by the provider's convention)."""
+    default = default_convention(
+        completion_includes_reasoning=config.provider.completion_includes_reasoning, protocol=protocol
     )
+    return read_usage(usage, default=default)
