@@ -9,6 +9,7 @@ from components.state import HISTORY_WINDOW
 from playground.catalog import PAGE
 from playground.conversation import Conversation, Message, Reply
 from playground.pricing import format_usd
+from playground.usage_reading import reading_note
 
 WINDOW = 20  # messages drawn at first; older ones load on request (a long history must not slow every rerun)
 
@@ -52,6 +53,8 @@ def reply_strip(reply: Reply) -> str:
     if t.total is not None:
         parts.append(f"total {t.total:.2f} s")
     parts.append(f"finish {reply.finish_reason or reply.status}")
+    if reply.served_other and reply.served_model:
+        parts.append(f"served by `{reply.served_model}`")  # a code span: the server's text is never markup
     if u is not None:
         label = "estimated " if u.estimated else ""
         parts.append(
@@ -65,6 +68,12 @@ def reply_strip(reply: Reply) -> str:
             f"{format_usd(c.output)}, reasoning {format_usd(c.reasoning)})"
             + (" as billed by the provider" if c.from_provider else "")
         )
+    elif reply.served_other:
+        parts.append("cost unknown")
+    if reply.price_note:
+        parts.append(reply.price_note)
+    if u is not None and (note := reading_note(u)):
+        parts.append(note)
     return " · ".join(parts)
 
 

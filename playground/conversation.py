@@ -37,6 +37,10 @@ class Reply:
     finish_reason: str | None = None
     status: Status = "complete"
     error: str | None = None
+    asked_model: str = ""  # the model name the request carried
+    served_model: str | None = None  # the reply's model field, as the server sent it (None when it sent none)
+    served_other: bool = False  # the served model is not the one asked for (the strip says "served by")
+    price_note: str = ""  # which price the cost uses when another model answered, or why there is none
 
 
 @dataclass(slots=True)

@@ -28,6 +28,10 @@ def reply_record(reply: Reply) -> dict[str, Any]:
     return _plain(
         {
             "model": reply.model_id,
+            "asked_model": reply.asked_model or reply.model_id,
+            "served_model": reply.served_model,
+            "served_other": reply.served_other,
+            "price_note": reply.price_note,
             "provider": reply.provider_id,
             "params": reply.params,
             "status": reply.status,
@@ -73,8 +77,9 @@ def to_markdown(
             rec = reply_record(m.reply)
             cost = rec["cost"]["total"] if rec["cost"] else "unknown"
             usage = rec["usage"] or {}
+            served = f"served by {m.reply.served_model}, " if m.reply.served_other else ""
             lines += [
-                f"_status {rec['status']}, finish {rec['finish_reason']}, tokens in "
+                f"_{served}status {rec['status']}, finish {rec['finish_reason']}, tokens in "
                 f"{usage.get('prompt_tokens')} / out {usage.get('completion_tokens')} / reasoning "
                 f"{usage.get('reasoning_tokens')}, cost ${cost}_",
                 "",

@@ -9,7 +9,16 @@ from dataclasses import replace
 from playground.catalog import Model
 from playground.conversation import Reply, Status, Timings
 from playground.errors import PlaygroundError
-from playground.events import UNKNOWN_FINISH, Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.events import (
+    UNKNOWN_FINISH,
+    Event,
+    Finish,
+    ReasoningDelta,
+    ServedModel,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
 from playground.tokens import count_messages, count_tokens
 
 _STATUS_OF: dict[str, Status] = {"length": "length", UNKNOWN_FINISH: "unconfirmed"}  # other reasons: complete
@@ -49,6 +58,7 @@ class ReplyBuilder:
         self.tool_calls: list[ToolCallDelta] = []
         self.finish_reason: str | None = None
         self.usage: Usage | None = None
+        self.served: str | None = None  # the reply's ``model`` field, when the server sent one
         self.first_token: float | None = None
         self.first_reasoning: float | None = None
         self.first_answer: float | None = None
@@ -83,6 +93,10 @@ class ReplyBuilder:
             self.usage = event
         elif isinstance(event, ToolCallDelta):
             self.tool_calls.append(event)
+        elif isinstance(event, ServedModel):
+            from playground.served import safe_name
+
+            self.served = safe_name(event.name) or None
 
     def reasoning_seconds(self) -> float | None:
         """How long the model thought: from its first reasoning token to its first answer token (or now)."""
@@ -107,6 +121,16 @@ class ReplyBuilder:
             return self.estimated_usage()
         return replace(self.usage, estimated=True) if self.force_estimated else self.usage
 
+    def served_by(self) -> str | None:
+        """The model that answered when it is not the one asked for (never for the offline engine's stand-in)."""
+        if not self.served or self.force_estimated:
+            return None
+        from playground.served import is_asked
+
+        return (
+            None if is_asked(asked=self.model, provider_id=self.provider_id, served=self.served) else self.served
+        )
+
     def timings(self) -> Timings:
         total = self._elapsed()
         usage = self.final_usage()
@@ -120,13 +144,19 @@ class ReplyBuilder:
         if status is None:
             status = "error" if error else _STATUS_OF.get(self.finish_reason or "", "complete")
         usage = self.final_usage()
+        other = self.served_by()
+        price_cost, price_note = _cost(usage, self.model, other, self.provider_id)
         return Reply(
             model_id=self.model.id,
             provider_id=self.provider_id,
             params=self.params,
             reasoning=self.reasoning,
             usage=usage,
-            cost=_cost(usage, self.model),
+            cost=price_cost,
+            asked_model=self.model.name_for(self.provider_id),
+            served_model=self.served,
+            served_other=other is not None,
+            price_note=price_note,
             timings=self.timings(),
             finish_reason=self.finish_reason or ("error" if error else status if status == "stopped" else None),
             status=status,
@@ -134,9 +164,15 @@ class ReplyBuilder:
         )
 
 
-def _cost(usage: Usage, model: Model):  # noqa: ANN202 - playground.pricing.Cost
+def _cost(usage: Usage, model: Model, served: str | None, provider_id: str):  # noqa: ANN202 - (Cost | None, str)
+    """The reply's cost and a note: at the served model's price when another model answered."""
+    if served is not None:
+        from playground.served import price_served
+
+        got = price_served(usage, name=served, provider_id=provider_id)
+        return got.cost, got.note
     if model.price is None:
-        return None
+        return None, ""
     from playground.pricing import cost
 
-    return cost(usage, model.price)
+    return cost(usage, model.price), ""

@@ -1,0 +1,124 @@
+"""The model that really answered: whether it is the one asked for, and what its reply cost at its own price.
+
+Providers route and retire models (xAI answers some retired slugs with a newer, dearer model; gateways route to
+whatever they have), so a reply's ``model`` field can name another model than the request did. A dated snapshot
+or ``-latest`` alias of the asked name, or another provider's name for the same catalogue model, is the same model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import genai_prices
+from genai_prices.types import TieredPrices
+
+from playground.catalog import MODELS, Model, Price
+from playground.compare import LIBRARY, price_for
+from playground.events import Usage
+from playground.pricing import Cost, cost
+
+# genai-prices' provider ids for ours (the others resell many upstreams: matched by model name alone)
+GENAI_PROVIDER = {"xai": "x-ai", "openrouter": "openrouter"}
+_SNAPSHOT = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest|beta)$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._:/@+-]")
+NAME_LIMIT = 100
+
+
+def safe_name(name: str) -> str:
+    """A model name as the server wrote it, reduced to the characters model names use (nothing to render)."""
+    return _UNSAFE.sub("", name)[:NAME_LIMIT]
+
+
+def base_name(name: str) -> str:
+    """A model name without a trailing date, ``-latest`` or ``-beta`` tag, lower-cased."""
+    name = name.strip().lower()
+    while (cut := _SNAPSHOT.sub("", name)) != name:
+        name = cut
+    return name
+
+
+def _names(model: Model) -> set[str]:
+    return {base_name(n) for n in (model.id, *model.provider_ids.values())}
+
+
+def catalogue_model(name: str) -> Model | None:
+    """The catalogue model that ``name`` (any provider's name for it, or a snapshot of one) refers to."""
+    wanted = base_name(name)
+    return next((m for m in MODELS.values() if wanted in _names(m)), None)
+
+
+def is_asked(*, asked: Model, provider_id: str, served: str) -> bool:
+    """Whether ``served`` (a reply's ``model`` field) is the model asked for; an empty field says nothing else."""
+    if not served.strip():
+        return True
+    return base_name(served) in _names(asked) | {base_name(asked.name_for(provider_id))}
+
+
+@dataclass(frozen=True, slots=True)
+class ServedPrice:
+    """The served model's cost for one reply, and a note saying which price was used or why there is none."""
+
+    cost: Cost | None
+    note: str
+
+
+def _genai_usage(usage: Usage) -> genai_prices.Usage:
+    return genai_prices.Usage(
+        input_tokens=usage.prompt_tokens,
+        cache_read_tokens=min(usage.cached_tokens, usage.prompt_tokens),
+        cache_write_tokens=usage.cache_write_tokens,
+        output_tokens=usage.output_tokens,
+    )
+
+
+def _lookups(name: str, provider_id: str) -> list[tuple[str | None, str]]:
+    """(genai-prices provider, model ref) pairs to try for ``name``, most specific first."""
+    tries: list[tuple[str | None, str]] = [(GENAI_PROVIDER.get(provider_id), name), (None, name)]
+    if "/" in name:
+        tries += [("openrouter", name), (None, name.split("/", 1)[1])]
+    return list(dict.fromkeys(tries))
+
+
+def _genai_calc(usage: Usage, name: str, provider_id: str) -> genai_prices.types.PriceCalculation | None:
+    for provider, ref in _lookups(name, provider_id):
+        try:
+            return genai_prices.calc_price(_genai_usage(usage), ref, provider_id=provider)
+        except LookupError:
+            continue
+    return None
+
+
+def _split(usage: Usage, calc: genai_prices.types.PriceCalculation) -> Cost:
+    """A cost from genai-prices' totals; output split between answer and reasoning by their token counts."""
+    out = usage.output_tokens
+    reasoning = calc.output_price * Decimal(usage.reasoning_tokens) / Decimal(out) if out else Decimal(0)
+    total = usage.cost if usage.cost is not None else calc.total_price
+    return Cost(
+        calc.input_price, Decimal(0), calc.output_price - reasoning, reasoning, total, usage.cost is not None
+    )
+
+
+def _flat_price(calc: genai_prices.types.PriceCalculation) -> Price | None:
+    prices = calc.model_price
+    values = (prices.input_mtok, prices.output_mtok, prices.cache_read_mtok)
+    if any(isinstance(v, TieredPrices) for v in values) or prices.input_mtok is None or prices.output_mtok is None:
+        return None
+    return Price(prices.input_mtok, prices.output_mtok, prices.cache_read_mtok, source=LIBRARY)
+
+
+def price_served(usage: Usage, *, name: str, provider_id: str) -> ServedPrice:
+    """The reply's cost at the served model's price: the catalogue's, else genai-prices'; None when unknown."""
+    model = catalogue_model(name)
+    price = price_for(model) if model is not None else None
+    if price is not None:
+        return ServedPrice(cost(usage, price), f"priced as `{name}` ({price.source})")
+    calc = _genai_calc(usage, name, provider_id)
+    if calc is None:
+        return ServedPrice(None, f"cannot price `{name}`: neither the catalogue nor {LIBRARY} knows it")
+    where = f"{LIBRARY}: {calc.provider.id} / {calc.model.id}"
+    flat = _flat_price(calc)
+    if flat is not None:
+        return ServedPrice(cost(usage, flat), f"priced as `{name}` ({where})")
+    return ServedPrice(_split(usage, calc), f"priced as `{name}` ({where}, tiered by prompt size)")
