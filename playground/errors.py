@@ -66,8 +66,19 @@ class UnsupportedParameter(PlaygroundError):
 
 
 class UnknownModel(PlaygroundError):
+    """The provider does not serve the model asked for; ``suggestions`` holds the served models closest to it
+    (filled in from the provider's model list by ``playground.wire.models``, empty until then)."""
+
     kind = "unknown_model"
     default_action = "Pick another model: this provider does not serve this one."
+    suggestions: tuple[str, ...] = ()
+
+
+class RetiredModel(UnknownModel):
+    """The provider says the model is retired, deprecated or gone (HTTP 410, or its wording)."""
+
+    kind = "retired_model"
+    default_action = "The provider has retired this model: switch to one it serves."
 
 
 class RequestTooLarge(PlaygroundError):

@@ -21,6 +21,7 @@ from playground.errors import (
     PlaygroundError,
     RateLimited,
     RequestTooLarge,
+    RetiredModel,
     ServerError,
     StreamBroken,
     Timeout,
@@ -53,9 +54,19 @@ _SIZE_TEXT = re.compile(
 _MODEL_TEXT = re.compile(
     r"model\b.{0,80}?\b(not found|does not exist|doesn't exist|not available|unknown|"
     r"no longer|not supported|invalid)|(unknown|invalid|no such) model|model_not_found|"
-    r"no endpoints found",
+    r"no endpoints found|not a valid model",
     re.I,
 )
+_ANTHROPIC_MODEL_404 = re.compile(r"^model:\s*\S+$", re.I)  # Anthropic's whole message for an unknown model
+_RETIRED_WORDS = (
+    r"retired|deprecated|decommissioned|discontinued|sunset|end[ _-]of[ _-]life|no longer (?:available|"
+    r"supported|served|exists|offered)|has been (?:removed|shut down|replaced)"
+)
+_RETIRED_TEXT = re.compile(
+    rf"\bmodel\b.{{0,80}}?\b(?:{_RETIRED_WORDS})|\b(?:{_RETIRED_WORDS})\b.{{0,40}}?\bmodel\b|model_deprecated",
+    re.I,
+)
+_ENDPOINT_TEXT = re.compile(r"endpoint|\bapi\b|\bsdk\b|compatib|route|path", re.I)
 _MODERATION_TEXT = re.compile(r"flagged|moderation|content policy", re.I)
 _OVERLOAD_TEXT = re.compile(r"overloaded|(over|at|no|insufficient) capacity|temporarily unavailable", re.I)
 _PARAM_PATTERNS = (
@@ -235,7 +246,9 @@ def classify(status: int | None, info: ErrorInfo, retry_after: float | None = No
         return UnsupportedParameter(
             f"The model does not accept the parameter {param}{where}.{said}", param=param, **kw
         )
-    if _MODEL_TEXT.search(text):
+    if _RETIRED_TEXT.search(text) or effective == 410 and not _ENDPOINT_TEXT.search(text):
+        return RetiredModel(f"The provider has retired or deprecated this model{where}.{said}", **kw)
+    if _MODEL_TEXT.search(text) or _ANTHROPIC_MODEL_404.match(info.message.strip()):
         return UnknownModel(f"The provider does not serve this model{where}.{said}", **kw)
     if effective == 404:
         return BadRequest(
