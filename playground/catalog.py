@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from playground.families import XAI_REASONING
+
 PAGE_SOURCE = "ModelsLab product page for x-ai-grok-3-mini-beta (generated 2026-05-13)"
 XAI_PRICE_SOURCE = "docs.x.ai Models and Pricing, archived 2025-06-02 (grok-3-mini cached input)"
 
@@ -67,13 +69,7 @@ GROK_3_MINI = Model(
         cached_source=XAI_PRICE_SOURCE,
     ),
     provider_ids={"xai": "grok-3-mini", "openrouter": "x-ai/grok-3-mini-beta"},
-    rejects={
-        "xai": {
-            "presence_penalty": REASONING_REJECT,
-            "frequency_penalty": REASONING_REJECT,
-            "stop": REASONING_REJECT,
-        },
-    },
+    rejects={"xai": dict.fromkeys(XAI_REASONING.params, REASONING_REJECT)},
     genai_prices_ref=("x-ai", "grok-3-mini"),
 )
 
