@@ -7,10 +7,14 @@ import streamlit as st
 from components import state
 from components.code_samples import code_dialog
 from components.generation import request_reply
+from components.remote import model_check
 from components.settings import Settings
 from components.state import conversation
-from playground import export
-from playground.errors import UnsupportedParameter
+from playground import catalog, export
+from playground.errors import UnknownModel, UnsupportedParameter
+from playground.families import drop_reasons, family_for
+from playground.wire.classify import server_said
+from playground.wire.models import closest_served
 
 
 def send(text: str) -> None:
@@ -48,6 +52,19 @@ def retry_without(model_id: str, param: str) -> None:
     """Turn ``param`` off for this model for the session, then retry."""
     state.disable_param(model_id, param)
     request_reply()
+
+
+def retry_without_family(model_id: str, base_url: str, reasons: dict[str, str]) -> None:
+    """Leave a whole parameter family out for this model at this URL for the session, then retry."""
+    state.drop_params(model_id, base_url, reasons)
+    request_reply()
+
+
+def switch_model(model_id: str) -> None:
+    """Switch to ``model_id`` (a served model suggested by a retired-model error) and send the prompt again."""
+    state.add_switched_model(model_id)
+    st.session_state[state.MODEL_ID] = model_id
+    regenerate()
 
 
 def render_actions(settings: Settings) -> None:
@@ -117,6 +134,50 @@ def render_error(settings: Settings) -> None:
                 on_click=retry_without,
                 args=(settings.model.id, error.param),
             )
+        if isinstance(error, UnsupportedParameter) and error.param:
+            _family_button(settings, error)
+        if isinstance(error, UnknownModel):
+            _switch_buttons(settings, error)
         wait = error.retry_after
         label = f"Retry (wait {wait:.0f} s first)" if wait else "Retry"
         st.button(label, key="retry", icon=":material/replay:", on_click=regenerate)  # drops a partial reply
+
+
+def _family_button(settings: Settings, error: UnsupportedParameter) -> None:
+    """One retry without the rejected parameter's whole family, when a provider documents one."""
+    model, provider_id = settings.model, settings.config.provider.id
+    family = family_for(model=model, provider_id=provider_id, param=error.param or "")
+    if family is None:
+        return
+    reasons = drop_reasons(
+        model=model, provider_id=provider_id, param=error.param or "", server_said=server_said(error)
+    )
+    st.button(
+        f"Retry without {', '.join(family.params)}",
+        key="retry_without_family",
+        icon=":material/playlist_remove:",
+        on_click=retry_without_family,
+        args=(model.id, settings.config.base_url, reasons),
+        help=f"{family.source}: {family.quote}. Remembered for this model at this URL for the session.",
+    )
+
+
+def _switch_buttons(settings: Settings, error: UnknownModel) -> None:
+    """The served models closest to the one asked for, each a one-click switch."""
+    if not error.suggestions:
+        ids = model_check(settings.config, settings.model).ids
+        asked = settings.model.name_for(settings.config.provider.id)
+        error.suggestions = tuple(_catalogue_id(name) for name in closest_served(asked, ids))
+    for i, model_id in enumerate(error.suggestions):
+        st.button(
+            f"Switch to {catalog.get_model(model_id).name}",
+            key=f"switch_model_{i}",
+            icon=":material/swap_horiz:",
+            on_click=switch_model,
+            args=(model_id,),
+        )
+
+
+def _catalogue_id(name: str) -> str:
+    """The catalogue id for a provider's model name when the catalogue has exactly that name, else the name."""
+    return next((m.id for m in catalog.MODELS.values() if name == m.id or name in m.provider_ids.values()), name)

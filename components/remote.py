@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 from components import state
+from components.settings import secrets
+from playground import providers
+from playground.catalog import Model
 from playground.chat_state import ChatState
 from playground.conversation import Conversation
 from playground.errors import PlaygroundError
 from playground.providers import ProviderConfig
 from playground.wire import anthropic_messages
+from playground.wire.models import ModelCheck, list_style, model_ids, served_status
 
 
 def _tag(config: ProviderConfig) -> str:
@@ -17,18 +22,33 @@ def _tag(config: ProviderConfig) -> str:
     return f"{config.provider.id}|{config.base_url}|{digest}"
 
 
-def remote_model_ids(config: ProviderConfig) -> list[str]:
-    """The provider's ``/v1/models`` list for this key (empty when it lists none, keyless or on any failure)."""
-    if not config.provider.lists_models or not config.api_key:
-        return []
+def _listing(config: ProviderConfig) -> tuple[list[str], str]:
+    """The provider's model list for this key and why it failed ("" when it did not), fetched once a session."""
+    if not providers.base_url_allowed(config.base_url, os.environ, secrets()):
+        return [], "this deployment does not allow requests to this base URL"
     cache = state.cache(state.REMOTE_MODELS)
     tag = _tag(config)
     if tag not in cache:
         try:
-            cache[tag] = anthropic_messages.list_models(config)
-        except PlaygroundError:
-            cache[tag] = []  # the catalogue is the fallback
+            cache[tag] = (model_ids(config, style=list_style(config.provider)), "")
+        except PlaygroundError as err:
+            cache[tag] = ([], err.message)  # the catalogue is the fallback
     return cache[tag]
+
+
+def remote_model_ids(config: ProviderConfig) -> list[str]:
+    """The provider's ``/v1/models`` list for this key (empty when it lists none, keyless or on any failure)."""
+    if not config.provider.lists_models or not config.api_key:
+        return []
+    return _listing(config)[0]
+
+
+def model_check(config: ProviderConfig, model: Model) -> ModelCheck:
+    """Whether ``model`` is in the provider's model list (needs a key; unknown without one or on failure)."""
+    if config.provider.offline or not config.api_key:
+        return ModelCheck("unknown")
+    ids, reason = _listing(config)
+    return ModelCheck(served_status(model=model, provider_id=config.provider.id, ids=ids), ids, reason)
 
 
 def exact_input_tokens(chat: ChatState, conv: Conversation) -> int | None:

@@ -100,8 +100,8 @@ def current_settings() -> Settings:
     )
     model = catalog.get_model(model_id)
     params, problem = params_from_state()
-    disabled = keys.disabled_params(model.id)
     config = resolve_config(provider_id)
+    disabled = keys.disabled_params(model.id) | frozenset(keys.dropped_params(model.id, config.base_url))
     chosen = state.get(keys.PROTOCOL, "openai")
     protocol = chosen if chosen in config.provider.protocols else "openai"
     return Settings(ChatState(config, model, params, disabled=disabled, protocol=protocol), problem)

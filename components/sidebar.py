@@ -10,7 +10,7 @@ from streamlit.delta_generator import DeltaGenerator
 from components import settings as cfg
 from components import state as keys
 from components.footer import render_footer
-from components.remote import remote_model_ids
+from components.remote import model_check, remote_model_ids
 from playground import catalog, providers
 from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
 from playground.providers import PROTOCOLS
@@ -156,6 +156,7 @@ def _key_caption(provider: providers.Provider) -> None:
 def _model_picker(provider_id: str) -> catalog.Model:
     ids = list(catalog.MODELS)
     ids += [m for m in remote_model_ids(cfg.resolve_config(provider_id)) if m not in catalog.MODELS]
+    ids += [m for m in keys.switched_models() if m not in ids]
     configured = providers.configured_model(os.environ, cfg.secrets())
     if configured and configured not in ids:
         ids.insert(0, configured)
@@ -168,7 +169,24 @@ def _model_picker(provider_id: str) -> catalog.Model:
         format_func=lambda m: catalog.get_model(m).name,
         bind="query-params",
     )
-    return catalog.get_model(model_id)
+    model = catalog.get_model(model_id)
+    _served_caption(cfg.resolve_config(provider_id), model)
+    return model
+
+
+def _served_caption(config: providers.ProviderConfig, model: catalog.Model) -> None:
+    """Whether the provider's own model list (read with the key) has the chosen model; nothing without a key."""
+    check = model_check(config, model)
+    name, label = model.name_for(config.provider.id), config.provider.label
+    if check.status == "served":
+        st.caption(f":material/check_circle: `{name}` is in {label}'s model list.")
+    elif check.status == "not served":
+        st.caption(
+            f":material/warning: `{name}` is not in {label}'s model list: the request may fail, or another "
+            "model may answer."
+        )
+    elif check.reason:
+        st.caption(f":material/help: Could not read {label}'s model list: {check.reason}")
 
 
 def _choice(current: cfg.Settings) -> tuple[object, ...]:
@@ -177,8 +195,9 @@ def _choice(current: cfg.Settings) -> tuple[object, ...]:
 
 
 def _omitted(current: cfg.Settings) -> dict[str, str]:
-    """Parameters the selected model or protocol rejects, with the reason."""
-    return build_plan(current.state).omitted
+    """Parameters the selected model or protocol rejects, with the reason (the server's, after a family retry)."""
+    dropped = keys.dropped_params(current.model.id, current.config.base_url)
+    return {name: dropped.get(name, reason) for name, reason in build_plan(current.state).omitted.items()}
 
 
 @st.fragment

@@ -11,6 +11,7 @@ import streamlit as st
 
 from playground.conversation import Conversation
 from playground.errors import PlaygroundError
+from playground.families import remember_key
 
 # Widgets whose values other components read.
 PROVIDER = "provider"  # sidebar: the provider id (bound to the URL)
@@ -35,7 +36,9 @@ HISTORY_WINDOW = "history_window"  # how many of the last messages the chat pane
 SHOW_CODE = "show_code"  # open the "View code" dialog on this run
 FULL_RUN = "in_full_run"  # True while the page's full run draws the sidebar (False in a fragment's own rerun)
 CHOICE = "full_run_choice"  # provider, model, protocol and disabled set as of the last full run
-REMOTE_MODELS = "remote_models"  # {provider tag: model ids from its /v1/models}
+REMOTE_MODELS = "remote_models"  # {provider tag: (model ids from its /v1/models, why the list failed or "")}
+DROPPED = "dropped_params"  # {model@url: {parameter: the reason it is not sent}} after a family retry
+SWITCHED = "switched_models"  # model ids switched to from a retired-model error (kept in the model picker)
 EXACT_TOKENS = "exact_tokens"  # {(provider tag, model, digest): exact input tokens}
 
 NoticeKind = Literal["info", "warning", "error"]
@@ -82,6 +85,28 @@ def disabled_params(model_id: str) -> frozenset[str]:
 def disable_param(model_id: str, name: str) -> None:
     """Turn ``name`` off for ``model_id`` for the rest of this session."""
     st.session_state.setdefault(DISABLED, {}).setdefault(model_id, set()).add(name)
+
+
+def dropped_params(model_id: str, base_url: str) -> dict[str, str]:
+    """Parameters left out for ``model_id`` at ``base_url`` after a family retry, with the server's reason."""
+    return dict(st.session_state.get(DROPPED, {}).get(remember_key(model_id=model_id, base_url=base_url), {}))
+
+
+def drop_params(model_id: str, base_url: str, reasons: dict[str, str]) -> None:
+    """Leave ``reasons``' parameters out for ``model_id`` at ``base_url`` for the rest of this session."""
+    key = remember_key(model_id=model_id, base_url=base_url)
+    st.session_state.setdefault(DROPPED, {}).setdefault(key, {}).update(reasons)
+
+
+def switched_models() -> list[str]:
+    """Model ids the user switched to from a retired-model error, for the model picker's options."""
+    return list(st.session_state.get(SWITCHED, []))
+
+
+def add_switched_model(model_id: str) -> None:
+    models = st.session_state.setdefault(SWITCHED, [])
+    if model_id not in models:
+        models.append(model_id)
 
 
 def notice() -> tuple[NoticeKind, str] | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from apptest_util import chat, run, send, start_app
 from faults import delta, finish
-from loopback import LoopbackServer, sse, sse_reply
+from loopback import LoopbackServer, json_reply, sse, sse_reply
 from test_key_hygiene import page_text
 
 from playground.wire import http
@@ -26,7 +26,9 @@ PROCESS_CACHES = {
 
 
 def echo(req):
-    """A reply naming the session's last prompt, so each session's replies are its own."""
+    """A reply naming the session's last prompt, so each session's replies are its own (and a model list)."""
+    if req.method == "GET":
+        return json_reply(200, {"object": "list", "data": [{"id": "x-ai-grok-3-mini-beta", "object": "model"}]})
     prompt = req.json()["messages"][-1]["content"]
     return sse_reply(sse(delta(role="assistant", content=f"Echo of {prompt}"), finish()))
 
@@ -86,13 +88,16 @@ def test_two_sessions_with_different_keys_and_histories_see_nothing_of_each_othe
         assert word not in seen_b
     assert a.query_params["temperature"] == "0.2" and b.query_params["temperature"] == "1.4"
     # each request carried its own session's key, history and settings, and nothing of the other's
-    for req in server.requests:
+    chats = [r for r in server.requests if r.method == "POST"]
+    listed = [r for r in server.requests if r.method == "GET"]  # the model list, read with each session's key
+    assert sorted(r.headers["Authorization"][-4:] for r in listed) == ["AAAA", "BBBB"]
+    for req in chats:
         body, auth = req.json(), req.headers["Authorization"]
         mine, theirs = ("alpha", "bravo") if auth.endswith("AAAA") else ("bravo", "alpha")
         texts = " ".join(m["content"] for m in body["messages"])
         assert mine in texts and theirs not in texts
         assert body["temperature"] == (0.2 if mine == "alpha" else 1.4)
-    assert sorted(r.headers["Authorization"][-4:] for r in server.requests) == ["AAAA"] * 2 + ["BBBB"] * 2
+    assert sorted(r.headers["Authorization"][-4:] for r in chats) == ["AAAA"] * 2 + ["BBBB"] * 2
 
 
 def _modules() -> list[types.ModuleType]:

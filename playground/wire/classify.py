@@ -211,8 +211,17 @@ def _unsupported_param(info: ErrorInfo) -> str | None:
     return None
 
 
+_SAID = ' The server said: "'
+
+
 def _said(info: ErrorInfo) -> str:
-    return f' The server said: "{info.message}"' if info.message else ""
+    return f'{_SAID}{info.message}"' if info.message else ""
+
+
+def server_said(err: PlaygroundError) -> str:
+    """The server's own words quoted in ``err``'s message, or ""."""
+    _, found, words = err.message.partition(_SAID)
+    return words[:-1] if found and words.endswith('"') else ""
 
 
 def classify(status: int | None, info: ErrorInfo, retry_after: float | None = None) -> PlaygroundError:

@@ -12,7 +12,7 @@ import httpx
 
 from playground.catalog import Model
 from playground.errors import PlaygroundError, UnknownModel
-from playground.providers import ProviderConfig
+from playground.providers import Provider, ProviderConfig
 from playground.served import base_name
 from playground.wire import anthropic_messages
 from playground.wire.classify import error_from_exception, error_from_response, is_error_payload
@@ -22,6 +22,11 @@ ListStyle = Literal["openai", "anthropic"]
 Served = Literal["served", "not served", "unknown"]
 SUGGESTIONS = 3
 CUTOFF = 0.5  # the lowest similarity (difflib ratio, 0-1) a suggestion may have
+
+
+def list_style(provider: Provider) -> ListStyle:
+    """How ``provider`` lists models: Anthropic style (``/v1/models``) where it serves Messages, else OpenAI's."""
+    return "anthropic" if "anthropic" in provider.protocols else "openai"
 
 
 def _openai_headers(config: ProviderConfig) -> dict[str, str]:
