@@ -13,6 +13,7 @@ from components.state import conversation
 from playground import catalog, export
 from playground.errors import UnknownModel, UnsupportedParameter
 from playground.families import drop_reasons, family_for
+from playground.model_names import catalogue_id
 from playground.wire.classify import server_said
 from playground.wire.models import closest_served
 
@@ -167,7 +168,7 @@ def _switch_buttons(settings: Settings, error: UnknownModel) -> None:
     if not error.suggestions:
         ids = model_check(settings.config, settings.model).ids
         asked = settings.model.name_for(settings.config.provider.id)
-        error.suggestions = tuple(_catalogue_id(name) for name in closest_served(asked, ids))
+        error.suggestions = tuple(catalogue_id(name) for name in closest_served(asked, ids))
     for i, model_id in enumerate(error.suggestions):
         st.button(
             f"Switch to {catalog.get_model(model_id).name}",
@@ -176,8 +177,3 @@ def _switch_buttons(settings: Settings, error: UnknownModel) -> None:
             on_click=switch_model,
             args=(model_id,),
         )
-
-
-def _catalogue_id(name: str) -> str:
-    """The catalogue id for a provider's model name when the catalogue has exactly that name, else the name."""
-    return next((m.id for m in catalog.MODELS.values() if name == m.id or name in m.provider_ids.values()), name)

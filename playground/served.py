@@ -1,59 +1,25 @@
-"""The model that really answered: whether it is the one asked for, and what its reply cost at its own price.
+"""What a reply cost at the price of the model that really answered (see ``playground.model_names``).
 
 Providers route and retire models (xAI answers some retired slugs with a newer, dearer model; gateways route to
-whatever they have), so a reply's ``model`` field can name another model than the request did. A dated snapshot
-or ``-latest`` alias of the asked name, or another provider's name for the same catalogue model, is the same model.
+whatever they have), so a reply's ``model`` field can name another model than the request did.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 import genai_prices
 from genai_prices.types import TieredPrices
 
-from playground.catalog import MODELS, Model, Price
+from playground.catalog import Price
 from playground.compare import LIBRARY, price_for
 from playground.events import Usage
+from playground.model_names import catalogue_model
 from playground.pricing import Cost, cost
 
 # genai-prices' provider ids for ours (the others resell many upstreams: matched by model name alone)
 GENAI_PROVIDER = {"xai": "x-ai", "openrouter": "openrouter"}
-_SNAPSHOT = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest|beta)$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._:/@+-]")
-NAME_LIMIT = 100
-
-
-def safe_name(name: str) -> str:
-    """A model name as the server wrote it, reduced to the characters model names use (nothing to render)."""
-    return _UNSAFE.sub("", name)[:NAME_LIMIT]
-
-
-def base_name(name: str) -> str:
-    """A model name without a trailing date, ``-latest`` or ``-beta`` tag, lower-cased."""
-    name = name.strip().lower()
-    while (cut := _SNAPSHOT.sub("", name)) != name:
-        name = cut
-    return name
-
-
-def _names(model: Model) -> set[str]:
-    return {base_name(n) for n in (model.id, *model.provider_ids.values())}
-
-
-def catalogue_model(name: str) -> Model | None:
-    """The catalogue model that ``name`` (any provider's name for it, or a snapshot of one) refers to."""
-    wanted = base_name(name)
-    return next((m for m in MODELS.values() if wanted in _names(m)), None)
-
-
-def is_asked(*, asked: Model, provider_id: str, served: str) -> bool:
-    """Whether ``served`` (a reply's ``model`` field) is the model asked for; an empty field says nothing else."""
-    if not served.strip():
-        return True
-    return base_name(served) in _names(asked) | {base_name(asked.name_for(provider_id))}
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,7 +94,7 @@ class ReplyBuilder:
         elif isinstance(event, ToolCallDelta):
             self.tool_calls.append(event)
         elif isinstance(event, ServedModel):
-            from playground.served import safe_name
+            from playground.model_names import safe_name
 
             self.served = safe_name(event.name) or None
 
@@ -125,7 +125,7 @@ class ReplyBuilder:
         """The model that answered when it is not the one asked for (never for the offline engine's stand-in)."""
         if not self.served or self.force_estimated:
             return None
-        from playground.served import is_asked
+        from playground.model_names import is_asked
 
         return (
             None if is_asked(asked=self.model, provider_id=self.provider_id, served=self.served) else self.served

@@ -16,10 +16,11 @@ from playground import export
 from playground.catalog import GROK_3_MINI, MODELS
 from playground.compare import price_for
 from playground.conversation import Conversation
+from playground.model_names import base_name, catalogue_model, is_asked, safe_name
 from playground.params import GenerationParams
 from playground.pricing import cost
 from playground.providers import MODELSLAB, OFFLINE, XAI, Provider, ProviderConfig
-from playground.served import base_name, catalogue_model, is_asked, price_served, safe_name
+from playground.served import price_served
 from playground.turn import ReplyBuilder
 from playground.wire.openai_chat import stream_chat
 from playground.wire.request import RequestPlan
@@ -150,3 +151,10 @@ def test_openrouter_billed_cost_stays_the_total_for_another_served_model() -> No
     usage = Usage(prompt_tokens=1000, completion_tokens=100, cost=Decimal("0.0042"))
     got = price_served(usage, name="x-ai/grok-4.3", provider_id="openrouter")
     assert got.cost is not None and got.cost.total == Decimal("0.0042") and got.cost.from_provider
+
+
+def test_a_switch_target_maps_to_the_catalogue_only_by_its_exact_name() -> None:
+    from playground.model_names import catalogue_id
+
+    assert catalogue_id("x-ai/grok-3-mini-beta") == GROK_3_MINI.id
+    assert catalogue_id("x-ai-grok-3-mini") == "x-ai-grok-3-mini"  # another model, though the base name is alike

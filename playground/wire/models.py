@@ -12,8 +12,8 @@ import httpx
 
 from playground.catalog import Model
 from playground.errors import PlaygroundError, UnknownModel
+from playground.model_names import base_name
 from playground.providers import Provider, ProviderConfig
-from playground.served import base_name
 from playground.wire import anthropic_messages
 from playground.wire.classify import error_from_exception, error_from_response, is_error_payload
 from playground.wire.http import client_for
