@@ -240,7 +240,8 @@ def reading_note(usage: Usage) -> str:
     if usage.estimated or not usage.reading:
         return ""
     if usage.differs_from_default:
-        note = f"usage read as {usage.reading} from {usage.read_from}, not the provider's {usage.default_reading}"
+        default = usage.default_reading.split(" (")[0]
+        note = f"usage read as {usage.reading} from {usage.read_from}, not the provider's {default} convention"
         return note + (" (the numbers do not settle it)" if usage.unverified else "")
     if usage.unverified:
         return (
