@@ -29,69 +29,10 @@ from playground.errors import (
     UnsupportedParameter,
     redact,
 )
+from playground.wire import wordings
 
 QUOTE_LIMIT = 300
 BASE_URL_ACTION = "Check the base URL: it should be the OpenAI-compatible root (ending in /v1 or /api/v7/llm)."
-
-_KEY_TEXT = re.compile(
-    r"(incorrect|invalid|wrong|missing|no) api[ _-]?key|api[ _-]?key (is )?(invalid|incorrect|"
-    r"missing|not valid)|invalid_api_key|unauthori[sz]ed|authentication",
-    re.I,
-)
-_CREDIT_TEXT = re.compile(
-    r"insufficient[ _](credit|balance|fund|quota)|out of credits|add more credits|"
-    r"credit balance|payment required",
-    re.I,
-)
-_RATE_TEXT = re.compile(r"rate[ _-]?limit|too many requests|queued requests", re.I)
-_SIZE_TEXT = re.compile(
-    r"context[ _]length|context window|maximum context|too many tokens|payload too large|"
-    r"(prompt|input|message|messages|request|conversation) (is )?too (long|large)|"
-    r"request entity too large|reduce the length|"
-    r"max(imum)?[ _](completion[ _])?tokens.{0,40}(too large|exceed|at most|greater than)",
-    re.I,
-)
-_MODEL_TEXT = re.compile(
-    r"model\b.{0,80}?\b(not found|does not exist|doesn't exist|not available|unknown|"
-    r"no longer|not supported|invalid)|(unknown|invalid|no such) model|model_not_found|"
-    r"no endpoints found|not a valid model",
-    re.I,
-)
-_ANTHROPIC_MODEL_404 = re.compile(r"^model:\s*\S+$", re.I)  # Anthropic's whole message for an unknown model
-_RETIRED_WORDS = (
-    r"retired|deprecated|decommissioned|discontinued|sunset|end[ _-]of[ _-]life|no longer (?:available|"
-    r"supported|served|exists|offered)|has been (?:removed|shut down|replaced)"
-)
-_RETIRED_TEXT = re.compile(
-    rf"\bmodel\b.{{0,80}}?\b(?:{_RETIRED_WORDS})|\b(?:{_RETIRED_WORDS})\b.{{0,40}}?\bmodel\b|model_deprecated",
-    re.I,
-)
-_ENDPOINT_TEXT = re.compile(r"endpoint|\bapi\b|\bsdk\b|compatib|route|path", re.I)
-_MODERATION_TEXT = re.compile(r"flagged|moderation|content policy", re.I)
-_OVERLOAD_TEXT = re.compile(r"overloaded|(over|at|no|insufficient) capacity|temporarily unavailable", re.I)
-_PARAM_PATTERNS = (
-    re.compile(r"argument not supported on this model:\s*[`'\"]?([A-Za-z_]\w*(?:\.\w+)*)", re.I),
-    re.compile(r"does not support (?:the )?param(?:eter)?s?\s*[`'\"]?([A-Za-z_]\w*(?:\.\w+)*)", re.I),
-    re.compile(r"unsupported param(?:eter)?:?\s*[`'\"]?([A-Za-z_]\w*(?:\.\w+)*)", re.I),
-    re.compile(r"[`'\"]?([A-Za-z_]\w*)[`'\"]? is not supported (?:with|by|for|on) this model", re.I),
-)
-_TYPE_STATUS = {
-    "authentication_error": 401,
-    "permission_error": 403,
-    "invalid_api_key": 401,
-    "insufficient_quota": 402,
-    "rate_limit_error": 429,
-    "rate_limit_exceeded": 429,
-    "not_found_error": 404,
-    "model_not_found": 404,
-    "request_too_large": 413,
-    "context_length_exceeded": 413,
-    "overloaded_error": 529,
-    "api_error": 500,
-    "server_error": 500,
-    "timeout": 408,
-    "invalid_request_error": 400,
-}
 
 
 @dataclass(slots=True)
@@ -202,7 +143,7 @@ def is_error_payload(obj: Any) -> bool:
 
 
 def _unsupported_param(info: ErrorInfo) -> str | None:
-    for pattern in _PARAM_PATTERNS:
+    for pattern in wordings.PARAM_PATTERNS:
         match = pattern.search(info.message)
         if match:
             return snake_case(match.group(1))
@@ -226,38 +167,40 @@ def server_said(err: PlaygroundError) -> str:
 
 def classify(status: int | None, info: ErrorInfo, retry_after: float | None = None) -> PlaygroundError:
     """The typed error for an HTTP status (or an in-stream error, status 200/None) and its parsed body."""
-    effective = status if status and status >= 300 else (info.status or _TYPE_STATUS.get(info.code.lower()))
+    effective = (
+        status if status and status >= 300 else (info.status or wordings.TYPE_STATUS.get(info.code.lower()))
+    )
     text = f"{info.message} {info.code}"
     wait = retry_after if retry_after is not None else info.retry_after
     where = f" (HTTP {status})" if status and status >= 300 else ""
     said = _said(info)
     kw: dict[str, Any] = {"status": status if status and status >= 300 else effective}
-    if effective == 403 and _MODERATION_TEXT.search(text):
+    if effective == 403 and wordings.MODERATION_TEXT.search(text):
         return BadRequest(
             f"The provider's moderation refused the prompt{where}.{said}",
             action="Rephrase the prompt, or pick another provider.",
             **kw,
         )
-    if effective in (401, 403) or _KEY_TEXT.search(text) and (effective or 400) < 500:
+    if effective in (401, 403) or wordings.KEY_TEXT.search(text) and (effective or 400) < 500:
         return AuthError(f"The provider refused the request: the API key was not accepted{where}.{said}", **kw)
-    if effective == 402 or _CREDIT_TEXT.search(text):
+    if effective == 402 or wordings.CREDIT_TEXT.search(text):
         return InsufficientCredits(f"The account has run out of credits{where}.{said}", **kw)
-    if effective == 429 or _RATE_TEXT.search(text) and (effective or 429) < 500:
+    if effective == 429 or wordings.RATE_TEXT.search(text) and (effective or 429) < 500:
         return RateLimited(f"The provider is rate-limiting requests{where}.{said}", retry_after=wait, **kw)
     if effective == 408:
         return Timeout(f"The provider timed out handling the request{where}.{said}", **kw)
-    if effective is not None and effective >= 500 or _OVERLOAD_TEXT.search(text):
+    if effective is not None and effective >= 500 or wordings.OVERLOAD_TEXT.search(text):
         return ServerError(f"The provider had a server error{where}.{said}", retry_after=wait, **kw)
-    if effective == 413 or _SIZE_TEXT.search(text):
+    if effective == 413 or wordings.SIZE_TEXT.search(text):
         return RequestTooLarge(f"The request is too large for the model{where}.{said}", **kw)
     param = _unsupported_param(info)
     if param:
         return UnsupportedParameter(
             f"The model does not accept the parameter {param}{where}.{said}", param=param, **kw
         )
-    if _RETIRED_TEXT.search(text) or effective == 410 and not _ENDPOINT_TEXT.search(text):
+    if wordings.RETIRED_TEXT.search(text) or effective == 410 and not wordings.ENDPOINT_TEXT.search(text):
         return RetiredModel(f"The provider has retired or deprecated this model{where}.{said}", **kw)
-    if _MODEL_TEXT.search(text) or _ANTHROPIC_MODEL_404.match(info.message.strip()):
+    if wordings.MODEL_TEXT.search(text) or wordings.ANTHROPIC_MODEL_404.match(info.message.strip()):
         return UnknownModel(f"The provider does not serve this model{where}.{said}", **kw)
     if effective == 404:
         return BadRequest(

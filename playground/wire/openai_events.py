@@ -134,9 +134,7 @@ def _tool_deltas(calls: list[Any]) -> list[ToolCallDelta]:
     return out
 
 
-def usage_event(usage: dict[str, Any], config: ProviderConfig, *, protocol: str = "openai") -> Usage:
+def usage_event(usage: dict[str, Any], config: ProviderConfig) -> Usage:
     """The typed usage for a usage object, read from its numbers (else by the provider's convention)."""
-    default = default_convention(
-        completion_includes_reasoning=config.provider.completion_includes_reasoning, protocol=protocol
-    )
+    default = default_convention(completion_includes_reasoning=config.provider.completion_includes_reasoning)
     return read_usage(usage, default=default)
