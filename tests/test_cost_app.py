@@ -159,3 +159,15 @@ def test_the_family_is_remembered_per_url_not_for_another_one(serve) -> None:
         assert "presence_penalty" in chats(other)[-1]
     finally:
         other.__exit__()
+
+
+def test_modelslab_lists_in_anthropic_style_once_for_the_picker_and_the_mark(serve, monkeypatch) -> None:
+    server = serve(Provider(["x-ai-grok-3-mini-beta", "x-ai-grok-3-mini"], answer("Hi")))
+    monkeypatch.setenv("PLAYGROUND_PROVIDER", "modelslab")
+    monkeypatch.setenv("PLAYGROUND_BASE_URL", server.url + "/api/v7/llm")
+    monkeypatch.setenv("MODELSLAB_API_KEY", KEY)
+    at = start_app()
+    assert "`x-ai-grok-3-mini-beta` is in ModelsLab" in captions(at)
+    assert "x-ai-grok-3-mini" in at.selectbox(key="model_id").options  # the listed model joins the picker
+    listed = [r for r in server.requests if r.method == "GET"]
+    assert [r.path for r in listed] == ["/api/v7/llm/v1/models"] and listed[0].headers["anthropic-version"]
