@@ -13,7 +13,7 @@ import genai_prices
 from genai_prices.types import TieredPrices
 
 from playground.catalog import Price
-from playground.compare import LIBRARY, price_for
+from playground.compare import LIBRARY
 from playground.events import Usage
 from playground.model_names import catalogue_model
 from playground.pricing import Cost, cost
@@ -47,8 +47,11 @@ def _lookups(name: str, provider_id: str) -> list[tuple[str | None, str]]:
     return list(dict.fromkeys(tries))
 
 
-def _genai_calc(usage: Usage, name: str, provider_id: str) -> genai_prices.types.PriceCalculation | None:
-    for provider, ref in _lookups(name, provider_id):
+def _genai_calc(
+    usage: Usage, name: str, provider_id: str, *, first: tuple[str, str] | None = None
+) -> genai_prices.types.PriceCalculation | None:
+    """genai-prices' price of ``usage`` for ``name`` (the catalogue's reference ``first``), or None."""
+    for provider, ref in ([first] if first else []) + _lookups(name, provider_id):
         try:
             return genai_prices.calc_price(_genai_usage(usage), ref, provider_id=provider)
         except LookupError:
@@ -66,10 +69,13 @@ def _split(usage: Usage, calc: genai_prices.types.PriceCalculation) -> Cost:
     )
 
 
-def _flat_price(calc: genai_prices.types.PriceCalculation) -> Price | None:
+def _flat_price(calc: genai_prices.types.PriceCalculation, usage: Usage) -> Price | None:
+    """The per-token price when one flat price covers this usage: not tiered, no own price for cache writes."""
     prices = calc.model_price
     values = (prices.input_mtok, prices.output_mtok, prices.cache_read_mtok)
     if any(isinstance(v, TieredPrices) for v in values) or prices.input_mtok is None or prices.output_mtok is None:
+        return None
+    if usage.cache_write_tokens and prices.cache_write_mtok is not None:
         return None
     return Price(prices.input_mtok, prices.output_mtok, prices.cache_read_mtok, source=LIBRARY)
 
@@ -77,14 +83,15 @@ def _flat_price(calc: genai_prices.types.PriceCalculation) -> Price | None:
 def price_served(usage: Usage, *, name: str, provider_id: str) -> ServedPrice:
     """The reply's cost at the served model's price: the catalogue's, else genai-prices'; None when unknown."""
     model = catalogue_model(name)
-    price = price_for(model) if model is not None else None
-    if price is not None:
-        return ServedPrice(cost(usage, price), f"priced as `{name}` ({price.source})")
-    calc = _genai_calc(usage, name, provider_id)
+    if model is not None and model.price is not None:
+        return ServedPrice(cost(usage, model.price), f"priced as `{name}` ({model.price.source})")
+    calc = _genai_calc(usage, name, provider_id, first=model.genai_prices_ref if model is not None else None)
     if calc is None:
         return ServedPrice(None, f"cannot price `{name}`: neither the catalogue nor {LIBRARY} knows it")
     where = f"{LIBRARY}: {calc.provider.id} / {calc.model.id}"
-    flat = _flat_price(calc)
+    flat = _flat_price(calc, usage)
     if flat is not None:
         return ServedPrice(cost(usage, flat), f"priced as `{name}` ({where})")
-    return ServedPrice(_split(usage, calc), f"priced as `{name}` ({where}, tiered by prompt size)")
+    return ServedPrice(
+        _split(usage, calc), f"priced as `{name}` ({where}, its tiers and cache-write price applied)"
+    )

@@ -13,7 +13,7 @@ from loopback import LoopbackServer, sse, sse_reply
 
 from components.chat_pane import reply_strip
 from playground import export
-from playground.catalog import GROK_3_MINI, MODELS
+from playground.catalog import GROK_3_MINI, MODELS, Price
 from playground.compare import price_for
 from playground.conversation import Conversation
 from playground.model_names import base_name, catalogue_model, is_asked, safe_name
@@ -158,3 +158,20 @@ def test_a_switch_target_maps_to_the_catalogue_only_by_its_exact_name() -> None:
 
     assert catalogue_id("x-ai/grok-3-mini-beta") == GROK_3_MINI.id
     assert catalogue_id("x-ai-grok-3-mini") == "x-ai-grok-3-mini"  # another model, though the base name is alike
+
+
+def test_cache_writes_at_the_served_models_own_cache_write_price() -> None:
+    from playground.events import Usage
+
+    usage = Usage(prompt_tokens=10_000, completion_tokens=500, cached_tokens=2_000, cache_write_tokens=3_000)
+    got = price_served(usage, name="claude-3-haiku", provider_id="custom")
+    want = genai_prices.calc_price(
+        genai_prices.Usage(
+            input_tokens=10_000, cache_read_tokens=2_000, cache_write_tokens=3_000, output_tokens=500
+        ),
+        "claude-3-haiku",
+        provider_id="anthropic",
+    ).total_price
+    assert got.cost is not None and got.cost.total == want
+    writes_at_input = Price(Decimal("0.25"), Decimal("1.25"), Decimal("0.03"))  # the flat reading would be lower
+    assert got.cost.total > cost(usage, writes_at_input).total
