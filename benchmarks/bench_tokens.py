@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import corpus  # noqa: E402
 from playground import tokens  # noqa: E402
 
-REFERENCE = ROOT.parent / "shared" / "reference" / "grok-1-tokenizer.model"
+REFERENCE = corpus.SHARED / "reference" / "grok-1-tokenizer.model"
 BEGIN, END = "# --- fitted by benchmarks/bench_tokens.py --fit --write ---", "# --- end fitted ---"
 FIXED = {
     "digits": 1.0,
@@ -41,6 +41,7 @@ FIXED = {
 PRIOR = {
     "words": 1.0,
     "long": 0.5,
+    "capitalised": 0.0,
     "humps": 0.8,
     "upper": 0.7,
     "punct": 1.0,
@@ -61,6 +62,10 @@ PRIOR = {
     "cyrillic": 0.3,
     "rtl": 0.8,
     "indic": 1.5,
+    "devanagari": 1.5,
+    "thai": 1.0,
+    "base64": 0.0,
+    "hex": 0.0,
     "e1": 2.0,
     "symbol": 1.5,
     "cjk_misc": 1.0,

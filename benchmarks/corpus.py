@@ -1,4 +1,5 @@
-"""Deterministic test corpus for the token estimator: prose, code, JSON, CJK and emoji documents.
+"""Deterministic test corpus for the token estimator: prose, code, JSON, CJK, emoji, short prose in many
+languages, encoded blobs and minified code.
 
 Every category mixes hand-written text (benchmarks/corpus_text.py), seeded generators and, where present, text
 read from this machine at run time (Python's stdlib, Debian licence texts and translations, npm's files, the
@@ -22,13 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 try:
+    from benchmarks import corpus_blobs
     from benchmarks import corpus_text as T
 except ImportError:  # run as a script from benchmarks/
+    import corpus_blobs  # type: ignore[no-redef]
     import corpus_text as T  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parent.parent
+# The team's shared folder (product page, reference tokenizer): ../shared beside the checkout, or beside a parent
+# of it when the checkout is a worktree nested one level deeper.
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent / "shared")
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
-CATEGORIES = ("prose", "code", "json", "cjk", "emoji")
+CATEGORIES = ("prose", "code", "json", "cjk", "emoji", "languages", "encoded", "minified")
 EXTRA = ("other",)
 CHUNK = 3000
 SKIP_DIRS = {"site-packages", "__pycache__", "idlelib", "lib2to3"}
@@ -116,7 +122,7 @@ def _prose_docstrings() -> Iterator[tuple[str, str]]:
 
 
 def _prose_markdown() -> Iterator[tuple[str, str]]:
-    pages = _files("*.txt", ROOT.parent / "shared" / "product-page")
+    pages = _files("*.txt", SHARED / "product-page")
     docs = _files("*.md", Path("/usr/lib/node_modules/npm/docs"), every=3, limit=40)
     for path in pages + docs:
         for j, chunk in enumerate(_chunks(_read(path))):
@@ -336,6 +342,7 @@ SOURCES: dict[str, dict[str, Callable[[], Iterator[tuple[str, str]]]]] = {
     },
     "emoji": {"written": _emoji_written, "chat": _emoji_chat, "ranges": _emoji_ranges},
     "other": {group: _other_language(group) for group in OTHER},
+    **corpus_blobs.SOURCES,
 }
 
 

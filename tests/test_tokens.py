@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import random
@@ -18,7 +19,7 @@ from playground import tokens
 from playground.tokens import count_messages, count_tokens, features
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference" / "grok-1-tokenizer.model"
+REFERENCE = corpus.SHARED / "reference" / "grok-1-tokenizer.model"
 TOLERANCE = 10.0  # percent
 
 
@@ -79,7 +80,7 @@ def realistic_inputs() -> dict[str, list[str]]:
         }
         for i in range(40)
     ]
-    pages = sorted((ROOT.parent / "shared" / "product-page").glob("*.txt"))
+    pages = sorted((corpus.SHARED / "product-page").glob("*.txt"))
     return {
         "product page": [p.read_text(encoding="utf-8") for p in pages],
         "chat prompts": text.CHAT + text.PROSE[:4],
@@ -142,6 +143,25 @@ def test_features_count_runs_not_characters() -> None:
     assert f["breaks"] == 4  # '  ', '\n\n', '\t', and the lone space before 42
 
 
+def test_encoded_blobs_are_measured_by_length_and_words_are_not() -> None:
+    b64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    noise = base64.b64encode(random.Random(1).randbytes(3000)).decode()
+    assert features(noise)["base64"] >= 0.8 * len(noise) / tokens.BLOB and features(noise)["hex"] == 0
+    assert features(b64)["base64"] >= 2  # a real PNG: its "AAAA" runs count as words, the rest as a blob
+    assert features(digest)["hex"] == len(digest) // tokens.BLOB and features(digest)["base64"] == 0
+    prose = "Internationalization of the getElementsByTagName documentation, 2026-11-28."
+    assert features(prose)["base64"] == features(prose)["hex"] == 0
+    # a pasted data URL costs far more than its characters would as words: the blob weight carries it
+    assert count_tokens(f"data:image/png;base64,{b64}") > count_tokens(b64.replace("+", " ").replace("/", " "))
+
+
+def test_devanagari_and_thai_are_told_apart() -> None:
+    hindi, thai = "नमस्ते दुनिया", "สวัสดีชาวโลก"
+    f = features(f"{hindi} {thai} ગુજરાતી")
+    assert f["devanagari"] == len(hindi) - 1 and f["thai"] == len(thai) and f["indic"] == len("ગુજરાતી")
+
+
 def test_features_split_wide_characters_by_class() -> None:
     f = features("中文的 한국어 かな 😀 👍🏽 ❤️ é")
     assert f["han_common"] + f["han"] == 3
@@ -173,7 +193,7 @@ def test_accuracy_note_states_the_worst_measured_category() -> None:
     worst = math.ceil(max(tokens.ACCURACY[c] for c in corpus.CATEGORIES))
     assert f"±{worst} %" in tokens.ACCURACY_NOTE
     assert worst <= TOLERANCE
-    for word in ("prose", "code", "JSON", "CJK", "emoji"):
+    for word in ("prose", "languages", "code", "minified", "JSON", "CJK", "emoji", "base64", "hex"):
         assert word in tokens.ACCURACY_NOTE
 
 
