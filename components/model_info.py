@@ -11,6 +11,7 @@ from playground.snippets import samples as snippets
 
 PLAYGROUND_PAGE = "pages/chat.py"
 RELATED_PER_ROW = 3
+LINKS_PER_ROW = 3
 
 
 def per_million(amount: object) -> str:
@@ -36,19 +37,53 @@ def render_about(model: Model) -> None:
     st.write(PAGE.about)
 
 
-def render_specs(model: Model) -> None:
-    """The technical specifications table as the page shows it."""
-    st.subheader("Technical specifications", anchor=False)
-    rows = {
+def spec_rows(model: Model) -> dict[str, str]:
+    """The technical specifications exactly as the page lists them, nothing added."""
+    return {
         "Model ID": model.id,
         "Category": PAGE.category,
         "Task": PAGE.task,
-        "Price": f"${PAGE.page_price_per_million:.6f} per million tokens",
+        "Price": PAGE.price_per_million_text,
         "Added": PAGE.added,
     }
+
+
+def render_specs(model: Model) -> None:
+    """The page's technical specifications table; beside it the context window, which the page does not give."""
+    st.subheader("Technical specifications", anchor=False)
+    table, side = st.columns([3, 1])
+    rows = spec_rows(model)
+    table.markdown("| Specification | Value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows.items()))
     if model.context:
-        rows["Context window"] = f"{model.context:,} tokens"
-    st.markdown("| Specification | Value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows.items()))
+        side.metric("Context window", f"{model.context:,} tokens", border=True)
+        side.caption(f"Not on the product page. Source: {model.context_source or 'the catalogue'}")
+
+
+def render_quick_start_intro() -> None:
+    """The page's Quick Start heading and introduction (with its link to the pricing page for a key)."""
+    st.subheader("Quick start", anchor=False)
+    st.markdown(PAGE.quick_start)
+
+
+def render_docs_note() -> None:
+    """The page's pointer to the full API documentation, under the samples."""
+    st.markdown(PAGE.docs_note)
+
+
+def render_pricing() -> None:
+    """The page's Pricing section, quoted exactly, then its row of links."""
+    st.subheader("Pricing", anchor=False)
+    st.markdown(PAGE.pricing)
+    st.caption("The playground prices replies per token (input and output); see the Pricing page.")
+    render_links()
+
+
+def render_links() -> None:
+    """The page's link row and footer links, as real links, three to a row."""
+    for start in range(0, len(PAGE.links), LINKS_PER_ROW):
+        row = PAGE.links[start : start + LINKS_PER_ROW]
+        for column, (label, url) in zip(st.columns(LINKS_PER_ROW), row, strict=False):
+            column.link_button(label, url, icon=":material/open_in_new:", width="stretch")
 
 
 def _bullets(title: str, items: tuple[str, ...]) -> None:
@@ -95,6 +130,8 @@ def render_related(current_id: str) -> None:
     """The page's related models; each button switches the playground to that model."""
     st.subheader("Related models", anchor=False)
     st.caption("Discover similar models you might be interested in")
+    label, url = PAGE.all_models
+    st.link_button(label, url, icon=":material/open_in_new:")
     for start in range(0, len(RELATED), RELATED_PER_ROW):  # row by row, so reading order is the page's order
         row = RELATED[start : start + RELATED_PER_ROW]
         for column, model in zip(st.columns(RELATED_PER_ROW), row, strict=False):
@@ -103,7 +140,9 @@ def render_related(current_id: str) -> None:
 
 
 def _related_card(model: Model, selected: bool) -> None:
-    st.markdown(f"**{model.name}**  \n{model.access} · {model.platform}")
+    name = f"[{model.name}]({model.page_url})" if model.page_url else model.name
+    platform = f"[{model.platform}]({model.platform_url})" if model.platform_url else model.platform
+    st.markdown(f"**{name}**  \n{model.access} · {platform}")
     if st.button(
         "In the playground" if selected else "Use in playground",
         key=f"related_{model.id}",

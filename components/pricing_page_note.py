@@ -17,7 +17,7 @@ def summary() -> None:
     st.info(
         f"The product page lists {format_usd(price.input)} per 1M input tokens and {format_usd(price.output)} "
         f'per 1M output tokens, but also says "{PAGE.page_price_label}" and '
-        f'"{format_usd(PAGE.page_price_per_million)} per million tokens". This page uses the per-token '
+        f'"{PAGE.price_per_million_text}". This page uses the per-token '
         "prices; see *About the page's $0.40* below.",
         icon=":material/info:",
     )

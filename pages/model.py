@@ -1,4 +1,5 @@
-"""Model and API: the product page's model details, endpoints, live code samples, Claude Code, FAQ, related."""
+"""Model and API: the product page's model details, endpoints, Quick Start and live code samples, pricing and
+links, Claude Code, FAQ, related models."""
 
 import streamlit as st
 
@@ -18,6 +19,7 @@ model_info.render_specs(GROK_3_MINI)
 model_info.render_features_and_uses()
 model_info.render_endpoints()
 
+model_info.render_quick_start_intro()
 st.subheader("Code for the playground's current state", anchor=False)
 if model.id != GROK_3_MINI.id:
     st.info(
@@ -25,6 +27,8 @@ if model.id != GROK_3_MINI.id:
         icon=":material/swap_horiz:",
     )
 render_code_samples(state, key="model_page_code")
+model_info.render_docs_note()
+model_info.render_pricing()
 model_info.render_claude_code(model)
 model_info.render_faq(GROK_3_MINI)
 model_info.render_related(model.id)

@@ -9,6 +9,10 @@ from playground.families import XAI_REASONING
 
 PAGE_SOURCE = "ModelsLab product page for x-ai-grok-3-mini-beta (generated 2026-05-13)"
 XAI_PRICE_SOURCE = "docs.x.ai Models and Pricing, archived 2025-06-02 (grok-3-mini cached input)"
+XAI_CONTEXT_SOURCE = (
+    "docs.x.ai Models and Pricing, archived 2025-06-02 (grok-3-mini); the product page does not say"
+)
+SITE = "https://modelslab-frontend-v2-927501783998.us-east4.run.app"  # the product page's own links point here
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,19 @@ class Model:
     rejects: dict[str, dict[str, str]] = field(default_factory=dict)
     genai_prices_ref: tuple[str, str] | None = None  # (provider_id, model_ref) in genai-prices
     access: str = "Closed Source Model"  # the page's label on every model card
+    context_source: str = ""  # where ``context`` comes from
+    page_path: str = ""  # the model's page on the site, under SITE/models/
+    platform_path: str = ""  # the platform's model list on the site, under SITE/models/
+
+    @property
+    def page_url(self) -> str:
+        """The model's page on the ModelsLab site ('' when the catalogue does not know it)."""
+        return f"{SITE}/models/{self.page_path}" if self.page_path else ""
+
+    @property
+    def platform_url(self) -> str:
+        """The page listing the models of this model's platform ('' when unknown)."""
+        return f"{SITE}/models/{self.platform_path}" if self.platform_path else ""
 
     def name_for(self, provider_id: str) -> str:
         """The model name to send to ``provider_id``."""
@@ -60,6 +77,9 @@ GROK_3_MINI = Model(
     vendor="x-ai",
     platform="Open Router",
     context=131_072,
+    context_source=XAI_CONTEXT_SOURCE,
+    page_path="x-ai/x-ai-grok-3-mini-beta",
+    platform_path="open_router",  # the page's "More from X Ai" link
     reasoning=True,
     price=Price(
         input=Decimal("0.30"),
@@ -81,12 +101,29 @@ def _related(
     openrouter: str | None = None,
     *,
     prices: tuple[str, str] | None = None,
+    site_path: str = "",
 ) -> Model:
     ids = {"openrouter": openrouter} if openrouter else {}
     vendor = name.split(":")[0].strip()
+    site_path = site_path or PLATFORM_PATHS[platform]  # the page links each card to SITE/models/<path>/<id>
     return Model(
-        id=model_id, name=name, vendor=vendor, platform=platform, provider_ids=ids, genai_prices_ref=prices
+        id=model_id,
+        name=name,
+        vendor=vendor,
+        platform=platform,
+        provider_ids=ids,
+        genai_prices_ref=prices,
+        page_path=f"{site_path}/{model_id}",
+        platform_path=site_path,
     )
+
+
+PLATFORM_PATHS = {
+    "Open Router": "open_router",
+    "Together AI": "together_ai",
+    "Open Ai": "openai",
+    "Google": "google",
+}
 
 
 # The related models exactly as the product page lists them (ID from each link, name as shown, platform).
@@ -148,7 +185,12 @@ RELATED: tuple[Model, ...] = (
         "anthropic/claude-3-haiku",
         prices=("openrouter", "anthropic/claude-3-haiku"),
     ),
-    _related("deepseek-ai-DeepSeek-R1-Distill-Qwen-1.5B", "DeepSeek R1 Distill Qwen 1.5B", "ModelsLab"),
+    _related(
+        "deepseek-ai-DeepSeek-R1-Distill-Qwen-1.5B",
+        "DeepSeek R1 Distill Qwen 1.5B",
+        "ModelsLab",
+        site_path="deepseek",
+    ),
     _related(
         "xiaomi-mimo-v2-pro",
         "Xiaomi: MiMo-V2-Pro",
@@ -213,6 +255,16 @@ class PageText:
     use_cases: tuple[str, ...]
     faq: tuple[tuple[str, str], ...]
     endpoints: tuple[tuple[str, str, str], ...]  # (protocol, label, path under the base URL)
+    quick_start: str  # the Quick Start introduction (Markdown, with the page's link)
+    docs_note: str  # the line under the Quick Start samples (Markdown, with the page's link)
+    pricing: str  # the Pricing section (Markdown, with the page's link)
+    links: tuple[tuple[str, str], ...]  # the page's link row and footer: (label, URL)
+    all_models: tuple[str, str]  # the Related models section's "View all LLM Models" link: (label, URL)
+
+    @property
+    def price_per_million_text(self) -> str:
+        """The page's blended price as the page writes it: "$0.400000 per million tokens"."""
+        return f"${self.page_price_per_million:.6f} per million tokens"
 
 
 _ABOUT = (
@@ -220,6 +272,12 @@ _ABOUT = (
     "immediately, Grok 3 Mini thinks before responding. It\u2019s ideal for reasoning-heavy tasks that don\u2019t "
     "demand..."
 )
+
+_PAGE_NAME = "XAI: Grok 3 Mini Beta"  # how the page's running text writes the model's name
+_PAGE_PRICE = Decimal("0.40")  # the page's one blended figure, per million tokens
+PRICING_URL = f"{SITE}/pricing"
+LLM_MODELS_URL = f"{SITE}/models?feature=llmaster"
+API_DOCS_URL = f"{SITE}/models/x-ai/x-ai-grok-3-mini-beta/api"
 
 PAGE = PageText(
     starters=(
@@ -234,7 +292,7 @@ PAGE = PageText(
     task="Text Generation",
     added="February 20, 2026",
     page_price_label="$0.400000 / call",
-    page_price_per_million=Decimal("0.40"),
+    page_price_per_million=_PAGE_PRICE,
     features=(
         "Chat completion and multi-turn conversation API",
         "Streaming response with token-by-token output",
@@ -278,4 +336,19 @@ PAGE = PageText(
         ("Anthropic compatible", "Count tokens", "/v1/messages/count_tokens"),
         ("Anthropic compatible", "Models", "/v1/models"),
     ),
+    quick_start=f"Integrate {_PAGE_NAME} into your application with a single API call. Get your API key from the "
+    f"[pricing page]({PRICING_URL}) to get started.",
+    docs_note=f"View the [full API documentation]({API_DOCS_URL}) for SDKs, code examples in Python, JavaScript, "
+    "and more.",
+    pricing=f"{_PAGE_NAME} API costs ${_PAGE_PRICE:.6f} per million tokens. Pay only for what you use with no "
+    f"minimum commitments. [View pricing plans]({PRICING_URL})",
+    links=(
+        ("Browse LLM Models", LLM_MODELS_URL),
+        ("More from X Ai", f"{SITE}/models/open_router"),
+        ("View Pricing", PRICING_URL),
+        ("Website", "https://modelslab.com"),
+        ("API Documentation", "https://docs.modelslab.com"),
+        ("Blog", "https://modelslab.com/blog"),
+    ),
+    all_models=("View all LLM Models", LLM_MODELS_URL),
 )

@@ -46,7 +46,9 @@ def test_every_section_of_the_product_page() -> None:
         "Key features",
         "Use cases",
         "API endpoints",
+        "Quick start",
         "Code for the playground's current state",
+        "Pricing",
         "Use with Claude Code",
         f"{GROK_3_MINI.name} FAQ",
         "Related models",
@@ -54,7 +56,7 @@ def test_every_section_of_the_product_page() -> None:
         assert title in subheaders
     text = " ".join(m.value for m in at.markdown)
     assert "x-ai" in text and "Closed Source Model" in text and PAGE.page_price_label in text
-    assert [m.value for m in at.metric] == ["$0.30 / 1M tokens", "$0.50 / 1M tokens"]
+    assert [m.value for m in at.metric] == ["$0.30 / 1M tokens", "$0.50 / 1M tokens", "131,072 tokens"]
     specs = next(m.value for m in at.markdown if "| Specification |" in m.value)
     for value in (GROK_3_MINI.id, PAGE.category, PAGE.task, "$0.400000 per million tokens", PAGE.added):
         assert value in specs

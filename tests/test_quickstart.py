@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 from loopback import LoopbackServer, Recorded, Reply, json_reply
+from page_file import product_page
 
-from benchmarks.corpus import SHARED
 from playground.catalog import GROK_3_MINI, RELATED
 from playground.snippets import quickstart
 from playground.wire.request import KEY_PLACEHOLDER
 
-PAGE_DIR = SHARED / "product-page"
 RUNNERS = {
     "python": ("py", [sys.executable]),
     "javascript": ("js", ["node"]),
@@ -40,10 +39,7 @@ ERROR = {"status": "error", "message": "Invalid API key"}
 
 def page_python() -> str:
     """The Python Quick Start sample exactly as the product page file holds it, or a skip saying why."""
-    pages = sorted(PAGE_DIR.glob("*.txt"))
-    if not pages:
-        pytest.skip(f"the product page is not at {PAGE_DIR}: the sample cannot be compared with it here")
-    text = pages[0].read_text(encoding="utf-8")
+    text = product_page()
     quick = text[text.index("### Quick Start") :]
     return quick[quick.index("<code>") + len("<code>") : quick.index("</code>")]
 
