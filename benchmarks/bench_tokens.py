@@ -4,6 +4,7 @@
     python benchmarks/bench_tokens.py --sources  # also one row per corpus source
     python benchmarks/bench_tokens.py --fit      # refit COEF and the common-character lists, print them
     python benchmarks/bench_tokens.py --fit --write  # ... and write them into playground/tokens.py
+    python benchmarks/bench_tokens.py --baseline main  # also time the estimator as committed on main
 
 The reference model is read from ../shared/reference/grok-1-tokenizer.model (measure only: nothing from it is
 stored in the repo).  Accuracy is measured on the held-out half of benchmarks/corpus.py; the fit uses the other.
@@ -208,23 +209,37 @@ def accuracy(sp) -> dict[str, float]:
     return {cat: math.ceil(v * 10) / 10 for cat, v in worst.items()}
 
 
-def throughput(sp, size: int, runs: int) -> tuple[float, float, int]:
-    """Median MB/s of ours and of sentencepiece over ``runs`` passes on ``size`` bytes of mixed text."""
+def throughput(sp, size: int, runs: int, baseline=None) -> tuple[dict[str, float], int]:
+    """Median MB/s of ours, sentencepiece and (if given) a baseline estimator module, in interleaved rounds on
+    ``size`` bytes of mixed text."""
     text = corpus.mixed(size)
     mb = len(text.encode("utf-8")) / 1e6
-
-    def median_rate(fn) -> float:
-        times = []
-        for _ in range(runs):
+    fns = {"ours": tokens.count_tokens, "sentencepiece": sp.encode}
+    if baseline is not None:
+        fns["baseline"] = baseline.count_tokens
+    times: dict[str, list[float]] = defaultdict(list)
+    for _ in range(runs):
+        for name, fn in fns.items():
             start = time.perf_counter()
             fn(text)
-            times.append(time.perf_counter() - start)
-        return mb / statistics.median(times)
-
-    return median_rate(tokens.count_tokens), median_rate(sp.encode), len(text.encode("utf-8"))
+            times[name].append(time.perf_counter() - start)
+    return {name: mb / statistics.median(t) for name, t in times.items()}, len(text.encode("utf-8"))
 
 
-def table(sp, *, sources: bool, size: int, runs: int) -> None:
+def baseline_module(rev: str):
+    """playground/tokens.py as it was at git revision ``rev``, imported as a separate module."""
+    import subprocess
+    import types
+
+    source = subprocess.run(
+        ["git", "show", f"{rev}:playground/tokens.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    module = types.ModuleType("tokens_baseline")
+    exec(compile(source, f"{rev}:playground/tokens.py", "exec"), module.__dict__)  # our own file, from git
+    return module
+
+
+def table(sp, *, sources: bool, size: int, runs: int, baseline: str = "") -> None:
     """Print the accuracy table and the throughput comparison."""
     print(f"# Token estimator vs Grok-1 tokenizer, {datetime.date.today().isoformat()}")
     print(f"command: python benchmarks/bench_tokens.py {' '.join(sys.argv[1:])}".rstrip())
@@ -240,11 +255,17 @@ def table(sp, *, sources: bool, size: int, runs: int) -> None:
                 f"| {cat} | {name} | {n} | {ref} | {ours} | {100 * (ours / ref - 1):+.1f} % "
                 f"| {100 * (c4 / ref - 1):+.1f} % | {p90:.1f} % |"
             )
-    ours, theirs, nbytes = throughput(sp, size, runs)
+    rates, nbytes = throughput(sp, size, runs, baseline_module(baseline) if baseline else None)
+    ours, theirs = rates["ours"], rates["sentencepiece"]
     print(
-        f"\nthroughput on {nbytes / 1e6:.1f} MB of mixed text (median of {runs} runs): "
+        f"\nthroughput on {nbytes / 1e6:.1f} MB of mixed text (median of {runs} interleaved runs): "
         f"ours {ours:.1f} MB/s, sentencepiece {theirs:.1f} MB/s, ratio {ours / theirs:.1f}x"
     )
+    if baseline:
+        print(
+            f"baseline estimator ({baseline}) {rates['baseline']:.1f} MB/s: "
+            f"ours/baseline {ours / rates['baseline']:.2f}x"
+        )
 
 
 def main() -> None:
@@ -255,6 +276,7 @@ def main() -> None:
     parser.add_argument("--sources", action="store_true", help="one row per corpus source")
     parser.add_argument("--size", type=int, default=10_000_000, help="bytes of mixed text for throughput")
     parser.add_argument("--runs", type=int, default=5, help="timed runs (median is reported)")
+    parser.add_argument("--baseline", default="", help="also time playground/tokens.py at this git revision")
     args = parser.parse_args()
     if not REFERENCE.is_file():
         sys.exit(f"reference tokenizer not found at {REFERENCE}")
@@ -262,7 +284,7 @@ def main() -> None:
     if args.fit:
         fit(sp, write=args.write)
     else:
-        table(sp, sources=args.sources, size=args.size, runs=args.runs)
+        table(sp, sources=args.sources, size=args.size, runs=args.runs, baseline=args.baseline)
 
 
 if __name__ == "__main__":

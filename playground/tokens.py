@@ -165,9 +165,8 @@ _RAW_PATTERNS = {
     "joiners": (b"\xe2\x80\x8d", b"\xe2\x83\xa3"),
     "selectors": (b"\xef\xb8\x8e", b"\xef\xb8\x8f"),
     "space_punct": (b" \xe2\x80", b" \xe2\x81"),
-    "devanagari": (b"\xe0\xa4", b"\xe0\xa5"),
-    "thai": (b"\xe0\xb8", b"\xe0\xb9"),
 }
+_INDIC_PATTERNS = {"devanagari": (b"\xe0\xa4", b"\xe0\xa5"), "thai": (b"\xe0\xb8", b"\xe0\xb9")}
 # Encoded blobs: runs of base64 (or hex) characters, counted in steps of BLOB characters, so ordinary words and
 # identifiers (shorter than a step) add nothing; hex runs are subtracted from base64 ones, both being alphanumeric.
 BLOB = 16
@@ -262,9 +261,12 @@ def _wide_features(text: str, raw: bytes, chars: bytes, f: dict[str, int]) -> No
         common = "".join(_COMMON.findall(text))
         f["hangul_common"] = len(common.encode("utf-8").translate(None, _NOT_HANGUL_LEAD))
         f["han_common"] = len(common) - f["hangul_common"]
-    for name in ("kana", "cjk_punct", "fullwidth", "general_punct", "devanagari", "thai"):
+    for name in ("kana", "cjk_punct", "fullwidth", "general_punct"):
         f[name] = patterns[name]
-    f["indic"] -= f["devanagari"] + f["thai"]
+    if f["indic"]:  # the 0xE0 lead byte: Devanagari and Thai are told apart from the other Indic scripts
+        for name, pats in _INDIC_PATTERNS.items():
+            f[name] = sum(map(raw.count, pats))
+        f["indic"] -= f["devanagari"] + f["thai"]
     f["joiners"] = patterns["joiners"] + patterns["selectors"]
     f["han"] -= f["han_common"]
     f["hangul"] -= f["hangul_common"]
