@@ -1,4 +1,5 @@
-"""Live code samples of the playground's current state: five language tabs and a streaming toggle (dialog-safe)."""
+"""Live code samples of the playground's current state: five language tabs and a streaming toggle (dialog-safe),
+and beside them the product page's fixed Quick Start samples."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import streamlit as st
 from components.settings import current_chat_state
 from playground.chat_state import ChatState
 from playground.providers import ProviderConfig
-from playground.snippets import samples
+from playground.snippets import quickstart, samples
 from playground.wire.request import KEY_PLACEHOLDER
 
 
@@ -37,13 +38,32 @@ def render_code_samples(state: ChatState, *, key: str = "code_samples") -> sampl
     st.caption(f"{built.provider_label} · {state.model.name} · `{built.url}` · messages: {source}.{key_note}")
     if built.note:
         st.info(built.note, icon=":material/info:")
-    tabs = st.tabs([built.labels[name] for name in samples.LANGUAGES])
+    *tabs, page_tab = st.tabs([*(built.labels[name] for name in samples.LANGUAGES), QUICK_START_TAB])
     for tab, name in zip(tabs, samples.LANGUAGES, strict=True):
         with tab:
             st.code(built.code[name], language=samples.LANGUAGE_OF[name])
+    with page_tab:
+        render_quick_start()
     _reasons("Left out, as the app leaves them out:", built.omitted)
     _reasons("Sent with a changed value:", built.adjusted)
     return built
+
+
+QUICK_START_TAB = "Quick start (product page)"
+QUICK_START_NOTE = (
+    'The product page\'s own samples: one fixed request ("Hello!", max_tokens 1000) with `model_id` and `key` '
+    "in the body, the key a placeholder. They do not follow the playground's settings or conversation."
+)
+
+
+def render_quick_start() -> None:
+    """The product page's Quick Start samples in its four languages (no key needed, none ever shown)."""
+    st.caption(QUICK_START_NOTE)
+    code = quickstart.samples()
+    tabs = st.tabs([quickstart.LABELS[lang] for lang in quickstart.LANGUAGES])
+    for tab, lang in zip(tabs, quickstart.LANGUAGES, strict=True):
+        with tab:
+            st.code(code[lang], language=quickstart.HIGHLIGHT[lang])
 
 
 def samples_key_env(config: ProviderConfig) -> str:

@@ -15,7 +15,8 @@ from playground.providers import MODELSLAB
 from playground.snippets import samples as snippets
 
 SECRET = "sk-model-page-secret-77d1"
-TABS = ["Python (requests)", "Python (openai)", "JavaScript (fetch)", "cURL", "PHP"]
+TABS = ["Python (requests)", "Python (openai)", "JavaScript (fetch)", "cURL", "PHP", "Quick start (product page)"]
+TABS += ["Python", "JavaScript", "cURL", "PHP"]  # the Quick Start tab's own language tabs, as the page names them
 
 
 def model_page(**state: object) -> AppTest:

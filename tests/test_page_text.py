@@ -8,8 +8,10 @@ from apptest_util import start_app
 from page_file import product_page
 from streamlit.testing.v1 import AppTest
 
+from components.code_samples import QUICK_START_NOTE, QUICK_START_TAB
 from components.model_info import spec_rows
 from playground.catalog import GROK_3_MINI, PAGE, RELATED
+from playground.snippets import quickstart
 
 SITE = "https://modelslab-frontend-v2-927501783998.us-east4.run.app"
 
@@ -102,6 +104,34 @@ def test_model_page_links_are_real_links_with_the_page_urls(model_page: AppTest)
         assert f"[{model.platform}]({model.platform_url})" in card
     assert RELATED[9].page_url == f"{SITE}/models/deepseek/deepseek-ai-DeepSeek-R1-Distill-Qwen-1.5B"
     assert RELATED[12].page_url == f"{SITE}/models/openai/gpt-5.1-codex-max"
+
+
+def quick_start_codes(at: AppTest) -> dict[str, str]:
+    """Language tab label -> code, inside the Quick Start tab of the samples."""
+    tab = next(t for t in at.tabs if t.label == QUICK_START_TAB)
+    assert QUICK_START_NOTE in [c.value for c in tab.caption]
+    return {inner.label: inner.code[0].value for inner in tab.tabs}
+
+
+@pytest.mark.parametrize("session", [{}, {"provider": "modelslab", "api_key_modelslab": "sk-page-secret-5e1f"}])
+def test_quick_start_tab_beside_the_live_samples_with_or_without_a_key(session: dict[str, str]) -> None:
+    at = start_app(**session)
+    at.switch_page("pages/model.py").run()
+    assert not at.exception
+    labels = [t.label for t in at.tabs]
+    assert labels.index(QUICK_START_TAB) == labels.index("PHP") + 1  # right after the live samples
+    codes = quick_start_codes(at)
+    expected = quickstart.samples()
+    assert codes == {quickstart.LABELS[lang]: expected[lang].rstrip("\n") for lang in quickstart.LANGUAGES}
+    assert all("sk-page-secret-5e1f" not in code and "YOUR_API_KEY" in code for code in codes.values())
+    at.toggle(key="model_page_code_stream").set_value(False).run()  # the live samples' switch leaves it as is
+    assert not at.exception and quick_start_codes(at) == codes
+
+
+def test_quick_start_python_tab_is_the_page_text(model_page: AppTest) -> None:
+    page = product_page()
+    quick = page[page.index("### Quick Start") :]
+    assert quick_start_codes(model_page)["Python"] == quick[quick.index("<code>") + 6 : quick.index("</code>")]
 
 
 def test_pricing_page_quotes_the_page_price_exactly() -> None:
