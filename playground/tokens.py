@@ -166,7 +166,9 @@ _RAW_PATTERNS = {
     "selectors": (b"\xef\xb8\x8e", b"\xef\xb8\x8f"),
     "space_punct": (b" \xe2\x80", b" \xe2\x81"),
 }
-_INDIC_PATTERNS = {"devanagari": (b"\xe0\xa4", b"\xe0\xa5"), "thai": (b"\xe0\xb8", b"\xe0\xb9")}
+# Devanagari (U+0900-U+097F) and Thai (U+0E00-U+0E7F) by the second byte after a 0xE0 lead: one translation,
+# then two short counts (counting the raw two-byte sequences is several times slower on Indic text).
+_INDIC = _table({b"\xe0": b"E", b"\xa4\xa5": b"d", b"\xb8\xb9": b"t"}, b"n")
 # Encoded blobs: runs of base64 (or hex) characters, counted in steps of BLOB characters, so ordinary words and
 # identifiers (shorter than a step) add nothing; hex runs are subtracted from base64 ones, both being alphanumeric.
 BLOB = 16
@@ -264,8 +266,8 @@ def _wide_features(text: str, raw: bytes, chars: bytes, f: dict[str, int]) -> No
     for name in ("kana", "cjk_punct", "fullwidth", "general_punct"):
         f[name] = patterns[name]
     if f["indic"]:  # the 0xE0 lead byte: Devanagari and Thai are told apart from the other Indic scripts
-        for name, pats in _INDIC_PATTERNS.items():
-            f[name] = sum(map(raw.count, pats))
+        indic = raw.translate(_INDIC)
+        f["devanagari"], f["thai"] = indic.count(b"Ed"), indic.count(b"Et")
         f["indic"] -= f["devanagari"] + f["thai"]
     f["joiners"] = patterns["joiners"] + patterns["selectors"]
     f["han"] -= f["han_common"]
