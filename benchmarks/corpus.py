@@ -341,8 +341,8 @@ SOURCES: dict[str, dict[str, Callable[[], Iterator[tuple[str, str]]]]] = {
         "ranges": _cjk_ranges,
     },
     "emoji": {"written": _emoji_written, "chat": _emoji_chat, "ranges": _emoji_ranges},
-    "other": {group: _other_language(group) for group in OTHER},
     **corpus_blobs.SOURCES,
+    "other": {**{group: _other_language(group) for group in OTHER}, **corpus_blobs.SOURCES["other"]},
 }
 
 

@@ -1,7 +1,8 @@
 """Offline token estimator for Grok prompts: no download, no vocabulary, linear in the text length.
 
 The estimate is a weighted sum of character-class counts: ASCII words (with extra weight for long, capitalised
-and camel-case ones), punctuation runs, digits, whitespace runs, common and rare CJK characters, kana, Devanagari,
+and camel-case ones, and for words near accented letters, which mark a language the tokenizer splits more
+finely than English), punctuation runs, digits, whitespace runs, common and rare CJK characters, kana, Devanagari,
 Thai, emoji and the other UTF-8 classes, and the length of base64 and hex runs (encoded blobs tokenize far
 worse than the words they look like).  The weights were fitted against the Grok-1 SentencePiece tokenizer on
 ``benchmarks/corpus.py`` by ``python benchmarks/bench_tokens.py --fit --write``, which also measured
@@ -52,54 +53,56 @@ HANGUL_COMMON = (
     "줄지치커트파표하한할합해"
 )
 COEF: dict[str, float] = {
-    "words": 0.944,
-    "long": 0.267,
-    "capitalised": 0.508,
-    "humps": 1.531,
-    "upper": 0.67,
-    "punct": 1.068,
-    "punct_long": 0.584,
+    "words": 0.947,
+    "long": 0.274,
+    "capitalised": 0.165,
+    "foreign_words": 0.241,
+    "turkish": 0.093,
+    "humps": 1.568,
+    "upper": 0.588,
+    "punct": 1.079,
+    "punct_long": 0.397,
     "digits": 1.0,
     "breaks": 1.0,
-    "letter_runs": 0.791,
+    "letter_runs": 0.516,
     "space_wide": 0.85,
-    "han_common": 1.318,
-    "hangul_common": 1.602,
-    "kana": 0.436,
+    "han_common": 1.327,
+    "hangul_common": 1.619,
+    "kana": 0.439,
     "cjk_punct": 1.0,
     "fullwidth": 1.0,
-    "general_punct": 1.813,
+    "general_punct": 1.84,
     "joiners": 3.0,
-    "base64": 1.798,
-    "hex": 0.278,
-    "devanagari": 2.575,
-    "thai": 1.992,
-    "latin1": 0.894,
-    "latin_ext": 1.447,
-    "combining": 2.009,
-    "greek": 0.89,
-    "cyrillic": 0.282,
-    "rtl": 0.964,
+    "base64": 1.708,
+    "hex": 0.268,
+    "devanagari": 2.598,
+    "thai": 1.974,
+    "latin1": 0.301,
+    "latin_ext": 1.334,
+    "combining": 2.002,
+    "greek": 0.937,
+    "cyrillic": 0.322,
+    "rtl": 1.018,
     "indic": 1.5,
-    "e1": 2.288,
-    "symbol": 2.649,
-    "cjk_misc": 2.997,
+    "e1": 2.086,
+    "symbol": 2.615,
+    "cjk_misc": 2.994,
     "han": 2.9,
     "hangul": 3.0,
-    "special": 2.097,
-    "astral": 3.955,
+    "special": 2.195,
+    "astral": 3.968,
 }
 # worst error per category on held-out text, in percent
 ACCURACY: dict[str, float] = {
     "prose": 2.2,
-    "code": 3.9,
-    "json": 1.8,
-    "cjk": 3.0,
-    "emoji": 0.9,
-    "languages": 8.5,
-    "encoded": 4.3,
-    "minified": 0.8,
-    "other": 5.2,
+    "code": 4.1,
+    "json": 2.2,
+    "cjk": 3.1,
+    "emoji": 0.6,
+    "languages": 9.4,
+    "encoded": 4.5,
+    "minified": 1.0,
+    "other": 4.2,
 }
 # --- end fitted ---
 
@@ -172,6 +175,9 @@ _INDIC = _table({b"\xe0": b"E", b"\xa4\xa5": b"d", b"\xb8\xb9": b"t"}, b"n")
 # Encoded blobs: runs of base64 (or hex) characters, counted in steps of BLOB characters, so ordinary words and
 # identifiers (shorter than a step) add nothing; hex runs are subtracted from base64 ones, both being alphanumeric.
 BLOB = 16
+FOREIGN_REACH = 8
+_TURKISH = ("ı", "ğ", "ş", "İ", "Ğ", "Ş")
+_TURKISH = tuple(ch.encode() for ch in _TURKISH)
 _BASE64 = _table({bytes(range(48, 58)) + _LOWER + _UPPER + b"+/": b"x"}, b"n")
 _HEX = _table({b"0123456789abcdefABCDEF": b"x"}, b"n")
 _NOT_HANGUL_LEAD = bytes(b for b in range(256) if not 0xEA <= b <= 0xED)
@@ -179,6 +185,8 @@ FEATURES = (
     "words",
     "long",
     "capitalised",
+    "foreign_words",
+    "turkish",
     "humps",
     "upper",
     "punct",
@@ -265,6 +273,11 @@ def _wide_features(text: str, raw: bytes, chars: bytes, f: dict[str, int]) -> No
         f["han_common"] = len(common) - f["hangul_common"]
     for name in ("kana", "cjk_punct", "fullwidth", "general_punct"):
         f[name] = patterns[name]
+    # Words of a language written in Latin letters with accents split into more pieces than English words: each
+    # accented letter marks up to FOREIGN_REACH words as such (a min, so more text never counts fewer).
+    f["foreign_words"] = min(f["words"], FOREIGN_REACH * (raw.count(b"\xc3") + f["latin_ext"]))
+    if f["latin_ext"]:  # Turkish (dotless i, soft g, s-cedilla): long suffixed words, split more again
+        f["turkish"] = min(f["words"], FOREIGN_REACH * sum(map(raw.count, _TURKISH)))
     if f["indic"]:  # the 0xE0 lead byte: Devanagari and Thai are told apart from the other Indic scripts
         indic = raw.translate(_INDIC)
         f["devanagari"], f["thai"] = indic.count(b"Ed"), indic.count(b"Et")

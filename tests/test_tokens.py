@@ -156,6 +156,18 @@ def test_encoded_blobs_are_measured_by_length_and_words_are_not() -> None:
     assert count_tokens(f"data:image/png;base64,{b64}") > count_tokens(b64.replace("+", " ").replace("/", " "))
 
 
+def test_accented_letters_mark_nearby_words_as_foreign() -> None:
+    english = "We are going to the lake this weekend with the children and the dog."
+    assert features(english)["foreign_words"] == features(english)["turkish"] == 0
+    spanish = "Vamos al lago este fin de semana con los niños y el perro."  # one ñ: up to FOREIGN_REACH words
+    assert features(spanish)["foreign_words"] == min(features(spanish)["words"], tokens.FOREIGN_REACH)
+    turkish = "Hafta sonu çocuklar ve köpekle birlikte göle gidiş planlıyoruz."  # ş and ı are Turkish's own
+    f = features(turkish)
+    assert f["foreign_words"] == f["words"] and f["turkish"] == min(f["words"], 2 * tokens.FOREIGN_REACH)
+    # a min of counts that only grow: appending English never lowers the estimate
+    assert count_tokens(spanish + " " + english) >= count_tokens(spanish)
+
+
 def test_devanagari_and_thai_are_told_apart() -> None:
     hindi, thai = "नमस्ते दुनिया", "สวัสดีชาวโลก"
     f = features(f"{hindi} {thai} ગુજરાતી")
