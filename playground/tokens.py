@@ -167,17 +167,28 @@ _RAW_PATTERNS = {
     "general_punct": (b"\xe2\x80", b"\xe2\x81"),
     "joiners": (b"\xe2\x80\x8d", b"\xe2\x83\xa3"),
     "selectors": (b"\xef\xb8\x8e", b"\xef\xb8\x8f"),
-    "space_punct": (b" \xe2\x80", b" \xe2\x81"),
 }
-# Devanagari (U+0900-U+097F) and Thai (U+0E00-U+0E7F) by the second byte after a 0xE0 lead: one translation,
-# then two short counts (counting the raw two-byte sequences is several times slower on Indic text).
-_INDIC = _table({b"\xe0": b"E", b"\xa4\xa5": b"d", b"\xb8\xb9": b"t"}, b"n")
+_SPACE_PUNCT = (b" \xe2\x80", b" \xe2\x81")  # searched in the whole text: it starts with a space
+_ASCII_BYTES = bytes(range(128))
+# Letters told apart by lead byte and second byte, from one translation and short counts (counting the raw
+# two-byte sequences is several times slower): Devanagari (U+0900-U+097F, E0 A4-A5) and Thai (U+0E00-U+0E7F,
+# E0 B8-B9); Turkish's own letters: İ ı (C4 B0-B1), Ğ ğ (C4 9E-9F), Ş ş (C5 9E-9F).
+_PAIRS = _table(
+    {
+        b"\xe0": b"E",
+        b"\xa4\xa5": b"d",
+        b"\xb8\xb9": b"t",
+        b"\xc4": b"C",
+        b"\xc5": b"S",
+        b"\xb0\xb1": b"i",
+        b"\x9e\x9f": b"g",
+    },
+    b"n",
+)
 # Encoded blobs: runs of base64 (or hex) characters, counted in steps of BLOB characters, so ordinary words and
 # identifiers (shorter than a step) add nothing; hex runs are subtracted from base64 ones, both being alphanumeric.
 BLOB = 16
 FOREIGN_REACH = 8
-_TURKISH = ("ı", "ğ", "ş", "İ", "Ğ", "Ş")
-_TURKISH = tuple(ch.encode() for ch in _TURKISH)
 _BASE64 = _table({bytes(range(48, 58)) + _LOWER + _UPPER + b"+/": b"x"}, b"n")
 _HEX = _table({b"0123456789abcdefABCDEF": b"x"}, b"n")
 _NOT_HANGUL_LEAD = bytes(b for b in range(256) if not 0xEA <= b <= 0xED)
@@ -263,7 +274,11 @@ def _wide_features(text: str, raw: bytes, chars: bytes, f: dict[str, int]) -> No
     leads = chars.translate(_LEAD_CLASS)
     for i, name in enumerate(_LEADS):
         f[name] = leads.count(bytes([0x80 + i]))
-    patterns = {name: sum(map(raw.count, pats)) for name, pats in _RAW_PATTERNS.items()}
+    # Multi-byte sequences are searched with the ASCII bytes taken out (often most of the text): a pattern starts
+    # with a lead byte, so it cannot match across two characters that became neighbours.
+    wide_raw = raw.translate(None, _ASCII_BYTES)
+    patterns = {name: sum(map(wide_raw.count, pats)) for name, pats in _RAW_PATTERNS.items()}
+    patterns["space_punct"] = sum(map(raw.count, _SPACE_PUNCT))
     f["letter_runs"] = _runs(chars.translate(_LETTER_LEADS), b"L")
     wide = chars.translate(_WIDE)
     f["space_wide"] = max(0, _lone_spaces(wide, b"W") - patterns["space_punct"])
@@ -275,12 +290,13 @@ def _wide_features(text: str, raw: bytes, chars: bytes, f: dict[str, int]) -> No
         f[name] = patterns[name]
     # Words of a language written in Latin letters with accents split into more pieces than English words: each
     # accented letter marks up to FOREIGN_REACH words as such (a min, so more text never counts fewer).
-    f["foreign_words"] = min(f["words"], FOREIGN_REACH * (raw.count(b"\xc3") + f["latin_ext"]))
-    if f["latin_ext"]:  # Turkish (dotless i, soft g, s-cedilla): long suffixed words, split more again
-        f["turkish"] = min(f["words"], FOREIGN_REACH * sum(map(raw.count, _TURKISH)))
-    if f["indic"]:  # the 0xE0 lead byte: Devanagari and Thai are told apart from the other Indic scripts
-        indic = raw.translate(_INDIC)
-        f["devanagari"], f["thai"] = indic.count(b"Ed"), indic.count(b"Et")
+    f["foreign_words"] = min(f["words"], FOREIGN_REACH * (wide_raw.count(b"\xc3") + f["latin_ext"]))
+    if f["latin_ext"] or f["indic"]:
+        pairs = wide_raw.translate(_PAIRS)
+        # Turkish (dotless i, soft g, s-cedilla): long suffixed words, split more again
+        turkish = pairs.count(b"Ci") + pairs.count(b"Cg") + pairs.count(b"Sg") if f["latin_ext"] else 0
+        f["turkish"] = min(f["words"], FOREIGN_REACH * turkish)
+        f["devanagari"], f["thai"] = pairs.count(b"Ed"), pairs.count(b"Et")
         f["indic"] -= f["devanagari"] + f["thai"]
     f["joiners"] = patterns["joiners"] + patterns["selectors"]
     f["han"] -= f["han_common"]
