@@ -161,33 +161,40 @@ def fit(sp, *, write: bool) -> None:
     block = fitted_block(han, hangul, tokens.COEF, accuracy(sp))
     print(block)
     if write:
-        path = ROOT / "playground" / "tokens.py"
-        source = path.read_text(encoding="utf-8")
-        start, end = source.index(BEGIN) + len(BEGIN) + 1, source.index(END)
-        path.write_text(source[:start] + block + source[end:], encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")
+        write_block(block)
+
+
+def write_block(block: str) -> None:
+    """Replace the fitted constants in playground/tokens.py with ``block``."""
+    path = ROOT / "playground" / "tokens.py"
+    source = path.read_text(encoding="utf-8")
+    start, end = source.index(BEGIN) + len(BEGIN) + 1, source.index(END)
+    path.write_text(source[:start] + block + source[end:], encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}")
 
 
 def fitted_block(han: str, hangul: str, coef: dict[str, float], acc: dict[str, float]) -> str:
-    """The Python source of the fitted constants, wrapped to the project's line length."""
+    """The Python source of the fitted constants, packed to the project's line length (between ``fmt: off``
+    and ``fmt: on``, so the formatter keeps them packed)."""
 
     def literal(chars: str) -> str:
-        parts = [repr(chars[i : i + 48]) for i in range(0, len(chars), 48)] or ["''"]
+        parts = [f'"{chars[i : i + 48]}"' for i in range(0, len(chars), 48)] or ['""']
         return "(\n    " + "\n    ".join(parts) + "\n)"
 
-    items = [f"{k!r}: {v!r}" for k, v in coef.items()]
-    lines, line = [], "   "
-    for item in items:
-        if len(line) + len(item) + 2 > 110:
-            lines.append(line)
-            line = "   "
-        line += f" {item},"
-    lines.append(line)
+    def packed(mapping: dict[str, float]) -> str:
+        lines, line = [], "   "
+        for item in (f'"{k}": {v!r}' for k, v in mapping.items()):
+            if len(line) + len(item) + 2 > 110:
+                lines.append(line)
+                line = "   "
+            line += f" {item},"
+        return "{\n" + "\n".join([*lines, line]) + "\n}"
+
     return (
-        f"HAN_COMMON = {literal(han)}\nHANGUL_COMMON = {literal(hangul)}\nCOEF: dict[str, float] = {{\n"
-        + "\n".join(lines)
-        + "\n}\n"
-        + f"# worst error per category on held-out text, in percent\nACCURACY: dict[str, float] = {acc!r}\n"
+        f"# fmt: off\nHAN_COMMON = {literal(han)}\nHANGUL_COMMON = {literal(hangul)}\n"
+        f"COEF: dict[str, float] = {packed(coef)}\n"
+        f"# worst error per category on held-out text, in percent\nACCURACY: dict[str, float] = {packed(acc)}\n"
+        "# fmt: on\n"
     )
 
 

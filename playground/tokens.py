@@ -27,6 +27,7 @@ CATEGORIES = ("prose", "code", "json", "cjk", "emoji", "languages", "encoded", "
 # from running text, not from any tokenizer.  Common characters are often single tokens, rare ones fall back to
 # three UTF-8 byte tokens.
 # --- fitted by benchmarks/bench_tokens.py --fit --write ---
+# fmt: off
 HAN_COMMON = (
     "一丁七三上下不与专且业丢两並个中串临为主举么义之乎也习书了事二于五些交产京亮人什仅今介仍从仓他付"
     "代令以们件任份休优会传似但位住体何余作你使例供依侧便保信修個們候値值假偏做停側储像優允元充先光克"
@@ -53,57 +54,20 @@ HANGUL_COMMON = (
     "줄지치커트파표하한할합해"
 )
 COEF: dict[str, float] = {
-    "words": 0.947,
-    "long": 0.274,
-    "capitalised": 0.165,
-    "foreign_words": 0.241,
-    "turkish": 0.093,
-    "humps": 1.568,
-    "upper": 0.588,
-    "punct": 1.079,
-    "punct_long": 0.397,
-    "digits": 1.0,
-    "breaks": 1.0,
-    "letter_runs": 0.516,
-    "space_wide": 0.85,
-    "han_common": 1.327,
-    "hangul_common": 1.619,
-    "kana": 0.439,
-    "cjk_punct": 1.0,
-    "fullwidth": 1.0,
-    "general_punct": 1.84,
-    "joiners": 3.0,
-    "base64": 1.708,
-    "hex": 0.268,
-    "devanagari": 2.598,
-    "thai": 1.974,
-    "latin1": 0.301,
-    "latin_ext": 1.334,
-    "combining": 2.002,
-    "greek": 0.937,
-    "cyrillic": 0.322,
-    "rtl": 1.018,
-    "indic": 1.5,
-    "e1": 2.086,
-    "symbol": 2.615,
-    "cjk_misc": 2.994,
-    "han": 2.9,
-    "hangul": 3.0,
-    "special": 2.195,
-    "astral": 3.968,
+    "words": 0.947, "long": 0.274, "capitalised": 0.165, "foreign_words": 0.241, "turkish": 0.093,
+    "humps": 1.568, "upper": 0.588, "punct": 1.079, "punct_long": 0.397, "digits": 1.0, "breaks": 1.0,
+    "letter_runs": 0.516, "space_wide": 0.85, "han_common": 1.327, "hangul_common": 1.619, "kana": 0.439,
+    "cjk_punct": 1.0, "fullwidth": 1.0, "general_punct": 1.84, "joiners": 3.0, "base64": 1.708, "hex": 0.268,
+    "devanagari": 2.598, "thai": 1.974, "latin1": 0.301, "latin_ext": 1.334, "combining": 2.002,
+    "greek": 0.937, "cyrillic": 0.322, "rtl": 1.018, "indic": 1.5, "e1": 2.086, "symbol": 2.615,
+    "cjk_misc": 2.994, "han": 2.9, "hangul": 3.0, "special": 2.195, "astral": 3.968,
 }
 # worst error per category on held-out text, in percent
 ACCURACY: dict[str, float] = {
-    "prose": 2.2,
-    "code": 4.1,
-    "json": 2.2,
-    "cjk": 3.1,
-    "emoji": 0.6,
-    "languages": 9.4,
-    "encoded": 4.5,
-    "minified": 1.0,
-    "other": 4.2,
+    "prose": 2.2, "code": 4.1, "json": 2.2, "cjk": 3.1, "emoji": 0.6, "languages": 9.4, "encoded": 4.5,
+    "minified": 1.0, "other": 4.2,
 }
+# fmt: on
 # --- end fitted ---
 
 ACCURACY_NOTE = (
@@ -192,31 +156,12 @@ FOREIGN_REACH = 8
 _BASE64 = _table({bytes(range(48, 58)) + _LOWER + _UPPER + b"+/": b"x"}, b"n")
 _HEX = _table({b"0123456789abcdefABCDEF": b"x"}, b"n")
 _NOT_HANGUL_LEAD = bytes(b for b in range(256) if not 0xEA <= b <= 0xED)
-FEATURES = (
-    "words",
-    "long",
-    "capitalised",
-    "foreign_words",
-    "turkish",
-    "humps",
-    "upper",
-    "punct",
-    "punct_long",
-    "digits",
-    "breaks",
-    "letter_runs",
-    "space_wide",
-    "han_common",
-    "hangul_common",
-    "kana",
-    "cjk_punct",
-    "fullwidth",
-    "general_punct",
-    "joiners",
-    "base64",
-    "hex",
-    "devanagari",
-    "thai",
+FEATURES = (  # every count the estimate weighs, in a fixed order (the lead-byte classes last)
+    *"""
+    words long capitalised foreign_words turkish humps upper punct punct_long digits breaks letter_runs
+    space_wide han_common hangul_common kana cjk_punct fullwidth general_punct joiners base64 hex
+    devanagari thai
+    """.split(),
     *_LEADS,
 )
 
