@@ -51,7 +51,7 @@ def spec_rows(model: Model) -> dict[str, str]:
 def render_specs(model: Model) -> None:
     """The page's technical specifications table; beside it the context window, which the page does not give."""
     st.subheader("Technical specifications", anchor=False)
-    table, side = st.columns([3, 1])
+    table, side = st.columns(2)
     rows = spec_rows(model)
     table.markdown("| Specification | Value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows.items()))
     if model.context:

@@ -9,9 +9,7 @@ from playground.families import XAI_REASONING
 
 PAGE_SOURCE = "ModelsLab product page for x-ai-grok-3-mini-beta (generated 2026-05-13)"
 XAI_PRICE_SOURCE = "docs.x.ai Models and Pricing, archived 2025-06-02 (grok-3-mini cached input)"
-XAI_CONTEXT_SOURCE = (
-    "docs.x.ai Models and Pricing, archived 2025-06-02 (grok-3-mini); the product page does not say"
-)
+XAI_CONTEXT_SOURCE = "docs.x.ai Models and Pricing, archived 2025-06-02 (grok-3-mini)"
 SITE = "https://modelslab-frontend-v2-927501783998.us-east4.run.app"  # the product page's own links point here
 
 
