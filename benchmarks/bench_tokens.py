@@ -39,44 +39,16 @@ FIXED = {
     "han": 2.9,
     "hangul": 3.0,
 }
-PRIOR = {
-    "words": 1.0,
-    "long": 0.5,
-    "capitalised": 0.0,
-    "foreign_words": 0.0,
-    "turkish": 0.0,
-    "humps": 0.8,
-    "upper": 0.7,
-    "punct": 1.0,
-    "punct_long": 1.0,
-    "han_common": 1.0,
-    "kana": 0.5,
-    "hangul_common": 1.0,
-    "cjk_punct": 1.0,
-    "fullwidth": 1.0,
-    "joiners": 3.0,
-    "general_punct": 1.0,
-    "letter_runs": 1.0,
-    "space_wide": 1.0,
-    "latin1": 1.0,
-    "latin_ext": 1.0,
-    "combining": 2.0,
-    "greek": 0.8,
-    "cyrillic": 0.3,
-    "rtl": 0.8,
-    "indic": 1.5,
-    "devanagari": 1.5,
-    "thai": 1.0,
-    "base64": 0.0,
-    "hex": 0.0,
-    "e1": 2.0,
-    "symbol": 1.5,
-    "cjk_misc": 1.0,
-    "han": 3.0,
-    "hangul": 3.0,
-    "special": 2.0,
-    "astral": 4.0,
+# fmt: off
+PRIOR = {  # plausible values the ridge pulls towards
+    "words": 1.0, "long": 0.5, "capitalised": 0.0, "foreign_words": 0.0, "turkish": 0.0, "humps": 0.8,
+    "upper": 0.7, "punct": 1.0, "punct_long": 1.0, "han_common": 1.0, "kana": 0.5, "hangul_common": 1.0,
+    "cjk_punct": 1.0, "fullwidth": 1.0, "joiners": 3.0, "general_punct": 1.0, "letter_runs": 1.0,
+    "space_wide": 1.0, "latin1": 1.0, "latin_ext": 1.0, "combining": 2.0, "greek": 0.8, "cyrillic": 0.3,
+    "rtl": 0.8, "indic": 1.5, "devanagari": 1.5, "thai": 1.0, "base64": 0.0, "hex": 0.0, "e1": 2.0,
+    "symbol": 1.5, "cjk_misc": 1.0, "han": 3.0, "hangul": 3.0, "special": 2.0, "astral": 4.0,
 }
+# fmt: on
 RIDGE = 0.5
 RIDGE_FOR = {"turkish": 0.02}  # seen in one source only: the default pull towards the prior would swamp it
 # "other" (Debian's UI strings, Vim's tutors) is measured but fitted lightly: short UI strings and instructional
