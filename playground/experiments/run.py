@@ -1,0 +1,185 @@
+"""One prompt to every variant at once: a thread per variant, each streaming into its own sink; Stop stops all."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import httpx
+
+from playground.conversation import Reply
+from playground.errors import NotAllowed, PlaygroundError
+from playground.events import Event
+from playground.turn import ReplyBuilder
+from playground.wire.protocols import build_plan, stream_events
+from playground.wire.request import RequestPlan
+
+from .variant import Variant
+
+History = Sequence[Mapping[str, str]]
+SENT_KEYS = ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty", "stop")
+
+
+class Sink(Protocol):
+    """Where a variant's typed events go as they arrive (a ``ReplyBuilder`` is one)."""
+
+    def feed(self, event: Event) -> None: ...
+
+
+def open_stream(
+    variant: Variant, history: History, *, client: httpx.Client | None = None
+) -> tuple[RequestPlan, Iterator[Event]]:
+    """The one adapter onto the playground's single-request path: the plan and its (lazy) event stream."""
+    plan = build_plan(
+        variant.protocol, variant.config, variant.model, variant.params, history, disabled=variant.disabled
+    )
+    return plan, stream_events(variant.protocol, plan, config=variant.config, client=client)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A finished request: the answer text, its reply record (usage, cost, timings, status) and any error."""
+
+    text: str
+    reply: Reply
+    error: PlaygroundError | None = None
+
+
+def _sent(plan: RequestPlan, variant: Variant) -> dict[str, object]:
+    sent: dict[str, object] = {k: plan.body[k] for k in SENT_KEYS if k in plan.body}
+    effort = variant.params.reasoning_effort
+    sent["reasoning_effort"] = None if "reasoning_effort" in plan.omitted else effort
+    sent["system"] = variant.params.system
+    sent["protocol"] = variant.protocol
+    return sent
+
+
+def start_builder(variant: Variant, plan: RequestPlan) -> ReplyBuilder:
+    """The reply builder for ``plan`` (its clock starts now), priced with the variant's model price."""
+    return ReplyBuilder(
+        model=variant.priced_model(),
+        provider_id=variant.config.provider.id,
+        params=_sent(plan, variant),
+        messages=plan.body.get("messages", []),
+        estimated=variant.config.provider.offline,
+    )
+
+
+def run_one(
+    variant: Variant,
+    history: History,
+    *,
+    stop: threading.Event,
+    client: httpx.Client | None = None,
+    allow: Callable[[str], bool] | None = None,
+    on_builder: Callable[[ReplyBuilder], None] | None = None,
+    sink: Sink | None = None,
+) -> Outcome:
+    """Stream one request to the end, a stop or an error; never raises a ``PlaygroundError``.
+
+    ``stop`` is checked between events; a stop closes the HTTP response (generation and billing stop).
+    ``on_builder`` receives the live builder before the request is sent; ``sink`` gets every event too.
+    """
+    plan, events = open_stream(variant, history, client=client)
+    builder = start_builder(variant, plan)
+    if on_builder is not None:
+        on_builder(builder)
+    status, error = "stopped", None
+    try:
+        if not variant.config.provider.offline and allow is not None and not allow(variant.config.base_url):
+            raise NotAllowed(f"This deployment does not allow requests to {variant.config.base_url}.")
+        for event in events:
+            builder.feed(event)
+            if sink is not None:
+                sink.feed(event)
+            if stop.is_set():
+                break
+        else:
+            status = None
+    except PlaygroundError as exc:
+        status, error = "error", exc
+        builder.text_parts[:] = [exc.partial_text or builder.text]
+        builder.reasoning_parts[:] = [exc.partial_reasoning or builder.reasoning]
+    finally:
+        events.close()  # closes the HTTP response
+    return Outcome(builder.text, builder.finish(status=status, error=error), error)
+
+
+class Lane:
+    """One variant's column: its live builder while streaming, its outcome when done."""
+
+    def __init__(self, variant: Variant) -> None:
+        self.variant = variant
+        self.builder: ReplyBuilder | None = None
+        self.outcome: Outcome | None = None
+        self.thread: threading.Thread | None = None
+
+    def _set_builder(self, builder: ReplyBuilder) -> None:
+        self.builder = builder
+
+    @property
+    def done(self) -> bool:
+        return self.outcome is not None
+
+
+class CompareRun:
+    """One prompt streaming to every variant at once; ``stop()`` stops them all, an error stops only its own."""
+
+    def __init__(
+        self,
+        variants: Sequence[Variant],
+        history: History,
+        *,
+        client: httpx.Client | None = None,
+        allow: Callable[[str], bool] | None = None,
+        sinks: Sequence[Sink | None] | None = None,
+    ) -> None:
+        self.lanes = [Lane(v) for v in variants]
+        self.history = list(history)
+        self.client = client
+        self.allow = allow
+        self.sinks = list(sinks) if sinks is not None else [None] * len(self.lanes)
+        self.stop_event = threading.Event()
+
+    def _work(self, lane: Lane, sink: Sink | None) -> None:
+        lane.outcome = run_one(
+            lane.variant,
+            self.history,
+            stop=self.stop_event,
+            client=self.client,
+            allow=self.allow,
+            on_builder=lane._set_builder,
+            sink=sink,
+        )
+
+    def start(self) -> CompareRun:
+        """Send every request now (one daemon thread each)."""
+        for lane, sink in zip(self.lanes, self.sinks, strict=True):
+            lane.thread = threading.Thread(target=self._work, args=(lane, sink), daemon=True, name="compare-lane")
+            lane.thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop every variant at its next event."""
+        self.stop_event.set()
+
+    @property
+    def done(self) -> bool:
+        return all(lane.done for lane in self.lanes)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until every lane has finished (True) or ``timeout`` seconds have passed (False)."""
+        for lane in self.lanes:
+            if lane.thread is not None:
+                lane.thread.join(timeout)
+        return self.done
+
+    def outcomes(self) -> list[Outcome | None]:
+        return [lane.outcome for lane in self.lanes]
+
+
+def compare(variants: Sequence[Variant], history: History, **kwargs: object) -> CompareRun:
+    """Start one prompt (the last message of ``history``) on every variant; returns the running comparison."""
+    return CompareRun(variants, history, **kwargs).start()  # type: ignore[arg-type]

@@ -1,0 +1,85 @@
+"""A variant: one complete setting to try (provider, model, parameters, protocol) and one-click starting sets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from playground.catalog import RELATED, Model
+from playground.params import GenerationParams
+from playground.providers import ProviderConfig
+from playground.wire.protocols import Protocol
+
+_PRICED: dict[str, Model] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One setting to compare.
+
+    Args:
+        label: the column heading ("Effort low").
+        config: the resolved provider (base URL, key, auth).
+        model: the catalogue model.
+        params: sampling parameters, system message and reasoning effort.
+        protocol: which wire protocol to speak.
+        disabled: parameters turned off after a provider rejected them.
+    """
+
+    label: str
+    config: ProviderConfig
+    model: Model
+    params: GenerationParams = field(default_factory=GenerationParams)
+    protocol: Protocol = "openai"
+    disabled: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:  # the config never shows its key, but say so explicitly here too
+        return f"Variant({self.label!r}, provider={self.config.provider.id!r}, model={self.model.id!r})"
+
+    def priced_model(self) -> Model:
+        """The model with a price: the catalogue's, else genai-prices' flat price (None stays None)."""
+        return priced(self.model)
+
+    def with_params(self, label: str, **changes: object) -> Variant:
+        """A copy with other parameters (validated) and another label."""
+        return replace(self, label=label, params=GenerationParams(**{**self.params.model_dump(), **changes}))
+
+
+def priced(model: Model) -> Model:
+    """``model`` with its flat price filled in from genai-prices when the catalogue has none (cached per id)."""
+    if model.price is not None:
+        return model
+    got = _PRICED.get(model.id)
+    if got is None:
+        from playground.compare import price_for  # genai-prices is loaded only when a price is missing
+
+        got = replace(model, price=price_for(model))
+        _PRICED[model.id] = got
+    return got
+
+
+def effort_low_vs_high(base: Variant) -> tuple[Variant, ...]:
+    """The same setting at reasoning effort low and high."""
+    return base.with_params("Effort low", reasoning_effort="low"), base.with_params(
+        "Effort high", reasoning_effort="high"
+    )
+
+
+def temperature_low_vs_high(base: Variant) -> tuple[Variant, ...]:
+    """The same setting at temperature 0.2 and 1.0."""
+    return base.with_params("Temperature 0.2", temperature=0.2), base.with_params(
+        "Temperature 1.0", temperature=1.0
+    )
+
+
+def related_model(base: Variant, other: Model | None = None) -> tuple[Variant, ...]:
+    """This model against a related model from the product page (by default the first with a known flat price)."""
+    other = other or next((m for m in RELATED if priced(m).price is not None), RELATED[0])
+    return replace(base, label=base.model.name), replace(base, label=other.name, model=other)
+
+
+STARTING_SETS: dict[str, Callable[[Variant], tuple[Variant, ...]]] = {
+    "Reasoning effort low vs high": effort_low_vs_high,
+    "Temperature 0.2 vs 1.0": temperature_low_vs_high,
+    "This model vs a related model": related_model,
+}
