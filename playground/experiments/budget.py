@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from playground.events import Usage
-from playground.pricing import ZERO, cost
+from playground.pricing import ZERO, cost, format_usd
 from playground.tokens import count_messages
 from playground.wire.request import capped_max_tokens, chat_messages
 
@@ -65,7 +65,8 @@ class Prediction:
         if self.unpriced:
             return f"A cost cap needs a price for every variant; none is known for {', '.join(self.unpriced)}."
         if self.low > cap:
-            return f"Even with no output this run costs at least {self.low} USD, over the cap of {cap} USD."
+            low, most = format_usd(self.low), format_usd(cap)
+            return f"Even with no output this run costs at least {low}, over the cap of {most}."
         return None
 
 

@@ -78,6 +78,8 @@ def _cell(value: object) -> str:
         return value
     if value is None or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a number typed into a data editor: 3, not 3.0
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -96,4 +98,4 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 def typed_rows(records: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     """Rows typed in (a data editor's records) as a text table."""
-    return as_text(pd.DataFrame(list(records)))
+    return as_text(pd.DataFrame(list(records), dtype=object))
