@@ -32,10 +32,9 @@ def open_stream(
     variant: Variant, history: History, *, client: httpx.Client | None = None
 ) -> tuple[RequestPlan, Iterator[Event]]:
     """The one adapter onto the playground's single-request path: the plan and its (lazy) event stream."""
-    plan = build_plan(
-        variant.protocol, variant.config, variant.model, variant.params, history, disabled=variant.disabled
-    )
-    return plan, stream_events(variant.protocol, plan, config=variant.config, client=client)
+    state = variant.chat_state(history)
+    plan = build_plan(state)
+    return plan, stream_events(state, plan, client=client)
 
 
 @dataclass(frozen=True, slots=True)

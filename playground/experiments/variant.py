@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from playground.catalog import RELATED, Model
+from playground.chat_state import ChatState
 from playground.params import GenerationParams
-from playground.providers import ProviderConfig
-from playground.wire.protocols import Protocol
+from playground.providers import Protocol, ProviderConfig
 
 _PRICED: dict[str, Model] = {}
 
@@ -35,6 +35,12 @@ class Variant:
 
     def __repr__(self) -> str:  # the config never shows its key, but say so explicitly here too
         return f"Variant({self.label!r}, provider={self.config.provider.id!r}, model={self.model.id!r})"
+
+    def chat_state(self, history: Iterable[Mapping[str, str]]) -> ChatState:
+        """This variant over ``history``: the value the request builders and clients take."""
+        return ChatState(
+            self.config, self.model, self.params, tuple(history), disabled=self.disabled, protocol=self.protocol
+        )
 
     def priced_model(self) -> Model:
         """The model with a price: the catalogue's, else genai-prices' flat price (None stays None)."""
