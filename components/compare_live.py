@@ -1,0 +1,222 @@
+"""The compare page's run: one prompt to every variant at once, a streaming column each, then results and chart."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from components import settings as cfg
+from components import state as keys
+from playground import providers
+from playground.coalesce import Coalescer, settled_end
+from playground.conversation import Reply
+from playground.experiments.diff import describe, difference
+from playground.experiments.run import CompareRun, Outcome
+from playground.experiments.variant import Variant
+from playground.pricing import format_usd
+from playground.turn import ReplyBuilder
+
+RUNNING = "cmp_running"  # the CompareRun streaming now (kept so a Stop's rerun can collect it)
+RESULT = "cmp_result"  # the last finished comparison (Finished)
+GO_PLAYGROUND = "cmp_go_playground"  # set by "Continue with this one": the next run opens the playground
+REDRAW = 0.01  # seconds between checks of the streaming columns (each flushes when its coalescer says)
+PAINT_PAUSE = 0.1  # seconds for the last words to paint before the finished page is drawn
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """A finished (or stopped) comparison: what was sent to which variants, and what came back."""
+
+    variants: tuple[Variant, ...]
+    history: tuple[dict[str, str], ...]
+    outcomes: tuple[Outcome, ...]
+    on_top: bool
+
+
+def strip(reply: Reply) -> str:
+    """First token, tok/s, total time, tokens in / out / reasoning and cost, on one line."""
+    t, u = reply.timings, reply.usage
+    parts = []
+    if t.first_token is not None:
+        parts.append(f"first token {t.first_token:.2f} s")
+    if t.tokens_per_second:
+        parts.append(f"{t.tokens_per_second:,.0f} tok/s")
+    if t.total is not None:
+        parts.append(f"{t.total:.1f} s")
+    if u is not None:
+        est = " (estimated)" if u.estimated else ""
+        parts.append(f"{u.prompt_tokens:,} in / {u.output_tokens:,} out / {u.reasoning_tokens:,} reasoning{est}")
+    parts.append(format_usd(reply.cost.total) if reply.cost is not None else "cost unknown")
+    return " · ".join(parts)
+
+
+def _allow(url: str) -> bool:
+    return providers.base_url_allowed(url, os.environ, cfg.secrets())
+
+
+def _collect(run: CompareRun, history: list[dict[str, str]], on_top: bool) -> Finished:
+    run.stop()
+    run.wait(5)
+    outcomes = tuple(o for o in run.outcomes() if o is not None)
+    return Finished(tuple(lane.variant for lane in run.lanes), tuple(history), outcomes, on_top)
+
+
+def collect_stopped() -> bool:
+    """A comparison interrupted by a rerun (Stop, or any other click): stop it, keep what arrived, say so.
+
+    Streamlit carries a button's click over into the rerun that interrupts its run, so "Send to all" reads as
+    clicked again after a Stop; the page ignores it when this returns True.
+    """
+    state = st.session_state
+    held = state.pop(RUNNING, None)
+    if held is None:
+        return False
+    run, history, on_top = held
+    state[RESULT] = _collect(run, history, on_top)
+    return True
+
+
+def history_for(prompt: str, on_top: bool) -> list[dict[str, str]]:
+    """The messages to send: the playground's conversation (optionally) and the prompt."""
+    head = keys.conversation().history() if on_top else []
+    return [*head, {"role": "user", "content": prompt}]
+
+
+class _Column:
+    """One streaming column: the thinking tail while it thinks, then the answer as settled pieces plus a live tail.
+
+    Settled Markdown pieces are drawn once (``settled_end``) and flushes are coalesced per column, so four columns
+    at full speed cost the browser the tail of each, not the whole text every time.
+    """
+
+    def __init__(self, box: DeltaGenerator) -> None:
+        self.thinking = box.empty()
+        self.box = box.container()
+        self.tail = self.box.empty()
+        self.settled = 0
+        self.shown = -1
+        self.coalescer = Coalescer()
+
+    def draw(self, builder: ReplyBuilder, *, final: bool = False) -> None:
+        if builder.version == self.shown:
+            return
+        text = builder.text
+        if not final and not self.coalescer.due(len(text) - self.settled):
+            return
+        self.shown = builder.version
+        if not builder.text_parts:
+            self.thinking.caption(builder.reasoning[-600:])
+            return
+        if self.settled == 0:
+            self.thinking.empty()
+        cut = settled_end(text, start=self.settled)
+        if cut > self.settled:
+            self.tail.markdown(text[self.settled : cut])
+            self.tail, self.settled = self.box.empty(), cut
+        self.tail.markdown(text[self.settled :])
+
+
+def stream(variants: list[Variant], prompt: str, *, on_top: bool) -> None:
+    """Send ``prompt`` to every variant and stream each into its own column until all end."""
+    history = history_for(prompt, on_top)
+    run = CompareRun(variants, history, allow=_allow).start()
+    st.session_state[RUNNING] = (run, history, on_top)
+    columns = [_Column(col.container(key=f"cmp_live_{i}")) for i, col in enumerate(st.columns(len(variants)))]
+    try:
+        while True:
+            finished = run.done
+            for column, lane in zip(columns, run.lanes, strict=True):
+                if lane.builder is not None:
+                    column.draw(lane.builder, final=lane.done)
+            if finished:
+                break
+            time.sleep(REDRAW)
+    finally:
+        run.stop()  # a rerun (Stop) unwinds here: every stream closes
+    st.session_state.pop(RUNNING, None)
+    st.session_state[RESULT] = _collect(run, history, on_top)
+    time.sleep(PAINT_PAUSE)  # let the last words paint before the rerun redraws the page
+    st.rerun()  # draw the finished columns once, with their strips and buttons
+
+
+def continue_with(i: int) -> None:
+    """Open variant ``i``'s conversation in the playground with its settings (a button callback)."""
+    state = st.session_state
+    done: Finished = state[RESULT]
+    v, outcome = done.variants[i], done.outcomes[i]
+    conv = keys.conversation()
+    if not done.on_top:
+        conv.clear()
+    conv.add_user(done.history[-1]["content"])
+    conv.add_assistant(outcome.text, outcome.reply)
+    p = v.params
+    values = {keys.PROVIDER: v.config.provider.id, keys.MODEL_ID: v.model.id, keys.SYSTEM: p.system}
+    values |= {"temperature": p.temperature, "max_tokens": p.max_tokens, "top_p": p.top_p}
+    values |= {"reasoning_effort": p.reasoning_effort or "default"}  # the sidebar's widget keys (PARAM_KEYS)
+    if v.protocol in v.config.provider.protocols:
+        values[keys.PROTOCOL] = v.protocol
+    for name, value in values.items():
+        state[name] = value
+    state[GO_PLAYGROUND] = True
+
+
+def render_result(done: Finished) -> None:
+    """Each column's answer, strip and difference; then the table and the cost-versus-time chart."""
+    base = done.outcomes[0].reply if done.outcomes else None
+    for i, (col, v, o) in enumerate(
+        zip(st.columns(len(done.outcomes)), done.variants, done.outcomes, strict=False)
+    ):
+        with col, st.container(key=f"cmp_result_{i}"):
+            st.subheader(v.label, divider="gray")
+            if o.reply.reasoning:
+                with st.expander("Reasoning", icon=":material/psychology:"):
+                    st.markdown(o.reply.reasoning)
+            st.markdown(o.text or "_(no answer)_")
+            if o.reply.status != "complete":
+                st.warning(f"{o.reply.status}: {o.reply.error or ''}".strip(": "), icon=":material/warning:")
+            st.caption(strip(o.reply))
+            if i and base is not None:
+                st.caption(f"vs {done.variants[0].label}: {describe(difference(base, o.reply))}")
+            st.button(
+                "Continue with this one",
+                key=f"cmp_continue_{i}",
+                on_click=continue_with,
+                args=(i,),
+                icon=":material/arrow_forward:",
+            )
+    frame = results_frame(done)
+    st.dataframe(frame, hide_index=True, key="cmp_table")
+    chart = frame.dropna(subset=["cost (USD)"]).assign(cost=lambda f: f["cost (USD)"].astype(float))
+    if not chart.empty:
+        st.scatter_chart(
+            chart, x="total (s)", y="cost", color="variant", x_label="Total time (s)", y_label="Cost (USD)"
+        )
+
+
+def results_frame(done: Finished) -> pd.DataFrame:
+    """One line per variant: status, timings, tokens, exact cost (as text) and the difference from the first."""
+    base = done.outcomes[0].reply if done.outcomes else None
+    lines = []
+    for i, (v, o) in enumerate(zip(done.variants, done.outcomes, strict=False)):
+        r, u = o.reply, o.reply.usage
+        lines.append(
+            {
+                "variant": v.label,
+                "model": v.model.name,
+                "status": r.status,
+                "first token (s)": r.timings.first_token,
+                "total (s)": r.timings.total,
+                "tok/s": r.timings.tokens_per_second,
+                "input tokens": u.prompt_tokens if u else None,
+                "output tokens": u.output_tokens if u else None,
+                "reasoning tokens": u.reasoning_tokens if u else None,
+                "cost (USD)": str(r.cost.total) if r.cost is not None else None,
+                "vs first": describe(difference(base, r)) if i and base is not None else "",
+            }
+        )
+    return pd.DataFrame(lines)

@@ -1,0 +1,32 @@
+"""Compare: one prompt to 2-4 variants side by side, and test sets through every variant under a cost cap."""
+
+import streamlit as st
+
+from components import compare_live, compare_testset, compare_variants
+from components.routing import require_router
+
+require_router()
+if st.session_state.pop(compare_live.GO_PLAYGROUND, False):
+    st.switch_page("pages/chat.py")
+stopped_compare = compare_live.collect_stopped()  # a Stop (any rerun) ends a running comparison or test set
+stopped_tests = compare_testset.collect_stopped()
+st.title("Compare")
+compare_variants.ensure_columns()
+compare_variants.render_toolbar()
+variants = compare_variants.render_columns()
+side, tests = st.tabs(["Side by side", "Test set"])
+with side:
+    prompt = st.text_area("Prompt", key="cmp_prompt", placeholder="Ask every variant the same thing")
+    on_top = st.toggle("On top of the playground's conversation", key="cmp_on_top")
+    go, stop = st.columns([1, 1])
+    send = go.button(
+        "Send to all", key="cmp_send", type="primary", icon=":material/send:", disabled=not prompt.strip()
+    )
+    stop.button("Stop", key="cmp_stop", icon=":material/stop_circle:")  # a click reruns: collect_stopped stops all
+    if send and not stopped_compare:
+        compare_live.stream(variants, prompt, on_top=on_top)
+    result = st.session_state.get(compare_live.RESULT)
+    if result is not None:
+        compare_live.render_result(result)
+with tests:
+    compare_testset.render(variants, interrupted=stopped_tests)

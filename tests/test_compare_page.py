@@ -1,0 +1,147 @@
+"""AppTest of the compare page through app.py: variants side by side, exact costs, test sets under a cost cap."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from apptest_util import new_app, run
+from experiments_util import known_cost, known_usage_handler
+from loopback import LoopbackServer
+from streamlit.testing.v1 import AppTest
+
+from playground.pricing import format_usd
+
+PAGE = "pages/compare.py"
+
+
+def open_compare(**state: object) -> AppTest:
+    at = new_app()
+    run(at)
+    for name, value in state.items():
+        at.session_state[name] = value
+    at.switch_page(PAGE)
+    return run(at)
+
+
+@pytest.fixture
+def known(monkeypatch: pytest.MonkeyPatch):
+    """A loopback server with known usage, and the app pointed at it as the custom provider."""
+    with LoopbackServer(known_usage_handler()) as server:
+        monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+        monkeypatch.setenv("PLAYGROUND_BASE_URL", server.url + "/v1")
+        yield server
+
+
+def frame_with(at: AppTest, column: str):
+    """The shown table that has ``column``."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def send(at: AppTest, prompt: str) -> AppTest:
+    at.text_area(key="cmp_prompt").set_value(prompt)
+    run(at)
+    at.button(key="cmp_send").click()
+    return run(at)
+
+
+def test_two_variants_on_the_offline_engine() -> None:
+    at = open_compare()
+    assert at.selectbox(key="cmp_0_provider").value == "offline"
+    send(at, "Why is the sky blue?")
+    strips = [c.value for c in at.caption if "first token" in c.value]
+    assert len(strips) == 2 and all("(estimated)" in s and "$0.0" in s for s in strips)
+    frame = at.dataframe[0].value
+    assert frame["variant"].tolist() == ["Variant 1", "Variant 2"]
+    assert frame["status"].tolist() == ["complete", "complete"]
+
+
+def test_effort_set_costs_and_difference_are_exact(known: LoopbackServer) -> None:
+    at = open_compare()
+    at.button(key="cmp_set_0").click()
+    run(at)
+    assert [at.selectbox(key=f"cmp_{i}_effort").value for i in (0, 1)] == ["low", "high"]
+    send(at, "Why is the sky blue?")
+    efforts = sorted(r.json()["reasoning_effort"] for r in known.requests)
+    assert efforts == ["high", "low"]
+    frame = at.dataframe[0].value
+    assert (
+        frame["cost (USD)"].tolist() == [str(known_cost(100)), str(known_cost(1340))] == ["0.000086", "0.000706"]
+    )
+    assert frame["reasoning tokens"].tolist() == [100, 1340]
+    assert frame["vs first"][1].startswith("+1,240 reasoning tokens, +$0.00062, ")
+    assert any(c.value.startswith("vs Effort low: +1,240 reasoning tokens, +$0.00062") for c in at.caption)
+    assert any(c.value.endswith("· $0.000086") for c in at.caption)
+
+
+def test_continue_with_one_opens_the_playground_with_its_settings(known: LoopbackServer) -> None:
+    at = open_compare()
+    at.button(key="cmp_set_1").click()
+    run(at)
+    send(at, "Hello")
+    at.button(key="cmp_continue_1").click()
+    run(at)
+    conv = at.session_state["conversation"]
+    assert [(m.role, m.content) for m in conv.messages] == [("user", "Hello"), ("assistant", "echo: Hello")]
+    assert at.session_state["temperature"] == 1.0
+    assert at.slider(key="temperature").value == 1.0  # the playground's sidebar shows the variant's settings
+
+
+def _test_set(at: AppTest, *, cap: str = "", check: str = "none") -> AppTest:
+    at.text_area(key="ts_template").set_value("{{question}} {{expected}}")
+    at.text_input(key="ts_cap").set_value(cap)
+    at.selectbox(key="ts_check").set_value(check)
+    return run(at)
+
+
+def test_cap_refuses_a_run_predicted_past_it(known: LoopbackServer) -> None:
+    at = _test_set(open_compare(), cap="0.000001")
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("Even with no output this run costs at least $0.0000") for e in errors)
+    assert errors[-1].endswith("over the cap of $0.000001.")
+    assert at.button(key="ts_run").disabled
+    assert known.requests == []
+
+
+def test_cap_stops_a_run_before_passing_it(known: LoopbackServer) -> None:
+    at = open_compare()
+    for i in (0, 1):
+        at.number_input(key=f"cmp_{i}_max_tokens").set_value(100)
+    at.number_input(key="ts_concurrency").set_value(1)  # one at a time: the stop point is exact
+    # Each request reserves about $0.000065 (its input plus 100 output tokens) and really costs $0.000036: the
+    # cap leaves room for the second reservation after one real cost, not the third after two.
+    at = _test_set(at, cap="0.00012")
+    info = next(i.value for i in at.info if "predicted cost" in i.value)
+    assert info.startswith("4 requests, predicted cost $")
+    at.button(key="ts_run").click()
+    run(at)
+    assert len(known.requests) == 2
+    summary = next(w.value for w in at.warning if "cap" in w.value)
+    assert summary.startswith(
+        "Stopped before the cap of $0.00012: 2 of 4 requests ran and cost $0.000072; "
+        "the next (row 2, Variant 1) could have cost up to $0.0000"
+    )
+    assert known_cost(0) == Decimal("0.000036")
+    assert frame_with(at, "pass_rate")["cost_usd"].tolist() == ["0.000036", "0.000036"]
+
+
+def test_checks_and_pass_rates(known: LoopbackServer) -> None:
+    at = _test_set(open_compare(), check="contains")
+    at.selectbox(key="ts_expected").set_value("expected")
+    run(at)
+    at.button(key="ts_run").click()
+    run(at)
+    assert [s.value for s in at.success] == [f"4 of 4 requests ran and cost {format_usd(4 * known_cost(0))}."]
+    totals = frame_with(at, "pass_rate")
+    assert totals["pass_rate"].tolist() == ["1", "1"]
+    assert totals["cost_usd"].tolist() == [str(2 * known_cost(0))] * 2
+    grid = frame_with(at, "Variant 1: output")
+    assert grid["Variant 1: output"].tolist() == [
+        "echo: What is 2 + 2? 4",
+        "echo: Name the capital of France. Paris",
+    ]
+    at.selectbox(key="ts_check").set_value("equals")
+    run(at)
+    at.button(key="ts_run").click()
+    run(at)
+    assert frame_with(at, "pass_rate")["pass_rate"].tolist() == ["0", "0"]
