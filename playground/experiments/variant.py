@@ -53,8 +53,8 @@ class Variant:
 
 def priced(model: Model) -> Model:
     """``model`` with its flat price filled in from genai-prices when the catalogue has none (cached per id)."""
-    if model.price is not None:
-        return model
+    if model.price is not None or model.genai_prices_ref is None:
+        return model  # priced already, or unknown to genai-prices (a name typed by the user is never cached)
     got = _PRICED.get(model.id)
     if got is None:
         from playground.compare import price_for  # genai-prices is loaded only when a price is missing
