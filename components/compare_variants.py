@@ -123,7 +123,14 @@ def render_columns() -> list[Variant]:
     for i, col in enumerate(st.columns(count)):
         with col, st.expander(st.session_state.get(key(i, "label")) or f"Variant {i + 1}", expanded=True):
             _controls(i)
-        variants.append(variant_at(i))
+            variant = variant_at(i)
+            chosen = providers.PROVIDERS[st.session_state[key(i, "provider")]]
+            if variant.config.provider.offline and not chosen.offline:
+                st.caption(
+                    f":material/cloud_off: No key for {chosen.label} (type one in the playground's sidebar): "
+                    "this column runs on the offline engine."
+                )
+        variants.append(variant)
     return variants
 
 

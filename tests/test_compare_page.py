@@ -145,3 +145,12 @@ def test_checks_and_pass_rates(known: LoopbackServer) -> None:
     at.button(key="ts_run").click()
     run(at)
     assert frame_with(at, "pass_rate")["pass_rate"].tolist() == ["0", "0"]
+
+
+def test_a_column_without_a_key_says_it_runs_offline() -> None:
+    at = open_compare()
+    at.selectbox(key="cmp_1_provider").set_value("xai")
+    run(at)
+    assert any("No key for xAI" in c.value and "offline engine" in c.value for c in at.caption)
+    send(at, "Hi")
+    assert at.dataframe[0].value["status"].tolist() == ["complete", "complete"]
