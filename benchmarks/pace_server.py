@@ -6,7 +6,9 @@ is an answer-like Markdown document (paragraphs, lists, headings, code blocks); 
 N words, the worst case for any renderer that can only redraw the whole text. ``POST /v1/chat/completions``
 streams them, one ``data:`` event per word, and records wall-clock times (``time.time()``): when the request line
 and headers arrived, when its body was read, the first and the last byte written. ``GET /last`` returns those
-times as JSON; ``GET /health`` says ok. Run: ``python -m benchmarks.pace_server --port 8799``.
+times as JSON; ``GET /health`` says ok. With ``unique=1`` in the config each reply's marker gets the request's
+number appended (``M0``, ``M1``, ...) and ``GET /log`` lists every reply since the config with its marker and
+last-byte time, for several streams at once. Run: ``python -m benchmarks.pace_server --port 8799``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-CONFIG: dict[str, Any] = {"words": 50, "rate": 0.0, "marker": "END", "text": "md"}
+CONFIG: dict[str, Any] = {"words": 50, "rate": 0.0, "marker": "END", "text": "md", "unique": False}
+LOG: list[dict[str, Any]] = []  # with ``unique``: one record per reply since the last config
 SENTENCES = (
     "Quantum computers store information in qubits, which can be zero, one, or a weighted mix of both.",
     "When many qubits are entangled, the machine explores a very large space of possibilities at once.",
@@ -131,9 +134,14 @@ class Handler(BaseHTTPRequestHandler):
                     rate=float(query.get("rate", CONFIG["rate"])),
                     marker=query.get("marker", CONFIG["marker"]),
                     text=query.get("text", CONFIG["text"]),
+                    unique=query.get("unique", "0") == "1",
                 )
                 LAST.clear()
+                LOG.clear()
             self._json(CONFIG)
+        elif url.path == "/log":
+            with LOCK:
+                self._json(list(LOG))
         elif url.path == "/last":
             with LOCK:
                 self._json(dict(LAST))
@@ -148,6 +156,11 @@ class Handler(BaseHTTPRequestHandler):
         body_read = time.time()
         with LOCK:
             words, rate, marker, text = CONFIG["words"], CONFIG["rate"], CONFIG["marker"], CONFIG["text"]
+            record: dict[str, Any] | None = None
+            if CONFIG["unique"]:
+                marker = f"{marker}{len(LOG)}"
+                record = {"marker": marker, "last_byte": None}
+                LOG.append(record)
             LAST.clear()
             LAST.update(arrived=arrived, body_read=body_read, words=words, rate=rate, text=text)
         todo = events(words, marker, text)
@@ -176,6 +189,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         with LOCK:
             LAST.update(first_byte=first, last_byte=time.time())
+            if record is not None:
+                record["last_byte"] = LAST["last_byte"]
 
 
 def main() -> None:

@@ -1,0 +1,180 @@
+"""Render lag of the compare page in Chromium: four columns streaming at once, each one's last word on screen.
+
+The pace server (``benchmarks/pace_server.py``, ``unique=1``) streams every request ``--words`` words at
+``--rate`` tokens per second with its own end marker (``M0``..``M3``) and records each one's last byte. In the page
+a MutationObserver notes when each marker first appears in a column (streaming, or the finished one drawn after
+it) and the next animation frame after it
+(calibrated against this process's clock, as in ``bench_render_lag.py``). Lag per column = that frame - its
+stream's last byte; a run's figure is the worst of its four columns. Side by side in the same command, interleaved:
+the playground page streaming one answer at the same rate (its own lag, the single-column baseline).
+
+    python -m benchmarks.bench_compare_lag [--runs 5] [--words 2000] [--rate 500] [--cap 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.bench_render_lag import (  # noqa: E402
+    OBSERVER_JS,
+    clock_offset,
+    get_json,
+    start_pace_server,
+    submit,
+)
+from tests.browser_util import (  # noqa: E402
+    Server,
+    launch_chromium,
+    rerun_and_wait,
+    start_streamlit,
+    track_runs,
+    wait_for_app,
+)
+
+COLUMNS = 4
+MANY_JS = """(prefix) => {
+  const lag = window.__pgMany = {};
+  const now = () => performance.timeOrigin + performance.now();
+  const pattern = new RegExp(prefix + "\\\\d+", "g");
+  const obs = new MutationObserver(() => {
+    for (const box of document.querySelectorAll("[class*='st-key-cmp_live_'], [class*='st-key-cmp_result_']")) {
+      for (const m of box.textContent.match(pattern) || []) {
+        if (lag[m]) continue;
+        const seen = lag[m] = {dom: now(), paint: null};
+        requestAnimationFrame(() => { seen.paint = now(); });
+      }
+    }
+  });
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def _setup_columns(page: Any) -> None:
+    for _ in range(COLUMNS - 2):
+        rerun_and_wait(page, lambda: page.get_by_role("button", name="Add variant").click(), timeout=90_000)
+    box = page.get_by_label("Prompt", exact=True)
+    box.fill("go")
+    rerun_and_wait(page, lambda: box.press("Control+Enter"), timeout=90_000)
+
+
+def measure_compare(browser: Any, app: Server, pace: Server, args: argparse.Namespace) -> list[float] | None:
+    """One run of four columns: each column's lag in ms, or None when one did not finish within the cap."""
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    track_runs(context)
+    try:
+        page = context.new_page()
+        page.goto(f"{app.url}/compare")
+        wait_for_app(page, timeout=90_000)
+        _setup_columns(page)
+        prefix = "zq" + uuid.uuid4().hex[:10]
+        root = pace.url.removesuffix("/v1")
+        get_json(f"{root}/config?words={args.words}&rate={args.rate}&marker={prefix}&unique=1")
+        offset = clock_offset(page)
+        page.evaluate(MANY_JS, prefix)
+        page.get_by_role("button", name="Send to all").click()
+        while True:
+            page.wait_for_timeout(100)
+            log = get_json(f"{root}/log")
+            seen = page.evaluate("() => window.__pgMany")
+            ends = {r["marker"]: r["last_byte"] for r in log if r["last_byte"] is not None}
+            if len(ends) == COLUMNS and all((seen.get(m) or {}).get("paint") for m in ends):
+                return [(seen[m]["paint"] - offset) - ends[m] * 1000 for m in ends]
+            if len(ends) == COLUMNS and time.time() - max(ends.values()) > args.cap:
+                print(f"  not painted: log {log}, seen {seen}", file=sys.stderr)
+                return None
+    finally:
+        context.close()
+
+
+def measure_single(browser: Any, app: Server, pace: Server, args: argparse.Namespace) -> float | None:
+    """One run of the playground page streaming one answer at the same rate: its lag in ms."""
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    track_runs(context)
+    try:
+        page = context.new_page()
+        page.goto(app.url)
+        wait_for_app(page, timeout=90_000)
+        marker = "zq" + uuid.uuid4().hex[:12]
+        root = pace.url.removesuffix("/v1")
+        get_json(f"{root}/config?words={args.words}&rate={args.rate}&marker={marker}")
+        offset = clock_offset(page)
+        page.evaluate(OBSERVER_JS, marker)
+        submit(page, "go")
+        while True:
+            page.wait_for_timeout(100)
+            paint = page.evaluate("() => window.__pgLag.paint")
+            last = get_json(f"{root}/last").get("last_byte")
+            if paint is not None and last is not None:
+                return (paint - offset) - last * 1000
+            if last is not None and time.time() - last > args.cap:
+                return None
+    finally:
+        context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--words", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--cap", type=float, default=30.0)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    pace = start_pace_server()
+    app = start_streamlit(env={"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": pace.url})
+    worst: list[float | None] = []
+    every: list[float] = []
+    single: list[float | None] = []
+    load = [os.getloadavg()[0]]
+    try:
+        with sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            for _ in range(args.runs):
+                lags = measure_compare(browser, app, pace, args)
+                worst.append(max(lags) if lags else None)
+                every += lags or []
+                single.append(measure_single(browser, app, pace, args))
+                print(f"  four columns {lags}, one column {single[-1]}", file=sys.stderr, flush=True)
+                load.append(os.getloadavg()[0])
+            browser.close()
+    finally:
+        app.stop()
+        pace.stop()
+    print(
+        f"# compare page render lag: each stream's last byte -> its last word painted; {args.runs} runs, "
+        f"{args.words:,} tokens at {args.rate:g} tok/s per stream ({time.strftime('%Y-%m-%d')}, "
+        f"`python -m benchmarks.bench_compare_lag`, 1-min load avg {min(load):.1f}–{max(load):.1f} on "
+        f"{os.cpu_count()} cores)"
+    )
+    done = [w for w in worst if w is not None]
+    ones = [s for s in single if s is not None]
+    print("| measure | median | min–max |\n|---|---:|---:|")
+    if done:
+        print(
+            f"| four columns: worst column of each run (ms) | {statistics.median(done):.0f} | "
+            f"{min(done):.0f}–{max(done):.0f} |"
+        )
+        print(
+            f"| four columns: every column (ms) | {statistics.median(every):.0f} | "
+            f"{min(every):.0f}–{max(every):.0f} |"
+        )
+    print(f"| runs where a column did not finish within {args.cap:g} s | {worst.count(None)} of {len(worst)} | |")
+    if ones:
+        print(
+            f"| baseline: playground page, one stream (ms) | {statistics.median(ones):.0f} | "
+            f"{min(ones):.0f}–{max(ones):.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
