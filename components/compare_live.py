@@ -25,7 +25,6 @@ RUNNING = "cmp_running"  # the CompareRun streaming now (kept so a Stop's rerun 
 RESULT = "cmp_result"  # the last finished comparison (Finished)
 GO_PLAYGROUND = "cmp_go_playground"  # set by "Continue with this one": the next run opens the playground
 REDRAW = 0.01  # seconds between checks of the streaming columns (each flushes when its coalescer says)
-PAINT_PAUSE = 0.1  # seconds for the last words to paint before the finished page is drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +93,9 @@ class _Column:
     at full speed cost the browser the tail of each, not the whole text every time.
     """
 
-    def __init__(self, box: DeltaGenerator) -> None:
+    def __init__(self, box: DeltaGenerator, label: str) -> None:
+        self.outer = box
+        box.subheader(label, divider="gray")
         self.thinking = box.empty()
         self.box = box.container()
         self.tail = self.box.empty()
@@ -121,12 +122,19 @@ class _Column:
         self.tail.markdown(text[self.settled :])
 
 
-def stream(variants: list[Variant], prompt: str, *, on_top: bool) -> None:
-    """Send ``prompt`` to every variant and stream each into its own column until all end."""
+def stream(variants: list[Variant], prompt: str, *, on_top: bool) -> list[DeltaGenerator]:
+    """Send ``prompt`` to every variant and stream each into its own column until all end.
+
+    Returns the columns, for ``render_result`` to finish in place (no rerun that redraws the whole page).
+    """
     history = history_for(prompt, on_top)
     run = CompareRun(variants, history, allow=_allow).start()
     st.session_state[RUNNING] = (run, history, on_top)
-    columns = [_Column(col.container(key=f"cmp_live_{i}")) for i, col in enumerate(st.columns(len(variants)))]
+    slots = st.columns(len(variants))
+    columns = [
+        _Column(col.container(key=f"cmp_live_{i}"), v.label)
+        for i, (col, v) in enumerate(zip(slots, variants, strict=True))
+    ]
     try:
         while True:
             finished = run.done
@@ -140,8 +148,7 @@ def stream(variants: list[Variant], prompt: str, *, on_top: bool) -> None:
         run.stop()  # a rerun (Stop) unwinds here: every stream closes
     st.session_state.pop(RUNNING, None)
     st.session_state[RESULT] = _collect(run, history, on_top)
-    time.sleep(PAINT_PAUSE)  # let the last words paint before the rerun redraws the page
-    st.rerun()  # draw the finished columns once, with their strips and buttons
+    return [column.outer for column in columns]
 
 
 def continue_with(i: int) -> None:
@@ -165,30 +172,47 @@ def continue_with(i: int) -> None:
     state[GO_PLAYGROUND] = True
 
 
-def render_result(done: Finished) -> None:
-    """Each column's answer, strip and difference; then the table and the cost-versus-time chart."""
-    base = done.outcomes[0].reply if done.outcomes else None
-    for i, (col, v, o) in enumerate(
-        zip(st.columns(len(done.outcomes)), done.variants, done.outcomes, strict=False)
-    ):
-        with col, st.container(key=f"cmp_result_{i}"):
-            st.subheader(v.label, divider="gray")
-            if o.reply.reasoning:
-                with st.expander("Reasoning", icon=":material/psychology:"):
-                    st.markdown(o.reply.reasoning)
-            st.markdown(o.text or "_(no answer)_")
-            if o.reply.status != "complete":
-                st.warning(f"{o.reply.status}: {o.reply.error or ''}".strip(": "), icon=":material/warning:")
-            st.caption(strip(o.reply))
-            if i and base is not None:
-                st.caption(f"vs {done.variants[0].label}: {describe(difference(base, o.reply))}")
-            st.button(
-                "Continue with this one",
-                key=f"cmp_continue_{i}",
-                on_click=continue_with,
-                args=(i,),
-                icon=":material/arrow_forward:",
-            )
+def _answer(v: Variant, o: Outcome) -> None:
+    st.subheader(v.label, divider="gray")
+    if o.reply.reasoning:
+        with st.expander("Reasoning", icon=":material/psychology:"):
+            st.markdown(o.reply.reasoning)
+    st.markdown(o.text or "_(no answer)_")
+
+
+def _strip(done: Finished, i: int) -> None:
+    o, base = done.outcomes[i], done.outcomes[0].reply
+    if o.reply.status != "complete":
+        st.warning(f"{o.reply.status}: {o.reply.error or ''}".strip(": "), icon=":material/warning:")
+    st.caption(strip(o.reply))
+    if i:
+        st.caption(f"vs {done.variants[0].label}: {describe(difference(base, o.reply))}")
+    st.button(
+        "Continue with this one",
+        key=f"cmp_continue_{i}",
+        on_click=continue_with,
+        args=(i,),
+        icon=":material/arrow_forward:",
+    )
+
+
+def render_result(done: Finished, live: list[DeltaGenerator] | None = None) -> None:
+    """Each column's answer, strip and difference; then the table and the cost-versus-time chart.
+
+    With ``live`` (the columns that just streamed, answers already drawn) only the strips are added to them.
+    """
+    if not done.outcomes:
+        return
+    in_place = live is not None and len(live) == len(done.outcomes)
+    if in_place:
+        slots = live
+    else:
+        slots = [c.container(key=f"cmp_result_{i}") for i, c in enumerate(st.columns(len(done.outcomes)))]
+    for i, slot in enumerate(slots):
+        with slot:
+            if not in_place:
+                _answer(done.variants[i], done.outcomes[i])
+            _strip(done, i)
     frame = results_frame(done)
     st.dataframe(frame, hide_index=True, key="cmp_table")
     chart = frame.dropna(subset=["cost (USD)"]).assign(cost=lambda f: f["cost (USD)"].astype(float))

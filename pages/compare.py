@@ -23,10 +23,9 @@ with side:
         "Send to all", key="cmp_send", type="primary", icon=":material/send:", disabled=not prompt.strip()
     )
     stop.button("Stop", key="cmp_stop", icon=":material/stop_circle:")  # a click reruns: collect_stopped stops all
-    if send and not stopped_compare:
-        compare_live.stream(variants, prompt, on_top=on_top)
+    live = compare_live.stream(variants, prompt, on_top=on_top) if send and not stopped_compare else None
     result = st.session_state.get(compare_live.RESULT)
     if result is not None:
-        compare_live.render_result(result)
+        compare_live.render_result(result, live)
 with tests:
     compare_testset.render(variants, interrupted=stopped_tests)
