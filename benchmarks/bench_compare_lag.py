@@ -6,7 +6,9 @@ a MutationObserver notes when each marker first appears in a column (streaming, 
 it) and the next animation frame after it
 (calibrated against this process's clock, as in ``bench_render_lag.py``). Lag per column = that frame - its
 stream's last byte; a run's figure is the worst of its four columns. Side by side in the same command, interleaved:
-the playground page streaming one answer at the same rate (its own lag, the single-column baseline).
+the playground page streaming one answer at the same rate (its own lag, the single-column baseline), and the same
+four streams through ``CompareRun`` with no Streamlit (when each marker comes out of the client), which tells the
+client's share of the lag from Streamlit's and the browser's.
 
     python -m benchmarks.bench_compare_lag [--runs 5] [--words 2000] [--rate 500] [--cap 30]
 """
@@ -41,6 +43,40 @@ from tests.browser_util import (  # noqa: E402
 )
 
 COLUMNS = 4
+
+
+class _MarkerSink:
+    """Notes when a stream's marker comes out of the client (``time.time()``)."""
+
+    def __init__(self, prefix: str, seen: dict[str, float]) -> None:
+        self.prefix, self.seen = prefix, seen
+
+    def feed(self, event: Any) -> None:
+        text = getattr(event, "text", "")
+        if self.prefix in text:
+            self.seen[text.strip()] = time.time()
+
+
+def measure_parse(pace: Server, args: argparse.Namespace) -> list[float]:
+    """Without Streamlit: four streams through ``CompareRun``; each marker parsed minus its last byte (ms)."""
+    from playground.catalog import GROK_3_MINI
+    from playground.experiments.run import CompareRun
+    from playground.experiments.variant import Variant
+    from playground.providers import CUSTOM, ProviderConfig
+
+    prefix = "zq" + uuid.uuid4().hex[:10]
+    root = pace.url.removesuffix("/v1")
+    get_json(f"{root}/config?words={args.words}&rate={args.rate}&marker={prefix}&unique=1")
+    config = ProviderConfig(CUSTOM, pace.url, auth="none")
+    seen: dict[str, float] = {}
+    variants = [Variant(f"v{i}", config, GROK_3_MINI) for i in range(COLUMNS)]
+    sinks = [_MarkerSink(prefix, seen) for _ in variants]
+    CompareRun(variants, [{"role": "user", "content": "go"}], sinks=sinks).start().wait()
+    time.sleep(0.3)  # the server notes its last byte after the client has what it needs
+    ends = {r["marker"]: r["last_byte"] for r in get_json(f"{root}/log")}
+    return [(seen[m] - ends[m]) * 1000 for m in ends if m in seen and ends[m]]
+
+
 MANY_JS = """(prefix) => {
   const lag = window.__pgMany = {};
   const now = () => performance.timeOrigin + performance.now();
@@ -135,15 +171,25 @@ def main() -> None:
     worst: list[float | None] = []
     every: list[float] = []
     single: list[float | None] = []
+    parsed: list[float] = []
+    timeouts = 0
     load = [os.getloadavg()[0]]
     try:
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
+            from playwright.sync_api import TimeoutError as PageTimeout
+
             for _ in range(args.runs):
-                lags = measure_compare(browser, app, pace, args)
+                try:
+                    lags = measure_compare(browser, app, pace, args)
+                    one = measure_single(browser, app, pace, args)
+                except PageTimeout:  # the page did not settle before the run (a loaded machine): skip the run
+                    timeouts += 1
+                    continue
                 worst.append(max(lags) if lags else None)
                 every += lags or []
-                single.append(measure_single(browser, app, pace, args))
+                single.append(one)
+                parsed += measure_parse(pace, args)
                 print(f"  four columns {lags}, one column {single[-1]}", file=sys.stderr, flush=True)
                 load.append(os.getloadavg()[0])
             browser.close()
@@ -169,6 +215,12 @@ def main() -> None:
             f"{min(every):.0f}–{max(every):.0f} |"
         )
     print(f"| runs where a column did not finish within {args.cap:g} s | {worst.count(None)} of {len(worst)} | |")
+    print(f"| runs skipped: the page did not settle before the stream | {timeouts} of {args.runs} | |")
+    if parsed:
+        print(
+            f"| no browser: each marker out of the client minus its last byte (ms) | "
+            f"{statistics.median(parsed):.1f} | {min(parsed):.1f}–{max(parsed):.1f} |"
+        )
     if ones:
         print(
             f"| baseline: playground page, one stream (ms) | {statistics.median(ones):.0f} | "
