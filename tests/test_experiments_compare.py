@@ -7,7 +7,7 @@ import time
 from decimal import Decimal
 
 from experiments_util import known_cost, known_usage_handler, variant
-from loopback import LoopbackServer
+from loopback import LoopbackServer, sse_reply
 
 from playground import providers
 from playground.catalog import GROK_3_MINI, RELATED
@@ -138,3 +138,31 @@ def test_related_model_set_uses_the_catalogue_and_a_known_price() -> None:
     assert other.priced_model().price is not None
     assert related_model(first, RELATED[0])[1].priced_model().price is None
     assert "sk-" not in repr(first)
+
+
+def test_variants_on_both_wire_protocols_side_by_side() -> None:
+    from test_anthropic import FULL_STREAM, events
+
+    from playground.providers import MODELSLAB, ProviderConfig
+
+    openai_side = known_usage_handler()
+
+    def handle(req):  # noqa: ANN001, ANN202 - a loopback handler
+        return sse_reply(events(*FULL_STREAM)) if req.path.endswith("/messages") else openai_side(req)
+
+    with LoopbackServer(handle) as server:
+        chat = variant(server, "Chat Completions")
+        messages = Variant(
+            "Messages",
+            ProviderConfig(MODELSLAB, server.url, "sk-ant-test", "x-api-key"),
+            GROK_3_MINI,
+            protocol="anthropic",
+        )
+        run = compare([chat, messages], HISTORY)
+        assert run.wait(10)
+    a, b = run.outcomes()
+    assert sorted(r.path for r in server.requests) == ["/v1/chat/completions", "/v1/messages"]
+    assert a.reply.cost.total == known_cost(0) and b.text == "One, two, three."
+    # 28 input tokens (5 of them cached at $0.075) and 42 output tokens at the grok-3-mini price
+    assert b.reply.cost.total == Decimal("0.000028275")
+    assert difference(a.reply, b.reply).cost == Decimal("0.000028275") - known_cost(0)
