@@ -212,6 +212,9 @@ def render_result(done: Finished, live: list[DeltaGenerator] | None = None) -> N
         with slot:
             if not in_place:
                 _answer(done.variants[i], done.outcomes[i])
+            elif done.outcomes[i].reply.reasoning:  # the streamed column showed only the thinking's tail
+                with st.expander("Reasoning", icon=":material/psychology:"):
+                    st.markdown(done.outcomes[i].reply.reasoning)
             _strip(done, i)
     frame = results_frame(done)
     st.dataframe(frame, hide_index=True, key="cmp_table")
