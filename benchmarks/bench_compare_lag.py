@@ -6,7 +6,8 @@ a MutationObserver notes when each marker first appears in a column (streaming, 
 it) and the next animation frame after it
 (calibrated against this process's clock, as in ``bench_render_lag.py``). Lag per column = that frame - its
 stream's last byte; a run's figure is the worst of its four columns. Side by side in the same command, interleaved:
-the playground page streaming one answer at the same rate (its own lag, the single-column baseline), and the same
+the same four columns alone on an empty page (``benchmarks/baseline_compare_app.py``: the page around them), the
+playground page streaming one answer at the same rate (its own lag, the single-column baseline), and the same
 four streams through ``CompareRun`` with no Streamlit (when each marker comes out of the client), which tells the
 client's share of the lag from Streamlit's and the browser's.
 
@@ -102,15 +103,18 @@ def _setup_columns(page: Any) -> None:
     rerun_and_wait(page, lambda: box.press("Control+Enter"), timeout=90_000)
 
 
-def measure_compare(browser: Any, app: Server, pace: Server, args: argparse.Namespace) -> list[float] | None:
+def measure_compare(
+    browser: Any, url: str, pace: Server, args: argparse.Namespace, *, setup: bool = True
+) -> list[float] | None:
     """One run of four columns: each column's lag in ms, or None when one did not finish within the cap."""
     context = browser.new_context(viewport={"width": 1600, "height": 900})
     track_runs(context)
     try:
         page = context.new_page()
-        page.goto(f"{app.url}/compare")
+        page.goto(url)
         wait_for_app(page, timeout=90_000)
-        _setup_columns(page)
+        if setup:
+            _setup_columns(page)
         prefix = "zq" + uuid.uuid4().hex[:10]
         root = pace.url.removesuffix("/v1")
         get_json(f"{root}/config?words={args.words}&rate={args.rate}&marker={prefix}&unique=1")
@@ -167,7 +171,10 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     pace = start_pace_server()
-    app = start_streamlit(env={"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": pace.url})
+    env = {"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": pace.url}
+    app = start_streamlit(env=env)
+    bare = start_streamlit(env=env, script="benchmarks/baseline_compare_app.py")
+    bare_worst: list[float | None] = []
     worst: list[float | None] = []
     every: list[float] = []
     single: list[float | None] = []
@@ -181,20 +188,23 @@ def main() -> None:
 
             for _ in range(args.runs):
                 try:
-                    lags = measure_compare(browser, app, pace, args)
+                    lags = measure_compare(browser, f"{app.url}/compare", pace, args)
+                    alone = measure_compare(browser, bare.url, pace, args, setup=False)
                     one = measure_single(browser, app, pace, args)
                 except PageTimeout:  # the page did not settle before the run (a loaded machine): skip the run
                     timeouts += 1
                     continue
                 worst.append(max(lags) if lags else None)
+                bare_worst.append(max(alone) if alone else None)
                 every += lags or []
                 single.append(one)
                 parsed += measure_parse(pace, args)
-                print(f"  four columns {lags}, one column {single[-1]}", file=sys.stderr, flush=True)
+                print(f"  four columns {lags}, alone {alone}, one column {one}", file=sys.stderr, flush=True)
                 load.append(os.getloadavg()[0])
             browser.close()
     finally:
         app.stop()
+        bare.stop()
         pace.stop()
     print(
         f"# compare page render lag: each stream's last byte -> its last word painted; {args.runs} runs, "
@@ -213,6 +223,12 @@ def main() -> None:
         print(
             f"| four columns: every column (ms) | {statistics.median(every):.0f} | "
             f"{min(every):.0f}–{max(every):.0f} |"
+        )
+    bares = [b for b in bare_worst if b is not None]
+    if bares:
+        print(
+            f"| four columns alone on an empty page (baseline_compare_app): worst column (ms) | "
+            f"{statistics.median(bares):.0f} | {min(bares):.0f}–{max(bares):.0f} |"
         )
     print(f"| runs where a column did not finish within {args.cap:g} s | {worst.count(None)} of {len(worst)} | |")
     print(f"| runs skipped: the page did not settle before the stream | {timeouts} of {args.runs} | |")

@@ -130,25 +130,30 @@ def stream(variants: list[Variant], prompt: str, *, on_top: bool) -> list[DeltaG
     history = history_for(prompt, on_top)
     run = CompareRun(variants, history, allow=_allow).start()
     st.session_state[RUNNING] = (run, history, on_top)
-    slots = st.columns(len(variants))
-    columns = [
-        _Column(col.container(key=f"cmp_live_{i}"), v.label)
-        for i, (col, v) in enumerate(zip(slots, variants, strict=True))
-    ]
     try:
-        while True:
-            finished = run.done
-            for column, lane in zip(columns, run.lanes, strict=True):
-                if lane.builder is not None:
-                    column.draw(lane.builder, final=lane.done)
-            if finished:
-                break
-            time.sleep(REDRAW)
+        boxes = draw_live(run)
     finally:
         run.stop()  # a rerun (Stop) unwinds here: every stream closes
     st.session_state.pop(RUNNING, None)
     st.session_state[RESULT] = _collect(run, history, on_top)
-    return [column.outer for column in columns]
+    return boxes
+
+
+def draw_live(run: CompareRun) -> list[DeltaGenerator]:
+    """A column per lane, redrawn as its builder grows, until every lane has ended; returns the columns."""
+    slots = st.columns(len(run.lanes))
+    columns = [
+        _Column(col.container(key=f"cmp_live_{i}"), lane.variant.label)
+        for i, (col, lane) in enumerate(zip(slots, run.lanes, strict=True))
+    ]
+    while True:
+        finished = run.done
+        for column, lane in zip(columns, run.lanes, strict=True):
+            if lane.builder is not None:
+                column.draw(lane.builder, final=lane.done)
+        if finished:
+            return [column.outer for column in columns]
+        time.sleep(REDRAW)
 
 
 def continue_with(i: int) -> None:
