@@ -10,12 +10,28 @@ if st.session_state.pop(compare_live.GO_PLAYGROUND, False):
     st.switch_page("pages/chat.py")
 stopped_compare = compare_live.collect_stopped()  # a Stop (any rerun) ends a running comparison or test set
 stopped_tests = compare_testset.collect_stopped()
+KEPT = (
+    "cmp_prompt",
+    "cmp_on_top",
+    "ts_template",
+    "ts_cap",
+    "ts_check",
+    "ts_expected",
+    "ts_schema",
+    "ts_concurrency",
+)
+for name in KEPT:  # values of the view not drawn survive (Streamlit drops the state of widgets it does not draw)
+    if name in st.session_state:
+        st.session_state[name] = st.session_state[name]
 st.title("Compare")
 compare_variants.ensure_columns()
 compare_variants.render_toolbar()
 variants = compare_variants.render_columns()
-side, tests = st.tabs(["Side by side", "Test set"])
-with side:
+# One view at a time (not tabs, which draw both): a streaming comparison updates a smaller page.
+view = st.radio(
+    "View", ["Side by side", "Test set"], key="cmp_view", horizontal=True, label_visibility="collapsed"
+)
+if view == "Side by side":
     prompt = st.text_area("Prompt", key="cmp_prompt", placeholder="Ask every variant the same thing")
     on_top = st.toggle("On top of the playground's conversation", key="cmp_on_top")
     go, stop = st.columns([1, 1])
@@ -27,5 +43,5 @@ with side:
     result = st.session_state.get(compare_live.RESULT)
     if result is not None:
         compare_live.render_result(result, live)
-with tests:
+else:
     compare_testset.render(variants, interrupted=stopped_tests)

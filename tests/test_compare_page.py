@@ -88,6 +88,9 @@ def test_continue_with_one_opens_the_playground_with_its_settings(known: Loopbac
 
 
 def _test_set(at: AppTest, *, cap: str = "", check: str = "none") -> AppTest:
+    if at.radio(key="cmp_view").value != "Test set":
+        at.radio(key="cmp_view").set_value("Test set")
+        run(at)
     at.text_area(key="ts_template").set_value("{{question}} {{expected}}")
     at.text_input(key="ts_cap").set_value(cap)
     at.selectbox(key="ts_check").set_value(check)
@@ -107,6 +110,8 @@ def test_cap_stops_a_run_before_passing_it(known: LoopbackServer) -> None:
     at = open_compare()
     for i in (0, 1):
         at.number_input(key=f"cmp_{i}_max_tokens").set_value(100)
+    at.radio(key="cmp_view").set_value("Test set")
+    run(at)
     at.number_input(key="ts_concurrency").set_value(1)  # one at a time: the stop point is exact
     # Each request reserves about $0.000065 (its input plus 100 output tokens) and really costs $0.000036: the
     # cap leaves room for the second reservation after one real cost, not the third after two.
@@ -154,3 +159,18 @@ def test_a_column_without_a_key_says_it_runs_offline() -> None:
     assert any("No key for xAI" in c.value and "offline engine" in c.value for c in at.caption)
     send(at, "Hi")
     assert at.dataframe[0].value["status"].tolist() == ["complete", "complete"]
+
+
+def test_switching_views_keeps_the_prompt_and_the_template() -> None:
+    at = open_compare()
+    at.text_area(key="cmp_prompt").set_value("Kept prompt")
+    at = _test_set(at, cap="0.5")
+    at.text_area(key="ts_template").set_value("Kept {{question}}")
+    run(at)
+    at.radio(key="cmp_view").set_value("Side by side")
+    run(at)
+    assert at.text_area(key="cmp_prompt").value == "Kept prompt"
+    at.radio(key="cmp_view").set_value("Test set")
+    run(at)
+    assert at.text_area(key="ts_template").value == "Kept {{question}}"
+    assert at.text_input(key="ts_cap").value == "0.5"

@@ -58,13 +58,13 @@ def test_four_columns_stream_side_by_side_and_stop_stops_all(slow_app: Server, p
         result = page.locator(f".st-key-cmp_result_{i}")
         expect(result).to_contain_text(ANSWER_START)
         expect(result).to_contain_text("stopped")
-    table = page.get_by_test_id("stDataFrame").first  # the results table (the test-set tab is hidden)
+    table = page.get_by_test_id("stDataFrame").first  # the results table
     expect(table).to_be_visible()
 
 
 def test_csv_test_set_runs_end_to_end(streamlit_app: Server, page: Any, tmp_path: Path) -> None:
     _open(page, streamlit_app)
-    page.get_by_role("tab", name="Test set").click()
+    rerun_and_wait(page, lambda: page.get_by_text("Test set", exact=True).click())
     csv = tmp_path / "set.csv"
     csv.write_text("question,expected\nWhat is rain?,offline\nWhat is snow?,offline\nWhat is hail?,nope\n")
     rerun_and_wait(page, lambda: page.locator("input[type='file']").set_input_files(str(csv)))
