@@ -123,8 +123,10 @@ class ReplyBuilder:
 
     def served_by(self) -> str | None:
         """The model that answered when it is not the one asked for (never for the offline engine's stand-in)."""
-        if not self.served or self.force_estimated:
-            return None
+        from playground.offline.engine import ENGINE_MODEL
+
+        if not self.served or self.force_estimated or self.served == ENGINE_MODEL:
+            return None  # the offline engine (in-process or on loopback) stands in for the model asked
         from playground.model_names import is_asked
 
         return (

@@ -115,6 +115,18 @@ def test_the_offline_engine_is_a_stand_in_not_another_model() -> None:
     assert reply.served_model == "offline-engine" and not reply.served_other
 
 
+def test_the_offline_engine_on_loopback_behind_a_custom_url_is_a_stand_in_too() -> None:
+    """``python -m playground.offline.server`` behind the custom provider: priced as the model asked for."""
+    from playground.events import ServedModel, Usage
+
+    builder = ReplyBuilder(model=GROK_3_MINI, provider_id="custom", params={}, messages=[])
+    builder.feed(Usage(prompt_tokens=10, completion_tokens=5))
+    builder.feed(ServedModel("offline-engine"))
+    reply = builder.finish()
+    assert not reply.served_other and reply.cost == cost(reply.usage, GROK_3_MINI.price)
+    assert "served by" not in reply_strip(reply)
+
+
 def test_export_records_the_asked_and_the_served_model(client) -> None:
     conv = Conversation()
     conv.add_user("hi")
