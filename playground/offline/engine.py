@@ -17,20 +17,17 @@ from typing import Any
 
 import httpx
 
-from playground.offline.text import (
-    ANSWER_TOKENS_HOOK,
-    build_answer,
-    build_reasoning,
-    pieces,
-    plain_messages,
-)
+from playground.offline.text import ANSWER_TOKENS_HOOK, build_reasoning, pieces, plain_messages
+from playground.offline.tooling import ToolRequestError, parse_tool_request, plan_answer
 from playground.tokens import count_messages, count_tokens
+from playground.tools.count import request_extra_tokens
 
 ENGINE_MODEL = "offline-engine"
 DEFAULT_PACE = 0.004  # seconds per token chunk: about 250 tokens per second
 PACE_ENV = "PLAYGROUND_OFFLINE_PACE"
 SECRET_FIELDS = frozenset({"key", "api_key", "apiKey", "authorization"})
 MAX_HOOK_WORDS = 1_000_000
+ARGUMENT_PIECE = 6  # characters per streamed tool-call argument piece (OpenAI style: several pieces per call)
 
 
 class OfflineRequestError(ValueError):
@@ -52,6 +49,7 @@ class OfflineReply:
     usage: dict[str, Any]
     stream: bool
     include_usage: bool
+    tool_calls: tuple[dict[str, str], ...] = ()  # {"id", "name", "arguments"} each
 
     @property
     def reasoning_text(self) -> str:
@@ -96,6 +94,10 @@ def parse_body(raw: bytes) -> dict[str, Any]:
         limit = body.get(name)
         if limit is not None and (type(limit) is not int or limit < 1):
             raise OfflineRequestError(f"'{name}' must be a positive integer.", name)
+    try:
+        parse_tool_request(body)
+    except ToolRequestError as exc:
+        raise OfflineRequestError(str(exc), exc.param) from None
     return body
 
 
@@ -132,24 +134,37 @@ def usage_for(prompt_tokens: int, reasoning: str, answer: str) -> dict[str, Any]
 
 def plan_reply(body: Mapping[str, Any]) -> OfflineReply:
     """The whole reply for a parsed request body: deterministic, cut to ``max_tokens``."""
-    reasoning, answer = pieces(build_reasoning(body)), pieces(build_answer(body))
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:24]
+    text, calls = plan_answer(body, digest)
+    reasoning, answer = pieces(build_reasoning(body)), pieces(text)
     limits = [body[k] for k in ("max_tokens", "max_completion_tokens") if body.get(k) is not None]
     keep = _fit(reasoning, answer, min(limits, default=None))
     finish = "stop" if keep == len(reasoning) + len(answer) else "length"
     reasoning, answer = reasoning[:keep], answer[: max(0, keep - len(reasoning))]
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:24]
-    usage = usage_for(count_messages(plain_messages(body)), "".join(reasoning), "".join(answer))
+    request = parse_tool_request(body)
+    prompt_tokens = count_messages(plain_messages(body)) + request_extra_tokens(
+        tools=request.tools, response_format=request.response_format
+    )
+    arguments = "".join(c["name"] + c["arguments"] for c in calls)
+    usage = usage_for(prompt_tokens, "".join(reasoning), "".join(answer) + arguments)
     options = body.get("stream_options")
     include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
     stream = bool(body.get("stream") or body.get("streaming"))
+    finish = "tool_calls" if calls else finish
     return OfflineReply(
-        f"chatcmpl-offline-{digest}", tuple(reasoning), tuple(answer), finish, usage, stream, include_usage
+        f"chatcmpl-offline-{digest}", tuple(reasoning), tuple(answer), finish, usage, stream, include_usage, calls
     )
 
 
 def completion_json(reply: OfflineReply) -> dict[str, Any]:
     """The non-streaming ``chat.completion`` object."""
-    message = {"role": "assistant", "content": reply.answer_text, "reasoning_content": reply.reasoning_text}
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": reply.answer_text if reply.answer or not reply.tool_calls else None,
+        "reasoning_content": reply.reasoning_text,
+    }
+    if reply.tool_calls:
+        message["tool_calls"] = [_wire_call(c) for c in reply.tool_calls]
     return {
         "id": reply.id,
         "object": "chat.completion",
@@ -158,6 +173,25 @@ def completion_json(reply: OfflineReply) -> dict[str, Any]:
         "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
         "usage": reply.usage,
     }
+
+
+def _wire_call(call: Mapping[str, str], index: int | None = None, arguments: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {} if index is None else {"index": index}
+    out.update(id=call["id"], type="function")
+    out["function"] = {"name": call["name"], "arguments": call["arguments"] if arguments is None else arguments}
+    return out
+
+
+def _tool_chunks(reply: OfflineReply, pace: float, sleep: Callable[[float], None]) -> Iterator[bytes]:
+    """Each call OpenAI-style: id and name first, then the arguments in small pieces keyed by index."""
+    for i, call in enumerate(reply.tool_calls):
+        yield _chunk(reply, {"tool_calls": [_wire_call(call, i, "")]})
+        text = call["arguments"]
+        for start in range(0, len(text), ARGUMENT_PIECE):
+            if pace:
+                sleep(pace)
+            piece = {"index": i, "function": {"arguments": text[start : start + ARGUMENT_PIECE]}}
+            yield _chunk(reply, {"tool_calls": [piece]})
 
 
 def _chunk(reply: OfflineReply, delta: dict[str, Any], finish: str | None = None) -> bytes:
@@ -184,6 +218,7 @@ def sse_events(
             if pace:
                 sleep(pace)
             yield _chunk(reply, {field: part})
+    yield from _tool_chunks(reply, pace, sleep)
     yield _chunk(reply, {}, reply.finish_reason)
     if reply.include_usage:
         last = {

@@ -60,7 +60,9 @@ def _block_start(state: StreamState, index: int, block: Mapping[str, Any]) -> It
     kind = block.get("type")
     if kind == "tool_use":
         state.tools[index] = len(state.tools)
-        yield ToolCallDelta(state.tools[index], id=block.get("id"), name=block.get("name"))
+        given = block.get("input")  # normally {} with the input in input_json_delta pieces; some send it whole
+        arguments = json.dumps(given) if isinstance(given, dict) and given else ""
+        yield ToolCallDelta(state.tools[index], id=block.get("id"), name=block.get("name"), arguments=arguments)
     elif kind == "text" and block.get("text"):
         state.text.append(block["text"])
         yield TextDelta(block["text"])

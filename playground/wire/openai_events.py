@@ -24,7 +24,10 @@ from playground.usage_reading import default_convention, read_usage
 class StreamState:
     """What one call has received so far (kept across retries; retries only happen before any event)."""
 
-    __slots__ = ("text", "reasoning", "started", "usage", "finish", "seen", "unreadable", "open_end", "model")
+    __slots__ = (
+        "text", "reasoning", "started", "usage", "finish", "seen", "unreadable", "open_end", "model",
+        "tool_ids", "tool_wire", "tool_last",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.text: list[str] = []
@@ -36,6 +39,9 @@ class StreamState:
         self.unreadable = 0  # data events that were meant to be JSON objects but could not be parsed
         self.open_end = False  # the event stream ended without [DONE]
         self.model: str | None = None  # the reply's ``model`` field: the model that really answered
+        self.tool_ids: dict[str, int] = {}  # tool call id -> our index
+        self.tool_wire: dict[int, int] = {}  # the server's index -> our index
+        self.tool_last: int | None = None
 
     def reset(self) -> None:
         """Forget a failed attempt that yielded nothing."""
@@ -43,6 +49,9 @@ class StreamState:
         self.reasoning.clear()
         self.usage, self.finish, self.seen, self.unreadable, self.open_end = None, None, False, 0, False
         self.model = None
+        self.tool_ids.clear()
+        self.tool_wire.clear()
+        self.tool_last = None
 
 
 def events_from_objects(
@@ -77,7 +86,7 @@ def events_from_objects(
                     yield TextDelta(content)
             calls = delta.get("tool_calls")
             if calls and type(calls) is list:
-                for call in _tool_deltas(calls):
+                for call in _tool_deltas(calls, state):
                     state.started = True
                     yield call
         reason = choice.get("finish_reason")
@@ -113,7 +122,28 @@ def _parts_text(content: Any) -> str:
     return "".join(p.get("text") or "" for p in content if isinstance(p, dict))
 
 
-def _tool_deltas(calls: list[Any]) -> list[ToolCallDelta]:
+def _tool_index(state: StreamState, call: dict[str, Any], position: int) -> int:
+    """Our index for a call fragment: by id when it has one (a new id is a new call, even if a server reuses
+    ``index`` for parallel calls), else by the server's index, else the call the last fragment belonged to."""
+    wire, call_id = call.get("index"), call.get("id")
+    wire = wire if isinstance(wire, int) and not isinstance(wire, bool) else None
+    used = set(state.tool_ids.values()) | set(state.tool_wire.values())
+    if isinstance(call_id, str) and call_id:
+        index = state.tool_ids.get(call_id)
+        if index is None:
+            index = wire if wire is not None and wire not in used else max(used, default=-1) + 1
+            state.tool_ids[call_id] = index
+        if wire is not None:
+            state.tool_wire[wire] = index
+    elif wire is not None:
+        index = state.tool_wire.setdefault(wire, wire)
+    else:
+        index = state.tool_last if state.tool_last is not None else position
+    state.tool_last = index
+    return index
+
+
+def _tool_deltas(calls: list[Any], state: StreamState) -> list[ToolCallDelta]:
     out = []
     for position, call in enumerate(calls):
         if not isinstance(call, dict):
@@ -122,15 +152,8 @@ def _tool_deltas(calls: list[Any]) -> list[ToolCallDelta]:
         arguments = function.get("arguments")
         if arguments is not None and not isinstance(arguments, str):
             arguments = json.dumps(arguments)
-        index = call.get("index")
-        out.append(
-            ToolCallDelta(
-                index if isinstance(index, int) else position,
-                call.get("id"),
-                function.get("name"),
-                arguments or "",
-            )
-        )
+        index = _tool_index(state, call, position)
+        out.append(ToolCallDelta(index, call.get("id"), function.get("name"), arguments or ""))
     return out
 
 
