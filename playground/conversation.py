@@ -7,6 +7,12 @@ from typing import Any, Literal
 
 from playground.events import Usage
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
+from playground.tools.calls import ToolCall
+from playground.tools.count import message_tokens
+from playground.tools.response_format import ReplyCheck
+
+Role = Literal["system", "user", "assistant", "tool"]
+ROLES: tuple[Role, ...] = ("system", "user", "assistant", "tool")
 
 # unconfirmed: the stream ended with neither a finish reason nor [DONE], so the reply may be cut
 Status = Literal["complete", "stopped", "error", "length", "unconfirmed"]
@@ -45,23 +51,42 @@ class Reply:
 
 @dataclass(slots=True)
 class Message:
-    """One chat message; assistant messages carry their ``reply`` record."""
+    """One chat message of any role; assistant messages carry their ``reply`` record and any tool calls,
+    tool messages the id of the call they answer; ``check`` is a reply's verdict under a JSON format."""
 
-    role: Literal["system", "user", "assistant"]
+    role: Role
     content: str
     reply: Reply | None = None
     _tokens: int | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    name: str | None = None  # the tool a tool message answers (shown, not sent)
+    check: ReplyCheck | None = None
 
     @property
     def tokens(self) -> int:
         """Estimated prompt tokens this message adds when sent (counted once, then cached)."""
         if self._tokens is None:
-            self._tokens = count_tokens(self.content) + MESSAGE_OVERHEAD
+            self._tokens = message_tokens(self.wire())
         return self._tokens
 
-    def wire(self) -> dict[str, str]:
-        """The message as the OpenAI wire format has it."""
-        return {"role": self.role, "content": self.content}
+    def wire(self) -> dict[str, Any]:
+        """The message as the OpenAI wire format has it (tool calls and the answered call's id included)."""
+        out: dict[str, Any] = {"role": self.role, "content": self.content}
+        if self.tool_calls:
+            out["tool_calls"] = [c.openai() for c in self.tool_calls]
+        if self.role == "tool":
+            out["tool_call_id"] = self.tool_call_id or ""
+        return out
+
+    def edit(self, content: str) -> None:
+        """Replace the text (the token count is redone)."""
+        self.content, self._tokens = content, None
+
+    @property
+    def sendable(self) -> bool:
+        """Replies that failed with no text and no calls are left out of what is sent."""
+        return bool(self.content or self.tool_calls or self.role != "assistant")
 
 
 @dataclass(slots=True)
@@ -72,7 +97,7 @@ class Conversation:
 
     def history(self) -> list[dict[str, str]]:
         """The messages to send, in wire format (replies that failed with no text are left out)."""
-        return [m.wire() for m in self.messages if m.content or m.role != "assistant"]
+        return [m.wire() for m in self.messages if m.sendable]
 
     @property
     def replies(self) -> list[Reply]:
@@ -81,7 +106,7 @@ class Conversation:
 
     def history_tokens(self) -> int:
         """Estimated prompt tokens of the history (without the system message)."""
-        return sum(m.tokens for m in self.messages if m.content or m.role != "assistant")
+        return sum(m.tokens for m in self.messages if m.sendable)
 
     def prompt_tokens(self, system: str) -> int:
         """Estimated prompt tokens so far: the system message (with its message overhead, if any) and the history.
@@ -94,14 +119,65 @@ class Conversation:
     def add_user(self, text: str) -> None:
         self.messages.append(Message("user", text))
 
-    def add_assistant(self, text: str, reply: Reply) -> None:
-        self.messages.append(Message("assistant", text, reply))
+    def add_assistant(
+        self, text: str, reply: Reply, calls: tuple[ToolCall, ...] = (), check: ReplyCheck | None = None
+    ) -> None:
+        self.messages.append(Message("assistant", text, reply, tool_calls=tuple(calls), check=check))
+
+    def add_tool_result(self, call_id: str, content: str, name: str | None = None) -> None:
+        """The user's answer to the call ``call_id``."""
+        self.messages.append(Message("tool", content, tool_call_id=call_id, name=name))
+
+    def unanswered(self) -> list[ToolCall]:
+        """The last assistant message's calls that no tool message has answered yet."""
+        for i in range(len(self.messages) - 1, -1, -1):
+            m = self.messages[i]
+            if m.role == "assistant" and m.tool_calls:
+                answered = {x.tool_call_id for x in self.messages[i + 1 :] if x.role == "tool"}
+                return [c for c in m.tool_calls if c.id not in answered]
+            if m.role in ("user", "assistant"):
+                return []
+        return []
+
+    def rounds_in_turn(self) -> int:
+        """Tool-call rounds since the last user message (each assistant message with calls is one)."""
+        last = self.last_user_index()
+        start = 0 if last is None else last + 1
+        return sum(1 for m in self.messages[start:] if m.role == "assistant" and m.tool_calls)
 
     def last_user_index(self) -> int | None:
         """Index of the last user message, or None."""
         for i in range(len(self.messages) - 1, -1, -1):
             if self.messages[i].role == "user":
                 return i
+        return None
+
+    def insert(self, index: int, role: Role, content: str) -> None:
+        """Add a message of any role at ``index`` (role-based editing before sending)."""
+        self.messages.insert(max(0, min(index, len(self.messages))), Message(role, content))
+
+    def delete(self, index: int) -> None:
+        del self.messages[index]
+
+    def move(self, index: int, offset: int) -> None:
+        """Move the message at ``index`` up (negative) or down, within the list."""
+        target = max(0, min(index + offset, len(self.messages) - 1))
+        self.messages.insert(target, self.messages.pop(index))
+
+    def sequence_problem(self) -> str | None:
+        """Why this history cannot be sent as it is: a tool result with no call before it, or calls left
+        unanswered before the conversation moves on (providers answer both with HTTP 400)."""
+        open_calls: dict[str, str] = {}
+        for m in self.messages:
+            if m.role == "tool":
+                if m.tool_call_id not in open_calls:
+                    return "A tool result must follow the assistant message whose call it answers."
+                open_calls.pop(m.tool_call_id)
+                continue
+            if open_calls and m.role in ("user", "assistant"):
+                return f"The call to {next(iter(open_calls.values()))} has no result yet: answer it first."
+            if m.role == "assistant":
+                open_calls = {c.id: c.name for c in m.tool_calls}
         return None
 
     def truncate(self, length: int) -> None:

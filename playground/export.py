@@ -7,9 +7,11 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from playground.conversation import Conversation, Reply
+from playground.conversation import Conversation, Message, Reply
 from playground.errors import redact
+from playground.offline.text import fence
 from playground.params import GenerationParams
+from playground.tools.settings import ToolSettings
 
 
 def _plain(value: Any) -> Any:
@@ -45,10 +47,37 @@ def reply_record(reply: Reply) -> dict[str, Any]:
     )
 
 
+def tools_record(tools: ToolSettings) -> dict[str, Any]:
+    """Tools, tool choice, parallel calls and the response format (with its schema) as sent."""
+    fmt = tools.response_format
+    out: dict[str, Any] = {"response_format": fmt.openai() or {"type": "text"}}
+    if tools.tools:
+        out.update(tools=[t.openai() for t in tools.tools], tool_choice=tools.choice.openai())
+        out["parallel_tool_calls"] = tools.parallel
+    return out
+
+
+def _checks(m: Message) -> dict[str, Any]:
+    """A reply's JSON verdict and its calls' verdicts (valid, or the first error's path and message)."""
+    out: dict[str, Any] = {}
+    if m.check is not None:
+        out["validation"] = m.check.as_dict()
+    if m.tool_calls:
+        out["tool_calls"] = [c.as_dict() for c in m.tool_calls]
+    return out
+
+
 def to_json(
-    conv: Conversation, *, params: GenerationParams, model_id: str, provider_id: str, secrets: tuple[str, ...] = ()
+    conv: Conversation,
+    *,
+    params: GenerationParams,
+    model_id: str,
+    provider_id: str,
+    secrets: tuple[str, ...] = (),
+    tools: ToolSettings | None = None,
 ) -> str:
-    """The conversation as JSON: OpenAI-style ``messages`` plus ``parameters`` and one record per reply."""
+    """The conversation as JSON: OpenAI-style ``messages`` (tool calls and results included) plus ``parameters``,
+    tools and response format, and one record per reply (with its validation)."""
     messages = ([{"role": "system", "content": params.system}] if params.system.strip() else []) + [
         m.wire() for m in conv.messages
     ]
@@ -56,9 +85,10 @@ def to_json(
         "model": model_id,
         "provider": provider_id,
         "parameters": params.model_dump(mode="json"),
+        **(tools_record(tools) if tools is not None and tools.active else {}),
         "messages": messages,
         "replies": [
-            {"message_index": i + len(messages) - len(conv.messages), **reply_record(m.reply)}
+            {"message_index": i + len(messages) - len(conv.messages), **reply_record(m.reply), **_checks(m)}
             for i, m in enumerate(conv.messages)
             if m.reply is not None
         ],
@@ -72,7 +102,18 @@ def to_markdown(
     """The conversation as readable Markdown, with each reply's numbers under it."""
     lines = [f"# Conversation with {model_id}", "", f"**System:** {params.system}", ""]
     for m in conv.messages:
-        lines += [f"## {m.role.capitalize()}", "", m.content, ""]
+        head = f"## Tool result ({m.name or m.tool_call_id})" if m.role == "tool" else f"## {m.role.capitalize()}"
+        lines += [head, "", m.content, ""]
+        for call in m.tool_calls:
+            verdict = "valid" if call.valid else f"invalid: {call.problem}"
+            lines += [
+                f"**Tool call** `{call.name}` ({call.id}, {verdict}):",
+                "",
+                fence(call.arguments, "json"),
+                "",
+            ]
+        if m.check is not None:
+            lines += [f"_JSON check: {m.check.label}_", ""]
         if m.reply is not None:
             rec = reply_record(m.reply)
             cost = rec["cost"]["total"] if rec["cost"] else "unknown"

@@ -19,7 +19,10 @@ from playground.events import (
     ToolCallDelta,
     Usage,
 )
-from playground.tokens import count_messages, count_tokens
+from playground.tokens import count_tokens
+from playground.tools.calls import ToolCall, ToolCallAccumulator
+from playground.tools.count import history_tokens
+from playground.tools.functions import ToolSpec
 
 _STATUS_OF: dict[str, Status] = {"length": "length", UNKNOWN_FINISH: "unconfirmed"}  # other reasons: complete
 
@@ -33,6 +36,8 @@ class ReplyBuilder:
         params: the parameters sent, as a plain dict (kept with the reply).
         messages: the wire messages sent (for an estimated prompt count when the server reports no usage).
         estimated: label the usage as an estimate even when the server sent one (the offline engine).
+        tools: the tools sent (calls are checked against them); ``extra_tokens`` what they and a response format
+            add to the estimated prompt.
         clock: a monotonic clock in seconds (injectable for tests).
     """
 
@@ -45,6 +50,8 @@ class ReplyBuilder:
         messages: Sequence[Mapping[str, str]],
         estimated: bool = False,
         clock: Callable[[], float] = time.perf_counter,
+        tools: Sequence[ToolSpec] = (),
+        extra_tokens: int = 0,
     ) -> None:
         self.model = model
         self.provider_id = provider_id
@@ -55,7 +62,8 @@ class ReplyBuilder:
         self.start = clock()
         self.text_parts: list[str] = []
         self.reasoning_parts: list[str] = []
-        self.tool_calls: list[ToolCallDelta] = []
+        self.calls = ToolCallAccumulator(tools)
+        self.extra_tokens = extra_tokens
         self.finish_reason: str | None = None
         self.usage: Usage | None = None
         self.served: str | None = None  # the reply's ``model`` field, when the server sent one
@@ -92,11 +100,17 @@ class ReplyBuilder:
         elif isinstance(event, Usage):
             self.usage = event
         elif isinstance(event, ToolCallDelta):
-            self.tool_calls.append(event)
+            self.first_token = self.first_token if self.first_token is not None else self._elapsed()
+            self.calls.add(event)
+            self.version += 1
         elif isinstance(event, ServedModel):
             from playground.model_names import safe_name
 
             self.served = safe_name(event.name) or None
+
+    def tool_calls(self) -> list[ToolCall]:
+        """The calls received, complete and checked against the tools."""
+        return self.calls.finish()
 
     def reasoning_seconds(self) -> float | None:
         """How long the model thought: from its first reasoning token to its first answer token (or now)."""
@@ -108,9 +122,10 @@ class ReplyBuilder:
     def estimated_usage(self) -> Usage:
         """Usage from the estimator, for servers that send none."""
         reasoning = count_tokens(self.reasoning)
+        calls = sum(count_tokens(c.arguments) + count_tokens(c.name or "") for c in self.calls.pending)
         return Usage(
-            prompt_tokens=count_messages(self.messages),
-            completion_tokens=count_tokens(self.text) + reasoning,
+            prompt_tokens=history_tokens(self.messages) + self.extra_tokens,
+            completion_tokens=count_tokens(self.text) + reasoning + calls,
             reasoning_tokens=reasoning,
             estimated=True,
         )

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, best_match
+from typing import TYPE_CHECKING, Any
 
 from playground.tools.fastcheck import Check, compile_schema
 from playground.tools.paths import Problem, json_path, parse_json
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+
+# jsonschema (about 50 ms to import) is imported on first use: a page that never checks a schema never pays it.
 
 
 def check_schema(schema: Any, *, what: str = "The schema") -> Problem | None:
     """``None`` for a valid JSON Schema (draft 2020-12) object, else the first problem and its path."""
     if not isinstance(schema, dict):
         return Problem("$", f"{what} must be a JSON object.")
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
@@ -35,9 +40,14 @@ def parse_schema(text: str, *, what: str = "The schema") -> tuple[dict[str, Any]
 
 
 @lru_cache(maxsize=64)
-def _compiled(key: str) -> tuple[Check | None, Draft202012Validator]:
+def _compiled(key: str) -> tuple[Check | None, Draft202012Validator | None]:
     schema = json.loads(key)
-    return compile_schema(schema), Draft202012Validator(schema)
+    fast = compile_schema(schema)
+    if fast is not None:
+        return fast, None
+    from jsonschema import Draft202012Validator
+
+    return None, Draft202012Validator(schema)
 
 
 def validate(schema: dict[str, Any], value: Any) -> Problem | None:
@@ -49,5 +59,7 @@ def validate(schema: dict[str, Any], value: Any) -> Problem | None:
     if fast is not None:
         failure = fast(value)
         return None if failure is None else Problem(json_path(reversed(failure[0])), failure[1])
-    error = best_match(full.iter_errors(value))
+    from jsonschema.exceptions import best_match
+
+    error = best_match(full.iter_errors(value))  # type: ignore[union-attr]
     return None if error is None else Problem(json_path(error.absolute_path), error.message)
