@@ -104,3 +104,5 @@ def test_tools_and_schemas_count_as_input_tokens() -> None:
     ) == (one + schema)
     plain = history_tokens([{"role": "assistant", "content": "Checking."}])
     assert history_tokens([HISTORY[2]]) > plain
+    _, blocks = anthropic_messages("", HISTORY)
+    assert history_tokens(blocks) > history_tokens([{"role": "user", "content": "Thanks. And tomorrow?"}])

@@ -34,7 +34,9 @@ def format_tokens(fmt: ResponseFormat | None) -> int:
 
 def message_tokens(message: Mapping[str, Any]) -> int:
     """Estimated input tokens of one stored message, tool calls and results included."""
-    total = count_tokens(message.get("content") or "") + MESSAGE_OVERHEAD
+    content = message.get("content") or ""
+    text = content if isinstance(content, str) else _compact(content)  # Anthropic content blocks
+    total = count_tokens(text) + MESSAGE_OVERHEAD
     for call in message.get("tool_calls") or []:
         function = call.get("function") or {}
         total += count_tokens(function.get("name") or "") + count_tokens(function.get("arguments") or "")
