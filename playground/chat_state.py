@@ -9,13 +9,16 @@ from typing import Any
 from playground.catalog import Model
 from playground.params import GenerationParams
 from playground.providers import Protocol, ProviderConfig
+from playground.tools.settings import ToolSettings
 
 
 @dataclass(frozen=True, slots=True)
 class ChatState:
-    """The provider config, model, parameters, parameters turned off, protocol, history and streaming choice.
+    """The provider config, model, parameters, parameters turned off, protocol, history, streaming choice, and
+    the tools and output format.
 
-    Built once per run (the page) or per request (the core); ``history`` holds OpenAI-style role/content messages.
+    Built once per run (the page) or per request (the core); ``history`` holds OpenAI-style messages (role and
+    content, plus ``tool_calls`` on assistant messages and ``tool_call_id`` on tool results).
     """
 
     config: ProviderConfig
@@ -25,6 +28,7 @@ class ChatState:
     disabled: frozenset[str] = field(default_factory=frozenset)
     protocol: Protocol = "openai"
     stream: bool = True
+    tools: ToolSettings = field(default_factory=ToolSettings)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "history", tuple(self.history))

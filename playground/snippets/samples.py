@@ -41,9 +41,10 @@ class Samples:
     note: str = ""
 
 
-def sample_history(history: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
-    """The conversation so far, or the page's first starter prompt when it is empty."""
-    messages = [{"role": m["role"], "content": m["content"]} for m in history]
+def sample_history(history: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The conversation so far (tool calls and results included), or the page's first starter prompt."""
+    fields = ("role", "content", "tool_calls", "tool_call_id")
+    messages = [{k: m[k] for k in fields if k in m} for m in history]
     return messages or [{"role": "user", "content": PAGE.starters[0]}]
 
 

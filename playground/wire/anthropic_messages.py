@@ -11,6 +11,7 @@ import httpx
 from playground.chat_state import ChatState
 from playground.events import Event
 from playground.providers import ProviderConfig
+from playground.tools.wire import anthropic_messages
 from playground.wire.anthropic_stream import (
     StreamState,
     events_from_message,
@@ -18,7 +19,7 @@ from playground.wire.anthropic_stream import (
 )
 from playground.wire.classify import error_from_exception, error_from_response, is_error_payload
 from playground.wire.http import client_for
-from playground.wire.request import KEY_PLACEHOLDER, RequestPlan, capped_max_tokens, omitted_params
+from playground.wire.request import KEY_PLACEHOLDER, RequestPlan, capped_max_tokens, omitted_params, tool_fields
 
 ANTHROPIC_VERSION = "2023-06-01"
 TEMPERATURE_MAX = 1.0
@@ -63,16 +64,10 @@ def _headers(config: ProviderConfig, accept: str = "application/json") -> dict[s
     }
 
 
-def split_system(system: str, history: Iterable[Mapping[str, str]]) -> tuple[str, list[dict[str, str]]]:
-    """The top-level system text and the user/assistant messages (system turns are folded into the text)."""
-    parts = [system] if system.strip() else []
-    messages: list[dict[str, str]] = []
-    for m in history:
-        if m["role"] == "system":
-            parts.append(m["content"])
-        else:
-            messages.append({"role": m["role"], "content": m["content"]})
-    return "\n\n".join(parts), messages
+def split_system(system: str, history: Iterable[Mapping[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    """The top-level system text and the user/assistant messages (system turns fold into the text; tool calls
+    and results become ``tool_use`` / ``tool_result`` blocks; consecutive same-role messages merge)."""
+    return anthropic_messages(system, history)
 
 
 def build_messages_request(state: ChatState) -> MessagesPlan:
@@ -101,6 +96,10 @@ def build_messages_request(state: ChatState) -> MessagesPlan:
         body["top_p"] = params.top_p
     if params.stop and "stop" not in omitted:
         body["stop_sequences"] = list(params.stop)
+    fields, left_out = state.tools.anthropic()
+    for name, reason in left_out.items():
+        omitted.setdefault(name, reason)
+    body.update(tool_fields(fields, omitted))
     body["stream"] = stream
     headers = _headers(config, "text/event-stream" if stream else "application/json")
     return MessagesPlan(f"{messages_base(config)}/v1/messages", headers, body, omitted, adjusted)
@@ -161,6 +160,8 @@ def count_tokens(state: ChatState, *, client: httpx.Client | None = None) -> int
     body: dict[str, Any] = {"model": state.model.name_for(config.provider.id), "messages": messages}
     if system:
         body["system"] = system
+    fields, _ = state.tools.anthropic()
+    body.update(tool_fields(fields, omitted_params(state)))
     url = f"{messages_base(config)}/v1/messages/count_tokens"
     secrets = _secrets(config)
     response = _send(client or client_for(config), "POST", url, secrets, headers=_headers(config), json=body)

@@ -10,6 +10,7 @@ from playground.catalog import Model
 from playground.chat_state import ChatState
 from playground.params import GenerationParams
 from playground.providers import ProviderConfig
+from playground.tools.wire import openai_messages
 
 USER_DISABLED = "turned off for this model after the provider rejected it"
 NOT_REASONING = "only reasoning models take a reasoning effort"
@@ -62,10 +63,17 @@ def capped_max_tokens(model: Model, params: GenerationParams) -> int:
     return min(params.max_tokens, model.context) if model.context else params.max_tokens
 
 
-def chat_messages(system: str, history: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
-    """OpenAI-style messages: the system message (if any) then the history's role/content pairs."""
-    head = [{"role": "system", "content": system}] if system.strip() else []
-    return head + [{"role": m["role"], "content": m["content"]} for m in history]
+def chat_messages(system: str, history: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """OpenAI-style messages: the system message (if any) then the history (tool calls and results included)."""
+    return openai_messages(system, history)
+
+
+def tool_fields(body: Mapping[str, Any], omitted: Mapping[str, str]) -> dict[str, Any]:
+    """The tool and output-format fields that are not left out (no ``tools`` means no choice either)."""
+    dropped = set(omitted)
+    if "tools" in dropped:
+        dropped |= {"tool_choice", "parallel_tool_calls"}
+    return {k: v for k, v in body.items() if k not in dropped}
 
 
 def _sampling(params: GenerationParams, omitted: Mapping[str, str], max_tokens: int) -> dict[str, Any]:
@@ -116,6 +124,7 @@ def build_chat_request(state: ChatState) -> RequestPlan:
         "messages": chat_messages(params.system, state.history),
         **_sampling(params, omitted, max_tokens),
         **_effort(config, params, omitted),
+        **tool_fields(state.tools.openai(), omitted),
         "stream": stream,
     }
     if stream and config.provider.stream_usage:
