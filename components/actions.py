@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import state
+from components import messages_editor, state
 from components.code_samples import code_dialog
 from components.generation import request_reply
 from components.remote import model_check
@@ -89,10 +89,11 @@ def render_actions(settings: Settings) -> None:
                 st.button("Resend", icon=":material/send:", key="resend", on_click=resend_edited)
         with st.popover("Export", icon=":material/download:"):
             args = {"params": settings.params, "model_id": settings.model.id, "secrets": secrets}
+            tools = settings.state.tools
             # callables: built only when clicked, so a long conversation costs nothing on every rerun
             st.download_button(
                 "JSON",
-                lambda: export.to_json(conv, provider_id=settings.config.provider.id, **args),
+                lambda: export.to_json(conv, provider_id=settings.config.provider.id, tools=tools, **args),
                 file_name="conversation.json",
                 mime="application/json",
                 key="export_json",
@@ -108,6 +109,7 @@ def render_actions(settings: Settings) -> None:
                 icon=":material/description:",
                 on_click="ignore",
             )
+        messages_editor.render_entry()
         st.button("View code", icon=":material/code:", key="view_code", on_click=_open_code)
         with st.popover("Clear", icon=":material/delete:"):
             st.write("Delete the whole conversation? This cannot be undone.")

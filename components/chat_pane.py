@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.settings import Settings
 from components.state import HISTORY_WINDOW
+from components.tool_cards import render_calls, render_check
 from playground.catalog import PAGE
 from playground.conversation import Conversation, Message, Reply
 from playground.pricing import format_usd
@@ -82,14 +83,27 @@ def _thought_label(reply: Reply) -> str:
     return f"Thought for {secs:.1f} s" if secs is not None else "Thinking"
 
 
+def _render_tool_result(message: Message) -> None:
+    with st.chat_message("tool", avatar=":material/build:"):
+        st.caption(f":material/reply: Result for {message.name or 'a call'} (`{message.tool_call_id}`)")
+        st.code(message.content, language=None, wrap_lines=True)
+
+
 def render_message(message: Message) -> None:
-    """One message of the history, with its reasoning block, status marker and strip."""
+    """One message of the history, with its reasoning block, tool calls, JSON verdict, status marker and strip."""
+    if message.role == "tool":
+        _render_tool_result(message)
+        return
     with st.chat_message(message.role):
         reply = message.reply
         if reply is not None and reply.reasoning:
             with st.expander(_thought_label(reply), icon=":material/psychology:"):
                 st.markdown(reply.reasoning)
-        st.markdown(message.content)
+        if message.check is not None:
+            render_check(message.content, message.check)
+        elif message.content:
+            st.markdown(message.content)
+        render_calls(message)
         if reply is None:
             return
         if reply.status == "stopped":

@@ -21,7 +21,8 @@ def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> 
     """Write the footer into ``slot`` from the conversation and the current settings."""
     conv = conversation()
     model, params = settings.model, settings.params
-    used = conv.prompt_tokens(params.system)
+    extra = settings.state.tools.extra_tokens()  # tool definitions and the schema go with every request
+    used = conv.prompt_tokens(params.system) + extra
     exact = exact_input_tokens(settings.state, conv)
     if exact is not None:
         used = exact
@@ -41,8 +42,9 @@ def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> 
             st.caption(f":material/check_circle: {exact:,} input tokens so far, counted exactly by the provider.")
         st.caption(
             _prediction(model, params, used),
-            help="Estimated from the system message and the history; "
-            "reasoning tokens count towards max tokens and are billed as output.",
+            help="Estimated from the system message, the history"
+            + (f" and {extra:,} tokens of tool definitions and schema" if extra else "")
+            + "; reasoning tokens count towards max tokens and are billed as output.",
         )
 
 

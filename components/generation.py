@@ -10,11 +10,14 @@ import streamlit as st
 from components import state
 from components.settings import Settings, secrets
 from components.state import conversation
+from components.tool_cards import LiveCards
 from playground import providers
 from playground.coalesce import Coalescer, settled_end
 from playground.conversation import Conversation
 from playground.errors import NotAllowed, PlaygroundError
 from playground.events import ReasoningDelta, TextDelta
+from playground.tools.response_format import check_reply
+from playground.tools.settings import ToolSettings, may_continue, mock_answers
 from playground.turn import ReplyBuilder
 from playground.wire.protocols import build_plan, stream_events
 from playground.wire.request import RequestPlan
@@ -53,7 +56,13 @@ def _check_url(settings: Settings) -> None:
         raise NotAllowed(f"This deployment does not allow requests to {config.base_url}.")
 
 
-def _record(conv: Conversation, builder: ReplyBuilder, status: str | None, error: PlaygroundError | None) -> None:
+def _record(
+    conv: Conversation,
+    builder: ReplyBuilder,
+    status: str | None,
+    error: PlaygroundError | None,
+    tools: ToolSettings,
+) -> None:
     """Store the reply (or the error); no rendering here, it may run while unwinding.
 
     After a stop every ``st.session_state`` access raises ``StopException`` again (it is a yield point), so the
@@ -63,8 +72,28 @@ def _record(conv: Conversation, builder: ReplyBuilder, status: str | None, error
         state.set_error(error)
         builder.text_parts[:] = [error.partial_text or builder.text]
         builder.reasoning_parts[:] = [error.partial_reasoning or builder.reasoning]
-    if builder.text or builder.reasoning or (status != "stopped" and error is None):
-        conv.add_assistant(builder.text, builder.finish(status=status, error=error))
+    calls = tuple(builder.tool_calls())
+    if builder.text or builder.reasoning or calls or (status != "stopped" and error is None):
+        check = check_reply(builder.text, tools.response_format) if error is None and not calls else None
+        conv.add_assistant(builder.text, builder.finish(status=status, error=error), calls, check)
+
+
+def _continue(conv: Conversation, tools: ToolSettings) -> None:
+    """After a reply with calls: answer them with the saved mocks when the switch is on, and ask the model to go
+    on while the round limit allows (otherwise the user answers each call under its card)."""
+    answers = mock_answers(conv.unanswered(), tools)
+    if answers is None:
+        return
+    for call, content in answers:
+        conv.add_tool_result(call.id, content, call.name)
+    if may_continue(conv.rounds_in_turn(), tools):
+        request_reply()
+    else:
+        state.set_notice(
+            "warning",
+            f"Stopped after {tools.round_limit} tool rounds in this turn (the round limit): the results are in; "
+            "send a message or raise the limit to go on.",
+        )
 
 
 class _Segments:
@@ -96,6 +125,7 @@ class _Live:
             self.notice = st.empty()
             self.thinking_slot = st.empty()
             self.answer = _Segments(st.container())
+            self.cards = LiveCards(st.container())
         self.status = None
         self.thinking: _Segments | None = None
         self.coalescer = Coalescer()
@@ -142,6 +172,8 @@ class _Live:
                 )
                 self.thinking = None
             self.answer.draw(builder.text)
+        if builder.calls:
+            self.cards.draw(builder.calls.pending)
 
 
 def _seconds(wait: float) -> str:
@@ -161,6 +193,8 @@ def generate(settings: Settings) -> None:
         params=_sent_params(plan, settings),
         messages=plan.body["messages"],
         estimated=settings.config.provider.offline,
+        tools=chat.tools.tools,
+        extra_tokens=chat.tools.extra_tokens(),
     )
     live = _Live()
     status, error = "stopped", None  # anything that unwinds the loop without finishing is a stop
@@ -188,5 +222,7 @@ def generate(settings: Settings) -> None:
     finally:
         if events is not None:
             events.close()  # closes the HTTP response: a stopped reply stops being generated and billed
-        _record(conv, builder, status, error)
+        _record(conv, builder, status, error, chat.tools)
+    if error is None:
+        _continue(conv, chat.tools)
     st.rerun()

@@ -8,6 +8,7 @@ from components import state
 from components.actions import send
 from components.settings import current_settings
 from components.state import conversation
+from components.tools_panel import blocking_problem
 from playground.catalog import Model
 from playground.pricing import format_usd, per_million
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
@@ -27,10 +28,15 @@ def check_prompt() -> None:
     if not text.strip():
         state.set_notice("info", "Type a message first: empty prompts are not sent.")
         return
+    problem = blocking_problem() or conversation().sequence_problem(after=True)
+    if problem:
+        state.set_notice("error", f"Not sent: {problem} Your text is kept below.")
+        st.session_state[state.KEPT] = text
+        return
     tokens = count_tokens(text) + MESSAGE_OVERHEAD
     model = settings.model
     context = model.context
-    used = conversation().prompt_tokens(settings.params.system)
+    used = conversation().prompt_tokens(settings.params.system) + settings.state.tools.extra_tokens()
     if context and used + tokens + 1 > context:
         st.session_state[state.HELD] = None
         state.set_notice(

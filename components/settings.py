@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components import state as keys
+from components.tools_panel import tool_settings
 from playground import catalog, providers
 from playground.chat_state import ChatState
 from playground.params import DEFAULTS, SAMPLING_FIELDS, GenerationParams, parse
@@ -104,7 +105,8 @@ def current_settings() -> Settings:
     disabled = keys.disabled_params(model.id) | frozenset(keys.dropped_params(model.id, config.base_url))
     chosen = state.get(keys.PROTOCOL, "openai")
     protocol = chosen if chosen in config.provider.protocols else "openai"
-    return Settings(ChatState(config, model, params, disabled=disabled, protocol=protocol), problem)
+    state_ = ChatState(config, model, params, disabled=disabled, protocol=protocol, tools=tool_settings())
+    return Settings(state_, problem)
 
 
 def current_chat_state() -> ChatState:

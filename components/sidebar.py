@@ -9,6 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components import settings as cfg
 from components import state as keys
+from components import tools_dialog
 from components.footer import render_footer
 from components.remote import model_check, remote_model_ids
 from playground import catalog, providers
@@ -258,6 +259,7 @@ def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
         if name != "max_tokens":
             _param_fragment(slots[name], name, omitted.get(name))
     with st.sidebar:
+        tools_dialog.render_entry(current.protocol)
         st.button(
             "Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults", on_click=reset_defaults
         )

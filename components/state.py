@@ -40,6 +40,12 @@ REMOTE_MODELS = "remote_models"  # {provider tag: (model ids from its /v1/models
 DROPPED = "dropped_params"  # {model@url: {parameter: the reason it is not sent}} after a family retry
 SWITCHED = "switched_models"  # model ids switched to from a retired-model error (kept in the model picker)
 EXACT_TOKENS = "exact_tokens"  # {(provider tag, model, digest): exact input tokens}
+TOOL_SETTINGS = "tool_settings"  # playground.tools.settings.ToolSettings: the valid tools and output format
+TOOL_TEXTS = "tool_texts"  # {"tools", "schema"}: the editors' texts as typed (kept while invalid)
+TOOL_PROBLEMS = "tool_problems"  # {"tools", "schema"}: what is wrong in each editor (blocks sending)
+TOOLS_OPEN = "tools_dialog_open"  # the "Tools and output format" dialog is open
+MESSAGES_OPEN = "messages_dialog_open"  # the "Messages" dialog is open
+MESSAGES_GEN = "messages_generation"  # moves on every structural edit, renewing the editor's widget keys
 
 NoticeKind = Literal["info", "warning", "error"]
 

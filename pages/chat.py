@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import actions, chat_pane, generation, state
+from components import actions, chat_pane, generation, messages_editor, state, tool_cards
 from components.input_checks import check_prompt, render_notice
 from components.routing import require_router
 from components.sidebar import render_sidebar
@@ -20,11 +20,14 @@ with header_box:
     chat_pane.render_header(settings)
     if not conv.messages:
         chat_pane.render_starters(actions.send)
+        messages_editor.render_entry()
 
 with history_box:
     chat_pane.render_history(conv)
     if state.reply_pending():
         generation.generate(settings)
+    tool_cards.render_answers(conv, generation.request_reply)
     actions.render_error(settings)
     render_notice()
     actions.render_actions(settings)
+    messages_editor.maybe_render(generation.request_reply)

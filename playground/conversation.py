@@ -164,9 +164,10 @@ class Conversation:
         target = max(0, min(index + offset, len(self.messages) - 1))
         self.messages.insert(target, self.messages.pop(index))
 
-    def sequence_problem(self) -> str | None:
+    def sequence_problem(self, *, after: bool = False) -> str | None:
         """Why this history cannot be sent as it is: a tool result with no call before it, or calls left
-        unanswered before the conversation moves on (providers answer both with HTTP 400)."""
+        unanswered before the conversation moves on (providers answer both with HTTP 400). With ``after``,
+        also calls still open at the end (a new user message is about to follow)."""
         open_calls: dict[str, str] = {}
         for m in self.messages:
             if m.role == "tool":
@@ -178,6 +179,8 @@ class Conversation:
                 return f"The call to {next(iter(open_calls.values()))} has no result yet: answer it first."
             if m.role == "assistant":
                 open_calls = {c.id: c.name for c in m.tool_calls}
+        if after and open_calls:
+            return f"The call to {next(iter(open_calls.values()))} has no result yet: answer it first."
         return None
 
     def truncate(self, length: int) -> None:
