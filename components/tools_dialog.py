@@ -39,19 +39,18 @@ def render_entry(protocol: str) -> None:
 @st.dialog("Tools and output format", width="large", on_dismiss=_close)
 def tools_dialog() -> None:
     """Output format, tools and how calls are answered, in three tabs."""
-    fmt_tab, tools_tab, answers_tab = st.tabs(["Output format", "Tools", "Answering calls"])
-    with fmt_tab:
-        _format_editor()
-    with tools_tab:
-        _tools_editor()
-    with answers_tab:
-        _answers_editor()
+    tabs = st.tabs(list(TABS), key=TAB_KEY, on_change="rerun")  # the open tab stays open; only it is built
+    for tab, draw in zip(tabs, TABS.values(), strict=True):
+        with tab:
+            if tab.open:
+                draw()
     if st.button("Done", type="primary", key="tools_done", icon=":material/check:"):
         _close()
         st.rerun()
 
 
 def _format_editor() -> None:
+    """Response format: text, JSON object, or JSON schema with its editor."""
     settings = tp.tool_settings()
     fmt = settings.response_format
     tp._seed(tp.W_FORMAT, fmt.kind)
@@ -137,3 +136,7 @@ def _answers_editor() -> None:
             args=(tool.name,),
             help="Plain text or JSON; {{name}} is replaced by the call's argument of that name.",
         )
+
+
+TAB_KEY = "tools_tab"
+TABS = {"Output format": _format_editor, "Tools": _tools_editor, "Answering calls": _answers_editor}

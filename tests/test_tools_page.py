@@ -11,13 +11,14 @@ from loopback import LoopbackServer, json_reply
 from playground.tools.examples import REVIEW
 
 
-def open_tools(at):
+def open_tools(at, tab: str = "Output format"):
+    at.session_state["tools_tab"] = tab  # only the open tab is built
     at.button(key="open_tools").click()
     return run(at)
 
 
 def load_examples(at):
-    open_tools(at)
+    open_tools(at, "Tools")
     at.button(key="tools_examples").click()
     run(at)
     at.button(key="tools_done").click()
@@ -50,7 +51,7 @@ def test_a_full_tool_round_trip_card_typed_result_final_answer():
 
 def test_answer_with_mocks_answers_every_call_and_the_model_goes_on():
     at = load_examples(start_app())
-    open_tools(at)
+    open_tools(at, "Answering calls")
     at.toggle(key="tools_auto_mocks").set_value(True)
     run(at)
     at.button(key="tools_done").click()
@@ -65,9 +66,12 @@ def test_answer_with_mocks_answers_every_call_and_the_model_goes_on():
 
 def test_the_round_limit_stops_a_loop_of_mocked_calls():
     at = load_examples(start_app())
-    open_tools(at)
+    open_tools(at, "Answering calls")
     at.toggle(key="tools_auto_mocks").set_value(True)
     at.number_input(key="tools_round_limit").set_value(1)
+    run(at)
+    at.session_state["tools_tab"] = "Tools"
+    run(at)
     at.toggle(key="tools_parallel").set_value(False)  # one call per round: two tools need two rounds
     run(at)
     at.button(key="tools_done").click()
