@@ -53,27 +53,27 @@ def _format_editor() -> None:
     """Response format: text, JSON object, or JSON schema with its editor."""
     settings = tp.tool_settings()
     fmt = settings.response_format
-    tp._seed(tp.W_FORMAT, fmt.kind)
+    tp.seed(tp.W_FORMAT, fmt.kind)
     st.radio(
         "Response format",
         list(FORMAT_KINDS),
         key=tp.W_FORMAT,
         horizontal=True,
         format_func=FORMAT_LABELS.get,
-        on_change=tp._on_format,
+        on_change=tp.on_format,
         help="JSON object asks for any JSON object; JSON schema asks for JSON valid for the schema below.",
     )
     if st.session_state[tp.W_FORMAT] != "json_schema":
         return
     with st.container(horizontal=True):
         for name in STARTING_SCHEMAS:
-            st.button(f"Start from {name}", key=f"schema_start_{name}", on_click=tp._use_schema, args=(name,))
-    tp._seed(tp.W_NAME, fmt.name)
-    tp._seed(tp.W_STRICT, fmt.strict)
-    tp._seed(tp.W_SCHEMA, tp.texts()["schema"])
-    st.text_input("Schema name", key=tp.W_NAME, on_change=tp._on_format)
-    st.toggle("Strict", key=tp.W_STRICT, on_change=tp._on_format, help="Ask the provider to follow it exactly.")
-    st.text_area("JSON schema", key=tp.W_SCHEMA, height=300, on_change=tp._on_schema)
+            st.button(f"Start from {name}", key=f"schema_start_{name}", on_click=tp.use_schema, args=(name,))
+    tp.seed(tp.W_NAME, fmt.name)
+    tp.seed(tp.W_STRICT, fmt.strict)
+    tp.seed(tp.W_SCHEMA, tp.texts()["schema"])
+    st.text_input("Schema name", key=tp.W_NAME, on_change=tp.on_format)
+    st.toggle("Strict", key=tp.W_STRICT, on_change=tp.on_format, help="Ask the provider to follow it exactly.")
+    st.text_area("JSON schema", key=tp.W_SCHEMA, height=300, on_change=tp.on_schema)
     problem = tp.problems().get("schema")
     if problem:
         st.error(problem, icon=":material/error:")
@@ -83,56 +83,56 @@ def _format_editor() -> None:
 
 def _tools_editor() -> None:
     settings = tp.tool_settings()
-    tp._seed(tp.W_TOOLS, tp.texts()["tools"])
-    st.button("Load the examples", key="tools_examples", icon=":material/library_add:", on_click=tp._use_examples)
+    tp.seed(tp.W_TOOLS, tp.texts()["tools"])
+    st.button("Load the examples", key="tools_examples", icon=":material/library_add:", on_click=tp.use_examples)
     st.text_area(
         "Function definitions (OpenAI style JSON list)",
         key=tp.W_TOOLS,
         height=300,
-        on_change=tp._on_tools,
+        on_change=tp.on_tools,
         placeholder='[{"type": "function", "function": {"name": "get_weather", "parameters": {...}}}]',
     )
     problem = tp.problems().get("tools")
     if problem:
         st.error(problem, icon=":material/error:")
     names = [t.name for t in settings.tools]
-    tp._seed(tp.W_CHOICE, settings.choice.mode)
-    tp._seed(tp.W_PARALLEL, settings.parallel)
+    tp.seed(tp.W_CHOICE, settings.choice.mode)
+    tp.seed(tp.W_PARALLEL, settings.parallel)
     st.selectbox(
         "Tool choice", list(CHOICE_MODES), key=tp.W_CHOICE, format_func=tp.CHOICE_LABELS.get,
-        on_change=tp._on_choice,
+        on_change=tp.on_choice,
     )  # fmt: skip
     if st.session_state[tp.W_CHOICE] == "function" and names:
-        tp._seed(tp.W_FUNCTION, settings.choice.name if settings.choice.name in names else names[0])
-        st.selectbox("Function", names, key=tp.W_FUNCTION, on_change=tp._on_choice)
+        tp.seed(tp.W_FUNCTION, settings.choice.name if settings.choice.name in names else names[0])
+        st.selectbox("Function", names, key=tp.W_FUNCTION, on_change=tp.on_choice)
         if settings.choice.mode != "function":
-            tp._on_choice()
-    st.toggle("Parallel calls", key=tp.W_PARALLEL, on_change=tp._on_choice)
+            tp.on_choice()
+    st.toggle("Parallel calls", key=tp.W_PARALLEL, on_change=tp.on_choice)
 
 
 def _answers_editor() -> None:
     settings = tp.tool_settings()
-    tp._seed(tp.W_AUTO, settings.answer_with_mocks)
-    tp._seed(tp.W_ROUNDS, settings.round_limit)
+    tp.seed(tp.W_AUTO, settings.answer_with_mocks)
+    tp.seed(tp.W_ROUNDS, settings.round_limit)
     st.toggle(
         "Answer with mocks",
         key=tp.W_AUTO,
-        on_change=tp._on_runs,
+        on_change=tp.on_runs,
         help="Every call whose tool has a saved mock is answered with it at once; nothing is ever executed.",
     )
     st.number_input(
-        "Round limit per turn", 1, MAX_ROUND_LIMIT, key=tp.W_ROUNDS, on_change=tp._on_runs,
+        "Round limit per turn", 1, MAX_ROUND_LIMIT, key=tp.W_ROUNDS, on_change=tp.on_runs,
         help="Tool rounds allowed after one user message before the playground stops asking the model.",
     )  # fmt: skip
     if not settings.tools:
         st.caption("Define tools first; each can have a mock result here.")
     for tool in settings.tools:
-        tp._seed(tp.W_MOCKS + tool.name, settings.mock_for(tool.name) or "")
+        tp.seed(tp.W_MOCKS + tool.name, settings.mock_for(tool.name) or "")
         st.text_area(
             f"Mock result for {tool.name}",
             key=tp.W_MOCKS + tool.name,
             height=90,
-            on_change=tp._on_mock,
+            on_change=tp.on_mock,
             args=(tool.name,),
             help="Plain text or JSON; {{name}} is replaced by the call's argument of that name.",
         )

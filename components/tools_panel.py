@@ -55,7 +55,7 @@ def _store(**changes: Any) -> None:
     st.session_state[keys.TOOL_SETTINGS] = replace(tool_settings(), **changes)
 
 
-def _on_tools() -> None:
+def on_tools() -> None:
     text = st.session_state.get(W_TOOLS, "")
     texts()["tools"] = text
     tools, problem = parse_tools(text)
@@ -64,7 +64,7 @@ def _on_tools() -> None:
         _store(tools=tools)
 
 
-def _on_schema() -> None:
+def on_schema() -> None:
     text = st.session_state.get(W_SCHEMA, "")
     texts()["schema"] = text
     schema, problem = parse_schema(text)
@@ -74,27 +74,27 @@ def _on_schema() -> None:
         _store(response_format=replace(fmt, schema=schema))
 
 
-def _on_format() -> None:
+def on_format() -> None:
     kind = st.session_state.get(W_FORMAT, "text")
     name = st.session_state.get(W_NAME) or "reply"
     strict = bool(st.session_state.get(W_STRICT, True))
     fmt = replace(tool_settings().response_format, kind=kind, name=name, strict=strict)
     if kind == "json_schema" and fmt.schema is None and not texts()["schema"].strip():
-        _use_schema("extraction")
+        use_schema("extraction")
         fmt = replace(tool_settings().response_format, kind=kind, name=name, strict=strict)
     _store(response_format=fmt)
     if kind != "json_schema":
         problems()["schema"] = ""  # an unfinished schema does not block a format that does not use it
     else:
-        _on_schema_text_only()
+        on_schema_text_only()
 
 
-def _on_schema_text_only() -> None:
+def on_schema_text_only() -> None:
     _, problem = parse_schema(texts()["schema"])
     problems()["schema"] = str(problem) if problem else ""
 
 
-def _use_schema(name: str) -> None:
+def use_schema(name: str) -> None:
     schema = STARTING_SCHEMAS[name]
     text = json.dumps(schema, indent=2)
     texts()["schema"] = text
@@ -105,23 +105,23 @@ def _use_schema(name: str) -> None:
     st.session_state[W_NAME] = name
 
 
-def _use_examples() -> None:
+def use_examples() -> None:
     text = tools_json(EXAMPLE_TOOLS)
     st.session_state[W_TOOLS] = text
     mocks = dict(tool_settings().mocks)
     for name, template in EXAMPLE_MOCKS.items():
         mocks.setdefault(name, template)
     _store(mocks=tuple(mocks.items()))
-    _on_tools()
+    on_tools()
 
 
-def _on_choice() -> None:
+def on_choice() -> None:
     mode = st.session_state.get(W_CHOICE, "auto")
     name = st.session_state.get(W_FUNCTION) if mode == "function" else None
     _store(choice=ToolChoice(mode, name), parallel=bool(st.session_state.get(W_PARALLEL, True)))
 
 
-def _on_mock(tool: str) -> None:
+def on_mock(tool: str) -> None:
     mocks = dict(tool_settings().mocks)
     text = st.session_state.get(W_MOCKS + tool, "")
     if text.strip():
@@ -131,14 +131,14 @@ def _on_mock(tool: str) -> None:
     _store(mocks=tuple(mocks.items()))
 
 
-def _on_runs() -> None:
+def on_runs() -> None:
     _store(
         answer_with_mocks=bool(st.session_state.get(W_AUTO)),
         round_limit=int(st.session_state.get(W_ROUNDS) or 1),
     )
 
 
-def _seed(key: str, value: Any) -> None:
+def seed(key: str, value: Any) -> None:
     if key not in st.session_state:
         st.session_state[key] = value
 
