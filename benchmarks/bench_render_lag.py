@@ -77,7 +77,8 @@ class Case(NamedTuple):
 
     def label(self) -> str:
         speed = f"at {self.rate:g} tok/s" if self.rate else "as fast as possible"
-        return f"{self.words:,} tokens {speed}" + (", one flat paragraph" if self.text == "flat" else "")
+        kind = {"flat": ", one flat paragraph", "tool": ", a tool call's argument pieces"}.get(self.text, "")
+        return f"{self.words:,} tokens {speed}{kind}"
 
 
 def start_pace_server(log_dir: Path | None = None) -> Server:
@@ -146,6 +147,8 @@ def measure(browser: Any, url: str, pace: Server, case: Case, cap: float) -> flo
 
 
 def fmt(values: list[float | None], runs: int) -> str:
+    if not values:
+        return "-"
     done = [v for v in values if v is not None]
     if not done:
         return f"did not finish in the cap ({len(values)}/{len(values)} runs)"
@@ -162,7 +165,8 @@ def main() -> None:
     parser.add_argument(
         "--cases",
         default="2000@500,2000@0,20000@0,20000@0/flat",
-        help="tokens@rate[/flat], rate 0 = as fast as possible; flat = one paragraph of filler words",
+        help="tokens@rate[/flat|/tool], rate 0 = as fast as possible; flat = one paragraph of filler words; "
+        "tool = a tool call whose arguments arrive in that many pieces (the playground page only)",
     )
     parser.add_argument("--cap", type=float, default=60.0, help="seconds after the last byte before giving up")
     args = parser.parse_args()
@@ -187,6 +191,8 @@ def main() -> None:
                 for case in cases:
                     for name, url in contenders.items():
                         cell = results.setdefault((name, case), [])
+                        if case.text == "tool" and url != ours.url:
+                            continue  # the baseline app draws no tool calls
                         if None in cell:
                             continue  # did not finish once: not again
                         cell.append(measure(browser, url, pace, case, args.cap))

@@ -79,11 +79,28 @@ def pieces(words: int, marker: str, text: str) -> list[str]:
     return markdown_pieces(words - 1) + ["\n\n" + marker]
 
 
+def tool_pieces(words: int, marker: str) -> list[dict[str, Any]]:
+    """A tool call OpenAI style: id and name first, then the JSON arguments in ``words`` pieces (``marker``
+    inside the last one), so the call is complete only with its last piece."""
+    head = [
+        {"index": 0, "id": "call_bench", "type": "function", "function": {"name": "search_docs", "arguments": ""}}
+    ]
+    args = ['{"query": "'] + [f"w{i % 10} " for i in range(words - 2)] + [marker + '"}']
+    return [{"tool_calls": head}] + [{"tool_calls": [{"index": 0, "function": {"arguments": a}}]} for a in args]
+
+
 def events(words: int, marker: str, text: str = "md") -> list[bytes]:
-    """The reply's events: a role chunk, ``words`` pieces (the last one ``marker``), finish, usage, [DONE]."""
+    """The reply's events: a role chunk, ``words`` pieces (the last one ``marker``), finish, usage, [DONE].
+
+    ``text="tool"``: the pieces are a tool call's argument pieces instead of answer text."""
     out = [chunk({"role": "assistant", "content": ""})]
-    out += [chunk({"content": piece}) for piece in pieces(words, marker, text)]
-    out.append(chunk({}, "stop"))
+    if text == "tool":
+        deltas = tool_pieces(words, marker)
+        out += [chunk(deltas[0])] + [chunk(d) for d in deltas[1:]]
+        out.append(chunk({}, "tool_calls"))
+    else:
+        out += [chunk({"content": piece}) for piece in pieces(words, marker, text)]
+        out.append(chunk({}, "stop"))
     usage = {"prompt_tokens": 10, "completion_tokens": words, "total_tokens": words + 10}
     out.append(
         b"data: "

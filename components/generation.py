@@ -139,6 +139,8 @@ class _Live:
             if len(parts) != self.counted[i]:
                 self.sizes[i] += sum(len(p) for p in parts[self.counted[i] :])
                 self.counted[i] = len(parts)
+        if builder.calls and not builder.text_parts:  # a call's card redraws its whole argument text
+            return sum(c.size for c in builder.calls.pending)
         if builder.text_parts or self.thinking is None:
             return self.sizes[0] - self.answer.settled
         return self.sizes[1] - self.thinking.settled

@@ -26,6 +26,7 @@ class PendingCall:
     id: str | None = None
     name: str | None = None
     pieces: list[str] = field(default_factory=list)
+    size: int = 0  # characters of argument text so far (kept as pieces arrive: no join needed)
     _joined: str | None = None
 
     @property
@@ -98,6 +99,7 @@ class ToolCallAccumulator:
             call.name = delta.name
         if delta.arguments:
             call.pieces.append(delta.arguments)
+            call.size += len(delta.arguments)
             call._joined = None
         return call
 
@@ -125,5 +127,5 @@ def calls_from_message(message: dict[str, Any], tools: Sequence[ToolSpec] = ()) 
         function = raw.get("function") or {}
         arguments = function.get("arguments")
         text = arguments if isinstance(arguments, str) else json.dumps(arguments or {})
-        out.append(finish_call(PendingCall(i, raw.get("id"), function.get("name"), [text]), tools))
+        out.append(finish_call(PendingCall(i, raw.get("id"), function.get("name"), [text], len(text)), tools))
     return out
