@@ -58,7 +58,7 @@ def exact_input_tokens(chat: ChatState, conv: Conversation) -> int | None:
         return None
     chat = chat.with_history(conv.history())  # built only when asked for: the footer runs on every slider move
     cache = state.cache(state.EXACT_TOKENS)
-    digest = hashlib.sha256(repr((chat.params.system, chat.history)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((chat.params.system, chat.history, chat.tools)).encode()).hexdigest()
     tag = (_tag(config), chat.model.id, digest)
     if tag not in cache:
         try:

@@ -151,3 +151,18 @@ def test_a_provider_that_rejects_tools_gets_a_one_click_retry_without(monkeypatc
         run(at)
         assert "tools" not in server.requests[-1].json() and chat(at)[-1] == ("assistant", "Plain.")
         assert [m[0] for m in chat(at)] == ["user", "assistant"]
+
+
+def test_view_code_and_the_json_export_carry_the_tool_conversation():
+    at = load_examples(start_app())
+    open_tools(at, "Answering calls")
+    at.toggle(key="tools_auto_mocks").set_value(True)
+    run(at)
+    at.button(key="tools_done").click()
+    run(at)
+    send(at, "What's the weather in Paris?")
+    at.button(key="view_code").click()
+    run(at)
+    code = "\n".join(c.value for c in at.code)
+    assert "search_docs" in code and "tool_call_id" in code and '"role": "tool"' in code
+    assert "fetch(" in code and "curl" in code

@@ -94,3 +94,16 @@ def test_code_samples_carry_tools_format_and_tool_messages() -> None:
                 assert "input_schema" in code and "tool_result" in code, name
             assert KEY not in code
     assert build_plan(state()).body == json.loads(json.dumps(build_plan(state()).body))
+
+
+def test_exact_token_counting_sends_the_tools() -> None:
+    import httpx
+    from loopback import LoopbackServer, json_reply
+
+    with LoopbackServer(json_reply(200, {"input_tokens": 321})) as server, httpx.Client() as client:
+        config = ProviderConfig(MODELSLAB, server.url, KEY, "x-api-key")  # type: ignore[arg-type]
+        chat = ChatState(config, GROK_3_MINI, GenerationParams(), HISTORY, protocol="anthropic", tools=TOOLS)
+        assert am.count_tokens(chat, client=client) == 321
+        body = server.requests[-1].json()
+    assert [t["name"] for t in body["tools"]] == ["get_weather", "search_docs", "create_event"]
+    assert body["messages"][2]["content"][0]["type"] == "tool_result"
