@@ -1,8 +1,9 @@
 """The offline engine as a real loopback HTTP server (stdlib only), for curl, SDKs and benchmarks.
 
 Run ``python -m playground.offline.server --port 8765 [--host 127.0.0.1] [--pace 0.004]``; then point any
-OpenAI-compatible client at ``http://127.0.0.1:8765/v1``. Routes: ``POST /v1/chat/completions`` (also
-``/chat/completions``), ``GET /v1/models``, ``GET /health``.
+OpenAI-compatible client at ``http://127.0.0.1:8765/v1`` (an Anthropic client at ``http://127.0.0.1:8765``).
+Routes: ``POST /v1/chat/completions`` (also ``/chat/completions``), ``POST /v1/messages`` (Anthropic Messages,
+same engine), ``GET /v1/models``, ``GET /health``.
 
 Testing hook: a request body field ``"offline_answer_tokens": N`` makes the answer exactly N filler words
 (N stream chunks), to emulate short or long replies in tests and benchmarks. Real providers do not know it.
@@ -16,6 +17,7 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from playground.offline import messages
 from playground.offline.engine import (
     OfflineRequestError,
     completion_json,
@@ -28,6 +30,7 @@ from playground.offline.engine import (
 )
 
 CHAT_PATHS = ("/v1/chat/completions", "/chat/completions")
+MESSAGES_PATHS = ("/v1/messages", "/messages")
 MODEL_PATHS = ("/v1/models", "/models")
 MAX_BODY = 64 * 1024 * 1024
 
@@ -86,6 +89,9 @@ class OfflineHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send_json(400, error_json("The request body could not be read."))
             return
+        if path in MESSAGES_PATHS:
+            self._messages(raw)
+            return
         if path not in CHAT_PATHS:
             self._send_json(404, error_json(f"No route for POST {path}.", kind="not_found"))
             return
@@ -98,6 +104,18 @@ class OfflineHandler(BaseHTTPRequestHandler):
             self._stream(sse_events(reply, self.pace))
         else:
             self._send_json(200, completion_json(reply))
+
+    def _messages(self, raw: bytes) -> None:
+        """The Anthropic Messages protocol: the same engine, answered as a message or named SSE events."""
+        try:
+            reply = plan_reply(messages.engine_body(raw))
+        except OfflineRequestError as exc:
+            self._send_json(400, messages.error_json(str(exc)))
+            return
+        if reply.stream:
+            self._stream(messages.message_events(reply, self.pace))
+        else:
+            self._send_json(200, messages.message_json(reply))
 
     def _stream(self, events: Any) -> None:
         """Send the events with chunked transfer encoding, one flushed chunk each; stop if the client leaves."""
