@@ -166,3 +166,31 @@ def test_view_code_and_the_json_export_carry_the_tool_conversation():
     code = "\n".join(c.value for c in at.code)
     assert "search_docs" in code and "tool_call_id" in code and '"role": "tool"' in code
     assert "fetch(" in code and "curl" in code
+
+
+def test_a_tool_round_trip_over_the_anthropic_protocol(monkeypatch):
+    import threading
+
+    from playground.offline.server import serve
+
+    server = serve(pace=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host, port = server.server_address[:2]
+        monkeypatch.setenv("MODELSLAB_API_KEY", "ml-test-key-0000")
+        monkeypatch.setenv("PLAYGROUND_BASE_URL", f"http://{host}:{port}")
+        at = start_app()
+        at.radio(key="protocol").set_value("anthropic")
+        run(at)
+        load_examples(at)
+        send(at, "What's the weather in Paris?")
+        (box,) = answer_boxes(at)
+        at.text_area(key=box).input("light rain, 14 C")
+        at.button(key=f"send_result_{box.removeprefix('tool_answer_')}").click()
+        run(at)
+        messages = chat(at)
+        assert [m[0] for m in messages] == ["user", "assistant", "tool", "assistant"]
+        assert "light rain, 14 C" in messages[-1][1] and '{"city": "Paris"}' in messages[-1][1]
+    finally:
+        server.shutdown()
+        server.server_close()
