@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.settings import Settings
 from components.state import HISTORY_WINDOW
-from components.tool_cards import render_calls, render_check
+from components.tool_cards import plain_name, render_calls, render_check
 from playground.catalog import PAGE
 from playground.conversation import Conversation, Message, Reply
 from playground.pricing import format_usd
@@ -85,7 +85,8 @@ def _thought_label(reply: Reply) -> str:
 
 def _render_tool_result(message: Message) -> None:
     with st.chat_message("tool", avatar=":material/build:"):
-        st.caption(f":material/reply: Result for {message.name or 'a call'} (`{message.tool_call_id}`)")
+        name, call_id = plain_name(message.name, "a call"), plain_name(message.tool_call_id)
+        st.caption(f":material/reply: Result for {name} (`{call_id}`)")
         st.code(message.content, language=None, wrap_lines=True)
 
 

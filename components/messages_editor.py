@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import state as keys
 from components.state import conversation
+from components.tool_cards import plain_name, plain_text
 from playground.conversation import ROLES, Conversation
 
 ROLE_ICONS = {"system": ":material/settings:", "user": ":material/person:", "assistant": ":material/smart_toy:",
@@ -119,7 +120,8 @@ def _row(conv: Conversation, i: int, on_send: object) -> None:
             else:
                 st.caption(":material/error: No earlier call for this result to answer.")
         for call in m.tool_calls:
-            st.caption(f":material/function: calls {call.name} `{call.id}` with `{call.arguments}`")
+            args = plain_text(call.arguments, 200)
+            st.caption(f":material/function: calls {plain_name(call.name)} `{plain_name(call.id)}` with {args}")
         text_key = f"msg_text_{g}_{i}"
         st.session_state.setdefault(text_key, m.content)
         st.text_area("Content", key=text_key, on_change=_edit, args=(i, text_key), label_visibility="collapsed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from components import tools_panel as tp
@@ -11,6 +13,19 @@ from playground.tools.mocks import render_mock
 from playground.tools.response_format import ReplyCheck, pretty_json
 
 ANSWER_KEY = "tool_answer_"
+_NAME_UNSAFE = re.compile(r"[^\w.:-]")
+_TEXT_UNSAFE = re.compile(r"[^\w .,:;'\"=+{}$@%?/-]")
+
+
+def plain_name(text: str | None, fallback: str = "…") -> str:
+    """A name or id from the model, Markdown-inert: word characters, dots, colons and dashes only."""
+    return _NAME_UNSAFE.sub("?", text or "")[:80] or fallback
+
+
+def plain_text(text: str, limit: int = 300) -> str:
+    """A sentence that may quote the model (an error message), Markdown-inert: no links, images, emphasis."""
+    kept = _TEXT_UNSAFE.sub(" ", text)
+    return kept if len(kept) <= limit else kept[: limit - 1] + "…"
 
 
 def _arguments_block(call: ToolCall) -> None:
@@ -19,13 +34,13 @@ def _arguments_block(call: ToolCall) -> None:
     if call.valid:
         st.caption(":material/check_circle: Arguments valid for the tool's parameters.")
     else:
-        st.caption(f":material/error: Arguments invalid: {call.problem}")
+        st.caption(f":material/error: Arguments invalid: {plain_text(str(call.problem))}")
 
 
 def render_call(call: ToolCall) -> None:
     """One complete call: name, id, pretty arguments and their check."""
     with st.container(border=True, key=f"tool_call_{call.id}"):
-        st.markdown(f":material/function: **{call.name}** · `{call.id}`")
+        st.markdown(f":material/function: **{plain_name(call.name)}** · `{plain_name(call.id)}`")
         _arguments_block(call)
 
 
@@ -41,7 +56,7 @@ def render_check(content: str, check: ReplyCheck) -> None:
     else:
         st.code(content, language=None, wrap_lines=True)
     icon = ":material/check_circle:" if check.valid else ":material/error:"
-    st.caption(f"{icon} {check.label}")
+    st.caption(f"{icon} {plain_text(check.label)}")
 
 
 class LiveCards:
@@ -56,7 +71,7 @@ class LiveCards:
             if call.index not in self.slots:
                 self.slots[call.index] = self.box.empty()
             with self.slots[call.index].container(border=True):
-                st.markdown(f":material/function: **{call.name or '…'}** · receiving arguments")
+                st.markdown(f":material/function: **{plain_name(call.name)}** · receiving arguments")
                 st.code(call.arguments or " ", language="json")
 
 
@@ -77,7 +92,7 @@ def render_answers(conv: Conversation, on_done: object) -> None:
     settings = tp.tool_settings()
     for call in conv.unanswered():
         with st.container(border=True, key=f"answer_box_{call.id}"):
-            st.markdown(f":material/reply: Answer **{call.name}** (`{call.id}`)")
+            st.markdown(f":material/reply: Answer **{plain_name(call.name)}** (`{plain_name(call.id)}`)")
             st.text_area(
                 "Result (JSON or text)",
                 key=ANSWER_KEY + call.id,

@@ -194,3 +194,24 @@ def test_a_tool_round_trip_over_the_anthropic_protocol(monkeypatch):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_what_the_model_puts_in_a_call_is_shown_inert(monkeypatch):
+    from loopback import sse, sse_reply
+
+    evil = "x](http://evil.invalid/p.png)"
+    call = {"index": 0, "id": "c1![a](http://evil.invalid/i.png)", "type": "function",
+            "function": {"name": evil, "arguments": '{"city": "![i](http://evil.invalid/p.png)"}'}}  # fmt: skip
+    chunks = sse(
+        {"choices": [{"index": 0, "delta": {"tool_calls": [call]}}]},
+        {"choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]},
+    )
+    with LoopbackServer(lambda req: sse_reply(chunks)) as server:
+        monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+        monkeypatch.setenv("PLAYGROUND_BASE_URL", server.url + "/v1")
+        at = load_examples(start_app())
+        send(at, "Weather?")
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert any("not among the defined tools" in text for text in shown)
+    assert not [text for text in shown if "](" in text or "![" in text]
+    assert any("evil.invalid" in c.value for c in at.code)  # the raw arguments stay visible, as code
