@@ -215,3 +215,24 @@ def test_what_the_model_puts_in_a_call_is_shown_inert(monkeypatch):
     assert any("not among the defined tools" in text for text in shown)
     assert not [text for text in shown if "](" in text or "![" in text]
     assert any("evil.invalid" in c.value for c in at.code)  # the raw arguments stay visible, as code
+
+
+def test_a_schema_reply_that_breaks_the_schema_is_marked_invalid_at_its_path(monkeypatch):
+    content = '{"label": "rant", "confidence": 2, "reason": "x"}'
+    reply = {
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]
+    }
+    with LoopbackServer(json_reply(200, reply)) as server:
+        monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+        monkeypatch.setenv("PLAYGROUND_BASE_URL", server.url + "/v1")
+        at = open_tools(start_app())
+        at.radio(key="fmt_kind").set_value("json_schema")
+        run(at)
+        at.button(key="schema_start_classification").click()
+        run(at)
+        at.button(key="tools_done").click()
+        run(at)
+        send(at, "Classify: this is awful")
+        sent = server.requests[-1].json()["response_format"]
+    assert sent["type"] == "json_schema" and sent["json_schema"]["name"] == "classification"
+    assert any(c.value.startswith(":material/error: Invalid: $.label:") for c in at.caption)

@@ -55,7 +55,7 @@ def validate(schema: dict[str, Any], value: Any) -> Problem | None:
 
     Schemas in the common subset use the compiled fast checker; any other uses ``jsonschema`` itself.
     """
-    fast, full = _compiled(json.dumps(schema, sort_keys=True))
+    fast, full = _compiled(json.dumps(schema))  # key order kept: "first error" follows the schema's order
     if fast is not None:
         failure = fast(value)
         return None if failure is None else Problem(json_path(reversed(failure[0])), failure[1])
