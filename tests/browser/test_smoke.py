@@ -13,7 +13,7 @@ from browser_util import Server, rerun_and_wait, wait_for_app
 from playwright.sync_api import expect
 
 # (navigation label, URL path). Page headings are the pages' own business: only "there is one" is checked.
-PAGES = [("Pricing", "pricing"), ("Model", "model")]
+PAGES = [("Compare", "compare"), ("Pricing", "pricing"), ("Model", "model")]
 ALL = [("Playground", "playground"), *PAGES]
 
 
@@ -40,7 +40,7 @@ def test_loads_without_key_with_title_and_navigation(
     wait_for_app(page)
     expect(page).to_have_title(re.compile("playground", re.I))
     links = page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
-    expect(links).to_have_count(3)
+    expect(links).to_have_count(len(ALL))
     for label, path in ALL:  # the default page lives at the root
         href = re.compile(r"/$" if label == "Playground" else rf"/{path}$")
         expect(links.filter(has_text=re.compile(label, re.I))).to_have_attribute("href", href)
