@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import quote
+
 
 class PlaygroundError(Exception):
     """Base of every error the core raises towards the UI.
@@ -120,14 +123,45 @@ class StreamBroken(PlaygroundError):
     default_action = "The partial reply is kept; regenerate to try again."
 
 
+class Busy(PlaygroundError):
+    """No connection was free within the short wait: said at once instead of hanging."""
+
+    kind = "busy"
+    default_action = "The server is busy, try again in a moment."
+
+
+class ReplyTooLarge(StreamBroken):
+    """The reply passed a size limit of this deployment; the part received is kept."""
+
+    kind = "too_large_reply"
+    default_action = "The partial reply is kept; ask for a shorter answer (lower max tokens) to get a whole one."
+
+
 class NotAllowed(PlaygroundError):
     kind = "not_allowed"
     default_action = "Choose a provider and base URL this deployment allows."
 
 
+def _forms(secret: str) -> list[str]:
+    """The ways ``secret`` can appear in text: as is, stripped, escaped (repr, JSON, backslash) or URL-quoted."""
+    forms = {secret, secret.strip()}
+    for value in (secret, secret.strip()):
+        forms.add(repr(value)[1:-1])
+        forms.add(json.dumps(value)[1:-1])
+        forms.add(json.dumps(value, ensure_ascii=False)[1:-1])
+        forms.add(value.encode("unicode_escape").decode("ascii"))
+        forms.add(quote(value, safe=""))
+        forms.add(json.dumps(json.dumps(value))[1:-1])  # JSON inside JSON
+    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
+
+
 def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
-    """Replace every non-empty secret in ``text`` with a mask."""
+    """Replace every non-empty secret in ``text`` with a mask, in any escaped or quoted form it may take.
+
+    Call it before any truncation: a cut can fall inside a key, and the cut-off part would not match.
+    """
     for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
+        if secret and len(secret.strip()) >= 4:
+            for form in _forms(secret):
+                text = text.replace(form, "[redacted]")
     return text

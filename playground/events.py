@@ -70,6 +70,7 @@ class Usage:
     cost: Decimal | None = None
     reasoning_included: bool = True
     estimated: bool = False
+    invalid: str = ""  # why the server's numbers cannot be right (then the reply is not priced)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     cache_write_tokens: int = 0
     reading: str = ""

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from playground.wire.guard import UnsafeURL, allowed_by, parse_base_url, same_url
+
 AuthStyle = Literal["bearer", "body", "x-api-key", "none"]
 Protocol = Literal["openai", "anthropic"]
 PROTOCOLS: dict[Protocol, str] = {"openai": "OpenAI compatible", "anthropic": "Anthropic compatible"}
@@ -92,6 +94,9 @@ class ProviderConfig:
     api_key: str = ""
     auth: AuthStyle = "bearer"
     key_source: str = ""  # "environment", "secrets", "session" or ""
+    url_source: str = "provider"  # "provider" (built in), "operator" (PLAYGROUND_BASE_URL) or "user" (typed)
+    public_only: bool = False  # public mode and a typed URL not allowlisted: connect to public addresses only
+    problem: str = ""  # why nothing may be sent with this config (a bad key or URL), naming no secret
 
     def __repr__(self) -> str:  # never show the key
         return f"ProviderConfig(provider={self.provider.id!r}, base_url={self.base_url!r}, auth={self.auth!r})"
@@ -106,6 +111,21 @@ class ProviderConfig:
         return replace(self, api_key=api_key, key_source=source if api_key else "")
 
 
+class KeyProblem(ValueError):
+    """A key that cannot be sent as an HTTP header; the message names where it came from, never its value."""
+
+
+def check_key(key: str, where: str) -> str:
+    """``key`` without surrounding whitespace; raise ``KeyProblem`` unless it is printable ASCII with no spaces."""
+    key = key.strip()
+    if key and not all("!" <= c <= "~" for c in key):
+        raise KeyProblem(
+            f"The API key in {where} cannot be used: it contains spaces, control characters or non-ASCII "
+            "characters (API keys are printable ASCII). Copy the key again, without extra characters."
+        )
+    return key
+
+
 def _lookup(name: str | None, env: Mapping[str, str], secrets: Mapping[str, object]) -> tuple[str, str]:
     """A setting's value and where it came from: the environment first, then secrets."""
     if not name:
@@ -117,8 +137,12 @@ def _lookup(name: str | None, env: Mapping[str, str], secrets: Mapping[str, obje
 
 
 def key_for(provider: Provider, env: Mapping[str, str], secrets: Mapping[str, object]) -> tuple[str, str]:
-    """The configured key for ``provider`` and its source, or empty strings."""
-    return _lookup(provider.key_env, env, secrets)
+    """The configured key for ``provider`` (stripped) and its source, or empty strings.
+
+    Raises ``KeyProblem`` (naming the variable) when the key has characters no API key has.
+    """
+    key, source = _lookup(provider.key_env, env, secrets)
+    return check_key(key, f"{provider.key_env} ({source})"), source
 
 
 def resolve(
@@ -132,18 +156,47 @@ def resolve(
 ) -> ProviderConfig:
     """Resolve a provider choice from settings (``PLAYGROUND_*`` variables, then arguments).
 
+    A key held by the server (environment or secrets) is used only with the URL it belongs to: the provider's
+    built-in URL or the operator's ``PLAYGROUND_BASE_URL``. A URL typed by the user gets only ``session_key``.
     With no key for the chosen provider (and no key typed in this session) the result is the offline engine,
-    unless the provider needs no key.
+    unless the provider needs no key. A key or URL that cannot be used gives a config whose ``problem`` says why.
     """
     secrets = secrets or {}
     chosen = provider_id or _lookup("PLAYGROUND_PROVIDER", env, secrets)[0] or DEFAULT_PROVIDER
     provider = PROVIDERS.get(chosen.strip().lower(), PROVIDERS[DEFAULT_PROVIDER])
-    url = (base_url or operator_base_url(env, secrets) or provider.base_url).rstrip("/")
-    key, source = (session_key, "session") if session_key else key_for(provider, env, secrets)
-    config = ProviderConfig(provider, url, key, auth or provider.auth, source)
-    if not config.usable:
+    operator = operator_base_url(env, secrets)
+    url = (base_url or operator or provider.base_url).strip().rstrip("/")
+    source = _url_source(url, provider, operator)
+    problem = _url_problem(url, source, env, secrets)
+    try:
+        if session_key:
+            key, key_source = check_key(session_key, "the sidebar"), "session"
+        else:
+            key, key_source = key_for(provider, env, secrets) if source != "user" else ("", "")
+    except KeyProblem as exc:
+        key, key_source, problem = "", "", problem or str(exc)
+    public_only = source == "user" and public_mode(env, secrets) and not _listed(url, env, secrets)
+    config = ProviderConfig(provider, url, key, auth or provider.auth, key_source, source, public_only, problem)
+    if not config.usable and not problem:
         return ProviderConfig(OFFLINE, OFFLINE.base_url, auth="none")
     return config
+
+
+def _url_source(url: str, provider: Provider, operator: str) -> str:
+    if same_url(url, provider.base_url):
+        return "provider"
+    return "operator" if operator and same_url(url, operator) else "user"
+
+
+def _url_problem(url: str, source: str, env: Mapping[str, str], secrets: Mapping[str, object]) -> str:
+    """Why ``url`` may not be called, or an empty string."""
+    try:
+        parse_base_url(url)
+    except UnsafeURL as exc:
+        return f"The base URL cannot be used: {exc}."
+    if source == "user" and not base_url_allowed(url, env, secrets):
+        return f"This deployment does not allow requests to {url}."
+    return ""
 
 
 def configured_model(env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> str:
@@ -172,17 +225,30 @@ def operator_base_url(env: Mapping[str, str], secrets: Mapping[str, object] | No
     return _lookup("PLAYGROUND_BASE_URL", env, secrets or {})[0].rstrip("/")
 
 
-def base_url_allowed(url: str, env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> bool:
-    """Whether ``url`` may be used: it starts with one of ``PLAYGROUND_ALLOWED_BASE_URLS`` (all when unset).
+def public_mode(env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> bool:
+    """Whether ``PLAYGROUND_PUBLIC`` is set (1/true/yes): typed URLs may then reach public addresses only."""
+    return _lookup("PLAYGROUND_PUBLIC", env, secrets or {})[0].strip().lower() in ("1", "true", "yes")
 
-    The built-in providers' own base URLs and the operator's ``PLAYGROUND_BASE_URL`` (set in the environment or
-    in secrets) are always allowed.
+
+def _listed(url: str, env: Mapping[str, str], secrets: Mapping[str, object] | None) -> bool:
+    """Whether ``url`` is under an entry of ``PLAYGROUND_ALLOWED_BASE_URLS`` itself."""
+    return allowed_by(url, _csv(_lookup("PLAYGROUND_ALLOWED_BASE_URLS", env, secrets or {})[0]))
+
+
+def base_url_allowed(url: str, env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> bool:
+    """Whether ``url`` may be used: it is under one of ``PLAYGROUND_ALLOWED_BASE_URLS`` (all when unset).
+
+    Scheme, host, port and whole path segments are compared on the normalised URL; a URL with user info, ``?``,
+    ``#`` or dot segments is never allowed. The built-in providers' own base URLs and the operator's
+    ``PLAYGROUND_BASE_URL`` (set in the environment or in secrets) are always allowed.
     """
+    try:
+        parse_base_url(url)
+    except UnsafeURL:
+        return False
     listed = _csv(_lookup("PLAYGROUND_ALLOWED_BASE_URLS", env, secrets or {})[0])
     if not listed:
         return True
     known = [p.base_url for p in PROVIDERS.values() if not p.offline and not p.user_url]
     operator = operator_base_url(env, secrets)
-    url = url.rstrip("/")
-    prefixes = listed + known + ([operator] if operator else [])
-    return any(url == prefix.rstrip("/") or url.startswith(prefix.rstrip("/") + "/") for prefix in prefixes)
+    return allowed_by(url, listed + known + ([operator] if operator else []))

@@ -182,7 +182,12 @@ class ReplyBuilder:
 
 
 def _cost(usage: Usage, model: Model, served: str | None, provider_id: str):  # noqa: ANN202 - (Cost | None, str)
-    """The reply's cost and a note: at the served model's price when another model answered."""
+    """The reply's cost and a note: at the served model's price when another model answered.
+
+    Impossible usage numbers (``usage.invalid``) are shown but never priced.
+    """
+    if usage.invalid:
+        return None, ""
     if served is not None:
         from playground.served import price_served
 

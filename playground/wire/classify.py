@@ -15,9 +15,11 @@ import httpx
 from playground.errors import (
     AuthError,
     BadRequest,
+    Busy,
     ConnectionFailed,
     ConnectTimeout,
     InsufficientCredits,
+    NotAllowed,
     PlaygroundError,
     RateLimited,
     RequestTooLarge,
@@ -30,6 +32,7 @@ from playground.errors import (
     redact,
 )
 from playground.wire import wordings
+from playground.wire.guard import AddressRefused
 
 QUOTE_LIMIT = 300
 BASE_URL_ACTION = "Check the base URL: it should be the OpenAI-compatible root (ending in /v1 or /api/v7/llm)."
@@ -81,15 +84,24 @@ def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
         return None
 
 
-def parse_body(body: bytes | str | Mapping[str, Any] | None) -> Any:
-    """The body as JSON when it is JSON, else as text."""
+def parse_body(body: bytes | str | Mapping[str, Any] | None, secrets: Sequence[str] = ()) -> Any:
+    """The body as JSON when it is JSON, else as text; ``secrets`` are masked in the text before parsing."""
     if isinstance(body, Mapping) or body is None:
         return body
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = redact(text, list(secrets))
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested JSON is as unreadable as broken JSON
         return text
+
+
+def _dump(payload: Any) -> str:
+    """``payload`` as JSON text, or a placeholder for a value too deeply nested to write."""
+    try:
+        return json.dumps(payload)
+    except (ValueError, TypeError, RecursionError):
+        return "(a reply too deeply nested to show)"
 
 
 def _html_title(text: str) -> str:
@@ -97,12 +109,17 @@ def _html_title(text: str) -> str:
     return match.group(1) if match else re.sub(r"<[^>]+>", " ", text)
 
 
-def error_info(payload: Any) -> ErrorInfo:
-    """Read the message, code, param and retry hint out of any known error shape."""
+def error_info(payload: Any, secrets: Sequence[str] = ()) -> ErrorInfo:
+    """Read the message, code, param and retry hint out of any known error shape (secrets masked, then cut)."""
+    keys = list(secrets)
+
+    def clean(text: Any) -> str:
+        return quote(redact(str(text), keys))
+
     if isinstance(payload, str):
-        return ErrorInfo(quote(_html_title(payload) if "<" in payload else payload))
+        return ErrorInfo(clean(_html_title(payload) if "<" in payload else payload))
     if not isinstance(payload, Mapping):
-        return ErrorInfo(quote(json.dumps(payload)) if payload is not None else "")
+        return ErrorInfo(clean(_dump(payload)) if payload is not None else "")
     info = ErrorInfo(retry_after=_number(payload.get("retry_after")))
     err = payload.get("error")
     if isinstance(err, Mapping):  # OpenAI / OpenRouter / Anthropic: {"error": {...}}
@@ -119,9 +136,10 @@ def error_info(payload: Any) -> ErrorInfo:
         info.message = str(payload.get("message") or payload.get("messege") or payload.get("detail") or "")
         info.code = str(payload.get("type") or payload.get("code") or "")
         info.status = _status_of(payload.get("code"))
-    if not info.message:
-        info.message = json.dumps(payload)[:QUOTE_LIMIT]
-    info.message = quote(info.message)
+    info.message = clean(info.message or _dump(payload))
+    info.code = quote(redact(info.code, keys), 80)
+    if info.param:
+        info.param = quote(redact(info.param, keys), 80)
     return info
 
 
@@ -237,16 +255,22 @@ def error_from_response(
     secrets: Sequence[str] = (),
 ) -> PlaygroundError:
     """The typed error for a failed HTTP response (or an error object received under HTTP 200)."""
-    info = error_info(parse_body(body))
-    info.message = quote(redact(info.message, list(secrets)))
+    info = error_info(parse_body(body, secrets), secrets)
     return _redacted(classify(status, info, retry_after_seconds(headers)), secrets)
 
 
 def error_from_exception(exc: Exception, *, secrets: Sequence[str] = (), started: bool = False) -> PlaygroundError:
     """The typed error for a transport failure; ``started`` says whether reply events had already arrived."""
     detail = quote(redact(str(exc) or type(exc).__name__, list(secrets)), 200)
-    if isinstance(exc, httpx.ConnectTimeout):
-        err: PlaygroundError = ConnectTimeout(f"Could not connect to the provider in time ({detail}).")
+    if isinstance(exc.__cause__, AddressRefused):
+        err: PlaygroundError = NotAllowed(
+            f"This deployment does not call private or internal addresses ({detail}).",
+            action="Use a public base URL, or ask the operator to allowlist this one.",
+        )
+    elif isinstance(exc, httpx.PoolTimeout):
+        err = Busy("The server is busy, try again: no connection was free in time.")
+    elif isinstance(exc, httpx.ConnectTimeout):
+        err = ConnectTimeout(f"Could not connect to the provider in time ({detail}).")
     elif isinstance(exc, httpx.TimeoutException):
         err = Timeout(f"The provider stopped sending before the reply was complete ({detail}).")
     elif isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
@@ -257,13 +281,17 @@ def error_from_exception(exc: Exception, *, secrets: Sequence[str] = (), started
         err = StreamBroken(f"The connection broke in the middle of the reply ({detail}).")
     elif isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
         err = ConnectionFailed(f"Could not reach the provider ({detail}).")
-    else:
+    elif isinstance(exc, httpx.HTTPError):
         err = ConnectionFailed(f"The request failed ({detail}).")
+    else:  # anything else while sending or reading: a bug or a reply this app cannot read, never a crash
+        err = StreamBroken(f"The reply could not be read ({type(exc).__name__}: {detail}).")
     return _redacted(err, secrets)
 
 
-def with_partial(err: PlaygroundError, text: str, reasoning: str) -> PlaygroundError:
-    """``err`` carrying the text and reasoning received before it (kept if already set)."""
-    err.partial_text = err.partial_text or text
-    err.partial_reasoning = err.partial_reasoning or reasoning
-    return err
+def with_partial(
+    err: PlaygroundError, text: str, reasoning: str, *, secrets: Sequence[str] = ()
+) -> PlaygroundError:
+    """``err`` carrying the text and reasoning received before it (kept if already set), secrets masked."""
+    err.partial_text = redact(err.partial_text or text, list(secrets))
+    err.partial_reasoning = redact(err.partial_reasoning or reasoning, list(secrets))
+    return _redacted(err, secrets)

@@ -11,9 +11,10 @@ from typing import Any
 
 import httpx
 
-from playground.errors import PlaygroundError, ServerError, StreamBroken
+from playground.errors import PlaygroundError, ServerError, StreamBroken, redact
 from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.providers import ProviderConfig
+from playground.wire import limits
 from playground.wire.classify import (
     error_from_exception,
     error_from_response,
@@ -21,10 +22,11 @@ from playground.wire.classify import (
     quote,
     with_partial,
 )
-from playground.wire.http import client_for
+from playground.wire.http import check_config, client_for
 from playground.wire.openai_events import StreamState, events_from_objects
 from playground.wire.request import RequestPlan
 from playground.wire.retry import RetryNotice, retry_wait
+from playground.wire.scrub import scrub_events
 from playground.wire.sse import ServerSentEvent, SSEDecoder
 
 _sleep: Callable[[float], None] = time.sleep  # tests replace this so retries do not wait
@@ -52,10 +54,22 @@ def stream_chat(
 ) -> Iterator[Event]:
     """Send ``plan`` and yield its reply as typed events; raise a typed error carrying any partial reply.
 
-    Connection failures, short rate limits and 502/503 are retried, but only before the first event.
+    Connection failures, short rate limits and 502/503 are retried, but only before the first event. Any other
+    exception while sending or reading becomes a typed error too. The key is masked in the text as it streams.
     Closing the generator closes the HTTP response.
     """
+    check_config(config)
     client = client or client_for(config)
+    yield from scrub_events(_tries(plan, config, client, on_retry, max_retries), (config.api_key,))
+
+
+def _tries(
+    plan: RequestPlan,
+    config: ProviderConfig,
+    client: httpx.Client,
+    on_retry: Callable[[RetryNotice], None] | None,
+    max_retries: int,
+) -> Iterator[Event]:
     secrets = (config.api_key,)
     state = StreamState()
     attempt = 0
@@ -65,11 +79,11 @@ def stream_chat(
             return
         except PlaygroundError as err:
             error = err
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure must reach the page as a typed error
             error = error_from_exception(exc, secrets=secrets, started=state.started)
         wait = None if state.started or attempt >= max_retries else retry_wait(error, attempt)
         if wait is None:
-            raise with_partial(error, "".join(state.text), "".join(state.reasoning))
+            raise with_partial(error, "".join(state.text), "".join(state.reasoning), secrets=secrets) from None
         attempt += 1
         if on_retry is not None:
             on_retry(RetryNotice(attempt, wait, error))
@@ -82,7 +96,7 @@ def _attempt(
     secrets = (config.api_key,)
     state.reset()
     with client.stream("POST", plan.url, headers=plan.headers, json=plan.body) as response:
-        if response.status_code >= 300:
+        if response.status_code >= 300:  # the transport cuts an error body at the error-body limit
             raise error_from_response(response.status_code, response.read(), response.headers, secrets=secrets)
         chunks = response.iter_bytes()
         if "json" in response.headers.get("content-type", ""):
@@ -103,6 +117,8 @@ def _whole_body(raw: bytes, config: ProviderConfig, state: StreamState) -> Itera
     """A reply sent as one JSON document (the server ignored ``stream``), or SSE mislabelled as JSON."""
     try:
         obj = json.loads(raw)
+    except RecursionError:
+        raise ServerError("The provider sent a reply nested too deeply to read.") from None
     except ValueError:
         yield from _sse_body([raw], config, state)
         return
@@ -110,7 +126,8 @@ def _whole_body(raw: bytes, config: ProviderConfig, state: StreamState) -> Itera
         raise error_from_response(200, obj, {}, secrets=(config.api_key,))
     if not isinstance(obj, dict) or not isinstance(obj.get("choices"), list):
         raise ServerError(
-            f'The provider sent a reply this app cannot read: "{quote(raw.decode("utf-8", "replace"))}"'
+            "The provider sent a reply this app cannot read: "
+            f'"{quote(redact(raw.decode("utf-8", "replace"), [config.api_key]))}"'
         )
     state.seen = True
     yield from events_from_objects([obj], config, state)
@@ -123,7 +140,7 @@ def _sse_body(chunks: Iterable[bytes], config: ProviderConfig, state: StreamStat
 
 def _batches(chunks: Iterable[bytes]) -> Iterator[list[ServerSentEvent]]:
     """The events of each chunk, a list per chunk (fewer generator steps than one event at a time)."""
-    decoder = SSEDecoder()
+    decoder = SSEDecoder(limits.current().event_bytes)
     for chunk in chunks:
         yield decoder.feed(chunk)
     yield decoder.close()
@@ -142,7 +159,7 @@ def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: StreamS
                 if end != len(data) and data[end:].strip():
                     state.unreadable += 1
                     continue
-            except (StopIteration, ValueError):
+            except (StopIteration, ValueError, RecursionError):
                 if data[:6] == "[DONE]":
                     state.seen = True
                     return
@@ -165,7 +182,7 @@ def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: StreamS
 def _loads_or_none(data: str) -> Any:
     try:
         return json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

@@ -18,7 +18,9 @@ from playground.events import (
     Usage,
 )
 from playground.providers import ProviderConfig
-from playground.usage_reading import default_convention, read_usage
+from playground.usage_check import checked_usage
+from playground.usage_reading import default_convention
+from playground.wire import limits
 
 
 class StreamState:
@@ -26,10 +28,12 @@ class StreamState:
 
     __slots__ = (
         "text", "reasoning", "started", "usage", "finish", "seen", "unreadable", "open_end", "model",
-        "tool_ids", "tool_wire", "tool_last",
+        "tool_ids", "tool_wire", "tool_last", "chars", "max_chars",
     )  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, max_chars: int | None = None) -> None:
+        self.max_chars = max_chars or limits.current().reply_chars  # text, reasoning and tool arguments
+        self.chars = 0
         self.text: list[str] = []
         self.reasoning: list[str] = []
         self.started = False  # an event was yielded: no more retries
@@ -52,6 +56,13 @@ class StreamState:
         self.tool_ids.clear()
         self.tool_wire.clear()
         self.tool_last = None
+        self.chars = 0
+
+    def grow(self, size: int) -> None:
+        """Count ``size`` more characters of reply; raise ``ReplyTooLarge`` past the limit."""
+        self.chars += size
+        if self.chars > self.max_chars:
+            raise limits.too_many_chars(self.chars, self.max_chars)  # type: ignore[misc]
 
 
 def events_from_objects(
@@ -74,6 +85,7 @@ def events_from_objects(
         if delta and type(delta) is dict:
             reasoning = delta.get("reasoning_content") or delta.get("reasoning")
             if reasoning and type(reasoning) is str:
+                state.grow(len(reasoning))
                 thoughts.append(reasoning)
                 state.started = True
                 yield ReasoningDelta(reasoning)
@@ -81,12 +93,14 @@ def events_from_objects(
             if content:
                 content = content if type(content) is str else _parts_text(content)
                 if content:
+                    state.grow(len(content))
                     text.append(content)
                     state.started = True
                     yield TextDelta(content)
             calls = delta.get("tool_calls")
             if calls and type(calls) is list:
                 for call in _tool_deltas(calls, state):
+                    state.grow(len(call.arguments))
                     state.started = True
                     yield call
         reason = choice.get("finish_reason")
@@ -116,10 +130,10 @@ def events_from_objects(
 
 
 def _parts_text(content: Any) -> str:
-    """Text out of a list of content parts (``[{"type": "text", "text": ...}]``)."""
+    """Text out of a list of content parts (``[{"type": "text", "text": ...}]``); other values give no text."""
     if not isinstance(content, list):
-        return str(content)
-    return "".join(p.get("text") or "" for p in content if isinstance(p, dict))
+        return ""
+    return "".join(p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
 
 
 def _tool_index(state: StreamState, call: dict[str, Any], position: int) -> int:
@@ -148,16 +162,36 @@ def _tool_deltas(calls: list[Any], state: StreamState) -> list[ToolCallDelta]:
     for position, call in enumerate(calls):
         if not isinstance(call, dict):
             continue
-        function = call.get("function") or {}
+        function = call.get("function")
+        function = function if isinstance(function, dict) else {}
         arguments = function.get("arguments")
         if arguments is not None and not isinstance(arguments, str):
-            arguments = json.dumps(arguments)
+            arguments = _json_text(arguments)
         index = _tool_index(state, call, position)
-        out.append(ToolCallDelta(index, call.get("id"), function.get("name"), arguments or ""))
+        name, call_id = function.get("name"), call.get("id")
+        out.append(
+            ToolCallDelta(
+                index,
+                call_id if isinstance(call_id, str) else None,
+                name if isinstance(name, str) else None,
+                arguments or "",
+            )
+        )
     return out
 
 
+def _json_text(value: Any) -> str:
+    try:
+        return json.dumps(value)
+    except (ValueError, TypeError, RecursionError):
+        return ""
+
+
 def usage_event(usage: dict[str, Any], config: ProviderConfig) -> Usage:
-    """The typed usage for a usage object, read from its numbers (else by the provider's convention)."""
+    """The typed usage for a usage object, read from its numbers (else by the provider's convention).
+
+    Counts that are not whole, non-negative and bounded are read as 0 and mark the usage ``invalid`` (naming the
+    field), so it is shown but never priced.
+    """
     default = default_convention(completion_includes_reasoning=config.provider.completion_includes_reasoning)
-    return read_usage(usage, default=default)
+    return checked_usage(usage, default=default)

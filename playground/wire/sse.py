@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from playground.errors import ReplyTooLarge
+
+DEFAULT_MAX_EVENT = 1024 * 1024  # bytes in one line or one event; see playground/wire/limits.py
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -29,9 +32,14 @@ class SSEDecoder:
     anywhere, including inside a line, a CRLF pair or a multi-byte UTF-8 sequence.
     """
 
-    __slots__ = ("_pending", "_skip_lf", "_at_start", "_data", "_event", "_retry", "_last_id")
+    __slots__ = (
+        "_pending", "_skip_lf", "_at_start", "_data", "_event", "_retry", "_last_id", "_max", "_held", "_size"
+    )  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT) -> None:
+        self._max = max_event_bytes  # a longer line or event raises ReplyTooLarge instead of growing memory
+        self._held = 0  # bytes in self._pending
+        self._size = 0  # bytes in self._data
         self._pending: list[bytes] = []  # an unfinished line, in pieces
         self._skip_lf = False  # the last chunk ended in CR: a leading LF belongs to it
         self._at_start = True  # a BOM may still come
@@ -51,11 +59,15 @@ class SSEDecoder:
         if b"\n" not in chunk:
             if chunk:
                 pending.append(chunk)
+                self._held += len(chunk)
+                if self._held > self._max:
+                    self._too_large()
             return []
         if pending:
             pending.append(chunk)
             chunk = b"".join(pending)
             pending.clear()
+            self._held = 0
         out: list[ServerSentEvent] = []
         if chunk[:6] == b"data: " and not self._data:
             if chunk[-2:] == b"\n\n" and chunk.count(b"\n") == 2:  # the usual chunk: exactly one event
@@ -75,9 +87,21 @@ class SSEDecoder:
             rest = lines.pop()
             if rest:
                 pending.append(rest)
+                self._held = len(rest)
+                if self._held > self._max:
+                    self._too_large()
             if lines:
                 out += self._lines(lines)
         return out
+
+    def _too_large(self) -> None:
+        self._pending.clear()
+        self._data.clear()
+        self._held = self._size = 0
+        raise ReplyTooLarge(
+            f"The provider sent one line or event larger than this deployment's limit of {self._max:,} bytes; "
+            "the reply was stopped there."
+        )
 
     def _plain_events(self, buf: bytes, out: list[ServerSentEvent]) -> bytes:
         """Dispatch a leading run of one-line ``data: ...`` events in one go (the usual stream); return the rest.
@@ -115,6 +139,7 @@ class SSEDecoder:
         """End of stream: dispatch a last event left without its blank line."""
         lines = [b"".join(self._pending)] if self._pending else []
         self._pending.clear()
+        self._held = 0
         out = self._lines(lines) if lines else []
         event = self._dispatch()
         if event is not None:
@@ -139,9 +164,13 @@ class SSEDecoder:
                     raw = data[0] if len(data) == 1 else b"\n".join(data)
                     out.append(ServerSentEvent(event or "message", raw.decode("utf-8", "replace"), last_id, retry))
                     data = []
+                    self._size = 0
                 event = retry = None
             elif line[:6] == b"data: ":
                 data.append(line[6:])
+                self._size += len(line)
+                if self._size > self._max:
+                    self._too_large()
             elif line[:1] != b":":
                 self._data, self._event, self._retry = data, event, retry
                 self._field(line)
@@ -155,6 +184,9 @@ class SSEDecoder:
             value = value[1:]
         if name == b"data":
             self._data.append(value)
+            self._size += len(value)
+            if self._size > self._max:
+                self._too_large()
         elif name == b"event":
             self._event = _text(value)
         elif name == b"id":
@@ -167,6 +199,7 @@ class SSEDecoder:
     def _dispatch(self) -> ServerSentEvent | None:
         data, event, retry = self._data, self._event, self._retry
         self._data, self._event, self._retry = [], None, None
+        self._size = 0
         if not data:
             return None
         text = _text(data[0]) if len(data) == 1 else _text(b"\n".join(data))

@@ -1,0 +1,163 @@
+"""Limits that keep one hostile server or user from flooding or stalling a shared deployment.
+
+Every limit is read from the environment when a client is made (or a reply is read), with the defaults below; they
+are listed in README.md and SECURITY.md. The transport wrapper here enforces the limits that do not depend on the
+protocol: connections per host (waiting for one fails fast with "the server is busy"), the size of an error body
+(cut, not read whole), the size of a reply that is not an event stream, and one total deadline per reply.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+
+from playground.errors import Busy, ReplyTooLarge, Timeout
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The limits in force (see ``from_env`` for the settings and their defaults)."""
+
+    error_body_bytes: int = 64 * 1024
+    event_bytes: int = MiB
+    body_bytes: int = 8 * MiB
+    reply_chars: int = 1_000_000
+    reply_seconds: float = 600.0
+    pool_wait: float = 3.0
+    max_connections: int = 64
+    per_host: int = 16
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The limits from ``PLAYGROUND_MAX_*`` / ``PLAYGROUND_REPLY_DEADLINE`` / ``PLAYGROUND_POOL_WAIT``."""
+        d = cls()
+        return cls(
+            error_body_bytes=_int("PLAYGROUND_MAX_ERROR_BYTES", d.error_body_bytes),
+            event_bytes=_int("PLAYGROUND_MAX_EVENT_BYTES", d.event_bytes),
+            body_bytes=_int("PLAYGROUND_MAX_BODY_BYTES", d.body_bytes),
+            reply_chars=_int("PLAYGROUND_MAX_REPLY_CHARS", d.reply_chars),
+            reply_seconds=_float("PLAYGROUND_REPLY_DEADLINE", d.reply_seconds),
+            pool_wait=_float("PLAYGROUND_POOL_WAIT", d.pool_wait),
+            max_connections=_int("PLAYGROUND_MAX_CONNECTIONS", d.max_connections),
+            per_host=_int("PLAYGROUND_MAX_CONNECTIONS_PER_HOST", d.per_host),
+        )
+
+
+def _float(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if 0 < value < float("inf") else default
+
+
+def _int(name: str, default: int) -> int:
+    return int(_float(name, default))
+
+
+def current() -> Limits:
+    """The limits as the environment sets them now."""
+    return Limits.from_env()
+
+
+def too_many_chars(total: int, limit: int | None = None) -> ReplyTooLarge | None:
+    """The error for a reply of ``total`` characters when it passes the reply limit, else None."""
+    limit = limit or current().reply_chars
+    if total <= limit:
+        return None
+    return ReplyTooLarge(
+        f"The reply passed this deployment's limit of {limit:,} characters and was stopped there; "
+        "what arrived is kept."
+    )
+
+
+class _Guarded(httpx.SyncByteStream):
+    """A response body that enforces the size and time limits and frees its host slot when closed."""
+
+    def __init__(self, inner: httpx.SyncByteStream, release: threading.Semaphore, *, cap: int, cut: bool,
+                 deadline: float, seconds: float) -> None:  # fmt: skip
+        self._inner, self._release = inner, release
+        self._cap, self._cut, self._deadline, self._seconds = cap, cut, deadline, seconds
+        self._released = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        received = 0
+        for chunk in self._inner:
+            if time.monotonic() > self._deadline:
+                raise Timeout(
+                    f"The reply took longer than this deployment's limit of {self._seconds:g} s for one reply; "
+                    "what arrived is kept.",
+                    action="Retry, or ask for a shorter answer (lower max tokens).",
+                )
+            received += len(chunk)
+            if received > self._cap:
+                if self._cut:  # an error body: its first bytes say enough
+                    yield chunk[: len(chunk) - (received - self._cap)]
+                    return
+                raise ReplyTooLarge(f"The provider's reply passed this deployment's limit of {self._cap:,} bytes.")
+            yield chunk
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            if not self._released:
+                self._released = True
+                self._release.release()
+
+
+class BoundedTransport(httpx.BaseTransport):
+    """An HTTP transport that bounds connections per host and applies ``Limits`` to every response body."""
+
+    def __init__(self, inner: httpx.BaseTransport, limits: Limits) -> None:
+        self._inner = inner
+        self._limits = limits
+        self._slots: dict[tuple[str, str, int | None], threading.BoundedSemaphore] = {}
+        self._lock = threading.Lock()
+
+    def _slot(self, url: httpx.URL) -> threading.BoundedSemaphore:
+        key = (url.scheme, url.host, url.port)
+        with self._lock:
+            slot = self._slots.get(key)
+            if slot is None:
+                slot = self._slots[key] = threading.BoundedSemaphore(self._limits.per_host)
+            return slot
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        limits = self._limits
+        deadline = time.monotonic() + limits.reply_seconds  # from the moment the request is made
+        slot = self._slot(request.url)
+        if not slot.acquire(timeout=limits.pool_wait):
+            raise Busy("The server is busy, try again: too many replies from this address are in progress.")
+        try:
+            response = self._inner.handle_request(request)
+        except httpx.PoolTimeout:
+            slot.release()
+            raise Busy("The server is busy, try again: every connection is in use.") from None
+        except BaseException:
+            slot.release()
+            raise
+        streaming = "text/event-stream" in response.headers.get("content-type", "")
+        error = response.status_code >= 300
+        cap = limits.error_body_bytes if error else (1 << 62 if streaming else limits.body_bytes)
+        body = _Guarded(
+            response.stream,  # type: ignore[arg-type]
+            slot,
+            cap=cap,
+            cut=error,
+            deadline=deadline,
+            seconds=limits.reply_seconds,
+        )
+        return httpx.Response(
+            response.status_code, headers=response.headers.raw, stream=body, extensions=response.extensions
+        )
+
+    def close(self) -> None:
+        self._inner.close()
