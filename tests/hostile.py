@@ -1,0 +1,157 @@
+"""A hostile OpenAI/Anthropic-style server on 127.0.0.1: what a malicious or broken provider can send.
+
+``HostileServer("drip")`` answers every request with the named mode (change ``server.mode`` between requests):
+
+- ``drip``: a valid stream that sends one small chunk every ``interval`` seconds and never ends;
+- ``huge_error``: HTTP 500 with a 64 MiB body, generated as it is sent (the server itself stays small);
+- ``huge_line``: HTTP 200 ``text/event-stream`` with one 64 MiB ``data:`` line;
+- ``huge_reply``: a valid stream of many text chunks (``size`` characters in all);
+- ``nested``: events whose JSON is nested 100,000 levels deep (then a valid chunk);
+- ``wrong_types``: chunks with strings, objects and ``1e999`` where numbers, objects and strings belong;
+- ``anthropic_wrong_types``: the same for an Anthropic Messages stream;
+- ``key_echo``: a 401 whose body quotes the ``Authorization`` header back raw, JSON-escaped and in ``repr`` form,
+  padded so the key straddles the 300-character cut of the on-screen quote;
+- ``key_echo_stream``: a stream whose text repeats the key, split across chunks;
+- ``phish``: a 401 whose message is Markdown with a link and an image.
+
+Run it alone (``python tests/hostile.py MODE``) to keep its memory apart from the app's, as the benchmarks do.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from loopback import LoopbackServer, Recorded, Reply, sse
+
+MiB = 1024 * 1024
+PHISH = (
+    "Session expired. [Re-enter your key](https://phish.example/login) ![logo](https://phish.example/pixel.png)"
+)
+
+
+def chunk(**delta: Any) -> dict[str, Any]:
+    return {"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta}]}
+
+
+def _drip(interval: float) -> Iterator[bytes]:
+    yield from sse(chunk(role="assistant", content="Drip "), done=False)
+    while True:
+        time.sleep(interval)
+        yield b": still here\n\n"
+
+
+def _huge(size: int, head: bytes = b"", step: int = MiB) -> Iterator[bytes]:
+    if head:
+        yield head
+    filler = b"x" * step
+    for _ in range(size // step):
+        yield filler
+
+
+def _nested(depth: int = 100_000) -> list[bytes]:
+    deep = "[" * depth + "]" * depth
+    content = '{"choices":[{"delta":{"content":' + deep + "}}]}"
+    return [f"data: {deep}\n\n".encode(), f"data: {content}\n\n".encode(), *sse(chunk(content="Survived"))]
+
+
+WRONG_TYPES = [
+    chunk(content="Still "),
+    {"choices": [{"delta": {"tool_calls": [{"index": 0, "function": "not an object"}]}}]},
+    {"choices": [{"delta": {"tool_calls": [{"index": "x", "function": {"name": 7, "arguments": {"a": 1}}}]}}]},
+    {"choices": [{"delta": {"content": {"nested": ["garbage"]}}}]},
+    {"choices": "not a list"},
+    chunk(content="readable"),
+    {"choices": [{"delta": {}, "finish_reason": "stop"}]},
+    {
+        "choices": [],
+        "usage": {
+            "prompt_tokens": -5,
+            "completion_tokens": 10**30,
+            "completion_tokens_details": "lots",
+            "prompt_tokens_details": [1, 2],
+            "cost": "NaN",
+        },
+    },
+]
+
+
+def _anthropic(*events: dict[str, Any]) -> list[bytes]:
+    return [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events]
+
+
+ANTHROPIC_WRONG_TYPES = _anthropic(
+    {"type": "message_start", "message": {"usage": {"input_tokens": "twelve", "output_tokens": 1}}},
+    {"type": "content_block_start", "index": "0", "content_block": "text"},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": ["not", "text"]}},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Still readable"}},
+    {"type": "message_delta", "delta": {"stop_reason": 5}, "usage": {"output_tokens": 1e308}},
+    {"type": "message_delta", "delta": "none", "usage": {"cache_read_input_tokens": {"x": 1}}},
+    {"type": "message_stop"},
+)
+ANTHROPIC_WRONG_TYPES[4] = ANTHROPIC_WRONG_TYPES[4].replace(b"1e+308", b"1e999")
+
+
+def _key_echo(req: Recorded) -> Reply:
+    header = req.headers.get("Authorization") or req.headers.get("x-api-key") or ""
+    key = header.removeprefix("Bearer ")
+    pad = "p" * (300 - 40 - len(key) // 2)  # the raw key straddles the 300-character cut of the quote
+    message = f"{pad} {key} / escaped: {json.dumps(key + chr(10))} / repr: {key + chr(10)!r}"
+    return Reply(401, {"Content-Type": "application/json"}, json.dumps({"error": {"message": message}}).encode())
+
+
+def _key_echo_stream(req: Recorded) -> Reply:
+    key = (req.headers.get("Authorization") or "").removeprefix("Bearer ")
+    half = len(key) // 2
+    parts = [chunk(content=f"Your key is {key[:half]}"), chunk(content=f"{key[half:]} and again {key}."), chunk()]
+    return Reply(200, {"Content-Type": "text/event-stream"}, chunks=sse(*parts))
+
+
+class HostileServer(LoopbackServer):
+    """A loopback server answering with ``mode`` (see the module docstring); ``interval`` paces ``drip``."""
+
+    def __init__(self, mode: str = "drip", *, interval: float = 0.5, size: int = 64 * MiB) -> None:
+        self.mode, self.interval, self.size = mode, interval, size
+        super().__init__(self._reply)
+
+    def _reply(self, req: Recorded) -> Reply:
+        stream = {"Content-Type": "text/event-stream"}
+        mode = self.mode
+        if mode == "drip":
+            return Reply(200, stream, chunks=_drip(self.interval))
+        if mode == "huge_error":
+            return Reply(500, {"Content-Type": "text/plain"}, chunks=_huge(self.size, b"Internal error: "))
+        if mode == "huge_line":
+            return Reply(200, stream, chunks=_huge(self.size, b"data: "))
+        if mode == "huge_reply":
+            piece = chunk(content="y" * 999)
+            return Reply(200, stream, chunks=(sse(piece, done=False)[0] for _ in range(self.size // 1000)))
+        if mode == "nested":
+            return Reply(200, stream, chunks=_nested())
+        if mode == "wrong_types":
+            return Reply(200, stream, chunks=sse(*WRONG_TYPES))
+        if mode == "anthropic_wrong_types":
+            return Reply(200, stream, chunks=list(ANTHROPIC_WRONG_TYPES))
+        if mode == "key_echo":
+            return _key_echo(req)
+        if mode == "key_echo_stream":
+            return _key_echo_stream(req)
+        if mode == "phish":
+            body = {"error": {"message": PHISH, "type": "authentication_error"}}
+            return Reply(401, {"Content-Type": "application/json"}, json.dumps(body).encode())
+        raise ValueError(f"unknown mode {mode!r}")
+
+
+def main() -> None:
+    """Serve ``MODE`` on a free 127.0.0.1 port until killed; print the URL on the first line."""
+    with HostileServer(sys.argv[1]) as server:
+        print(server.url, flush=True)
+        while True:
+            time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
