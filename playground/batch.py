@@ -75,10 +75,21 @@ def _read_csv(data: bytes) -> pd.DataFrame:
 
 
 def _read_jsonl(data: bytes) -> pd.DataFrame:
-    records = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    records = []
+    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except RecursionError:
+                raise ValueError(
+                    f"line {number} is nested too deeply to read (a prompt file is rows of text)"
+                ) from None
     if not all(isinstance(r, dict) for r in records):
         raise ValueError("every line must be a JSON object")
-    return pd.json_normalize(records)
+    try:
+        return pd.json_normalize(records)
+    except RecursionError:
+        raise ValueError("the rows are nested too deeply to read (a prompt file is rows of text)") from None
 
 
 def _text(value: object) -> str:

@@ -109,3 +109,10 @@ def test_counting_in_worker_processes_equals_counting_here() -> None:
     expected = [count_tokens(t) for t in texts]
     assert count_many(texts, workers=2, min_parallel=10).tolist() == expected
     assert count_many(texts, workers=1).tolist() == expected
+
+
+def test_a_deeply_nested_jsonl_line_is_a_clear_error_not_a_recursion_error():
+    """Issue 12, finding 6: a deeply nested JSONL line raised an uncaught RecursionError."""
+    deep = b'{"prompt": "ok"}\n{"prompt": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
+    with pytest.raises(BatchError, match="line 2 is nested too deeply"):
+        read_table(deep, "rows.jsonl")
