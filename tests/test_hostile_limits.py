@@ -126,3 +126,20 @@ def test_many_sessions_streaming_from_one_host_at_once_all_finish(monkeypatch):
         for t in threads:
             t.join(20)
     assert texts == ["Fine"] * 8
+
+
+def test_one_stream_per_session():
+    """Finding 4: a session holds at most one streaming reply; a second one is refused at once, not queued."""
+    from playground.wire.limits import OneStream
+
+    guard, other = OneStream(), OneStream()
+    with guard.hold():
+        assert guard.busy
+        with pytest.raises(Busy, match="already streaming"):
+            with guard.hold():
+                pass
+        with other.hold():  # another session is not affected
+            assert other.busy
+    assert not guard.busy
+    with guard.hold():  # released after the reply, even one that failed
+        pass

@@ -131,3 +131,19 @@ def test_any_other_failure_while_reading_becomes_a_typed_error_with_the_partial_
     assert isinstance(info.value, StreamBroken) and info.value.partial_text == "Kept"
     assert "KeyError" in info.value.message
     monkeypatch.setattr(openai_events, "_tool_deltas", real)
+
+
+def test_an_anthropic_whole_reply_nested_too_deeply_is_a_typed_error():
+    """Finding 9: ``response.json()`` raised RecursionError (not a ValueError) through the Messages client."""
+    from loopback import LoopbackServer, Reply
+
+    from playground.wire.anthropic_messages import stream_messages
+    from playground.wire.request import RequestPlan
+
+    deep = b'{"content": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with LoopbackServer(Reply(200, {"Content-Type": "application/json"}, deep)) as bad:
+        config = ProviderConfig(providers.MODELSLAB, bad.url + "/v1", "")
+        plan = RequestPlan(bad.url + "/v1/messages", {"Content-Type": "application/json"}, {"stream": False})
+        with pytest.raises(PlaygroundError) as info:
+            list(stream_messages(plan, config=config))
+    assert "RecursionError" in info.value.message

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from playground.chat_state import ChatState
+from playground.errors import PlaygroundError
 from playground.events import Event
 from playground.providers import ProviderConfig
 from playground.tools.wire import anthropic_messages
@@ -18,7 +19,7 @@ from playground.wire.anthropic_stream import (
     events_from_sse,
 )
 from playground.wire.classify import error_from_exception, error_from_response, is_error_payload
-from playground.wire.http import client_for
+from playground.wire.http import check_config, client_for
 from playground.wire.request import KEY_PLACEHOLDER, RequestPlan, capped_max_tokens, omitted_params, tool_fields
 
 ANTHROPIC_VERSION = "2023-06-01"
@@ -136,9 +137,10 @@ def stream_messages(
     plan: RequestPlan, *, config: ProviderConfig, client: httpx.Client | None = None
 ) -> Iterator[Event]:
     """Send a Messages request and yield its typed events (streamed or not, as the plan says)."""
+    check_config(config)
     client = client or client_for(config)
     secrets = _secrets(config)
-    state = StreamState()
+    state = StreamState(secrets=tuple(secrets))
     try:
         with client.stream("POST", plan.url, headers=plan.headers, json=plan.body) as response:
             if response.status_code >= 400:
@@ -148,7 +150,9 @@ def stream_messages(
             else:
                 response.read()
                 yield from events_from_message(_json(response, secrets))
-    except httpx.HTTPError as exc:
+    except PlaygroundError as err:
+        raise state.fail(err) from None
+    except Exception as exc:  # noqa: BLE001 - any failure (nested JSON included) reaches the page as a typed error
         started = bool(state.text or state.reasoning or state.usage)
         raise state.fail(error_from_exception(exc, secrets=secrets, started=started)) from None
 

@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -76,6 +77,35 @@ def too_many_chars(total: int, limit: int | None = None) -> ReplyTooLarge | None
         f"The reply passed this deployment's limit of {limit:,} characters and was stopped there; "
         "what arrived is kept."
     )
+
+
+class OneStream:
+    """One reply at a time for one session: the UI keeps one per session and holds it while a reply streams.
+
+    ``hold()`` raises ``Busy`` at once when the session already has a reply streaming (a second tab of the same
+    session, a double submit), so one user cannot open many streams through one session.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a reply is streaming now."""
+        return self._lock.locked()
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Hold the session's stream slot for the ``with`` block."""
+        if not self._lock.acquire(blocking=False):
+            raise Busy(
+                "A reply is already streaming in this session.",
+                action="Wait for it to finish (or stop it), then send again.",
+            )
+        try:
+            yield
+        finally:
+            self._lock.release()
 
 
 class _Guarded(httpx.SyncByteStream):

@@ -1,0 +1,149 @@
+"""Hostile servers against a running app: memory with a 64 MiB error body, and 9 sessions beside a dripping stream.
+
+1. Memory: ``streamlit run app.py`` pointed at ``tests/hostile.py huge_error`` (then ``huge_line``), run in its own
+   process; one Chromium session sends a message and waits for the error panel. The Streamlit server's resident
+   memory is sampled every 50 ms: idle (the session loaded) and peak while the hostile reply is read.
+2. Fairness: 10 Chromium sessions on the app, pointed at the offline server (``--pace`` s/word). Baseline rounds:
+   9 sessions send at once and wait for their replies to complete (the 10th is open, idle). Then the 10th session
+   types the dripping server's URL (``tests/hostile.py drip``: a chunk every 0.5 s, never ending) and sends; while
+   it drips, the same 9 sessions run the same rounds. Each session's time from send to its completed reply (time to
+   last token) is compared, hostile over baseline.
+
+    /work/venv/bin/python -m benchmarks.bench_hostile [--rounds 3] [--pace 0.01]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_load import DONE, PeakSampler, open_sessions, rss_mb
+from tests.browser_util import ROOT, launch_chromium, start_offline_server, start_streamlit, wait_for_app
+
+PROMPT = "Explain quantum computing in simple terms (session {i}, round {r})"
+
+
+def start_hostile(mode: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``tests/hostile.py MODE`` in its own process; the process and its base URL."""
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "hostile.py"), mode], stdout=subprocess.PIPE, start_new_session=True
+    )
+    url = proc.stdout.readline().decode().strip()  # type: ignore[union-attr]
+    return proc, url + "/v1"
+
+
+def send(page: Any, text: str) -> float:
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(text)
+    box.press("Enter")
+    return time.perf_counter()
+
+
+def memory(browser: Any, mode: str, logs: Path) -> tuple[float, float]:
+    """Idle and peak RSS (MiB) of the app server while one session gets the hostile ``mode`` reply."""
+    hostile, url = start_hostile(mode)
+    app = start_streamlit(env={"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": url}, log_dir=logs)
+    try:
+        (page,) = open_sessions(browser, app.url, 1)
+        time.sleep(1.0)
+        idle = rss_mb(app.proc.pid)
+        sampler = PeakSampler(app.proc.pid)
+        sampler.start()
+        send(page, "Hello")
+        page.get_by_test_id("stAlert").first.wait_for(timeout=120_000)
+        wait_for_app(page, timeout=120_000)
+        time.sleep(1.0)
+        sampler.stop.set()
+        sampler.join()
+        page.context.close()
+        return idle, sampler.peak
+    finally:
+        app.stop()
+        hostile.kill()
+
+
+def one_round(pages: list[Any], round_no: int, done_before: int) -> list[float]:
+    """Send from every page at once; each one's time to its completed reply (its "finish stop" strip)."""
+    sent = [send(page, PROMPT.format(i=i, r=round_no)) for i, page in enumerate(pages)]
+    done = [0.0] * len(pages)
+    pending = set(range(len(pages)))
+    deadline = time.monotonic() + 300
+    while pending and time.monotonic() < deadline:
+        for i in sorted(pending):
+            if pages[i].get_by_test_id("stCaptionContainer").filter(has_text=DONE).count() > done_before:
+                done[i] = time.perf_counter()
+                pending.discard(i)
+        time.sleep(0.02)
+    if pending:
+        raise RuntimeError(f"sessions {sorted(pending)} did not complete within 300 s")
+    for page in pages:
+        wait_for_app(page, timeout=60_000)
+    return [d - s for d, s in zip(done, sent, strict=True)]
+
+
+def fairness(
+    browser: Any, rounds: int, pace: float, logs: Path
+) -> tuple[list[list[float]], list[list[float]], str]:
+    offline = start_offline_server(pace=pace, log_dir=logs)
+    drip, drip_url = start_hostile("drip")
+    app = start_streamlit(env={"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": offline.url}, log_dir=logs)
+    try:
+        pages = open_sessions(browser, app.url, 10)
+        normal, hostile_page = pages[:9], pages[9]
+        base = [one_round(normal, r, r) for r in range(rounds)]
+        hostile_page.get_by_label("Base URL").fill(drip_url)
+        hostile_page.get_by_label("Base URL").press("Enter")
+        wait_for_app(hostile_page)
+        send(hostile_page, "Drip for me")
+        hostile_page.get_by_text("Drip").first.wait_for(timeout=60_000)
+        with_drip = [one_round(normal, rounds + r, rounds + r) for r in range(rounds)]
+        still = "still dripping" if not hostile_page.get_by_test_id("stAlert").count() else "ended"
+        return base, with_drip, still
+    finally:
+        app.stop()
+        offline.stop()
+        drip.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pace", type=float, default=0.01, help="offline engine seconds per word")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    logs = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        mem = {mode: memory(browser, mode, logs) for mode in ("huge_error", "huge_line")}
+        base, with_drip, still = fairness(browser, args.rounds, args.pace, logs)
+        browser.close()
+    print(f"python {sys.version.split()[0]}; logs in {logs}")
+    print("| hostile reply (64 MiB) | server RSS idle | server RSS peak | peak - idle |")
+    print("|---|---|---|---|")
+    for mode, (idle, peak) in mem.items():
+        print(f"| {mode} | {idle:.0f} MiB | {peak:.0f} MiB | {peak - idle:+.0f} MiB |")
+    print(
+        f"\n9 sessions, offline engine pace {args.pace} s/word, {args.rounds} rounds each; the 10th stream {still}"
+    )
+    print("| run | time to last token, median of 9 (per round) | slowest of 9 (per round) |")
+    print("|---|---|---|")
+    for name, runs in (("without the hostile stream", base), ("while one hostile stream drips", with_drip)):
+        medians = " / ".join(f"{statistics.median(r):.2f}" for r in runs)
+        print(f"| {name} | {medians} s | {' / '.join(f'{max(r):.2f}' for r in runs)} s |")
+    ratio = statistics.median(sum(with_drip, [])) / statistics.median(sum(base, []))
+    worst = max(max(r) for r in with_drip) / max(max(r) for r in base)
+    print(f"\nratio hostile / baseline: median {ratio:.2f}x, slowest {worst:.2f}x")
+    ok = all(p - i <= 50 for i, p in mem.values()) and ratio <= 1.2
+    print("PASS" if ok else "FAIL", "(targets: peak within 50 MiB of idle; median ratio <= 1.2x)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
