@@ -1,0 +1,97 @@
+"""A shared deployment in real Chromium (issue 12): the operator's key never follows a URL the user types, and a
+server that drips forever cannot hold a session: the reply ends at the deadline with its partial text kept.
+
+The providers are loopback servers in this process (``tests/loopback.py``, ``tests/hostile.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from browser_util import Server, wait_for_app
+from hostile import HostileServer
+from loopback import LoopbackServer, sse, sse_reply
+from playwright.sync_api import expect
+
+SENTINEL = "sk-operator-sentinel-Zt5q8WmK"
+TYPED = "sk-typed-in-session-4Lr7"
+GOOD = sse({"choices": [{"delta": {"content": "Fine answer"}, "finish_reason": "stop"}]})
+
+
+@pytest.fixture(scope="module")
+def operator_server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(sse_reply(GOOD)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def other_server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(sse_reply(GOOD)) as server:
+        yield server
+
+
+def send(page: Any, text: str, *, messages: int) -> None:
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(text)
+    box.press("Enter")
+    expect(page.get_by_test_id("stChatMessage")).to_have_count(messages, timeout=30_000)
+    wait_for_app(page, timeout=30_000)
+
+
+def sidebar_field(page: Any, name: str) -> Any:
+    return page.get_by_test_id("stSidebar").get_by_role("textbox", name=name)
+
+
+def test_the_operators_key_does_not_follow_a_typed_base_url(
+    shared_streamlit: Any, operator_server: LoopbackServer, other_server: LoopbackServer, page: Any
+) -> None:
+    """Finding 1 through the page: the operator's key went to whatever Base URL the user typed."""
+    app: Server = shared_streamlit(
+        {"PLAYGROUND_BASE_URL": operator_server.url + "/v1", "PLAYGROUND_API_KEY": SENTINEL}
+    )
+    page.goto(app.url)
+    wait_for_app(page)
+    send(page, "To the operator's URL", messages=2)
+    assert operator_server.requests[-1].headers["Authorization"] == f"Bearer {SENTINEL}"
+
+    url_field = sidebar_field(page, "Base URL")
+    url_field.fill(other_server.url + "/v1")
+    url_field.press("Enter")
+    wait_for_app(page)
+    send(page, "To my own URL", messages=4)
+    assert len(other_server.requests) == 1
+    assert all(SENTINEL not in f"{r.headers} {r.body!r}" for r in other_server.requests)
+    assert "Authorization" not in other_server.requests[-1].headers
+
+    key_field = sidebar_field(page, "API key")
+    key_field.fill(TYPED)
+    key_field.press("Enter")
+    wait_for_app(page)
+    send(page, "With my own key", messages=6)
+    assert other_server.requests[-1].headers["Authorization"] == f"Bearer {TYPED}"
+    assert SENTINEL not in page.content()
+
+
+def test_a_dripping_server_is_cut_off_at_the_deadline_and_the_partial_reply_kept(
+    streamlit_factory: Any, page: Any
+) -> None:
+    """Finding 4 through the page: a stream sending a byte every few seconds held the session forever."""
+    with HostileServer("drip", interval=0.3) as drip:
+        app: Server = streamlit_factory(
+            {"PLAYGROUND_BASE_URL": drip.url + "/v1", "PLAYGROUND_REPLY_DEADLINE": "4"}
+        )
+        page.goto(app.url)
+        wait_for_app(page)
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.fill("Drip for me")
+        box.press("Enter")
+        alert = page.get_by_test_id("stAlert").filter(has_text="limit of 4 s")
+        expect(alert).to_be_visible(timeout=30_000)
+        wait_for_app(page, timeout=30_000)
+        messages = page.get_by_test_id("stChatMessage")
+        expect(messages).to_have_count(2)
+        expect(messages.nth(0)).to_contain_text("Drip for me")
+        expect(messages.nth(1)).to_contain_text("Drip")  # the partial reply is kept
+        assert page.get_by_test_id("stException").count() == 0
