@@ -137,10 +137,23 @@ def _lookup(name: str | None, env: Mapping[str, str], secrets: Mapping[str, obje
 
 
 def key_for(provider: Provider, env: Mapping[str, str], secrets: Mapping[str, object]) -> tuple[str, str]:
-    """The configured key for ``provider`` (stripped) and its source, or empty strings.
+    """The configured key for ``provider`` (stripped) and its source, or empty strings (also for a bad key)."""
+    try:
+        return _server_key(provider, env, secrets)
+    except KeyProblem:
+        return "", ""
 
-    Raises ``KeyProblem`` (naming the variable) when the key has characters no API key has.
-    """
+
+def key_problem(provider: Provider, env: Mapping[str, str], secrets: Mapping[str, object] | None = None) -> str:
+    """Why the configured key for ``provider`` cannot be used (naming the variable, never the value), or ``""``."""
+    try:
+        _server_key(provider, env, secrets or {})
+    except KeyProblem as exc:
+        return str(exc)
+    return ""
+
+
+def _server_key(provider: Provider, env: Mapping[str, str], secrets: Mapping[str, object]) -> tuple[str, str]:
     key, source = _lookup(provider.key_env, env, secrets)
     return check_key(key, f"{provider.key_env} ({source})"), source
 
@@ -172,7 +185,7 @@ def resolve(
         if session_key:
             key, key_source = check_key(session_key, "the sidebar"), "session"
         else:
-            key, key_source = key_for(provider, env, secrets) if source != "user" else ("", "")
+            key, key_source = _server_key(provider, env, secrets) if source != "user" else ("", "")
     except KeyProblem as exc:
         key, key_source, problem = "", "", problem or str(exc)
     public_only = source == "user" and public_mode(env, secrets) and not _listed(url, env, secrets)

@@ -129,3 +129,11 @@ def test_a_key_echoed_in_the_streamed_text_is_masked_even_split_across_chunks():
         text = "".join(e.text for e in events if isinstance(e, TextDelta))
         assert text == "Your key is [redacted] and again [redacted]."
         assert collect(iter(events)).text == text
+
+
+def test_the_sidebar_lookup_of_a_bad_key_does_not_raise_and_says_what_is_wrong():
+    env = {"XAI_API_KEY": SECRET + "\0"}
+    assert providers.key_for(providers.XAI, env, {}) == ("", "")
+    problem = providers.key_problem(providers.XAI, env)
+    assert "XAI_API_KEY (environment)" in problem and SECRET[:10] not in problem
+    assert providers.key_problem(providers.XAI, {"XAI_API_KEY": SECRET}) == ""

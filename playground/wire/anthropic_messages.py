@@ -124,7 +124,7 @@ def _json(response: httpx.Response, secrets: list[str]) -> Any:
         raise error_from_response(response.status_code, response.content, response.headers, secrets=secrets)
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         raise error_from_response(502, response.content, response.headers, secrets=secrets) from None
     if is_error_payload(data) or not isinstance(data, dict):
         raise error_from_response(
