@@ -97,8 +97,10 @@ def fairness(
         pages = open_sessions(browser, app.url, 10)
         normal, hostile_page = pages[:9], pages[9]
         base = [one_round(normal, r, r) for r in range(rounds)]
-        hostile_page.get_by_label("Base URL").fill(drip_url)
-        hostile_page.get_by_label("Base URL").press("Enter")
+        print("baseline rounds:", [f"{statistics.median(r):.2f}/{max(r):.2f}" for r in base], flush=True)
+        field = hostile_page.get_by_test_id("stSidebar").get_by_role("textbox", name="Base URL")
+        field.fill(drip_url)
+        field.press("Enter")
         wait_for_app(hostile_page)
         send(hostile_page, "Drip for me")
         hostile_page.get_by_text("Drip").first.wait_for(timeout=60_000)
@@ -115,13 +117,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pace", type=float, default=0.01, help="offline engine seconds per word")
+    parser.add_argument("--memory-only", action="store_true", help="only part 1 (e.g. to measure older code)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     logs = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
-        mem = {mode: memory(browser, mode, logs) for mode in ("huge_error", "huge_line")}
+        mem = {}
+        for mode in ("huge_error", "huge_line"):
+            mem[mode] = memory(browser, mode, logs)
+            print(f"{mode}: idle {mem[mode][0]:.0f} MiB, peak {mem[mode][1]:.0f} MiB", flush=True)
+        if args.memory_only:
+            return 0
         base, with_drip, still = fairness(browser, args.rounds, args.pace, logs)
         browser.close()
     print(f"python {sys.version.split()[0]}; logs in {logs}")
