@@ -11,6 +11,7 @@ from hostile import HostileServer
 from loopback import LoopbackServer, sse, sse_reply
 
 from playground import catalog, providers
+from playground.chat_state import ChatState
 from playground.errors import Busy, PlaygroundError, ReplyTooLarge, ServerError, Timeout
 from playground.events import TextDelta
 from playground.params import DEFAULTS
@@ -35,7 +36,7 @@ def fresh_clients():
 
 def events(url: str):
     config = ProviderConfig(providers.CUSTOM, url + "/v1", "")
-    plan = build_plan("openai", config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}])
+    plan = build_plan(ChatState(config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}]))
     return stream_chat(plan, config=config)
 
 

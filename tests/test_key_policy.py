@@ -7,6 +7,7 @@ from hostile import HostileServer
 from loopback import LoopbackServer, sse, sse_reply
 
 from playground import catalog, providers
+from playground.chat_state import ChatState
 from playground.errors import AuthError, PlaygroundError
 from playground.events import TextDelta
 from playground.params import DEFAULTS
@@ -29,7 +30,7 @@ def fresh_clients():
 
 def send(config: ProviderConfig) -> list:
     """Send one chat turn with ``config`` the way the app does; the reply's events."""
-    plan = build_plan("openai", config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}])
+    plan = build_plan(ChatState(config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}]))
     return list(stream_chat(plan, config=config))
 
 
@@ -111,7 +112,7 @@ def test_a_key_echoed_in_an_error_body_is_masked_before_the_quote_is_cut():
     """Finding 10 (and 3): the echo straddles the 300-character cut and repeats the key escaped and in repr."""
     with HostileServer("key_echo") as bad:
         config = ProviderConfig(providers.CUSTOM, bad.url + "/v1", SECRET + "\n")
-        plan = build_plan("openai", config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}])
+        plan = build_plan(ChatState(config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}]))
         plan.headers["Authorization"] = f"Bearer {SECRET}"  # what a stripped key sends; the echo adds the rest
         with pytest.raises(PlaygroundError) as info:
             list(stream_chat(plan, config=config))

@@ -7,6 +7,7 @@ import pytest
 from loopback import LoopbackServer, sse, sse_reply
 
 from playground import catalog, providers
+from playground.chat_state import ChatState
 from playground.errors import NotAllowed
 from playground.params import DEFAULTS
 from playground.wire import http
@@ -40,7 +41,7 @@ def internal():
 
 
 def send(config) -> list:
-    plan = build_plan("openai", config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}])
+    plan = build_plan(ChatState(config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}]))
     return list(stream_chat(plan, config=config))
 
 
