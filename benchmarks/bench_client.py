@@ -86,8 +86,11 @@ def serve(body: bytes, framing: str) -> ThreadingHTTPServer:
     return server
 
 
+KEY_ENV: dict[str, str] = {}  # --key: an operator key, so the client also masks it in the streamed text
+
+
 def run_ours(url: str, client: httpx.Client) -> int:
-    config = providers.resolve("custom", env={"PLAYGROUND_BASE_URL": url})
+    config = providers.resolve("custom", env={"PLAYGROUND_BASE_URL": url, **KEY_ENV})
     plan = build_chat_request(
         ChatState(config, catalog.GROK_3_MINI, DEFAULTS, [{"role": "user", "content": "hi"}])
     )
@@ -119,7 +122,10 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--framing", default="both", choices=("both", "block", "event"))
+    parser.add_argument("--key", action="store_true", help="configure a key (the text is then scanned for it)")
     args = parser.parse_args()
+    if args.key:
+        KEY_ENV["PLAYGROUND_API_KEY"] = "sk-bench-0123456789abcdefABCDEF"
     for framing in ("block", "event") if args.framing == "both" else (args.framing,):
         measure(args, framing)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from urllib.parse import quote
 
 
@@ -142,8 +143,12 @@ class NotAllowed(PlaygroundError):
     default_action = "Choose a provider and base URL this deployment allows."
 
 
-def _forms(secret: str) -> list[str]:
-    """The ways ``secret`` can appear in text: as is, stripped, escaped (repr, JSON, backslash) or URL-quoted."""
+@lru_cache(maxsize=64)
+def _forms(secret: str) -> tuple[str, ...]:
+    """The ways ``secret`` can appear in text: as is, stripped, escaped (repr, JSON, backslash) or URL-quoted.
+
+    Only the forms that contain no other form are kept (masking the inner one masks the outer one), longest first.
+    """
     forms = {secret, secret.strip()}
     for value in (secret, secret.strip()):
         forms.add(repr(value)[1:-1])
@@ -152,7 +157,15 @@ def _forms(secret: str) -> list[str]:
         forms.add(value.encode("unicode_escape").decode("ascii"))
         forms.add(quote(value, safe=""))
         forms.add(json.dumps(json.dumps(value))[1:-1])  # JSON inside JSON
-    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
+    forms = {f for f in forms if len(f) >= 4}
+    minimal = {f for f in forms if not any(other != f and other in f for other in forms)}
+    return tuple(sorted(minimal, key=len, reverse=True))
+
+
+def secret_forms(secrets: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Every form (see ``_forms``) of every usable secret, longest first."""
+    found = {form for s in secrets if s and len(s.strip()) >= 4 for form in _forms(s)}
+    return tuple(sorted(found, key=len, reverse=True))
 
 
 def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
@@ -160,8 +173,7 @@ def redact(text: str, secrets: list[str] | tuple[str, ...]) -> str:
 
     Call it before any truncation: a cut can fall inside a key, and the cut-off part would not match.
     """
-    for secret in secrets:
-        if secret and len(secret.strip()) >= 4:
-            for form in _forms(secret):
-                text = text.replace(form, "[redacted]")
+    for form in secret_forms(tuple(secrets)):
+        if form in text:
+            text = text.replace(form, "[redacted]")
     return text

@@ -138,3 +138,14 @@ def test_the_sidebar_lookup_of_a_bad_key_does_not_raise_and_says_what_is_wrong()
     problem = providers.key_problem(providers.XAI, env)
     assert "XAI_API_KEY (environment)" in problem and SECRET[:10] not in problem
     assert providers.key_problem(providers.XAI, {"XAI_API_KEY": SECRET}) == ""
+
+
+def test_the_stream_masker_keeps_every_character_around_held_tails():
+    """Text held back because it could start a key is given back in order once it proves not to be one."""
+    from playground.events import Finish
+    from playground.wire.scrub import scrub_events
+
+    pieces = ["Ask", " s", "k-", "op", "en sesame ", SECRET[:5], SECRET[5:], "!", " s"]
+    out = list(scrub_events([TextDelta(p) for p in pieces] + [Finish("stop")], [SECRET]))
+    assert "".join(e.text for e in out if isinstance(e, TextDelta)) == "Ask sk-open sesame [redacted]! s"
+    assert out[-1] == Finish("stop")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from playground.errors import _forms, redact
+from playground.errors import secret_forms
 from playground.events import Event, ReasoningDelta, TextDelta
 
 
@@ -15,31 +15,41 @@ def scrub_events(events: Iterable[Event], secrets: Sequence[str]) -> Iterator[Ev
     stream ends), so a key split across two deltas is still found; other text is passed on at once. Other events
     pass through unchanged, after the held text.
     """
-    keys = [s for s in secrets if s and len(s.strip()) >= 4]
-    if not keys:
+    forms = secret_forms(tuple(secrets))
+    if not forms:
         yield from events
         return
-    forms = sorted({form for key in keys for form in _forms(key)})
     held: dict[type, str] = {TextDelta: "", ReasoningDelta: ""}
     for event in events:
         kind = type(event)
         if kind is TextDelta or kind is ReasoningDelta:
-            text = redact(held[kind] + event.text, keys)  # type: ignore[union-attr]
+            before = held[kind]
+            raw = before + event.text if before else event.text  # type: ignore[union-attr]
+            text = _mask(raw, forms)
             cut = len(text) - _open_tail(text, forms)
             held[kind] = text[cut:]
-            if cut:
+            if not before and text is raw and cut == len(raw):
+                yield event  # the usual case: nothing was held, nothing masked, nothing to hold
+            elif cut:
                 yield kind(text[:cut])
             continue
-        yield from _flush(held, keys)
+        yield from _flush(held, forms)
         yield event
-    yield from _flush(held, keys)
+    yield from _flush(held, forms)
 
 
-def _flush(held: dict[type, str], keys: Sequence[str]) -> Iterator[Event]:
+def _mask(text: str, forms: Sequence[str]) -> str:
+    for form in forms:
+        if form in text:
+            text = text.replace(form, "[redacted]")
+    return text
+
+
+def _flush(held: dict[type, str], forms: Sequence[str]) -> Iterator[Event]:
     for kind, text in held.items():
         if text:
             held[kind] = ""
-            yield kind(redact(text, keys))
+            yield kind(_mask(text, forms))
 
 
 def _open_tail(text: str, forms: Sequence[str]) -> int:
