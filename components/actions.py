@@ -14,6 +14,7 @@ from playground import catalog, export
 from playground.errors import UnknownModel, UnsupportedParameter
 from playground.families import drop_reasons, family_for
 from playground.model_names import catalogue_id
+from playground.safe_text import plain
 from playground.wire.classify import server_said
 from playground.wire.models import closest_served
 
@@ -127,7 +128,7 @@ def render_error(settings: Settings) -> None:
     error = state.last_error()
     if error is None:
         return
-    st.error(f"**{error.message}** {error.action}", icon=":material/error:")
+    st.error(f"**{plain(error.message)}** {error.action}", icon=":material/error:")  # server words: plain text
     with st.container(horizontal=True, key="error_actions"):
         if isinstance(error, UnsupportedParameter) and error.param:
             st.button(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import state
 from components.settings import Settings
 from components.state import HISTORY_WINDOW
 from components.tool_cards import plain_name, render_calls, render_check
 from playground.catalog import PAGE
 from playground.conversation import Conversation, Message, Reply
 from playground.pricing import format_usd
+from playground.safe_text import plain
 from playground.usage_reading import reading_note
 
 WINDOW = 20  # messages drawn at first; older ones load on request (a long history must not slow every rerun)
@@ -62,6 +64,8 @@ def reply_strip(reply: Reply) -> str:
             f"{label}tokens in {u.prompt_tokens:,} · out {u.output_tokens:,} · reasoning "
             f"{u.reasoning_tokens:,} · cached {u.cached_tokens:,}"
         )
+    if u is not None and u.invalid:
+        parts.append(f":material/warning: {u.invalid}: not priced")
     if reply.cost is not None:
         c = reply.cost
         parts.append(
@@ -99,18 +103,18 @@ def render_message(message: Message) -> None:
         reply = message.reply
         if reply is not None and reply.reasoning:
             with st.expander(_thought_label(reply), icon=":material/psychology:"):
-                st.markdown(reply.reasoning)
+                st.markdown(state.model_markdown(reply.reasoning))
         if message.check is not None:
             render_check(message.content, message.check)
         elif message.content:
-            st.markdown(message.content)
+            st.markdown(state.model_markdown(message.content))
         render_calls(message)
         if reply is None:
             return
         if reply.status == "stopped":
             st.caption(":material/stop_circle: Stopped: the partial reply is kept.")
         elif reply.status == "error":
-            st.caption(f":material/error: Interrupted: {reply.error}")
+            st.caption(f":material/error: Interrupted: {plain(reply.error or '')}")
         elif reply.status == "length":
             st.caption(":material/content_cut: Cut at max tokens.")
         elif reply.status == "unconfirmed":

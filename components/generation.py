@@ -16,6 +16,7 @@ from playground.coalesce import Coalescer, settled_end
 from playground.conversation import Conversation
 from playground.errors import NotAllowed, PlaygroundError
 from playground.events import ReasoningDelta, TextDelta
+from playground.safe_text import plain
 from playground.tools.response_format import check_reply
 from playground.tools.settings import ToolSettings, may_continue, mock_answers
 from playground.turn import ReplyBuilder
@@ -111,10 +112,10 @@ class _Segments:
     def draw(self, text: str) -> None:
         cut = settled_end(text, start=self.settled)
         if cut > self.settled:
-            self.tail.markdown(text[self.settled : cut])
+            self.tail.markdown(state.model_markdown(text[self.settled : cut]))
             self.tail = self.box.empty()
             self.settled = cut
-        self.tail.markdown(text[self.settled :])
+        self.tail.markdown(state.model_markdown(text[self.settled :]))
 
 
 class _Live:
@@ -203,22 +204,23 @@ def generate(settings: Settings) -> None:
     events = None
     try:
         _check_url(settings)
-        events = stream_events(
-            chat,
-            plan,
-            on_retry=lambda n: live.notice.info(
-                f"{n.error.message} Retrying in {_seconds(n.wait_seconds)} (attempt {n.attempt + 1}).",
-                icon=":material/autorenew:",
-            ),
-        )
-        for event in events:
-            if isinstance(event, TextDelta | ReasoningDelta) and builder.first_token is None:
-                live.notice.empty()
-            builder.feed(event)
-            live.show(builder)
-        status = None
-        live.show(builder, final=True)
-        live.let_paint()
+        with state.stream_guard().hold():  # one reply at a time per session
+            events = stream_events(
+                chat,
+                plan,
+                on_retry=lambda n: live.notice.info(
+                    f"{plain(n.error.message)} Retrying in {_seconds(n.wait_seconds)} (attempt {n.attempt + 1}).",
+                    icon=":material/autorenew:",
+                ),
+            )
+            for event in events:
+                if isinstance(event, TextDelta | ReasoningDelta) and builder.first_token is None:
+                    live.notice.empty()
+                builder.feed(event)
+                live.show(builder)
+            status = None
+            live.show(builder, final=True)
+            live.let_paint()
     except PlaygroundError as exc:
         status, error = "error", exc
     finally:

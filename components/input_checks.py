@@ -14,6 +14,7 @@ from playground.pricing import format_usd, per_million
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
 
 LARGE_PROMPT_TOKENS = 20_000  # above this, ask before sending
+MAX_PROMPT_CHARS = 600_000  # the chat input's limit: above any prompt the largest context takes (131,072 tokens)
 
 
 def check_prompt() -> None:
@@ -37,14 +38,22 @@ def check_prompt() -> None:
     model = settings.model
     context = model.context
     used = conversation().prompt_tokens(settings.params.system) + settings.state.tools.extra_tokens()
-    if context and used + tokens + 1 > context:
+    cut = len(text) >= MAX_PROMPT_CHARS  # the box stops (and cuts a paste) there: never send such a text silently
+    if cut or context and used + tokens + 1 > context:
         st.session_state[state.HELD] = None
+        note = (
+            f"this text reached the message box's limit of {MAX_PROMPT_CHARS:,} characters, so a longer paste "
+            "was cut there; "
+            if cut
+            else ""
+        )
         state.set_notice(
             "error",
             (
-                f"Not sent: this prompt is ≈{tokens:,} tokens{_input_cost(model, tokens)} and the conversation "
-                f"already uses ≈{used:,}; "
-                f"{model.name} takes {context:,} tokens in all. Shorten it or clear the conversation. "
+                f"Not sent: {note}this prompt is ≈{tokens:,} tokens{_input_cost(model, tokens)} and the "
+                f"conversation already uses ≈{used:,}; "
+                + (f"{model.name} takes {context:,} tokens in all. " if context else "")
+                + "Shorten it or clear the conversation. "
                 "Your text is kept below."
             ),
         )

@@ -107,14 +107,18 @@ def measured_button() -> None:
         st.caption(f"{count} {'reply' if count == 1 else 'replies'} with usage in this session.")
 
 
+@st.cache_data(max_entries=32, show_spinner=False, scope="session")  # keyed by the file's bytes
+def _file_tokens(data: bytes) -> int:
+    """Tokens of one uploaded file, counted once per content (not again on every rerun of the page)."""
+    return tokens.count_tokens(data.decode("utf-8", "replace"))
+
+
 def _text_tokens() -> int | None:
     text = st.session_state.get(TEXT) or ""
     files = st.session_state.get(FILES) or []
     if not text and not files:
         return None
-    return tokens.count_tokens(text) + sum(
-        tokens.count_tokens(f.getvalue().decode("utf-8", "replace")) for f in files
-    )
+    return tokens.count_tokens(text) + sum(_file_tokens(f.getvalue()) for f in files)
 
 
 def _use_text() -> None:

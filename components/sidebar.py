@@ -15,6 +15,7 @@ from components.remote import model_check, remote_model_ids
 from playground import catalog, providers
 from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
 from playground.providers import PROTOCOLS
+from playground.safe_text import plain
 from playground.wire.protocols import build_plan
 
 LABELS = {
@@ -103,12 +104,14 @@ def _provider_and_key() -> str:
             ":material/cloud_off: Replies come from the embedded offline engine: no network, no key, not Grok."
         )
         return provider_id
+    public = providers.public_mode(os.environ, cfg.secrets())
     if provider.user_url and not providers.custom_url_hidden(os.environ, cfg.secrets()):
         st.text_input(
             "Base URL",
             key=keys.BASE_URL,
-            placeholder=provider.base_url,
-            help="Any OpenAI-compatible server: Ollama, llama.cpp server, vLLM, LM Studio.",
+            placeholder="https://llm.example.com/v1" if public else provider.base_url,
+            help="Any OpenAI-compatible server: Ollama, llama.cpp server, vLLM, LM Studio."
+            + (" This shared deployment calls public addresses only." if public else ""),
         )
     st.text_input(
         "API key",
@@ -143,10 +146,17 @@ def _provider_and_key() -> str:
 def _key_caption(provider: providers.Provider) -> None:
     typed = st.session_state.get(keys.typed_key(provider.id))
     key, source = providers.key_for(provider, os.environ, cfg.secrets())
-    if typed:
+    config = cfg.resolve_config(provider.id)
+    problem = providers.key_problem(provider, os.environ, cfg.secrets())
+    if config.problem or problem:
+        st.warning(plain(config.problem or problem), icon=":material/error:")
+    elif typed:
         st.caption(":material/key: Using the key typed here (this session only).")
+    elif key and config.url_source == "user":
+        st.caption(":material/key_off: The server's key is only sent to its own URL: enter your key for this one.")
     elif key:
-        st.caption(f":material/key: Using the key from {source} ({provider.key_env}).")
+        where = "this deployment" if providers.public_mode(os.environ, cfg.secrets()) else source
+        st.caption(f":material/key: Using the key from {where} ({provider.key_env}).")
     elif provider.key_required:
         st.caption(
             f":material/cloud_off: No {provider.label} key: replies come from the offline engine until "
@@ -260,6 +270,12 @@ def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
             _param_fragment(slots[name], name, omitted.get(name))
     with st.sidebar:
         tools_dialog.render_entry(current.protocol)
+        st.toggle(
+            "Load images in replies",
+            key=keys.LOAD_IMAGES,
+            help="Off: an image in a reply shows as a link naming its host, so that host learns nothing (not even "
+            "that the reply was viewed) until you open it.",
+        )
         st.button(
             "Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults", on_click=reset_defaults
         )

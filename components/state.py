@@ -12,6 +12,8 @@ import streamlit as st
 from playground.conversation import Conversation
 from playground.errors import PlaygroundError
 from playground.families import remember_key
+from playground.safe_text import block_remote_images
+from playground.wire.limits import OneStream
 
 # Widgets whose values other components read.
 PROVIDER = "provider"  # sidebar: the provider id (bound to the URL)
@@ -22,6 +24,7 @@ KEY_STYLE = "modelslab_auth"  # sidebar: "header" or "body", for providers that 
 SYSTEM = "system"  # sidebar: the system message (bound to the URL)
 CHAT_PROMPT = "chat_prompt"  # the chat input
 EDIT_PROMPT = "edit_prompt"  # the "Edit last prompt" text area
+LOAD_IMAGES = "load_remote_images"  # sidebar: load images in replies from their hosts (off: links naming the host)
 
 # Values the app keeps.
 CONVERSATION = "conversation"  # playground.conversation.Conversation of this browser session
@@ -46,6 +49,7 @@ TOOL_PROBLEMS = "tool_problems"  # {"tools", "schema"}: what is wrong in each ed
 TOOLS_OPEN = "tools_dialog_open"  # the "Tools and output format" dialog is open
 MESSAGES_OPEN = "messages_dialog_open"  # the "Messages" dialog is open
 MESSAGES_GEN = "messages_generation"  # moves on every structural edit, renewing the editor's widget keys
+STREAM_GUARD = "stream_guard"  # playground.wire.limits.OneStream: one reply streaming at a time per session
 
 NoticeKind = Literal["info", "warning", "error"]
 
@@ -131,3 +135,14 @@ def clear_notice() -> None:
 def cache(name: str) -> dict[Any, Any]:
     """A per-session cache (``REMOTE_MODELS`` or ``EXACT_TOKENS``)."""
     return st.session_state.setdefault(name, {})
+
+
+def stream_guard() -> OneStream:
+    """This session's one-reply-at-a-time guard (held while a reply streams)."""
+    return st.session_state.setdefault(STREAM_GUARD, OneStream())
+
+
+def model_markdown(text: str) -> str:
+    """Model (or shared-link) text as it is drawn: remote images become links naming their host unless this
+    session switched loading them on."""
+    return text if st.session_state.get(LOAD_IMAGES) else block_remote_images(text)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import actions, chat_pane, generation, messages_editor, state, tool_cards
-from components.input_checks import check_prompt, render_notice
+from components.input_checks import MAX_PROMPT_CHARS, check_prompt, render_notice
 from components.routing import require_router
 from components.sidebar import render_sidebar
 from components.state import conversation
@@ -14,7 +14,9 @@ header_box, history_box, footer_box = st.container(), st.container(), st.contain
 settings = render_sidebar(footer_box)
 # Drawn before any streaming (it is pinned to the bottom wherever it is called): a stopped run ends mid-script,
 # and an input not drawn in that run would vanish with it.
-st.chat_input("Type your message", key="chat_prompt", submit_mode="stop", on_submit=check_prompt)
+st.chat_input(
+    "Type your message", key="chat_prompt", submit_mode="stop", on_submit=check_prompt, max_chars=MAX_PROMPT_CHARS
+)
 
 with header_box:
     chat_pane.render_header(settings)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from urllib.parse import quote
 
 
@@ -143,11 +142,11 @@ class NotAllowed(PlaygroundError):
     default_action = "Choose a provider and base URL this deployment allows."
 
 
-@lru_cache(maxsize=64)
 def _forms(secret: str) -> tuple[str, ...]:
     """The ways ``secret`` can appear in text: as is, stripped, escaped (repr, JSON, backslash) or URL-quoted.
 
     Only the forms that contain no other form are kept (masking the inner one masks the outer one), longest first.
+    Not cached: a cache would keep keys in module memory, shared by every session (a stream computes them once).
     """
     forms = {secret, secret.strip()}
     for value in (secret, secret.strip()):

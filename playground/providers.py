@@ -188,7 +188,9 @@ def resolve(
             key, key_source = _server_key(provider, env, secrets) if source != "user" else ("", "")
     except KeyProblem as exc:
         key, key_source, problem = "", "", problem or str(exc)
-    public_only = source == "user" and public_mode(env, secrets) and not _listed(url, env, secrets)
+    # a typed URL, or the local default of a provider whose URL users choose (localhost means the shared server)
+    unvetted = source == "user" or (source == "provider" and provider.user_url)
+    public_only = unvetted and public_mode(env, secrets) and not _listed(url, env, secrets)
     config = ProviderConfig(provider, url, key, auth or provider.auth, key_source, source, public_only, problem)
     if not config.usable and not problem:
         return ProviderConfig(OFFLINE, OFFLINE.base_url, auth="none")

@@ -1,7 +1,7 @@
 """Text from servers and models made safe to show: server words as plain text, remote images as links.
 
 A provider's error body is the server's text, not the app's: shown through Markdown, ``[Re-enter your key](…)``
-becomes a working link inside the app's own error box. ``plain`` escapes it so every character shows as typed.
+becomes a working link inside the app's own error box. ``plain`` makes it a code span: every character shows as is.
 A model's answer is Markdown, but an image in it would be fetched by the browser the moment it is drawn, telling
 the image's host that the page was viewed (and whatever the URL carries); ``block_remote_images`` turns each image
 into a link that names the host, so nothing loads until the user decides.
@@ -10,27 +10,29 @@ into a link that names the host, so nothing loads until the user decides.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib import parse
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'@%])")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})", re.M)
 _CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?\1")
 _INLINE_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^\s)>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 _REF_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\](\[[^\]]*\])?")
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s.*)?$", re.M)
-_HTML_IMAGE = re.compile(r"<img\b", re.I)
 
 
 def plain(text: str) -> str:
-    """``text`` escaped for Streamlit Markdown, so it shows literally (no links, images, emphasis, directives)."""
-    escaped = _SPECIAL.sub(r"\\\1", str(text))
-    return escaped.replace("\n", "  \n")
+    """``text`` as a Markdown code span on one line: shown exactly as typed, with no link, image, emphasis,
+    directive or autolinked URL, whatever it contains (a fence longer than any backtick run inside)."""
+    line = " ".join(str(text).split())
+    if not line:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", line)), default=0) + 1)
+    return f"{fence} {line} {fence}"
 
 
 def host_of(url: str) -> str:
     """The host an image URL points at, or a description when it has none."""
     try:
-        host = urlsplit(url.strip()).hostname
+        host = parse.urlsplit(url.strip()).hostname
     except ValueError:
         host = None
     return host or "an unknown address"
@@ -51,16 +53,16 @@ def _rewrite(segment: str, refs: dict[str, str]) -> str:
             return match.group(0)[1:]  # not an image after all: drop the "!" so nothing can load
         return _label(alt, url)
 
-    segment = _REF_IMAGE.sub(ref, segment)
-    return _HTML_IMAGE.sub("&lt;img", segment)
+    return _REF_IMAGE.sub(ref, segment)
 
 
 def block_remote_images(markdown: str) -> str:
-    """``markdown`` with every image (inline, reference-style or HTML) turned into a link naming its host.
+    """``markdown`` with every image (inline or reference-style) turned into a link naming its host.
 
-    Code (fenced blocks and inline spans) is left as it is: it is shown as code, never loaded.
+    Code (fenced blocks and inline spans) is left as it is: it is shown as code, never loaded. Raw HTML (an
+    ``<img>`` tag) needs nothing: Streamlit's Markdown never renders HTML here.
     """
-    if "!" not in markdown and "<img" not in markdown.lower():
+    if "!" not in markdown:
         return markdown
     refs = {m.group(1).strip().lower(): m.group(2) for m in _REF_DEF.finditer(markdown)}
     out: list[str] = []

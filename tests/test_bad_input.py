@@ -11,6 +11,7 @@ from faults import delta, finish
 from loopback import LoopbackServer, sse, sse_reply
 from test_key_hygiene import page_text
 
+from components.input_checks import MAX_PROMPT_CHARS
 from playground.catalog import GROK_3_MINI
 from playground.pricing import format_usd
 from playground.tokens import MESSAGE_OVERHEAD, count_tokens
@@ -78,12 +79,16 @@ def _cost(tokens: int) -> str:
 
 
 def test_a_5_mb_paste_is_stopped_with_its_tokens_and_cost_before_anything_is_sent(echo):
+    """Issue 12, finding 6: the chat input has a limit (the box cuts a paste there) and the cut is explained."""
     paste = ("The quick brown fox jumps over the lazy dog; 1234567890. Ünïcödé ✓\n" * 80_000)[: 5 * 1024 * 1024]
-    tokens = _expected_tokens(paste)
     at = start_app()
+    assert at.chat_input(key="chat_prompt").max_chars == MAX_PROMPT_CHARS
     send(at, paste)
+    kept = paste[:MAX_PROMPT_CHARS]  # what the box holds
+    tokens = _expected_tokens(kept)
     said = notices(at)
     assert echo.requests == [] and chat(at) == []
+    assert "reached the message box's limit of 600,000 characters, so a longer paste was cut there" in said
     assert f"≈{tokens:,} tokens ≈ {_cost(tokens)}" in said and "131,072 tokens in all" in said
     assert at.code[-1].value.startswith(paste[:500])  # the text is kept on screen, not lost
     assert [b.label for b in at.get("download_button")] == ["Download the whole prompt"]  # all of it
@@ -108,7 +113,7 @@ def test_a_prompt_over_the_context_is_refused_with_the_numbers(echo):
     at = start_app()
     send(at, "Earlier question")
     used = at.session_state["conversation"].prompt_tokens(at.text_area(key="system").value)
-    prompt = "many words here " * 60_000
+    prompt = "7;" * 200_000  # under the box's character limit, over the context
     tokens = _expected_tokens(prompt)
     assert tokens > GROK_3_MINI.context
     send(at, prompt)

@@ -203,9 +203,9 @@ def test_short_429_is_retried_after_its_retry_after_and_the_wait_is_shown(server
     send(at, PROMPT)
     assert not at.error and chat(at) == [("user", PROMPT), GOOD]
     assert server.served == ["429", "ok"] and server.sleeps == [3.0]
-    assert notices == [
-        'The provider is rate-limiting requests (HTTP 429). The server said: "Rate limit reached '
-        'for requests." Retrying in 3 s (attempt 2).'
+    assert notices == [  # the server's words as a code span: plain text, never Markdown (issue 12, finding 8)
+        '` The provider is rate-limiting requests (HTTP 429). The server said: "Rate limit reached '
+        'for requests." ` Retrying in 3 s (attempt 2).'
     ]
 
 

@@ -9,12 +9,12 @@ from playground.safe_text import block_remote_images, plain
 PHISH = "Session expired. [Re-enter your key](https://phish.example/login) ![logo](https://phish.example/p.png)"
 
 
-def test_plain_leaves_no_markdown_construct_active():
+def test_plain_makes_server_text_a_code_span_whatever_it_contains():
     """Finding 8: a 401 body's Markdown link and image were live inside the app's error box."""
-    shown = plain(PHISH + " **bold** :red[alarm] $x$ <b>x</b>")
-    for active in ("[Re-enter", "](https", "![", "**bold", ":red[", "$x$", "<b>"):
-        assert active not in shown
-    assert shown.replace("\\", "") == PHISH.replace("\\", "") + " **bold** :red[alarm] $x$ <b>x</b>"
+    shown = plain(PHISH + " **bold** :red[alarm] $x$ <b>x</b>\nnext line")
+    assert shown == "` " + PHISH + " **bold** :red[alarm] $x$ <b>x</b> next line `"
+    assert plain("a `tick` and ``two``") == "``` a `tick` and ``two`` ```"
+    assert plain("") == ""
 
 
 @pytest.mark.parametrize(
@@ -33,13 +33,13 @@ def test_remote_images_become_links_naming_the_host(markdown, host):
     assert "![" not in shown and f"image from {host}, not loaded" in shown
 
 
-def test_html_images_and_code_are_handled():
-    text = 'Inline `![x](https://code.example/a.png)` and <IMG src="https://h.example/a.png">\n'
+def test_code_is_left_as_it_is():
+    text = "Inline `![x](https://code.example/a.png)` and\n"
     text += "```\n![y](https://fence.example/b.png)\n```\nthen ![z](https://after.example/c.png)"
     shown = block_remote_images(text)
     assert "`![x](https://code.example/a.png)`" in shown  # code is shown as code
     assert "![y](https://fence.example/b.png)" in shown
-    assert "&lt;img" in shown and "image from after.example" in shown
+    assert "image from after.example" in shown
 
 
 def test_text_without_images_is_unchanged():

@@ -15,7 +15,7 @@ import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib import parse
 
 import httpcore
 
@@ -52,7 +52,7 @@ class BaseURL:
 def _decoded(segment: str) -> str:
     """A path segment with percent-encoding undone until it stops changing (``%252e`` is a dot too)."""
     for _ in range(4):
-        plain = unquote(segment)
+        plain = parse.unquote(segment)
         if plain == segment:
             return plain
         segment = plain
@@ -67,7 +67,7 @@ def parse_base_url(url: str) -> BaseURL:
     if "?" in text or "#" in text:
         raise UnsafeURL("it contains ? or #, which would cut off the path the app appends")
     try:
-        parts = urlsplit(text)
+        parts = parse.urlsplit(text)
         port = parts.port
     except ValueError as exc:
         raise UnsafeURL(f"it is not a valid address ({exc})") from None
