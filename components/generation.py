@@ -20,6 +20,7 @@ from playground.safe_text import plain
 from playground.tools.response_format import check_reply
 from playground.tools.settings import ToolSettings, may_continue, mock_answers
 from playground.turn import ReplyBuilder
+from playground.wire.http import check_config
 from playground.wire.protocols import build_plan, stream_events
 from playground.wire.request import RequestPlan
 
@@ -53,6 +54,7 @@ def _check_url(settings: Settings) -> None:
     config = settings.config
     if config.provider.offline:
         return
+    check_config(config)  # a bad key or URL, said precisely
     if not providers.base_url_allowed(config.base_url, os.environ, secrets()):
         raise NotAllowed(f"This deployment does not allow requests to {config.base_url}.")
 
