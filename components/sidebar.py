@@ -155,8 +155,10 @@ def _key_caption(provider: providers.Provider) -> None:
     elif key and config.url_source == "user":
         st.caption(":material/key_off: The server's key is only sent to its own URL: enter your key for this one.")
     elif key:
-        where = "this deployment" if providers.public_mode(os.environ, cfg.secrets()) else source
-        st.caption(f":material/key: Using the key from {where} ({provider.key_env}).")
+        if providers.public_mode(os.environ, cfg.secrets()):  # users need not learn where the operator keeps it
+            st.caption(":material/key: Using this deployment's key.")
+        else:
+            st.caption(f":material/key: Using the key from {source} ({provider.key_env}).")
     elif provider.key_required:
         st.caption(
             f":material/cloud_off: No {provider.label} key: replies come from the offline engine until "

@@ -75,14 +75,21 @@ class UsageCheck:
         """The usage object with short scalar values only, every count checked (a wrong one becomes 0)."""
         out = plain_usage(raw)
         for name in COUNT_FIELDS:
-            if name in out:
-                out[name] = self.count(name, out[name])
+            if name in raw:
+                out[name] = self.count(name, raw[name])
         for name in DETAIL_FIELDS:
             value = raw.get(name)
-            if value is not None and not isinstance(value, Mapping):
+            if value is None:
+                continue
+            if not isinstance(value, Mapping):
                 self.problems.append(f"{name} = {_show(value)}")
-            if isinstance(out.get(name), dict):
-                out[name] = {k: self.count(k, v) if k.endswith("tokens") else v for k, v in out[name].items()}
+                out.pop(name, None)
+                continue
+            inner = out.get(name) if isinstance(out.get(name), dict) else {}
+            for key, count in list(value.items())[:32]:
+                if isinstance(key, str) and key.endswith("tokens"):
+                    inner[key] = self.count(key, count)
+            out[name] = inner
         if "cost" in raw:
             cost = self.cost(raw.get("cost"))
             out["cost"] = str(cost) if cost is not None else None

@@ -29,6 +29,11 @@ def fresh_clients():
     http.close_all()
 
 
+def chats(server: LoopbackServer) -> list:
+    """The chat requests a server received (the app may also read its model list)."""
+    return [r for r in server.requests if r.path.endswith("/chat/completions")]
+
+
 def errors(at) -> str:
     return "\n".join(e.value for e in at.error)
 
@@ -51,7 +56,7 @@ def test_finding_1_the_operators_key_does_not_follow_a_typed_url(monkeypatch):
         assert "only sent to its own URL" in captions(at)
         send(at, "Hello")
         assert chat(at)[-1] == ("assistant", "Fine")
-        assert "Authorization" not in other.requests[-1].headers and good.requests == []
+        assert all("Authorization" not in r.headers for r in other.requests) and chats(good) == []
 
 
 def test_finding_2_public_mode_refuses_private_addresses_and_query_urls(monkeypatch):
@@ -71,11 +76,11 @@ def test_finding_3_key_with_crlf_works_and_a_bad_one_names_its_variable(monkeypa
     with LoopbackServer(sse_reply(GOOD)) as good:
         operator(monkeypatch, good, SECRET + "\r\n")
         send(start_app(), "Hello")
-        assert good.requests[-1].headers["Authorization"] == f"Bearer {SECRET}"
+        assert chats(good)[-1].headers["Authorization"] == f"Bearer {SECRET}"
         operator(monkeypatch, good, SECRET + "\x7f")  # (a NUL cannot be set in the environment; see core tests)
         at = send(start_app(), "Hello")
         shown = errors(at) + "\n".join(w.value for w in at.warning)
-        assert "PLAYGROUND_API_KEY" in shown and SECRET[:12] not in shown and len(good.requests) == 1
+        assert "PLAYGROUND_API_KEY" in shown and SECRET[:12] not in shown and len(chats(good)) == 1
 
 
 def test_finding_3_a_typed_non_ascii_key_is_explained_not_a_crash(monkeypatch):
