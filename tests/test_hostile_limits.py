@@ -144,3 +144,15 @@ def test_one_stream_per_session():
     assert not guard.busy
     with guard.hold():  # released after the reply, even one that failed
         pass
+
+
+def test_a_whole_json_reply_past_the_body_limit_stops_without_reading_it_all(monkeypatch):
+    """Finding 5: a reply that is not an event stream was read whole, whatever its size."""
+    from loopback import Reply
+
+    monkeypatch.setenv("PLAYGROUND_MAX_BODY_BYTES", "100000")
+    body = b'{"choices": [{"message": {"content": "' + b"z" * 4 * MiB + b'"}}]}'
+    with LoopbackServer(Reply(200, {"Content-Type": "application/json"}, body)) as bad:
+        with pytest.raises(ReplyTooLarge) as info:
+            list(events(bad.url))
+    assert "limit of 100,000 bytes" in info.value.message
