@@ -65,7 +65,7 @@ def reply_strip(reply: Reply) -> str:
             f"{u.reasoning_tokens:,} · cached {u.cached_tokens:,}"
         )
     if u is not None and u.invalid:
-        parts.append(f":material/warning: {u.invalid}: not priced")
+        parts.append(f":material/warning: {plain(u.invalid)}: not priced")  # holds server values
     if reply.cost is not None:
         c = reply.cost
         parts.append(

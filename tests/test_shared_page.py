@@ -148,7 +148,7 @@ def test_finding_9_malformed_streams_give_text_and_a_flag_not_a_crash(monkeypatc
         monkeypatch.setenv("PLAYGROUND_BASE_URL", bad.url + "/v1")
         at = send(start_app(), "Break it")
         assert chat(at)[-1] == ("assistant", "Still readable")
-        assert "impossible usage from the server" in captions(at) and "not priced" in captions(at)
+        assert "` impossible usage from the server" in captions(at) and "not priced" in captions(at)  # plain text
         bad.mode = "nested"
         at = send(at, "Nest it")
         assert chat(at)[-1] == ("assistant", "Survived") and "malformed chunk" in errors(at)
