@@ -57,7 +57,7 @@ def reply_strip(reply: Reply) -> str:
         parts.append(f"total {t.total:.2f} s")
     parts.append(f"finish {reply.finish_reason or reply.status}")
     if reply.served_other and reply.served_model:
-        parts.append(f"served by `{reply.served_model}`")  # a code span: the server's text is never markup
+        parts.append(f"served by `{reply.served_model}`")  # a code span (ServedModel keeps backticks out of names)
     if u is not None:
         label = "estimated " if u.estimated else ""
         parts.append(

@@ -199,7 +199,7 @@ def _served_caption(config: providers.ProviderConfig, model: catalog.Model) -> N
             "model may answer."
         )
     elif check.reason:
-        st.caption(f":material/help: Could not read {label}'s model list: {check.reason}")
+        st.caption(f":material/help: Could not read {label}'s model list: {plain(check.reason)}")
 
 
 def _choice(current: cfg.Settings) -> tuple[object, ...]:

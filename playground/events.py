@@ -43,9 +43,17 @@ class Finish:
 
 @dataclass(frozen=True, slots=True)
 class ServedModel:
-    """The model the server says answered (the reply's ``model`` field), sent once, before the usage."""
+    """The model the server says answered (the reply's ``model`` field), sent once, before the usage.
+
+    The name is the server's text and is shown inside code spans: it is kept to one line of at most 120
+    characters without backticks, so it cannot close the span and become Markdown.
+    """
 
     name: str
+
+    def __post_init__(self) -> None:
+        clean = " ".join(str(self.name).replace("`", "'").split())[:120]
+        object.__setattr__(self, "name", clean)
 
 
 @dataclass(frozen=True, slots=True)

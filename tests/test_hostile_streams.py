@@ -149,3 +149,12 @@ def test_an_anthropic_whole_reply_nested_too_deeply_is_a_typed_error():
         with pytest.raises(PlaygroundError) as info:
             list(stream_messages(plan, config=config))
     assert info.value.status == 502 and len(info.value.message) < 400  # unreadable, quoted short
+
+
+def test_a_served_model_name_cannot_break_out_of_its_code_span():
+    """Finding 8: the reply's ``model`` field is the server's text; it is shown in code spans, so no backtick
+    (or line break, or endless length) survives."""
+    from playground.events import ServedModel
+
+    name = ServedModel("x` [Re-enter your key](https://phish.example) `y\n" + "z" * 500).name
+    assert "`" not in name and "\n" not in name and len(name) == 120
