@@ -14,7 +14,7 @@ from playground import catalog, export
 from playground.errors import UnknownModel, UnsupportedParameter
 from playground.families import drop_reasons, family_for
 from playground.model_names import catalogue_id
-from playground.safe_text import plain
+from playground.safe_text import label_text, plain
 from playground.wire.classify import server_said
 from playground.wire.models import closest_served
 
@@ -166,6 +166,12 @@ def _family_button(settings: Settings, error: UnsupportedParameter) -> None:
     )
 
 
+def _model_label(model_id: str) -> str:
+    """A model's name for a button label; a model only the server knows is its id, shown as plain text."""
+    name = catalog.get_model(model_id).name
+    return name if model_id in catalog.MODELS else label_text(name)
+
+
 def _switch_buttons(settings: Settings, error: UnknownModel) -> None:
     """The served models closest to the one asked for, each a one-click switch."""
     if not error.suggestions:
@@ -174,7 +180,7 @@ def _switch_buttons(settings: Settings, error: UnknownModel) -> None:
         error.suggestions = tuple(catalogue_id(name) for name in closest_served(asked, ids))
     for i, model_id in enumerate(error.suggestions):
         st.button(
-            f"Switch to {catalog.get_model(model_id).name}",
+            f"Switch to {_model_label(model_id)}",
             key=f"switch_model_{i}",
             icon=":material/swap_horiz:",
             on_click=switch_model,

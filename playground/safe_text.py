@@ -29,6 +29,12 @@ def plain(text: str) -> str:
     return f"{fence} {line} {fence}"
 
 
+def label_text(text: str) -> str:
+    """``text`` as is when it is only letters, digits, spaces, ``.``, ``-`` and ``/`` (nothing Markdown could act
+    on), else as ``plain`` makes it: for server-given names in labels, which Streamlit renders as Markdown."""
+    return text if re.fullmatch(r"[A-Za-z0-9 .\-/]+", text) else plain(text)
+
+
 def host_of(url: str) -> str:
     """The host an image URL points at, or a description when it has none."""
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.safe_text import block_remote_images, plain
+from playground.safe_text import block_remote_images, label_text, plain
 
 PHISH = "Session expired. [Re-enter your key](https://phish.example/login) ![logo](https://phish.example/p.png)"
 
@@ -45,3 +45,9 @@ def test_code_is_left_as_it_is():
 def test_text_without_images_is_unchanged():
     text = "Hello! Here is a [link](https://example.com) and 3! = 6."
     assert block_remote_images(text) == text
+
+
+def test_label_text_keeps_plain_names_and_quotes_the_rest():
+    """Button labels render Markdown (links, images): a server's model id goes in as plain text."""
+    assert label_text("x-ai-grok-3-mini") == "x-ai-grok-3-mini"
+    assert label_text("![p](https://img.example/p.png)") == "` ![p](https://img.example/p.png) `"
