@@ -98,3 +98,28 @@ def test_a_dripping_server_is_cut_off_at_the_deadline_and_the_partial_reply_kept
         expect(messages.nth(0)).to_contain_text("Drip for me")
         expect(messages.nth(1)).to_contain_text("Drip")  # the partial reply is kept
         assert page.get_by_test_id("stException").count() == 0
+
+
+def test_server_text_is_not_a_link_and_reply_images_wait_for_the_switch(streamlit_factory: Any, page: Any) -> None:
+    """Finding 8 in the browser: a 401 body's Markdown link and image were live in the app's error box, and an
+    image in a reply was fetched from its host as soon as it was drawn."""
+    image = sse({"choices": [{"delta": {"content": "Chart: ![sales](http://127.0.0.1:9/leak.png?d=1)"}}]})
+    with HostileServer("phish") as phish, LoopbackServer(sse_reply(image)) as images:
+        app: Server = streamlit_factory({"PLAYGROUND_BASE_URL": phish.url + "/v1"})
+        page.goto(app.url)
+        wait_for_app(page)
+        send(page, "Hello", messages=1)
+        alert = page.get_by_test_id("stAlert")
+        expect(alert).to_contain_text("[Re-enter your key](https://phish.example/login)")  # shown as typed
+        assert alert.locator("a, img").count() == 0
+        url_field = sidebar_field(page, "Base URL")
+        url_field.fill(images.url + "/v1")
+        url_field.press("Enter")
+        wait_for_app(page)
+        send(page, "Draw", messages=3)
+        reply = page.get_by_test_id("stChatMessage").last
+        expect(reply).to_contain_text("image from 127.0.0.1, not loaded")
+        assert reply.locator("img[src*='leak.png']").count() == 0
+        page.get_by_test_id("stSidebar").get_by_text("Load images in replies").click()
+        wait_for_app(page)
+        expect(page.get_by_test_id("stChatMessage").last.locator("img[src*='leak.png']")).to_have_count(1)
