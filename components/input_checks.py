@@ -29,6 +29,7 @@ def check_prompt() -> None:
     if not text.strip():
         state.set_notice("info", "Type a message first: empty prompts are not sent.")
         return
+    text = text[:MAX_PROMPT_CHARS]  # what the box holds; a client that got past the box is cut the same way
     problem = blocking_problem() or conversation().sequence_problem(after=True)
     if problem:
         state.set_notice("error", f"Not sent: {problem} Your text is kept below.")
