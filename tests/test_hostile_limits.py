@@ -34,8 +34,8 @@ def fresh_clients():
     http.close_all()
 
 
-def events(url: str):
-    config = ProviderConfig(providers.CUSTOM, url + "/v1", "")
+def events(url: str, source: str = "user"):
+    config = ProviderConfig(providers.CUSTOM, url + "/v1", "", url_source=source)
     plan = build_plan(ChatState(config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}]))
     return stream_chat(plan, config=config)
 
@@ -156,3 +156,14 @@ def test_a_whole_json_reply_past_the_body_limit_stops_without_reading_it_all(mon
         with pytest.raises(ReplyTooLarge) as info:
             list(events(bad.url))
     assert "limit of 100,000 bytes" in info.value.message
+
+
+def test_the_providers_and_operators_hosts_are_bounded_by_the_pool_only(monkeypatch):
+    """Every session of a team shares the provider's host: the per-host bound is for typed URLs only."""
+    monkeypatch.setenv("PLAYGROUND_MAX_CONNECTIONS_PER_HOST", "1")
+    monkeypatch.setenv("PLAYGROUND_POOL_WAIT", "0.3")
+    with HostileServer("drip", interval=0.2) as slow:
+        held = [events(slow.url, source="operator") for _ in range(3)]
+        assert [next(s) for s in held] == [TextDelta("Drip ")] * 3  # three at once, over a bound of 1
+        for stream in held:
+            stream.close()

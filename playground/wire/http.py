@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 
 import httpx
 
@@ -20,8 +21,7 @@ READ_TIMEOUT_ENV = "PLAYGROUND_READ_TIMEOUT"  # seconds of silence allowed while
 USER_AGENT = "grok-3-mini-playground"
 
 _lock = threading.Lock()
-_shared: httpx.Client | None = None
-_public: httpx.Client | None = None  # for typed URLs in public mode: public addresses only
+_network: dict[str, httpx.Client] = {}  # "trusted", "typed" and "public" (see client_for)
 _offline: dict[object, httpx.Client] = {}
 
 
@@ -41,39 +41,46 @@ def timeout() -> httpx.Timeout:
     return httpx.Timeout(read, connect=connect, pool=limits.current().pool_wait)
 
 
-def make_client(*, public_only: bool = False) -> httpx.Client:
-    """A pooled client under the current ``Limits``; ``public_only`` connects to public addresses only."""
+def make_client(*, public_only: bool = False, per_host: bool = True) -> httpx.Client:
+    """A pooled client under the current ``Limits``; ``public_only`` connects to public addresses only, and
+    ``per_host`` bounds connections to one host (else only the pool's total bounds them)."""
     bounds = limits.current()
     pool = httpx.Limits(max_connections=bounds.max_connections, max_keepalive_connections=8, keepalive_expiry=30.0)
     inner = httpx.HTTPTransport(limits=pool)
     if public_only:
         inner._pool._network_backend = PublicOnlyBackend()  # httpx has no public hook for the network backend
+    if not per_host:
+        bounds = replace(bounds, per_host=bounds.max_connections)
     transport = limits.BoundedTransport(inner, bounds)
     return httpx.Client(timeout=timeout(), transport=transport, headers={"User-Agent": USER_AGENT})
 
 
-def shared_client() -> httpx.Client:
-    """The process-wide pooled client for network providers, created on first use."""
-    global _shared
-    client = _shared
+def _pooled(kind: str) -> httpx.Client:
+    """The process-wide client of ``kind`` ("trusted", "typed" or "public"), created on first use."""
+    client = _network.get(kind)
     if client is None or client.is_closed:
         with _lock:
-            if _shared is None or _shared.is_closed:
-                _shared = make_client()
-            client = _shared
+            client = _network.get(kind)
+            if client is None or client.is_closed:
+                client = make_client(public_only=kind == "public", per_host=kind != "trusted")
+                _network[kind] = client
     return client
+
+
+def shared_client() -> httpx.Client:
+    """The client for the built-in providers' URLs and the operator's: every session shares their hosts, so only
+    the pool's total bounds them."""
+    return _pooled("trusted")
+
+
+def typed_client() -> httpx.Client:
+    """The client for URLs users type: connections per host are bounded (one hostile server cannot hold all)."""
+    return _pooled("typed")
 
 
 def public_client() -> httpx.Client:
-    """The process-wide client for URLs typed in public mode: it connects to public addresses only."""
-    global _public
-    client = _public
-    if client is None or client.is_closed:
-        with _lock:
-            if _public is None or _public.is_closed:
-                _public = make_client(public_only=True)
-            client = _public
-    return client
+    """The client for URLs typed in public mode: per-host bound, and public addresses only."""
+    return _pooled("public")
 
 
 def check_config(config: ProviderConfig) -> None:
@@ -104,22 +111,24 @@ def offline_client(pace: float | None = None) -> httpx.Client:
 
 
 def client_for(config: ProviderConfig) -> httpx.Client:
-    """The client to use for ``config``: the offline engine's, the public-only one, or the shared client.
+    """The client for ``config``: the offline engine's, the public-only one (public mode, a typed URL), the
+    per-host-bounded one (a typed URL), or the shared one (the providers' and the operator's URLs).
 
     Raises the typed error when the config may not be used at all (see ``check_config``).
     """
     check_config(config)
     if config.provider.offline:
         return offline_client()
-    return public_client() if config.public_only else shared_client()
+    if config.public_only:
+        return public_client()
+    return typed_client() if config.url_source == "user" else shared_client()
 
 
 def close_all() -> None:
     """Close every client this module made (the next call makes fresh ones)."""
-    global _shared, _public
     with _lock:
-        clients = [c for c in [_shared, _public, *_offline.values()] if c is not None]
-        _shared = _public = None
+        clients = [*_network.values(), *_offline.values()]
+        _network.clear()
         _offline.clear()
     for client in clients:
         client.close()
