@@ -118,7 +118,7 @@ def test_any_other_failure_while_reading_becomes_a_typed_error_with_the_partial_
 
     real = openai_events._tool_deltas
 
-    def broken(calls):
+    def broken(*_args):
         raise KeyError("surprise")
 
     monkeypatch.setattr(openai_events, "_tool_deltas", broken)
