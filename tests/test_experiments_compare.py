@@ -92,7 +92,9 @@ def test_stop_stops_every_variant_and_closes_the_streams() -> None:
         assert run.wait(5)
         sent = server.chunks_sent
         time.sleep(0.3)
-        assert server.chunks_sent <= sent + 3  # the server saw the connections close and stopped sending
+        # Not closed, the three streams would send 18 more pieces in 0.3 s; closed, each may still get one or two
+        # writes into its socket buffer before the peer's reset arrives (9 seen under load).
+        assert server.chunks_sent <= sent + 6  # the server saw the connections close and stopped sending
     for outcome in run.outcomes():
         assert outcome.reply.status == "stopped" and 0 < len(outcome.text) < len("echo: " + "x" * 400)
     assert sent < 3 * 200
