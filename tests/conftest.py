@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -32,6 +34,9 @@ SETTINGS = (
     "PLAYGROUND_POOL_WAIT",
     "PLAYGROUND_MAX_CONNECTIONS",
     "PLAYGROUND_MAX_CONNECTIONS_PER_HOST",
+    "PLAYGROUND_DATABASE_URL",
+    "PLAYGROUND_DAILY_BUDGET_USD",
+    "PLAYGROUND_USER_DAILY_BUDGET_USD",
 )
 
 
@@ -42,6 +47,32 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("PLAYGROUND_OFFLINE_PACE", "0")
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", "none")  # a test that stores sets its own temporary database
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster for the whole run (tests/pg.py); skips loudly without the binaries."""
+    import pg
+
+    try:
+        cluster = pg.start_cluster()
+    except (FileNotFoundError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", "") or str(exc)
+        if os.environ.get(pg.REQUIRE) == "1":
+            pytest.fail(f"PostgreSQL is required ({pg.REQUIRE}=1) but could not start: {detail}")
+        print(f"\n!!!!!!!! PostgreSQL tests SKIPPED: {detail} !!!!!!!!", file=sys.stderr)
+        pytest.skip(f"PostgreSQL could not start: {detail}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: an SQLite file, or a fresh database on the test cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'playground.db'}"
+    return request.getfixturevalue("postgres").new_database()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,131 @@
+"""Conversation messages to table rows and back, losslessly; every string goes through the key redactor."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from playground.conversation import Message, Reply, Timings
+from playground.errors import redact
+from playground.events import Usage
+from playground.pricing import Cost
+
+_MESSAGE_CORE = {"role", "content", "reply", "tool_calls", "_tokens"}
+_REPLY_CORE = {"model_id", "provider_id", "params", "reasoning", "usage", "cost", "timings", "finish_reason"}
+_REPLY_CORE |= {"status", "error"}
+_COST_FIELDS = ("input", "cached_input", "output", "reasoning", "total")
+
+
+def scrub(value: Any, secrets: Sequence[str]) -> Any:
+    """``value`` (JSON-like) with every secret masked in every string, keys included."""
+    if isinstance(value, str):
+        return redact(value, tuple(secrets))
+    if isinstance(value, dict):
+        return {scrub(k, secrets): scrub(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(v, secrets) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, tuples and Decimals as JSON values (Decimals as exact strings)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _extra(obj: Any, core: set[str]) -> dict[str, Any] | None:
+    """Fields a newer Message or Reply has beyond the ones with their own column (kept, not lost)."""
+    extra = {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name not in core}
+    return extra or None
+
+
+def cost_json(cost: Cost | None) -> dict[str, Any] | None:
+    """A ``Cost`` as exact decimal strings."""
+    if cost is None:
+        return None
+    return {**{k: str(getattr(cost, k)) for k in _COST_FIELDS}, "from_provider": cost.from_provider}
+
+
+def message_row(message: Message, *, position: int, secrets: Sequence[str]) -> dict[str, Any]:
+    """Column values of one message (a digest over them lets a save skip unchanged rows)."""
+    reply = message.reply
+    row: dict[str, Any] = {
+        "position": position,
+        "role": message.role,
+        "content": message.content,
+        "reasoning": reply.reasoning if reply else "",
+        "tool_calls": _plain(getattr(message, "tool_calls", None)),
+        "extra": _extra(message, _MESSAGE_CORE),
+        "served_model": reply.model_id if reply else None,
+        "provider": reply.provider_id if reply else None,
+        "params": _plain(reply.params) if reply else None,
+        "usage": _plain(reply.usage) if reply and reply.usage else None,
+        "cost": cost_json(reply.cost) if reply else None,
+        "timings": _plain(reply.timings) if reply else None,
+        "finish_reason": reply.finish_reason if reply else None,
+        "status": reply.status if reply else None,
+        "error": reply.error if reply else None,
+    }
+    if reply is not None:
+        row["extra"] = {**(row["extra"] or {}), **{"reply": _extra(reply, _REPLY_CORE)}}
+        row["extra"] = row["extra"] if row["extra"]["reply"] or len(row["extra"]) > 1 else None
+    row = scrub(row, secrets)
+    row["cost_total"] = reply.cost.total if reply and reply.cost is not None else None
+    row["digest"] = hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()
+    return row
+
+
+def _usage(data: dict[str, Any] | None) -> Usage | None:
+    if data is None:
+        return None
+    values = dict(data)
+    values["cost"] = Decimal(values["cost"]) if values.get("cost") is not None else None
+    return Usage(**values)
+
+
+def _cost(data: dict[str, Any] | None) -> Cost | None:
+    if data is None:
+        return None
+    return Cost(*(Decimal(data[k]) for k in _COST_FIELDS), from_provider=bool(data.get("from_provider")))
+
+
+def _known(cls: type, values: dict[str, Any] | None) -> dict[str, Any]:
+    """The entries of ``values`` that ``cls`` has fields for (a field an older build lacks is skipped)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in (values or {}).items() if k in names}
+
+
+def message_from_row(row: Any) -> Message:
+    """A message (with its reply record) from a stored row."""
+    reply = None
+    extra = dict(row.extra or {})
+    reply_extra = extra.pop("reply", None)
+    if row.served_model is not None:
+        reply = Reply(
+            model_id=row.served_model,
+            provider_id=row.provider or "",
+            params=row.params or {},
+            reasoning=row.reasoning or "",
+            usage=_usage(row.usage),
+            cost=_cost(row.cost),
+            timings=Timings(**(row.timings or {})),
+            finish_reason=row.finish_reason,
+            status=row.status or "complete",
+            error=row.error,
+            **_known(Reply, reply_extra),
+        )
+    message = Message(row.role, row.content, reply, **_known(Message, extra))
+    if row.tool_calls is not None and "tool_calls" in {f.name for f in dataclasses.fields(Message)}:
+        message.tool_calls = row.tool_calls  # type: ignore[attr-defined]
+    return message

@@ -1,0 +1,196 @@
+"""The spend ledger and daily budgets: one row per reply, and reservations that cannot overspend together.
+
+A reservation adds the predicted maximum to the day's ``reserved`` with one conditional ``UPDATE ... WHERE
+committed + reserved + amount <= limit``: on PostgreSQL the row lock makes concurrent replicas queue and re-check
+the condition; on SQLite the transaction starts with ``BEGIN IMMEDIATE`` (one writer at a time). Recording the
+reply's spend releases the reservation and commits the real cost in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, func, insert, select, type_coerce, update
+from sqlalchemy.orm import Session
+
+from playground.events import Usage
+from playground.store.models import BudgetRow, ConversationRow, SpendRow
+from playground.store.money import to_pico
+from playground.store.records import Budget, ConversationSummary, DaySpend, ModelSpend
+
+EVERYONE = "*"
+
+
+class Refused(Exception):
+    """A reservation would pass a budget; carries the refusal's numbers."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__("over budget")
+        self.budget = budget
+
+
+def owner_scope(owner: str) -> str:
+    return f"owner:{owner}"
+
+
+def _ensure_day(session: Session, scope: str, day: date) -> None:
+    """Create the scope's row for ``day`` unless another transaction already has."""
+    values = {"scope": scope, "day": day, "committed": Decimal(0), "reserved": Decimal(0)}
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(BudgetRow).values(**values).on_conflict_do_nothing())
+    else:
+        session.execute(insert(BudgetRow).values(**values).prefix_with("OR IGNORE"))
+
+
+def _pico(column):  # noqa: ANN001, ANN202 - a Money column as its stored integer picodollars
+    return type_coerce(column, BigInteger)
+
+
+def _hold(session: Session, *, scope: str, day: date, amount: Decimal, limit: Decimal) -> bool:
+    """Add ``amount`` to the scope's reserved spend if that keeps it within ``limit``; True when it did."""
+    _ensure_day(session, scope, day)
+    committed, reserved = _pico(BudgetRow.committed), _pico(BudgetRow.reserved)
+    stmt = (
+        update(BudgetRow)
+        .where(BudgetRow.scope == scope, BudgetRow.day == day)
+        .where(committed + reserved + to_pico(amount) <= to_pico(limit))
+        .values(reserved=reserved + to_pico(amount))
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(stmt).rowcount == 1
+
+
+def _numbers(session: Session, scope: str, day: date) -> tuple[Decimal, Decimal]:
+    row = session.execute(
+        select(BudgetRow.committed, BudgetRow.reserved).where(BudgetRow.scope == scope, BudgetRow.day == day)
+    ).first()
+    return (row[0], row[1]) if row else (Decimal(0), Decimal(0))
+
+
+def reserve(
+    session: Session,
+    *,
+    owner: str,
+    day: date,
+    amount: Decimal,
+    limit: Decimal | None,
+    global_limit: Decimal | None,
+) -> Budget:
+    """Hold ``amount`` against the everyone budget and the owner's; raise ``Refused`` if either would pass.
+
+    The caller's transaction must roll back on ``Refused`` so that nothing stays held.
+    """
+    scopes = [(EVERYONE, global_limit), (owner_scope(owner), limit)]
+    held: list[str] = []
+    for scope, cap in scopes:
+        if cap is None:
+            continue
+        if not _hold(session, scope=scope, day=day, amount=amount, limit=cap):
+            spent, reserved = _numbers(session, scope, day)
+            raise Refused(Budget(False, amount, scope, cap, spent, reserved, day, owner))
+        held.append(scope)
+    return Budget(True, amount, day=day, owner=owner, scopes=tuple(held))
+
+
+def record(
+    session: Session,
+    *,
+    owner: str,
+    at: datetime,
+    provider: str,
+    model: str,
+    usage: Usage | None,
+    cost: Decimal | None,
+    conversation_id: str | None,
+    reservation: Budget | None,
+) -> None:
+    """One ledger row; releases ``reservation`` and commits the real cost to the day's budgets."""
+    usage = usage or Usage()
+    amount = cost or Decimal(0)
+    session.add(
+        SpendRow(
+            owner=owner,
+            at=at,
+            day=at.date(),
+            provider=provider,
+            model=model,
+            conversation_id=conversation_id,
+            tokens_in=usage.prompt_tokens,
+            tokens_out=usage.output_tokens,
+            tokens_reasoning=usage.reasoning_tokens,
+            tokens_cached=usage.cached_tokens,
+            cost=amount,
+            estimated=usage.estimated,
+        )
+    )
+    held = set(reservation.scopes) if reservation and reservation.granted else set()
+    day = reservation.day if reservation and reservation.granted and reservation.day else at.date()
+    for scope in (EVERYONE, owner_scope(owner)):
+        _ensure_day(session, scope, day)
+        release = to_pico(reservation.amount) if scope in held and reservation else 0
+        session.execute(
+            update(BudgetRow)
+            .where(BudgetRow.scope == scope, BudgetRow.day == day)
+            .values(
+                committed=_pico(BudgetRow.committed) + to_pico(amount),
+                reserved=_pico(BudgetRow.reserved) - release,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+def release(session: Session, *, reservation: Budget) -> None:
+    """Give back a reservation whose request never ran."""
+    for scope in reservation.scopes:
+        session.execute(
+            update(BudgetRow)
+            .where(BudgetRow.scope == scope, BudgetRow.day == reservation.day)
+            .values(reserved=_pico(BudgetRow.reserved) - to_pico(reservation.amount))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _owned(query, owner: str | None):  # noqa: ANN001, ANN202
+    return query if owner is None else query.where(SpendRow.owner == owner)
+
+
+def by_day(session: Session, *, owner: str | None, since: date | None = None) -> list[DaySpend]:
+    """Spend per UTC day, oldest first (``owner=None``: everyone)."""
+    query = select(SpendRow.day, func.sum(SpendRow.cost), func.count()).group_by(SpendRow.day)
+    query = _owned(query, owner).order_by(SpendRow.day)
+    if since is not None:
+        query = query.where(SpendRow.day >= since)
+    return [
+        DaySpend(d if isinstance(d, date) else date.fromisoformat(d), c or Decimal(0), n)
+        for d, c, n in session.execute(query)
+    ]
+
+
+def by_model(session: Session, *, owner: str | None) -> list[ModelSpend]:
+    """Spend per model, most expensive first."""
+    c = SpendRow.__table__.c
+    total = func.sum(c.cost)
+    query = select(SpendRow.model, total, func.count(), func.sum(c.tokens_in), func.sum(c.tokens_out))
+    query = _owned(query.group_by(SpendRow.model), owner).order_by(total.desc())
+    return [
+        ModelSpend(m, t or Decimal(0), n, int(i or 0), int(o or 0)) for m, t, n, i, o in session.execute(query)
+    ]
+
+
+def total(session: Session, *, owner: str | None, day: date | None = None) -> Decimal:
+    """Spend of an owner (or everyone), on one day or in all."""
+    query = _owned(select(func.sum(SpendRow.cost)), owner)
+    if day is not None:
+        query = query.where(SpendRow.day == day)
+    return session.execute(query).scalar() or Decimal(0)
+
+
+def most_expensive(session: Session, *, owner: str, limit: int) -> list[ConversationSummary]:
+    from playground.store.conversations import summary
+
+    query = select(ConversationRow).where(ConversationRow.owner == owner)
+    query = query.order_by(ConversationRow.total_cost.desc()).limit(limit)
+    return [summary(r) for r in session.scalars(query)]
