@@ -7,15 +7,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Session
 
 from playground.conversation import Conversation
-from playground.store.convert import message_from_row, message_row, scrub
+from playground.store.convert import digest, message_from_row, message_row, scrub
 from playground.store.models import ConversationRow, MessageRow
 from playground.store.records import ConversationSummary, Sort, StoredConversation
 
 TITLE_LENGTH = 80
+FTS_CAP = 2000  # SQLite: more matching messages than this and the plain scan is the faster way
 
 
 def utc(moment: datetime) -> datetime:
@@ -69,27 +71,31 @@ def save(
         row.title = scrub(title, secrets)[:200]
     row.updated_at, row.provider, row.model = now, provider, model
     row.settings = scrub(settings, secrets)
-    rows = [message_row(m, position=i, secrets=secrets) for i, m in enumerate(conversation.messages)]
-    row.message_count = len(rows)
-    row.total_cost = sum((r["cost_total"] for r in rows if r["cost_total"] is not None), Decimal(0))
+    messages = conversation.messages
+    row.message_count = len(messages)
+    row.total_cost = sum((m.reply.cost.total for m in messages if m.reply and m.reply.cost), Decimal(0))
     session.flush()
-    _write_messages(session, conversation_id, rows)
+    _write_messages(session, conversation_id, messages, secrets)
 
 
-def _write_messages(session: Session, conversation_id: str, rows: list[dict[str, Any]]) -> None:
+def _write_messages(session: Session, conversation_id: str, messages: list, secrets: Sequence[str]) -> None:
+    """Rewrite only the messages whose fingerprint changed, and drop the ones past the end."""
     stored = dict(
         session.execute(
             select(MessageRow.position, MessageRow.digest).where(MessageRow.conversation_id == conversation_id)
         ).all()
     )
-    stale = [p for p, d in stored.items() if p >= len(rows) or rows[p]["digest"] != d]
+    digests = [digest(m, secrets=secrets) for m in messages]
+    stale = [p for p, d in stored.items() if p >= len(messages) or digests[p] != d]
     if stale:
         session.execute(
             delete(MessageRow).where(MessageRow.conversation_id == conversation_id, MessageRow.position.in_(stale))
         )
-    fresh = [r for r in rows if stored.get(r["position"]) != r["digest"]]
-    if fresh:
-        session.add_all(MessageRow(conversation_id=conversation_id, **r) for r in fresh)
+    fresh = [p for p, d in enumerate(digests) if stored.get(p) != d]
+    session.add_all(
+        MessageRow(conversation_id=conversation_id, **message_row(messages[p], position=p, secrets=secrets))
+        for p in fresh
+    )
 
 
 def load(session: Session, *, owner: str | None, conversation_id: str) -> StoredConversation | None:
@@ -107,6 +113,36 @@ def load(session: Session, *, owner: str | None, conversation_id: str) -> Stored
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _scan(text: str) -> ColumnElement[bool]:
+    """Any message of the conversation contains ``text`` (any case): PostgreSQL's trigram index serves it."""
+    return exists().where(
+        MessageRow.conversation_id == ConversationRow.id, MessageRow.content.ilike(_like(text), escape="\\")
+    )
+
+
+def text_match(session: Session, text: str) -> ColumnElement[bool]:
+    """A condition on ConversationRow: some message contains ``text``.
+
+    On SQLite with the FTS5 trigram table, a word found in at most ``FTS_CAP`` messages is looked up in the index
+    (fast for rare words); a commoner one falls back to the scan, which then meets enough matches early.
+    """
+    if session.get_bind().dialect.name != "sqlite" or len(text) < 3 or any(c in text for c in "%_\\"):
+        return _scan(text)
+    has_fts = session.execute(
+        sa_text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'")
+    ).first()
+    if not has_fts:
+        return _scan(text)
+    rows = session.execute(
+        sa_text("SELECT rowid FROM messages_fts WHERE content LIKE :p LIMIT :n"),
+        {"p": f"%{text}%", "n": FTS_CAP + 1},
+    ).all()
+    if len(rows) > FTS_CAP:
+        return _scan(text)
+    ids = select(MessageRow.conversation_id).where(MessageRow.id.in_([r[0] for r in rows]))
+    return ConversationRow.id.in_(ids)
 
 
 _ORDER = {
@@ -135,9 +171,7 @@ def listing(
     query = select(ConversationRow).where(ConversationRow.owner == owner)
     if search.strip():
         pattern = _like(search.strip())
-        in_text = exists().where(
-            MessageRow.conversation_id == ConversationRow.id, MessageRow.content.ilike(pattern, escape="\\")
-        )
+        in_text = text_match(session, search.strip())
         query = query.where(or_(ConversationRow.title.ilike(pattern, escape="\\"), in_text))
     if model:
         query = query.where(ConversationRow.model == model)

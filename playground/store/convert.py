@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -82,8 +81,13 @@ def message_row(message: Message, *, position: int, secrets: Sequence[str]) -> d
         row["extra"] = row["extra"] if row["extra"]["reply"] or len(row["extra"]) > 1 else None
     row = scrub(row, secrets)
     row["cost_total"] = reply.cost.total if reply and reply.cost is not None else None
-    row["digest"] = hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()
+    row["digest"] = digest(message, secrets=secrets)
     return row
+
+
+def digest(message: Message, *, secrets: Sequence[str]) -> str:
+    """A cheap fingerprint of every compared field (the dataclass repr, keys masked): a save skips equal ones."""
+    return hashlib.sha256(redact(repr(message), tuple(secrets)).encode()).hexdigest()
 
 
 def _usage(data: dict[str, Any] | None) -> Usage | None:

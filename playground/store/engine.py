@@ -9,11 +9,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0002"
 _MIGRATION_LOCK = 7_311_015  # any constant: PostgreSQL advisory lock id held while migrating
 
 
@@ -63,12 +63,22 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine, *, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; replicas starting together on PostgreSQL take turns (advisory lock)."""
-    if current_revision(engine) == HEAD and revision == "head":
-        return
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head() -> str:
+    """The newest revision shipped in migrations/versions."""
+    return ScriptDirectory.from_config(_config()).get_current_head() or ""
+
+
+def upgrade(engine: Engine, *, revision: str = "head") -> None:
+    """Bring the schema to ``revision``; replicas starting together on PostgreSQL take turns (advisory lock)."""
+    if revision == "head" and current_revision(engine) == head():
+        return
+    config = _config()
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK})
