@@ -138,6 +138,8 @@ def seed(store: Store, *, conversations: int, per: int) -> None:
             _flush(store, batch_c, batch_m)
             batch_c, batch_m = [], []
     _flush(store, batch_c, batch_m)
+    with store.engine.begin() as conn:  # statistics, as autovacuum (PostgreSQL) or ANALYZE (SQLite) keep them
+        conn.exec_driver_sql("ANALYZE")
 
 
 def _flush(store: Store, convs: list, messages: list) -> None:

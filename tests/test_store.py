@@ -50,13 +50,29 @@ def test_round_trip_keeps_every_field(store: Store) -> None:
 def test_saving_again_updates_changed_and_removed_messages(store: Store) -> None:
     conv = conversation(3)
     cid = _save(store, conv)
+    ids = _message_ids(store, cid)
+    assert conv.history_tokens() > 0  # fills each message's token cache: not a change
+    store.save_conversation(owner="ana", conversation_id=cid, conversation=conv, provider="xai", model="m2")
+    assert _message_ids(store, cid) == ids  # nothing rewritten
     conv.truncate(3)
     conv.messages[0].content = "edited question"
     conv.add_assistant("new answer", reply(prompt=10))
     store.save_conversation(owner="ana", conversation_id=cid, conversation=conv, provider="xai", model="m2")
     got = store.load_conversation(owner="ana", conversation_id=cid)
-    assert got.conversation.messages == conv.messages
+    fields = [(m.role, m.content, m.reply) for m in conv.messages]  # the token cache was filled above
+    assert [(m.role, m.content, m.reply) for m in got.conversation.messages] == fields
     assert got.summary.message_count == 4 and got.summary.model == "m2" and got.summary.total_cost == total(conv)
+
+
+def _message_ids(store: Store, cid: str) -> list[int]:
+    from sqlalchemy import select
+
+    from playground.store.engine import read_session
+    from playground.store.models import MessageRow
+
+    with read_session(store.engine) as s:
+        query = select(MessageRow.id).where(MessageRow.conversation_id == cid).order_by(MessageRow.position)
+        return list(s.scalars(query))
 
 
 def test_list_search_filter_sort(store: Store) -> None:

@@ -86,8 +86,12 @@ def message_row(message: Message, *, position: int, secrets: Sequence[str]) -> d
 
 
 def digest(message: Message, *, secrets: Sequence[str]) -> str:
-    """A cheap fingerprint of every compared field (the dataclass repr, keys masked): a save skips equal ones."""
-    return hashlib.sha256(redact(repr(message), tuple(secrets)).encode()).hexdigest()
+    """A cheap fingerprint of every compared field (their repr, keys masked): a save skips equal messages.
+
+    The token-count cache is left out: counting a message must not make it look changed.
+    """
+    fields = tuple(getattr(message, f.name) for f in dataclasses.fields(message) if f.name != "_tokens")
+    return hashlib.sha256(redact(repr(fields), tuple(secrets)).encode()).hexdigest()
 
 
 def _usage(data: dict[str, Any] | None) -> Usage | None:
