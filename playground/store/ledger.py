@@ -129,9 +129,8 @@ def record(
     held = set(reservation.scopes) if reservation and reservation.granted else set()
     day = reservation.day if reservation and reservation.granted and reservation.day else at.date()
     for scope in (EVERYONE, owner_scope(owner)):
-        _ensure_day(session, scope, day)
         release = to_pico(reservation.amount) if scope in held and reservation else 0
-        session.execute(
+        stmt = (
             update(BudgetRow)
             .where(BudgetRow.scope == scope, BudgetRow.day == day)
             .values(
@@ -140,6 +139,9 @@ def record(
             )
             .execution_options(synchronize_session=False)
         )
+        if session.execute(stmt).rowcount == 0:  # the day's first reply in this scope
+            _ensure_day(session, scope, day)
+            session.execute(stmt)
 
 
 def release(session: Session, *, reservation: Budget) -> None:
