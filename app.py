@@ -13,6 +13,7 @@ st.set_page_config(
 pages = [
     st.Page("pages/chat.py", title="Playground", icon=":material/chat:", url_path="playground", default=True),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
     st.Page("pages/pricing.py", title="Pricing", icon=":material/payments:", url_path="pricing"),
     st.Page("pages/model.py", title="Model and API", icon=":material/info:", url_path="model"),
 ]

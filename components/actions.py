@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import messages_editor, state
+from components import messages_editor, persist, state
 from components.code_samples import code_dialog
 from components.generation import request_reply
 from components.remote import model_check
@@ -46,8 +46,8 @@ def resend_edited() -> None:
 
 
 def clear() -> None:
-    conversation().clear()
-    state.clear_error()
+    """Start over: a new conversation (the cleared one stays in the history when saving is on)."""
+    persist.new_chat()
 
 
 def retry_without(model_id: str, param: str) -> None:

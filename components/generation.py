@@ -7,7 +7,7 @@ import time
 
 import streamlit as st
 
-from components import state
+from components import persist, state
 from components.settings import Settings, secrets
 from components.state import conversation
 from components.tool_cards import LiveCards
@@ -190,6 +190,10 @@ def generate(settings: Settings) -> None:
     """Stream one reply into the page; the reply (complete, stopped or failed) always lands in the history."""
     state.set_reply_pending(False)
     conv = conversation()
+    save, refused = persist.prepare(settings)  # before the stream: session state is unusable after a stop
+    if refused:
+        state.set_notice("error", refused)
+        st.rerun()
     chat = settings.state.with_history(conv.history())
     plan = build_plan(chat)
     builder = ReplyBuilder(
@@ -229,6 +233,7 @@ def generate(settings: Settings) -> None:
         if events is not None:
             events.close()  # closes the HTTP response: a stopped reply stops being generated and billed
         _record(conv, builder, status, error, chat.tools)
+        save(conv)  # hands the reply to the background writer: the stream never waits on the database
     if error is None:
         _continue(conv, chat.tools)
     st.rerun()

@@ -11,6 +11,7 @@ from components import settings as cfg
 from components import state as keys
 from components import tools_dialog
 from components.footer import render_footer
+from components.presets import render_presets
 from components.remote import model_check, remote_model_ids
 from playground import catalog, providers
 from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
@@ -281,4 +282,5 @@ def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
         st.button(
             "Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults", on_click=reset_defaults
         )
+        render_presets(current)
     return current

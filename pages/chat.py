@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from components import actions, chat_pane, generation, messages_editor, state, tool_cards
+from components import actions, chat_pane, generation, messages_editor, persist, state, tool_cards
 from components.input_checks import MAX_PROMPT_CHARS, check_prompt, render_notice
 from components.routing import require_router
 from components.sidebar import render_sidebar
 from components.state import conversation
 
 require_router()
+persist.open_shared_link()
 conv = conversation()
 header_box, history_box, footer_box = st.container(), st.container(), st.container()
 settings = render_sidebar(footer_box)
@@ -20,6 +21,7 @@ st.chat_input(
 
 with header_box:
     chat_pane.render_header(settings)
+    persist.render_health()
     if not conv.messages:
         chat_pane.render_starters(actions.send)
         messages_editor.render_entry()

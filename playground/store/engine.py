@@ -20,7 +20,8 @@ _MIGRATION_LOCK = 7_311_015  # any constant: PostgreSQL advisory lock id held wh
 def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL, a busy timeout, foreign keys and explicit ``BEGIN`` handling."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=15)
+        args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=15, connect_args=args)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

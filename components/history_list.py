@@ -1,0 +1,128 @@
+"""The history list: search and filters, the table, and actions on the chosen conversation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from components import persist, state
+from playground import export
+from playground.params import DEFAULTS, GenerationParams
+from playground.pricing import format_usd
+from playground.store import ConversationSummary, Store, StoredConversation
+from playground.workspace import Workspace
+
+SORTS = {"recent": "Most recent", "oldest": "Oldest", "cost": "Most expensive", "title": "Title"}
+PLAYGROUND_PAGE = "pages/chat.py"
+
+
+def _filters(store: Store, ws: Workspace) -> dict[str, object]:
+    search = st.text_input("Search titles and messages", key="history_search", icon=":material/search:")
+    cols = st.columns(4)
+    models = ["Any model", *store.models_used(owner=ws.owner)]
+    model = cols[0].selectbox("Model", models, key="history_model")
+    dates = cols[1].date_input("Updated between", value=(), key="history_dates")
+    min_cost = cols[2].number_input(
+        "Cost at least (USD)", min_value=0.0, value=None, format="%.6f", key="history_min_cost"
+    )
+    sort = cols[3].selectbox("Sort", list(SORTS), format_func=SORTS.get, key="history_sort")
+    since = until = None
+    if isinstance(dates, tuple) and dates:
+        since = datetime.combine(dates[0], time(), tzinfo=UTC)
+        until = datetime.combine(dates[-1], time(), tzinfo=UTC) + timedelta(days=1)
+    return {
+        "search": search,
+        "model": None if model == models[0] else model,
+        "since": since,
+        "until": until,
+        "min_cost": Decimal(str(min_cost)) if min_cost else None,
+        "sort": sort,
+    }
+
+
+def _table(rows: list[ConversationSummary]) -> None:
+    frame = pd.DataFrame(
+        {
+            "Title": [r.title for r in rows],
+            "Updated": [r.updated_at for r in rows],
+            "Model": [r.model for r in rows],
+            "Messages": [r.message_count for r in rows],
+            "Cost": [format_usd(r.total_cost) for r in rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch", key="history_table")
+
+
+def _open(stored: StoredConversation) -> None:
+    st.session_state[state.CONVERSATION] = stored.conversation
+    st.session_state[state.CONVERSATION_ID] = stored.summary.id
+    system = stored.settings.get("system")
+    if isinstance(system, str):
+        st.session_state[state.SYSTEM] = system
+
+
+def _export(stored: StoredConversation) -> str:
+    values = {k: v for k, v in stored.settings.items() if k in GenerationParams.model_fields}
+    try:
+        params = GenerationParams(**values)
+    except ValueError:
+        params = DEFAULTS
+    return export.to_json(
+        stored.conversation,
+        params=params,
+        model_id=stored.summary.model,
+        provider_id=stored.summary.provider,
+        secrets=persist.typed_keys(),
+    )
+
+
+def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
+    stored = store.load_conversation(owner=ws.owner, conversation_id=chosen.id)
+    if stored is None:
+        st.warning("That conversation is gone.", icon=":material/warning:")
+        return
+    with st.container(horizontal=True, key="history_actions"):
+        if st.button("Open in playground", icon=":material/chat:", key="history_open", type="primary"):
+            _open(stored)
+            st.switch_page(PLAYGROUND_PAGE)
+        st.download_button(
+            "Export JSON",
+            data=lambda: _export(stored),
+            file_name="conversation.json",
+            mime="application/json",
+            icon=":material/download:",
+            key="history_export",
+            on_click="ignore",
+        )
+        if st.button("Share link", icon=":material/share:", key="history_share"):
+            share_id = store.create_share(owner=ws.owner, conversation_id=chosen.id, secrets=persist.typed_keys())
+            st.session_state[state.SHARE_LINK] = share_id
+        confirm = st.toggle("Delete…", key="history_delete_arm")
+    if st.session_state.get(state.SHARE_LINK):
+        st.caption("Anyone with this link opens a read-only copy in their own session:")
+        st.code(f"?share={st.session_state[state.SHARE_LINK]}", language=None)
+    title = st.text_input("Title", value=chosen.title, key=f"history_title_{chosen.id}")
+    if st.button("Rename", icon=":material/edit:", key="history_rename") and title.strip():
+        store.rename(owner=ws.owner, conversation_id=chosen.id, title=title, secrets=persist.typed_keys())
+        st.rerun()
+    if confirm:
+        st.warning(f"Delete “{chosen.title}” for good?", icon=":material/delete:")
+        if st.button("Delete for good", icon=":material/delete_forever:", key="history_delete", type="primary"):
+            store.delete(owner=ws.owner, conversation_id=chosen.id)
+            st.session_state.pop("history_delete_arm", None)
+            st.rerun()
+
+
+def render(store: Store, ws: Workspace) -> None:
+    """The whole conversations tab."""
+    rows = store.list_conversations(owner=ws.owner, limit=200, **_filters(store, ws))
+    if not rows:
+        st.info("No saved conversations match.", icon=":material/inbox:")
+        return
+    _table(rows)
+    by_id = {r.id: r for r in rows}
+    chosen = st.selectbox("Conversation", list(by_id), format_func=lambda i: by_id[i].title, key="history_pick")
+    _actions(store, ws, by_id[chosen])

@@ -1,0 +1,203 @@
+"""The app's link to the store: one store and writer per process, this visitor's workspace, saving after a reply.
+
+Nothing here may delay or break the chat: saving goes through the background writer, and a database that is down
+shows a notice (``render_health``) while the chat goes on.
+"""
+
+from __future__ import annotations
+
+import secrets as token_source
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import streamlit as st
+
+from components import state
+from components.settings import Settings, secrets
+from playground.budget import limits, predicted_max, refusal
+from playground.conversation import Conversation
+from playground.store import BackgroundWriter, Budget, Store, new_id, resolve_url
+from playground.store.writer import plain_error
+from playground.workspace import Workspace, public_mode, workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """The process's store and writer, or why there is none (``store`` None: off or unreachable)."""
+
+    store: Store | None
+    writer: BackgroundWriter | None
+    problem: str = ""  # set when the database could not be opened
+    failed_at: float = 0.0  # monotonic time of that failure (a retry waits RETRY_SECONDS)
+
+
+_LINKS: dict[str, Link] = {}  # one per database URL (server configuration, never user input) in this process
+_LOCK = threading.Lock()
+RETRY_SECONDS = 30.0
+
+
+def _open(url: str) -> Link:
+    """The process's link to ``url``, opened (and migrated) once; a failure is kept and retried on a later run."""
+    with _LOCK:
+        current = _LINKS.get(url)
+        if current is not None and (not current.problem or time.monotonic() - current.failed_at < RETRY_SECONDS):
+            return current
+        try:
+            store = Store.open(url=url)
+        except Exception as exc:  # noqa: BLE001 - a database that is down must not break the app
+            current = Link(None, None, plain_error(exc, url=url), time.monotonic())
+        else:
+            current = Link(store, BackgroundWriter(store=store))
+        _LINKS[url] = current
+        return current
+
+
+def link() -> Link:
+    """This process's store for ``PLAYGROUND_DATABASE_URL`` (an SQLite file by default; ``none``: off)."""
+    url = resolve_url(secrets=secrets())
+    return _open(url) if url else Link(None, None)
+
+
+def current_workspace() -> Workspace:
+    """Who this visitor is to the store: the signed-in user, this browser session (public mode) or "local"."""
+    try:
+        user = st.user.to_dict()
+    except Exception:  # noqa: BLE001 - no auth configured
+        user = {}
+    session_id = st.session_state.setdefault(state.WORKSPACE_SESSION, token_source.token_urlsafe(16))
+    return workspace(user=user, public=public_mode(secrets=secrets()), session_id=session_id)
+
+
+def conversation_id() -> str:
+    """The id this session's conversation is saved under."""
+    return st.session_state.setdefault(state.CONVERSATION_ID, new_id())
+
+
+def new_chat() -> None:
+    """Start a new conversation (the current one stays in the history)."""
+    st.session_state[state.CONVERSATION] = Conversation()
+    st.session_state[state.CONVERSATION_ID] = new_id()
+    state.clear_error()
+
+
+def typed_keys() -> tuple[str, ...]:
+    """Every key typed in this session's sidebar: masked in everything saved."""
+    return tuple(str(v) for k, v in st.session_state.items() if str(k).startswith("api_key_") and v)
+
+
+def render_health() -> None:
+    """A notice when saving is failing (the chat goes on)."""
+    current = link()
+    if current.problem:
+        st.warning(
+            f"History is not being saved: the database cannot be opened ({current.problem}).",
+            icon=":material/cloud_off:",
+        )
+    elif current.writer is not None and current.writer.health.state == "down":
+        st.warning(
+            f"History is not being saved right now. {current.writer.health.message}", icon=":material/cloud_off:"
+        )
+
+
+Saver = Callable[[Conversation], None]
+
+
+def prepare(settings: Settings) -> tuple[Saver, str | None]:
+    """Before sending: reserve the budget and capture what saving needs (session state is unusable after a stop).
+
+    Returns the function to call with the conversation once the reply is recorded, and a refusal message when the
+    budget does not allow the request (then nothing is sent).
+    """
+    current, ws = link(), current_workspace()
+    cid, masked, settings_doc = (
+        conversation_id(),
+        (*typed_keys(), settings.config.api_key or ""),
+        _settings(settings),
+    )
+    budget = _reserve(current.store, ws, settings)
+    if isinstance(budget, str):
+        return (lambda conv: None), budget
+    writer = current.writer
+
+    def save(conv: Conversation) -> None:
+        if writer is None:
+            return
+        last = conv.messages[-1].reply if conv.messages else None
+        snapshot = Conversation(list(conv.messages))
+        if last is None:
+            if budget is not None:
+                writer.submit(lambda s: s.release_budget(reservation=budget))
+            return
+        writer.submit(
+            lambda s: s.save_turn(
+                owner=ws.owner,
+                conversation_id=cid,
+                conversation=snapshot,
+                reply=last,
+                settings=settings_doc,
+                reservation=budget,
+                secrets=masked,
+            )
+        )
+
+    return save, None
+
+
+def _settings(settings: Settings) -> dict[str, object]:
+    return {
+        **settings.params.model_dump(mode="json"),
+        "provider": settings.config.provider.id,
+        "model": settings.model.id,
+        "protocol": settings.protocol,
+    }
+
+
+def _reserve(store: Store | None, ws: Workspace, settings: Settings) -> Budget | str | None:
+    """A budget reservation, a refusal message, or None when no budget applies."""
+    caps = limits(secrets=secrets(), signed_in=ws.signed_in)
+    if not caps.active:
+        return None
+    history = state.conversation().history()
+    amount = predicted_max(
+        price=settings.model.price,
+        messages=[{"content": settings.params.system}, *history],
+        max_tokens=settings.params.max_tokens,
+    )
+    if amount is None:
+        return None
+    if store is None:
+        return "Not sent: a daily budget is set but the database that tracks it is unavailable."
+    try:
+        budget = store.reserve_budget(
+            owner=ws.owner, amount=amount, limit=caps.per_user, global_limit=caps.everyone
+        )
+    except Exception as exc:  # noqa: BLE001 - fail closed: the budget cannot be checked
+        return f"Not sent: the daily budget cannot be checked ({plain_error(exc, url=store.url)})."
+    return budget if budget.granted else refusal(budget)
+
+
+def spent_today(ws: Workspace) -> Decimal | None:
+    store = link().store
+    return store.spend_total(owner=ws.owner) if store else None
+
+
+def open_shared_link() -> None:
+    """Open ``?share=<id>`` as a copy of the shared conversation in this session, then drop it from the URL."""
+    share_id = st.query_params.get("share")
+    if not share_id:
+        return
+    del st.query_params["share"]
+    current = link().store
+    shared = current.open_share(share_id=share_id) if current else None
+    if shared is None:
+        state.set_notice("warning", "That share link does not open anything: it is wrong, or saving is off here.")
+        return
+    new_chat()
+    st.session_state[state.CONVERSATION] = shared.conversation
+    system = shared.settings.get("system")
+    if isinstance(system, str):
+        st.session_state[state.SYSTEM] = system
+    state.set_notice("info", f"A read-only copy of “{shared.title}”: anything you add is saved as your own chat.")

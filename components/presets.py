@@ -1,0 +1,64 @@
+"""Sidebar presets: save the current settings under a name, load one, delete one; and "New chat"."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import persist
+from components import state as keys
+from components.settings import PARAM_KEYS, Settings
+from playground.store import Preset
+
+
+def _load(name: str) -> None:
+    """Put a preset's settings into the widgets' state (a callback: runs before the widgets are drawn)."""
+    current = persist.link().store
+    preset = current.load_preset(owner=persist.current_workspace().owner, name=name) if current else None
+    if preset is None:
+        return
+    state = st.session_state
+    state[keys.SYSTEM] = preset.system
+    for name_, value in preset.params.items():
+        if name_ in PARAM_KEYS and name_ != "system" and value is not None:
+            state[name_] = value
+            state[f"{name_}_typed"] = value
+    state["reasoning_effort"] = preset.params.get("reasoning_effort") or "default"
+    state[keys.PROVIDER], state[keys.MODEL_ID] = preset.provider, preset.model
+
+
+def _save(settings: Settings) -> None:
+    name = (st.session_state.get("preset_name") or "").strip()
+    current = persist.link().store
+    if not name or current is None:
+        return
+    params = settings.params.model_dump(mode="json")
+    preset = Preset(name, params.pop("system"), params, settings.config.provider.id, settings.model.id)
+    current.save_preset(owner=persist.current_workspace().owner, preset=preset, secrets=persist.typed_keys())
+    st.session_state["preset_saved"] = name
+
+
+def _delete(name: str) -> None:
+    current = persist.link().store
+    if current is not None:
+        current.delete_preset(owner=persist.current_workspace().owner, name=name)
+
+
+def render_presets(settings: Settings) -> None:
+    """The "New chat" button and the presets expander."""
+    st.button(
+        "New chat", icon=":material/add_comment:", key="new_chat", on_click=persist.new_chat, width="stretch"
+    )
+    current = persist.link().store
+    if current is None:
+        return
+    with st.expander("Presets", icon=":material/bookmarks:"):
+        names = [p.name for p in current.list_presets(owner=persist.current_workspace().owner)]
+        if names:
+            chosen = st.selectbox("Preset", names, key="preset_pick")
+            with st.container(horizontal=True):
+                st.button("Load", icon=":material/download:", key="preset_load", on_click=_load, args=(chosen,))
+                st.button(
+                    "Delete", icon=":material/delete:", key="preset_delete", on_click=_delete, args=(chosen,)
+                )
+        st.text_input("Name", key="preset_name", placeholder="Save the current settings as…")
+        st.button("Save preset", icon=":material/save:", key="preset_save", on_click=_save, args=(settings,))

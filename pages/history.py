@@ -1,0 +1,27 @@
+"""History: saved conversations (search, filter, sort, open, rename, delete, export, share) and a usage view."""
+
+import streamlit as st
+
+from components import history_list, history_usage, persist
+from components.routing import require_router
+
+require_router()
+st.title("History", anchor=False)
+ws = persist.current_workspace()
+current = persist.link()
+persist.render_health()
+if current.store is None:
+    st.info(
+        "History is off: set `PLAYGROUND_DATABASE_URL` to an SQLite file or a PostgreSQL URL to keep chats.",
+        icon=":material/history_toggle_off:",
+    )
+    st.stop()
+st.caption(
+    f":material/person: {ws.label}"
+    + (" · conversations are kept for this browser session only" if ws.per_session else "")
+)
+chats, usage = st.tabs(["Conversations", "Usage"])
+with chats:
+    history_list.render(current.store, ws)
+with usage:
+    history_usage.render(current.store, ws)

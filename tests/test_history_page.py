@@ -1,0 +1,163 @@
+"""History, presets, share links, owners and budgets through the app (AppTest), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from apptest_util import chat, new_app, run, send
+
+from components import persist
+from playground.pricing import format_usd
+from playground.store import Store
+
+HISTORY = "pages/history.py"
+
+
+@pytest.fixture
+def database(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The app's PLAYGROUND_DATABASE_URL for this test (a temporary SQLite file or a fresh PostgreSQL database)."""
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", db_url)
+    return db_url
+
+
+def _flush() -> None:
+    writer = persist.link().writer
+    assert writer is not None and writer.flush(timeout=30)
+    assert writer.health.state == "ok", writer.health.message
+
+
+def _history(user: dict | None = None):
+    at = new_app()
+    if user is not None:
+        at.user = user
+    run(at)
+    at.switch_page(HISTORY)
+    return run(at)
+
+
+def _titles(at) -> list[str]:
+    """Titles in the history table (the Conversations tab's table comes first), or [] when none matched."""
+    if any("No saved conversations match" in i.value for i in at.info):
+        return []
+    return list(at.dataframe[0].value["Title"])
+
+
+def _chat(text: str, user: dict | None = None):
+    at = new_app()
+    if user is not None:
+        at.user = user
+    run(at)
+    send(at, text)
+    _flush()
+    return at
+
+
+def test_a_saved_conversation_is_listed_with_its_cost_in_a_fresh_session(database: str) -> None:
+    at = _chat("What is a budget?")
+    assert chat(at)[1][0] == "assistant"
+    fresh = _history()
+    frame = fresh.dataframe[0].value
+    assert list(frame["Title"]) == ["What is a budget?"]
+    stored = Store.open(url=database)
+    (summary,) = stored.list_conversations(owner="local")
+    assert summary.total_cost > 0 and list(frame["Cost"]) == [format_usd(summary.total_cost)]
+    assert stored.spend_total(owner="local") == summary.total_cost
+    fresh.text_input(key="history_search").set_value("nothing like it")
+    run(fresh)
+    assert _titles(fresh) == []  # filtered out
+    stored.close()
+
+
+def test_open_a_saved_conversation_and_continue_it(database: str) -> None:
+    _chat("First question")
+    at = _history()
+    at.button(key="history_open").click()
+    run(at)
+    assert [role for role, _ in chat(at)] == ["user", "assistant"]  # st.switch_page ran the playground
+    at.switch_page("pages/chat.py")  # AppTest's next run would go back to its own page; a browser stays
+    run(at)
+    send(at, "Second question")
+    _flush()
+    stored = Store.open(url=database)
+    (summary,) = stored.list_conversations(owner="local")
+    assert summary.message_count == 4  # continued, not copied
+    stored.close()
+
+
+def test_presets_survive_a_fresh_session(database: str) -> None:
+    at = run(new_app())
+    at.text_area(key="system").set_value("Answer in haiku.")
+    at.slider(key="temperature").set_value(0.2)
+    run(at)
+    at.text_input(key="preset_name").set_value("Haiku")
+    at.button(key="preset_save").click()
+    run(at)
+    fresh = run(new_app())
+    assert fresh.selectbox(key="preset_pick").options == ["Haiku"]
+    fresh.button(key="preset_load").click()
+    run(fresh)
+    assert fresh.text_area(key="system").value == "Answer in haiku."
+    assert fresh.slider(key="temperature").value == 0.2
+    fresh.button(key="preset_delete").click()
+    run(fresh)
+    assert not [s for s in fresh.selectbox if s.key == "preset_pick"]
+
+
+def test_a_share_link_opens_a_read_only_copy(database: str) -> None:
+    _chat("Shared question")
+    owner = _history()
+    owner.button(key="history_share").click()
+    run(owner)
+    link = owner.code[0].value
+    share_id = link.split("share=")[1]
+    viewer = new_app()
+    viewer.user = {"is_logged_in": True, "email": "viewer@example.com"}
+    viewer.query_params["share"] = share_id
+    run(viewer)
+    assert [text for _, text in chat(viewer)][0] == "Shared question"
+    send(viewer, "The viewer continues")
+    _flush()
+    stored = Store.open(url=database)
+    (original,) = stored.list_conversations(owner="local")
+    assert original.message_count == 2  # the original is unchanged
+    (copy,) = stored.list_conversations(owner="user:viewer@example.com")
+    assert copy.message_count == 4 and copy.id != original.id
+    stored.close()
+
+
+def test_login_separates_two_users(database: str) -> None:
+    ana, bob = (
+        {"is_logged_in": True, "email": "ana@example.com"},
+        {"is_logged_in": True, "email": "bob@example.com"},
+    )
+    _chat("Ana's question", user=ana)
+    _chat("Bob's question", user=bob)
+    assert _titles(_history(ana)) == ["Ana's question"]
+    assert _titles(_history(bob)) == ["Bob's question"]
+    assert _titles(_history()) == []  # the local workspace sees neither
+
+
+def test_public_mode_keeps_history_per_browser_session(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_PUBLIC", "1")
+    at = _chat("Mine only")
+    at.switch_page(HISTORY)
+    run(at)
+    assert _titles(at) == ["Mine only"]
+    assert _titles(_history()) == []  # another browser session lists nothing
+
+
+def test_budget_refuses_with_the_numbers(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_DAILY_BUDGET_USD", "0.0001")
+    at = run(new_app())
+    send(at, "Too dear")
+    messages = chat(at)
+    assert [role for role, _ in messages] == ["user"]  # not sent; the prompt is kept
+    text = " ".join(e.value for e in at.error)
+    assert "could cost up to $0.0005" in text and "$0.0001" in text
+    assert Store.open(url=database).spend_total(owner=None) == Decimal(0)
+
+
+def test_history_off_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _history()
+    assert "History is off" in at.info[0].value
