@@ -10,6 +10,8 @@ st.title("History", anchor=False)
 ws = persist.current_workspace()
 current = persist.link()
 persist.render_health()
+if current.problem:
+    st.stop()
 if current.store is None:
     st.info(
         "History is off: set `PLAYGROUND_DATABASE_URL` to an SQLite file or a PostgreSQL URL to keep chats.",

@@ -161,3 +161,30 @@ def test_budget_refuses_with_the_numbers(database: str, monkeypatch: pytest.Monk
 def test_history_off_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     at = _history()
     assert "History is off" in at.info[0].value
+
+
+def test_rename_and_delete_after_confirming(database: str) -> None:
+    _chat("Old title")
+    at = _history()
+    at.text_input(key=f"history_title_{at.selectbox(key='history_pick').value}").set_value("New title")
+    at.button(key="history_rename").click()
+    run(at)
+    assert _titles(at) == ["New title"]
+    assert not [b for b in at.button if b.key == "history_delete"]  # nothing deletes without the toggle
+    at.toggle(key="history_delete_arm").set_value(True)
+    run(at)
+    at.button(key="history_delete").click()
+    run(at)
+    assert _titles(at) == []
+    assert Store.open(url=database).list_conversations(owner="local") == []
+
+
+def test_a_database_that_is_down_gets_a_notice_and_the_chat_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", "postgresql+psycopg://postgres:pw-secret@127.0.0.1:9/none")
+    at = run(new_app())
+    send(at, "Still chatting")
+    assert [role for role, _ in chat(at)] == ["user", "assistant"]
+    notice = " ".join(w.value for w in at.warning)
+    assert "History is not being saved" in notice and "pw-secret" not in notice
+    history = _history()
+    assert "History is not being saved" in " ".join(w.value for w in history.warning)

@@ -221,3 +221,26 @@ def test_save_turn_records_spend(store: Store) -> None:
     store.save_turn(owner="ana", conversation_id=cid, conversation=conv, reply=conv.replies[-1])
     assert store.list_conversations(owner="ana")[0].total_cost == total(conv)
     assert store.spend_total(owner="ana") == total(conv)
+
+
+def test_search_finds_rare_and_common_words_in_order(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from playground.store import search
+
+    monkeypatch.setattr(search, "CHUNK", 3)  # several chunks with a handful of conversations
+    monkeypatch.setattr(search, "FTS_CAP", 1)  # and SQLite's index path gives way to the chunked scan
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    ids = []
+    for i in range(10):
+        store.clock = lambda i=i: start + timedelta(hours=i)
+        ids.append(_save(store, conversation(1, text=f"common words {'unusual' if i in (1, 8) else ''}")))
+    newest_first = ids[::-1]
+    assert [c.id for c in store.list_conversations(owner="ana", search="COMMON", limit=4)] == newest_first[:4]
+    assert [
+        c.id for c in store.list_conversations(owner="ana", search="common", limit=4, offset=4)
+    ] == newest_first[4:8]
+    assert [c.id for c in store.list_conversations(owner="ana", search="unusual")] == [ids[8], ids[1]]
+    assert [c.id for c in store.list_conversations(owner="ana", search="unusual", sort="oldest")] == [
+        ids[1],
+        ids[8],
+    ]
+    assert store.list_conversations(owner="ana", search="absent") == []

@@ -7,17 +7,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, or_, select
-from sqlalchemy import text as sa_text
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from playground.conversation import Conversation
 from playground.store.convert import digest, message_from_row, message_row, scrub
 from playground.store.models import ConversationRow, MessageRow
 from playground.store.records import ConversationSummary, Sort, StoredConversation
+from playground.store.search import search_rows
 
 TITLE_LENGTH = 80
-FTS_CAP = 2000  # SQLite: more matching messages than this and the plain scan is the faster way
 
 
 def utc(moment: datetime) -> datetime:
@@ -110,41 +109,6 @@ def load(session: Session, *, owner: str | None, conversation_id: str) -> Stored
     return StoredConversation(summary(row), dict(row.settings or {}), conv)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _scan(text: str) -> ColumnElement[bool]:
-    """Any message of the conversation contains ``text`` (any case): PostgreSQL's trigram index serves it."""
-    return exists().where(
-        MessageRow.conversation_id == ConversationRow.id, MessageRow.content.ilike(_like(text), escape="\\")
-    )
-
-
-def text_match(session: Session, text: str) -> ColumnElement[bool]:
-    """A condition on ConversationRow: some message contains ``text``.
-
-    On SQLite with the FTS5 trigram table, a word found in at most ``FTS_CAP`` messages is looked up in the index
-    (fast for rare words); a commoner one falls back to the scan, which then meets enough matches early.
-    """
-    if session.get_bind().dialect.name != "sqlite" or len(text) < 3 or any(c in text for c in "%_\\"):
-        return _scan(text)
-    has_fts = session.execute(
-        sa_text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'")
-    ).first()
-    if not has_fts:
-        return _scan(text)
-    rows = session.execute(
-        sa_text("SELECT rowid FROM messages_fts WHERE content LIKE :p LIMIT :n"),
-        {"p": f"%{text}%", "n": FTS_CAP + 1},
-    ).all()
-    if len(rows) > FTS_CAP:
-        return _scan(text)
-    ids = select(MessageRow.conversation_id).where(MessageRow.id.in_([r[0] for r in rows]))
-    return ConversationRow.id.in_(ids)
-
-
 _ORDER = {
     "recent": (ConversationRow.updated_at.desc(),),
     "oldest": (ConversationRow.updated_at.asc(),),
@@ -169,10 +133,6 @@ def listing(
 ) -> list[ConversationSummary]:
     """The owner's conversations matching every filter given (search: titles and message text, any case)."""
     query = select(ConversationRow).where(ConversationRow.owner == owner)
-    if search.strip():
-        pattern = _like(search.strip())
-        in_text = text_match(session, search.strip())
-        query = query.where(or_(ConversationRow.title.ilike(pattern, escape="\\"), in_text))
     if model:
         query = query.where(ConversationRow.model == model)
     if since is not None:
@@ -183,8 +143,10 @@ def listing(
         query = query.where(ConversationRow.total_cost >= min_cost)
     if max_cost is not None:
         query = query.where(ConversationRow.total_cost <= max_cost)
-    query = query.order_by(*_ORDER[sort]).limit(limit).offset(offset)
-    return [summary(r) for r in session.scalars(query)]
+    query = query.order_by(*_ORDER[sort])
+    if search.strip():
+        return [summary(r) for r in search_rows(session, query, text=search.strip(), limit=limit, offset=offset)]
+    return [summary(r) for r in session.scalars(query.limit(limit).offset(offset))]
 
 
 def models_used(session: Session, *, owner: str) -> list[str]:
