@@ -99,7 +99,7 @@ def bench_turns(store: Store, *, turns: int, repeat: int) -> dict[str, float]:
 
 
 def seed(store: Store, *, conversations: int, per: int) -> None:
-    """``conversations`` conversations of ``per`` messages for owner "big" (bulk insert, converter rows)."""
+    """``conversations`` conversations of ``per`` messages for "local" (bulk insert of converter rows)."""
     rng = random.Random(11)
     r = reply()
     batch_c, batch_m = [], []
@@ -115,7 +115,7 @@ def seed(store: Store, *, conversations: int, per: int) -> None:
         batch_c.append(
             dict(
                 id=cid,
-                owner="big",
+                owner="local",
                 title=" ".join(words[:5]),
                 created_at=when,
                 updated_at=when,
@@ -163,16 +163,52 @@ def bench_history(store: Store, *, repeat: int) -> dict[str, tuple[float, int]]:
 
     q = store.list_conversations
     return {
-        "list, newest 50": _time(lambda: q(owner="big", limit=50), repeat),
-        "list, by cost 50": _time(lambda: q(owner="big", sort="cost", limit=50), repeat),
+        "list, newest 50": _time(lambda: q(owner="local", limit=50), repeat),
+        "list, by cost 50": _time(lambda: q(owner="local", sort="cost", limit=50), repeat),
         "filter model + cost range": _time(
-            lambda: q(owner="big", model="m1", min_cost=Decimal("0.0005"), limit=50), repeat
+            lambda: q(owner="local", model="m1", min_cost=Decimal("0.0005"), limit=50), repeat
         ),
-        f"search rare word ({RARE})": _time(lambda: q(owner="big", search=RARE, limit=50), repeat),
-        "search common word (budget)": _time(lambda: q(owner="big", search="budget", limit=50), repeat),
-        "search absent word": _time(lambda: q(owner="big", search="qwertyuiop", limit=50), repeat),
-        "models used (filter menu)": _time(lambda: store.models_used(owner="big"), repeat),
+        f"search rare word ({RARE})": _time(lambda: q(owner="local", search=RARE, limit=50), repeat),
+        "search common word (budget)": _time(lambda: q(owner="local", search="budget", limit=50), repeat),
+        "search absent word": _time(lambda: q(owner="local", search="qwertyuiop", limit=50), repeat),
+        "models used (filter menu)": _time(lambda: store.models_used(owner="local"), repeat),
     }
+
+
+def bench_page(url: str, *, repeat: int) -> dict[str, float]:
+    """The history page's script time in AppTest over the seeded database: open, then search (median ms)."""
+    import os
+
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["PLAYGROUND_DATABASE_URL"] = url
+    real_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # route through app.py as a live server does (see tests/conftest.py)
+        real_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    out: dict[str, list[float]] = {"open": [], f"search {RARE}": [], "search budget": []}
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    warm = AppTest.from_file(app, default_timeout=120)  # imports and the store's first open, once per process
+    warm.switch_page("pages/history.py")
+    warm.run()
+    for _ in range(repeat):
+        at = AppTest.from_file(app, default_timeout=120)
+        at.switch_page("pages/history.py")
+        t0 = time.perf_counter()
+        at.run()
+        out["open"].append(time.perf_counter() - t0)
+        for word in (RARE, "budget"):
+            at.text_input(key="history_search").set_value(word)
+            t0 = time.perf_counter()
+            at.run()
+            out[f"search {word}"].append(time.perf_counter() - t0)
+        assert not at.exception, [e.value for e in at.exception]
+    PagesManager.__init__ = real_init
+    return {k: _median_ms(v) for k, v in out.items()}
 
 
 def main() -> None:
@@ -180,11 +216,15 @@ def main() -> None:
     ap.add_argument("--conversations", type=int, default=10_000)
     ap.add_argument("--turns", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--only", choices=("sqlite", "postgresql"), default=None)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-store-"))
     cluster = pg.start_cluster()
     try:
-        for label, url in (("SQLite", f"sqlite:///{tmp / 'bench.db'}"), ("PostgreSQL", cluster.new_database())):
+        targets = (("SQLite", f"sqlite:///{tmp / 'bench.db'}"), ("PostgreSQL", cluster.new_database()))
+        for label, url in targets:
+            if args.only and label.lower() != args.only:
+                continue
             store = Store.open(url=url)
             t = bench_turns(store, turns=args.turns, repeat=args.repeat)
             print(f"\n{label}: one turn ({args.turns}-turn conversations, median of {args.turns * args.repeat})")
@@ -199,6 +239,9 @@ def main() -> None:
             print("| history query | ms (median) | rows |\n|---|---:|---:|")
             for name, (ms, rows) in bench_history(store, repeat=args.repeat).items():
                 print(f"| {name} | {ms:.1f} | {rows} |")
+            print("| history page in AppTest (script time) | ms (median) | |")
+            for name, ms in bench_page(url, repeat=args.repeat).items():
+                print(f"| page: {name} | {ms:.1f} | |")
             store.close()
     finally:
         cluster.stop()
