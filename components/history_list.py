@@ -17,6 +17,7 @@ from playground.workspace import Workspace
 
 SORTS = {"recent": "Most recent", "oldest": "Oldest", "cost": "Most expensive", "title": "Title"}
 PLAYGROUND_PAGE = "pages/chat.py"
+PAGE_SIZE = 100  # conversations listed at once (search and filters narrow it)
 
 
 def _filters(store: Store, ws: Workspace) -> dict[str, object]:
@@ -118,7 +119,7 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
 
 def render(store: Store, ws: Workspace) -> None:
     """The whole conversations tab."""
-    rows = store.list_conversations(owner=ws.owner, limit=200, **_filters(store, ws))
+    rows = store.list_conversations(owner=ws.owner, limit=PAGE_SIZE, **_filters(store, ws))
     if not rows:
         st.info("No saved conversations match.", icon=":material/inbox:")
         return

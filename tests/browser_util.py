@@ -222,7 +222,8 @@ def start_streamlit(
     attempts: int = 3,
 ) -> Server:
     """``streamlit run app.py`` on a free port with ``env`` over a scrubbed environment; waits for health "ok"."""
-    full_env = server_env({"PLAYGROUND_OFFLINE_PACE": "0", **(env or {})})
+    # saving off unless a test gives a database: a browser test never writes to the user's home
+    full_env = server_env({"PLAYGROUND_OFFLINE_PACE": "0", "PLAYGROUND_DATABASE_URL": "none", **(env or {})})
     for attempt in range(1, attempts + 1):
         port = free_port()
         server = spawn(

@@ -226,7 +226,7 @@ def test_save_turn_records_spend(store: Store) -> None:
 def test_search_finds_rare_and_common_words_in_order(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from playground.store import search
 
-    monkeypatch.setattr(search, "CHUNK", 3)  # several chunks with a handful of conversations
+    monkeypatch.setattr(search, "CHUNK", 3)  # chunks of 3, then 12, ... over ten conversations
     monkeypatch.setattr(search, "FTS_CAP", 1)  # and SQLite's index path gives way to the chunked scan
     start = datetime(2026, 5, 1, tzinfo=UTC)
     ids = []
@@ -238,7 +238,8 @@ def test_search_finds_rare_and_common_words_in_order(store: Store, monkeypatch: 
     assert [
         c.id for c in store.list_conversations(owner="ana", search="common", limit=4, offset=4)
     ] == newest_first[4:8]
-    assert [c.id for c in store.list_conversations(owner="ana", search="unusual")] == [ids[8], ids[1]]
+    two = store.list_conversations(owner="ana", search="unusual", limit=2)  # found in the first and second chunk
+    assert [c.id for c in two] == [ids[8], ids[1]]
     assert [c.id for c in store.list_conversations(owner="ana", search="unusual", sort="oldest")] == [
         ids[1],
         ids[8],

@@ -13,7 +13,7 @@ from browser_util import Server, rerun_and_wait, wait_for_app
 from playwright.sync_api import expect
 
 # (navigation label, URL path). Page headings are the pages' own business: only "there is one" is checked.
-PAGES = [("Compare", "compare"), ("Pricing", "pricing"), ("Model", "model")]
+PAGES = [("Compare", "compare"), ("History", "history"), ("Pricing", "pricing"), ("Model", "model")]
 ALL = [("Playground", "playground"), *PAGES]
 
 
