@@ -4,8 +4,7 @@ Query planners pick one plan for ``EXISTS (... content ILIKE ...)`` and lose eit
 matching message is slow for a common word (1.2 s at 100,000 messages on PostgreSQL), a scan is slow for a rare
 one. So the search walks the filtered, sorted conversations in growing chunks and asks which of each chunk match,
 stopping once the page is full: a common word is found in the first chunk, a rare one costs one pass over the
-messages in a few round trips. On
-SQLite a rare word is first looked up in the FTS5 trigram index (migration 0003).
+messages in a few round trips. Before that a rare word is looked up through a trigram index (migration 0003).
 """
 
 from __future__ import annotations
@@ -26,29 +25,40 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _fts_ids(session: Session, text: str) -> list[str] | None:
-    """Conversation ids with a message containing ``text``, from SQLite's trigram index; None when it cannot
-    answer (another database, no index, a pattern it cannot use, or too many matches to be worth it)."""
-    if session.get_bind().dialect.name != "sqlite" or len(text) < 3 or any(c in text for c in "%_\\"):
-        return None
+def _sqlite_probe(session: Session, text: str) -> list[int] | None:
+    """Message ids containing ``text`` from the FTS5 trigram table, at most ``FTS_CAP + 1``; None without it."""
+    if len(text) < 3 or any(c in text for c in "%_\\"):
+        return None  # the trigram table answers LIKE only for 3+ characters without an ESCAPE clause
     found = session.execute(sa_text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'"))
     if found.first() is None:
         return None
-    rows = session.execute(
-        sa_text("SELECT rowid FROM messages_fts WHERE content LIKE :p LIMIT :n"),
-        {"p": f"%{text}%", "n": FTS_CAP + 1},
-    ).all()
-    if len(rows) > FTS_CAP:
-        return None
-    ids = select(MessageRow.conversation_id).where(MessageRow.id.in_([r[0] for r in rows])).distinct()
-    return list(session.scalars(ids))
+    query = sa_text("SELECT rowid FROM messages_fts WHERE content LIKE :p LIMIT :n")
+    return [r[0] for r in session.execute(query, {"p": f"%{text}%", "n": FTS_CAP + 1})]
+
+
+def _indexed_ids(session: Session, text: str) -> list[str] | None:
+    """Conversation ids with a message containing ``text``, found through a trigram index when the word is rare
+    (at most ``FTS_CAP`` messages); None when it is common (or there is no index): then the chunked scan runs.
+
+    PostgreSQL's planner serves the capped probe from the pg_trgm index for a rare word and from a scan that stops
+    early for a common one."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        message_ids = _sqlite_probe(session, text)
+        if message_ids is None or len(message_ids) > FTS_CAP:
+            return None
+        ids = select(MessageRow.conversation_id).where(MessageRow.id.in_(message_ids)).distinct()
+        return list(session.scalars(ids))
+    probe = select(MessageRow.conversation_id).where(MessageRow.content.ilike(like_pattern(text), escape="\\"))
+    rows = list(session.scalars(probe.limit(FTS_CAP + 1)))
+    return None if len(rows) > FTS_CAP else list(set(rows))
 
 
 def search_rows(session: Session, query: Select, *, text: str, limit: int, offset: int) -> list[ConversationRow]:
     """Rows of ``query`` (filtered and sorted conversations) whose title or any message contains ``text``."""
     pattern = like_pattern(text)
     title_hit = ConversationRow.title.ilike(pattern, escape="\\")
-    indexed = _fts_ids(session, text)
+    indexed = _indexed_ids(session, text)
     if indexed is not None:
         narrowed = query.where(title_hit | ConversationRow.id.in_(indexed))
         return list(session.scalars(narrowed.limit(limit).offset(offset)))
