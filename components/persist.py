@@ -157,7 +157,10 @@ def _settings(settings: Settings) -> dict[str, object]:
 
 def _reserve(store: Store | None, ws: Workspace, settings: Settings) -> Budget | str | None:
     """A budget reservation, a refusal message, or None when no budget applies."""
-    caps = limits(secrets=secrets(), signed_in=ws.signed_in)
+    try:
+        caps = limits(secrets=secrets(), signed_in=ws.signed_in)
+    except ValueError as exc:  # a budget setting that is not an amount: refuse rather than spend unchecked
+        return f"Not sent: {exc}"
     if not caps.active:
         return None
     history = state.conversation().history()

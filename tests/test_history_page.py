@@ -188,3 +188,11 @@ def test_a_database_that_is_down_gets_a_notice_and_the_chat_goes_on(monkeypatch:
     assert "History is not being saved" in notice and "pw-secret" not in notice
     history = _history()
     assert "History is not being saved" in " ".join(w.value for w in history.warning)
+
+
+def test_a_budget_that_is_not_an_amount_refuses_plainly(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_DAILY_BUDGET_USD", "ten dollars")
+    at = run(new_app())
+    send(at, "Hello")
+    assert [role for role, _ in chat(at)] == ["user"]
+    assert "PLAYGROUND_DAILY_BUDGET_USD must be an amount in USD" in " ".join(e.value for e in at.error)
