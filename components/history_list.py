@@ -100,11 +100,14 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
         )
         if st.button("Share link", icon=":material/share:", key="history_share"):
             share_id = store.create_share(owner=ws.owner, conversation_id=chosen.id, secrets=persist.typed_keys())
-            st.session_state[state.SHARE_LINK] = share_id
+            st.session_state[state.SHARE_LINK] = (chosen.id, share_id)
         confirm = st.toggle("Delete…", key="history_delete_arm")
-    if st.session_state.get(state.SHARE_LINK):
-        st.caption("Anyone with this link opens a read-only copy in their own session:")
-        st.code(f"?share={st.session_state[state.SHARE_LINK]}", language=None)
+    shared = st.session_state.get(state.SHARE_LINK)
+    if shared and shared[0] == chosen.id:
+        st.caption(
+            "Add this to the playground's address: whoever opens it gets a read-only copy in their own session."
+        )
+        st.code(f"?share={shared[1]}", language=None)
     title = st.text_input("Title", value=chosen.title, key=f"history_title_{chosen.id}")
     if st.button("Rename", icon=":material/edit:", key="history_rename") and title.strip():
         store.rename(owner=ws.owner, conversation_id=chosen.id, title=title, secrets=persist.typed_keys())

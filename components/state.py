@@ -52,7 +52,7 @@ MESSAGES_GEN = "messages_generation"  # moves on every structural edit, renewing
 STREAM_GUARD = "stream_guard"  # playground.wire.limits.OneStream: one reply streaming at a time per session
 CONVERSATION_ID = "conversation_id"  # the id this session's conversation is saved under (playground.store)
 WORKSPACE_SESSION = "workspace_session"  # an unguessable id of this browser session (public mode's owner)
-SHARE_LINK = "share_link"  # the share id the history page made last, shown as a link
+SHARE_LINK = "share_link"  # (conversation id, share id) the history page made last, shown as a link
 SHARED_FROM = "shared_from"  # the title of the shared conversation this session opened a copy of
 
 NoticeKind = Literal["info", "warning", "error"]
