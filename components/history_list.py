@@ -22,14 +22,17 @@ PAGE_SIZE = 100  # conversations listed at once (search and filters narrow it)
 
 def _filters(store: Store, ws: Workspace) -> dict[str, object]:
     search = st.text_input("Search titles and messages", key="history_search", icon=":material/search:")
-    cols = st.columns(4)
+    cols = st.columns(5)
     models = ["Any model", *store.models_used(owner=ws.owner)]
     model = cols[0].selectbox("Model", models, key="history_model")
     dates = cols[1].date_input("Updated between", value=(), key="history_dates")
     min_cost = cols[2].number_input(
         "Cost at least (USD)", min_value=0.0, value=None, format="%.6f", key="history_min_cost"
     )
-    sort = cols[3].selectbox("Sort", list(SORTS), format_func=SORTS.get, key="history_sort")
+    max_cost = cols[3].number_input(
+        "Cost at most (USD)", min_value=0.0, value=None, format="%.6f", key="history_max_cost"
+    )
+    sort = cols[4].selectbox("Sort", list(SORTS), format_func=SORTS.get, key="history_sort")
     since = until = None
     if isinstance(dates, tuple) and dates:
         since = datetime.combine(dates[0], time(), tzinfo=UTC)
@@ -40,6 +43,7 @@ def _filters(store: Store, ws: Workspace) -> dict[str, object]:
         "since": since,
         "until": until,
         "min_cost": Decimal(str(min_cost)) if min_cost else None,
+        "max_cost": Decimal(str(max_cost)) if max_cost is not None else None,
         "sort": sort,
     }
 

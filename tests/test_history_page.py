@@ -196,3 +196,30 @@ def test_a_budget_that_is_not_an_amount_refuses_plainly(database: str, monkeypat
     send(at, "Hello")
     assert [role for role, _ in chat(at)] == ["user"]
     assert "PLAYGROUND_DAILY_BUDGET_USD must be an amount in USD" in " ".join(e.value for e in at.error)
+
+
+def test_filters_by_cost_and_sorts(database: str) -> None:
+    _chat("Short one")
+    at = _chat("A second, longer question about budgets and costs")
+    at.switch_page(HISTORY)
+    run(at)
+    stored = Store.open(url=database)
+    cheap, dear = sorted(stored.list_conversations(owner="local"), key=lambda c: c.total_cost)
+    stored.close()
+    at.selectbox(key="history_sort").set_value("cost")
+    run(at)
+    assert _titles(at) == [dear.title, cheap.title]
+    at.number_input(key="history_max_cost").set_value(float(cheap.total_cost))
+    run(at)
+    assert _titles(at) == [cheap.title]
+
+
+def test_a_signed_in_users_own_budget(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_USER_DAILY_BUDGET_USD", "0.0001")
+    at = new_app()
+    at.user = {"is_logged_in": True, "email": "ana@example.com"}
+    run(at)
+    send(at, "Too dear for Ana")
+    assert [role for role, _ in chat(at)] == ["user"]
+    assert "your daily budget is $0.0001" in " ".join(e.value for e in at.error)
+    assert [role for role, _ in chat(_chat("Fine for the local workspace"))] == ["user", "assistant"]
