@@ -7,11 +7,12 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from components import persist
 from components.state import conversation
 from playground import tokens
 from playground.catalog import DEFAULT_MODEL_ID, MODELS, Model, Price
 from playground.compare import price_for
-from playground.pricing import Cost, Projection, Volume, Workload, format_usd, measure_replies, project
+from playground.pricing import Cost, Measured, Projection, Volume, Workload, format_usd, measure_replies, project
 
 MODEL = "pricing_model"
 INPUT, CACHED, OUTPUT, REASONING = (
@@ -23,6 +24,7 @@ INPUT, CACHED, OUTPUT, REASONING = (
 REQUESTS, DAYS = "pricing_requests_per_day", "pricing_days_per_month"
 TEXT, FILES, USE_TEXT = "pricing_text", "pricing_files", "pricing_use_text"
 MEASURED, MEASURED_FROM = "pricing_measured", "pricing_measured_from"
+MEASURED_SAVED = "pricing_measured_saved"  # True when the averages came from the saved replies
 DEFAULTS = {INPUT: 1000, CACHED: 0, OUTPUT: 500, REASONING: 1000, REQUESTS: 100, DAYS: 30}
 FALLBACK_NOTE = "estimated offline from the text; the provider's tokenizer decides the bill"
 KINDS = (("Input", "input"), ("Cached input", "cached_input"), ("Output", "output"), ("Reasoning", "reasoning"))
@@ -67,8 +69,8 @@ def _price_line(price: Price) -> str:
     )
 
 
-def _fill_measured() -> None:
-    measured = measure_replies(conversation().replies)
+def _fill_measured(saved: bool = False) -> None:
+    measured = _saved_measured() if saved else measure_replies(conversation().replies)
     if measured is None:
         return
     w = measured.workload
@@ -79,8 +81,20 @@ def _fill_measured() -> None:
             OUTPUT: w.output_tokens,
             REASONING: w.reasoning_tokens,
             MEASURED_FROM: measured.replies,
+            MEASURED_SAVED: saved,
         }
     )
+
+
+def _saved_measured() -> Measured | None:
+    """Averages over every reply saved in this workspace, or None (saving off, nothing saved, database down)."""
+    store = persist.link().store
+    if store is None:
+        return None
+    try:
+        return store.measured(owner=persist.current_workspace().owner)
+    except Exception:  # noqa: BLE001 - the session's own replies still work without the database
+        return None
 
 
 def measured_button() -> None:
@@ -95,13 +109,23 @@ def measured_button() -> None:
         disabled=measured is None,
         help="Averages of the input, cached, output and reasoning tokens the provider reported per reply.",
     )
-    if count == 0:
+    saved = _saved_measured()
+    if saved is not None:
+        st.button(
+            f"Use the average of all {saved.replies:,} saved replies",
+            key="measured_saved",
+            icon=":material/database:",
+            on_click=_fill_measured,
+            args=(True,),
+            help="Averages over every reply saved in this workspace (the spend ledger), not only this session's.",
+        )
+    if count == 0 and saved is None:
         st.caption("No replies with usage yet: send prompts on the Playground page first.")
     elif st.session_state.get(MEASURED_FROM):
         n = st.session_state[MEASURED_FROM]
         st.caption(
             f":material/check: Filled with the average of {n} {'reply' if n == 1 else 'replies'} "
-            "from this session."
+            + ("saved in this workspace." if st.session_state.get(MEASURED_SAVED) else "from this session.")
         )
     else:
         st.caption(f"{count} {'reply' if count == 1 else 'replies'} with usage in this session.")

@@ -223,3 +223,19 @@ def test_a_signed_in_users_own_budget(database: str, monkeypatch: pytest.MonkeyP
     assert [role for role, _ in chat(at)] == ["user"]
     assert "your daily budget is $0.0001" in " ".join(e.value for e in at.error)
     assert [role for role, _ in chat(_chat("Fine for the local workspace"))] == ["user", "assistant"]
+
+
+def test_the_pricing_page_can_use_every_saved_reply(database: str) -> None:
+    _chat("One")
+    _chat("Two")
+    at = run(new_app())
+    at.switch_page("pages/pricing.py")
+    run(at)
+    assert at.button(key="pricing_measured").disabled  # this fresh session has no replies of its own
+    button = at.button(key="measured_saved")
+    assert "all 2 saved replies" in button.label
+    button.click()
+    run(at)
+    expected = Store.open(url=database).measured(owner="local").workload
+    assert at.session_state["pricing_input_tokens"] == expected.input_tokens > 0
+    assert "saved in this workspace" in " ".join(c.value for c in at.caption)

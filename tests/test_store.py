@@ -245,3 +245,16 @@ def test_search_finds_rare_and_common_words_in_order(store: Store, monkeypatch: 
         ids[8],
     ]
     assert store.list_conversations(owner="ana", search="absent") == []
+
+
+def test_measured_workload_averages_every_recorded_reply(store: Store) -> None:
+    from playground.pricing import Workload, measure_replies
+
+    replies = [reply(prompt=100, completion=40, reasoning=20), reply(prompt=301, completion=10, reasoning=5)]
+    for r in replies:
+        store.record_spend(owner="ana", provider="p", model="m", usage=r.usage, cost=r.cost.total)
+    store.record_spend(owner="bob", provider="p", model="m", usage=reply(prompt=9999).usage, cost=Decimal(1))
+    got = store.measured(owner="ana")
+    assert got == measure_replies(replies)  # the same averages as the session's own replies give
+    assert got.workload == Workload(input_tokens=201, cached_tokens=16, output_tokens=25, reasoning_tokens=13)
+    assert store.measured(owner="nobody") is None

@@ -9,12 +9,13 @@ reply's spend releases the reservation and commits the real cost in the same tra
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import BigInteger, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from playground.events import Usage
+from playground.pricing import Measured, Workload
 from playground.store.models import BudgetRow, ConversationRow, SpendRow
 from playground.store.money import to_pico
 from playground.store.records import Budget, ConversationSummary, DaySpend, ModelSpend
@@ -196,3 +197,28 @@ def most_expensive(session: Session, *, owner: str, limit: int) -> list[Conversa
     query = select(ConversationRow).where(ConversationRow.owner == owner)
     query = query.order_by(ConversationRow.total_cost.desc()).limit(limit)
     return [summary(r) for r in session.scalars(query)]
+
+
+def measured(session: Session, *, owner: str | None) -> Measured | None:
+    """Average tokens per recorded reply (answer output apart from reasoning), as the pricing page's workload."""
+    c = SpendRow.__table__.c
+    n, tin, cached, out, reasoning = session.execute(
+        _owned(
+            select(
+                func.count(),
+                func.sum(c.tokens_in),
+                func.sum(c.tokens_cached),
+                func.sum(c.tokens_out),
+                func.sum(c.tokens_reasoning),
+            ),
+            owner,
+        )
+    ).one()
+    if not n:
+        return None
+
+    def mean(total: int | None) -> int:
+        return int((Decimal(total or 0) / n).to_integral_value(rounding=ROUND_HALF_UP))
+
+    answer = (out or 0) - (reasoning or 0)
+    return Measured(n, Workload(mean(tin), mean(cached), mean(answer), mean(reasoning)))

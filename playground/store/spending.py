@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from playground.pricing import Measured
 from playground.store import ledger, library
 from playground.store.engine import read_session, write_session
 from playground.store.records import Budget, ConversationSummary, DaySpend, Experiment, ModelSpend, Preset, Share
@@ -145,3 +146,8 @@ class LibraryAndSpend:
     def most_expensive(self, *, owner: str, limit: int = 10) -> list[ConversationSummary]:
         with read_session(self.engine) as s:
             return ledger.most_expensive(s, owner=owner, limit=limit)
+
+    def measured(self, *, owner: str | None) -> Measured | None:
+        """Average tokens per reply over every reply recorded for ``owner`` (None: everyone)."""
+        with read_session(self.engine) as s:
+            return ledger.measured(s, owner=owner)
