@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PLAYGROUND_OFFLINE_PACE", "0")
+os.environ.setdefault("PLAYGROUND_DATABASE_URL", "none")  # measure the page, not a first database open
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
