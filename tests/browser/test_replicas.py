@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from decimal import Decimal
 from typing import Any
 
 from browser_util import rerun_and_wait, wait_for_app
 from playwright.sync_api import expect
+
+from playground.store import Store
 
 
 def test_a_chat_saved_through_one_replica_is_listed_by_the_other(
@@ -26,3 +30,38 @@ def test_a_chat_saved_through_one_replica_is_listed_by_the_other(
     pick = other.get_by_role("combobox", name="Conversation")
     expect(pick).to_have_value("Saved through the first replica", timeout=15_000)
     expect(other.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_twenty_sessions_on_two_replicas_lose_nothing_and_keep_the_budget(
+    postgres: Any, streamlit_factory: Any, browser: Any
+) -> None:
+    url, budget = postgres.new_database(), Decimal("0.003")  # room for about five replies' predicted maximum
+    env = {"PLAYGROUND_DATABASE_URL": url, "PLAYGROUND_DAILY_BUDGET_USD": str(budget)}
+    servers = [streamlit_factory(env) for _ in range(2)]
+    pages = []
+    for n in range(20):
+        page = browser.new_context().new_page()
+        page.goto(servers[n % 2].url)
+        wait_for_app(page)
+        pages.append(page)
+    for n, page in enumerate(pages):  # all twenty sent before any is awaited
+        page.get_by_test_id("stChatInputTextArea").fill(f"Question from session {n}")
+        page.get_by_test_id("stChatInputTextArea").press("Enter")
+    answered = 0
+    for page in pages:
+        done = (
+            page.get_by_test_id("stChatMessage").nth(1).or_(page.get_by_text("Not sent: this request could cost"))
+        )
+        expect(done.first).to_be_visible(timeout=60_000)
+        answered += page.get_by_test_id("stChatMessage").count() == 2
+    store = Store.open(url=url)
+    for _ in range(100):  # the writers save in the background: wait until they are done
+        if len(store.list_conversations(owner="local")) >= answered:
+            break
+        time.sleep(0.1)
+    saved = store.list_conversations(owner="local")
+    assert 0 < answered < 20  # the budget let some through and refused others
+    assert len(saved) == answered and all(c.message_count == 2 for c in saved)  # nothing lost
+    assert sum(d.replies for d in store.spend_by_day(owner=None)) == answered
+    assert store.spend_total(owner=None) <= budget
+    store.close()
