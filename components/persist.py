@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import TypeVar
 
 import streamlit as st
 
@@ -22,6 +22,8 @@ from playground.conversation import Conversation
 from playground.store import BackgroundWriter, Budget, Store, new_id, resolve_url
 from playground.store.writer import plain_error
 from playground.workspace import Workspace, public_mode, workspace
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +184,6 @@ def _reserve(store: Store | None, ws: Workspace, settings: Settings) -> Budget |
     return budget if budget.granted else refusal(budget)
 
 
-def spent_today(ws: Workspace) -> Decimal | None:
-    store = link().store
-    return store.spend_total(owner=ws.owner) if store else None
-
-
 def open_shared_link() -> None:
     """Open ``?share=<id>`` as a copy of the shared conversation in this session, then drop it from the URL."""
     share_id = st.query_params.get("share")
@@ -204,3 +201,18 @@ def open_shared_link() -> None:
     if isinstance(system, str):
         st.session_state[state.SYSTEM] = system
     state.set_notice("info", f"A read-only copy of “{shared.title}”: anything you add is saved as your own chat.")
+
+
+def reachable(action: Callable[[Store], T], *, default: T) -> T:
+    """``action(store)``, or ``default`` with a notice when the database fails (it never raises into a page)."""
+    current = link()
+    if current.store is None:
+        return default
+    try:
+        return action(current.store)
+    except Exception as exc:  # noqa: BLE001 - a database that went down must not break the page
+        st.warning(
+            f"The database cannot be reached right now ({plain_error(exc, url=current.store.url)}).",
+            icon=":material/cloud_off:",
+        )
+        return default

@@ -12,8 +12,8 @@ from playground.store import Preset
 
 def _load(name: str) -> None:
     """Put a preset's settings into the widgets' state (a callback: runs before the widgets are drawn)."""
-    current = persist.link().store
-    preset = current.load_preset(owner=persist.current_workspace().owner, name=name) if current else None
+    owner = persist.current_workspace().owner
+    preset = persist.reachable(lambda store: store.load_preset(owner=owner, name=name), default=None)
     if preset is None:
         return
     state = st.session_state
@@ -28,19 +28,18 @@ def _load(name: str) -> None:
 
 def _save(settings: Settings) -> None:
     name = (st.session_state.get("preset_name") or "").strip()
-    current = persist.link().store
-    if not name or current is None:
+    if not name:
         return
     params = settings.params.model_dump(mode="json")
     preset = Preset(name, params.pop("system"), params, settings.config.provider.id, settings.model.id)
-    current.save_preset(owner=persist.current_workspace().owner, preset=preset, secrets=persist.typed_keys())
+    owner, masked = persist.current_workspace().owner, persist.typed_keys()
+    persist.reachable(lambda store: store.save_preset(owner=owner, preset=preset, secrets=masked), default=None)
     st.session_state["preset_saved"] = name
 
 
 def _delete(name: str) -> None:
-    current = persist.link().store
-    if current is not None:
-        current.delete_preset(owner=persist.current_workspace().owner, name=name)
+    owner = persist.current_workspace().owner
+    persist.reachable(lambda store: store.delete_preset(owner=owner, name=name), default=False)
 
 
 def render_presets(settings: Settings) -> None:
@@ -48,11 +47,14 @@ def render_presets(settings: Settings) -> None:
     st.button(
         "New chat", icon=":material/add_comment:", key="new_chat", on_click=persist.new_chat, width="stretch"
     )
-    current = persist.link().store
-    if current is None:
+    if persist.link().store is None:
         return
     with st.expander("Presets", icon=":material/bookmarks:"):
-        names = [p.name for p in current.list_presets(owner=persist.current_workspace().owner)]
+        owner = persist.current_workspace().owner
+        presets = persist.reachable(lambda store: store.list_presets(owner=owner), default=None)
+        if presets is None:
+            return
+        names = [p.name for p in presets]
         if names:
             chosen = st.selectbox("Preset", names, key="preset_pick")
             with st.container(horizontal=True):

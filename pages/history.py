@@ -24,6 +24,6 @@ st.caption(
 )
 chats, usage = st.tabs(["Conversations", "Usage"])
 with chats:
-    history_list.render(current.store, ws)
+    persist.reachable(lambda store: history_list.render(store, ws), default=None)
 with usage:
-    history_usage.render(current.store, ws)
+    persist.reachable(lambda store: history_usage.render(store, ws), default=None)

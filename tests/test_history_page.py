@@ -239,3 +239,30 @@ def test_the_pricing_page_can_use_every_saved_reply(database: str) -> None:
     expected = Store.open(url=database).measured(owner="local").workload
     assert at.session_state["pricing_input_tokens"] == expected.input_tokens > 0
     assert "saved in this workspace" in " ".join(c.value for c in at.caption)
+
+
+def test_a_database_that_goes_down_later_never_breaks_a_page(postgres, monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+
+    url = postgres.new_database()
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", url)
+    at = _chat("Before the outage")
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(f"host=127.0.0.1 port={postgres.port} user=postgres", autocommit=True) as admin:
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        try:
+            send(at, "During the outage")  # the sidebar's presets and the save fail; the chat does not
+            assert [role for role, _ in chat(at)] == ["user", "assistant"] * 2
+            persist.link().writer.flush(timeout=30)
+            run(at)
+            assert "History is not being saved right now" in " ".join(w.value for w in at.warning)
+            history = _history()
+            assert "cannot be reached" in " ".join(w.value for w in history.warning)
+        finally:
+            admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+    run(at)  # back up: the kept save goes through with the next one
+    send(at, "After the outage")
+    _flush()
+    (saved,) = Store.open(url=url).list_conversations(owner="local")
+    assert saved.message_count == 6
