@@ -46,6 +46,15 @@ def test_refusal_carries_the_numbers(store: Store) -> None:
     assert not store.reserve_budget(owner="bob", amount=Decimal("0.000001"), global_limit=Decimal("1")).granted
 
 
+def test_a_reply_of_unknown_cost_is_charged_its_reservation(store: Store) -> None:
+    held = store.reserve_budget(owner="ana", amount=Decimal("0.4"), global_limit=Decimal("1"))
+    store.record_spend(owner="ana", provider="p", model="unpriced", cost=None, reservation=held)
+    assert _held(store, EVERYONE) == (Decimal("0.4"), 0)  # counted at its predicted maximum
+    assert store.spend_total(owner="ana") == 0  # while the ledger says what is known: no price
+    assert store.reserve_budget(owner="ana", amount=Decimal("0.6"), global_limit=Decimal("1")).granted
+    assert not store.reserve_budget(owner="ana", amount=Decimal("0.01"), global_limit=Decimal("1")).granted
+
+
 def test_owner_limit_and_release(store: Store) -> None:
     held = store.reserve_budget(owner="ana", amount=Decimal("2"), limit=Decimal("2"), global_limit=Decimal("10"))
     assert held.granted and set(held.scopes) == {EVERYONE, owner_scope("ana")}

@@ -108,7 +108,8 @@ def record(
     conversation_id: str | None,
     reservation: Budget | None,
 ) -> None:
-    """One ledger row; releases ``reservation`` and commits the real cost to the day's budgets."""
+    """One ledger row; releases ``reservation`` and commits the real cost (or, unknown, the reservation) to the
+    day's budgets."""
     usage = usage or Usage()
     amount = cost or Decimal(0)
     session.add(
@@ -128,6 +129,9 @@ def record(
         )
     )
     held = set(reservation.scopes) if reservation and reservation.granted else set()
+    # a reply whose cost is unknown (a served model without a price) is charged its reservation: the budget
+    # counts the predicted maximum rather than nothing
+    charge = amount if cost is not None or not reservation or not held else reservation.amount
     day = reservation.day if reservation and reservation.granted and reservation.day else at.date()
     for scope in (EVERYONE, owner_scope(owner)):
         release = to_pico(reservation.amount) if scope in held and reservation else 0
@@ -135,7 +139,7 @@ def record(
             update(BudgetRow)
             .where(BudgetRow.scope == scope, BudgetRow.day == day)
             .values(
-                committed=_pico(BudgetRow.committed) + to_pico(amount),
+                committed=_pico(BudgetRow.committed) + to_pico(charge),
                 reserved=_pico(BudgetRow.reserved) - release,
             )
             .execution_options(synchronize_session=False)
