@@ -258,3 +258,26 @@ def test_measured_workload_averages_every_recorded_reply(store: Store) -> None:
     assert got == measure_replies(replies)  # the same averages as the session's own replies give
     assert got.workload == Workload(input_tokens=201, cached_tokens=16, output_tokens=25, reasoning_tokens=13)
     assert store.measured(owner="nobody") is None
+
+
+def test_tool_calls_tool_results_and_checks_round_trip(store: Store) -> None:
+    from playground.conversation import Message
+    from playground.tools.calls import ToolCall
+    from playground.tools.paths import Problem
+    from playground.tools.response_format import ReplyCheck
+
+    conv = conversation(1)
+    calls = (
+        ToolCall(0, "call_1", "get_weather", '{"city": "Oslo"}', {"city": "Oslo"}),
+        ToolCall(1, "call_2", "get_weather", "{bad", None, Problem("$", "not JSON")),
+    )
+    conv.messages.append(Message("assistant", "", reply(), tool_calls=calls))
+    conv.messages.append(Message("tool", '{"temp": 3}', tool_call_id="call_1", name="get_weather"))
+    conv.messages.append(
+        Message("assistant", '{"a": 1}', reply(), check=ReplyCheck(False, Problem("$.a", "wrong"), {"a": 1}))
+    )
+    cid = _save(store, conv)
+    got = store.load_conversation(owner="ana", conversation_id=cid).conversation
+    assert got.messages == conv.messages
+    assert got.messages[2].tool_calls[1].problem == Problem("$", "not JSON")
+    assert got.messages[4].check.label == "Invalid: $.a: wrong"

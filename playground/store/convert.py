@@ -12,6 +12,9 @@ from playground.conversation import Message, Reply, Timings
 from playground.errors import redact
 from playground.events import Usage
 from playground.pricing import Cost
+from playground.tools.calls import ToolCall
+from playground.tools.paths import Problem
+from playground.tools.response_format import ReplyCheck
 
 _MESSAGE_CORE = {"role", "content", "reply", "tool_calls", "_tokens"}
 _REPLY_CORE = {"model_id", "provider_id", "params", "reasoning", "usage", "cost", "timings", "finish_reason"}
@@ -64,7 +67,7 @@ def message_row(message: Message, *, position: int, secrets: Sequence[str]) -> d
         "role": message.role,
         "content": message.content,
         "reasoning": reply.reasoning if reply else "",
-        "tool_calls": _plain(getattr(message, "tool_calls", None)),
+        "tool_calls": _plain(message.tool_calls) or None,
         "extra": _extra(message, _MESSAGE_CORE),
         "served_model": reply.model_id if reply else None,
         "provider": reply.provider_id if reply else None,
@@ -114,8 +117,24 @@ def _known(cls: type, values: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (values or {}).items() if k in names}
 
 
+def _problem(data: dict[str, Any] | None) -> Problem | None:
+    return Problem(**data) if data else None
+
+
+def _tool_calls(data: list[dict[str, Any]] | None) -> tuple[ToolCall, ...]:
+    """Stored tool calls back as ``ToolCall`` records (their problem as a ``Problem``)."""
+    return tuple(ToolCall(**{**c, "problem": _problem(c.get("problem"))}) for c in data or ())
+
+
+def _check(data: dict[str, Any] | None) -> ReplyCheck | None:
+    return ReplyCheck(**{**data, "problem": _problem(data.get("problem"))}) if data else None
+
+
+_DECODE = {"check": _check}  # message fields kept in ``extra`` that are records, not plain values
+
+
 def message_from_row(row: Any) -> Message:
-    """A message (with its reply record) from a stored row."""
+    """A message (with its reply record, tool calls and check) from a stored row."""
     reply = None
     extra = dict(row.extra or {})
     reply_extra = extra.pop("reply", None)
@@ -133,7 +152,5 @@ def message_from_row(row: Any) -> Message:
             error=row.error,
             **_known(Reply, reply_extra),
         )
-    message = Message(row.role, row.content, reply, **_known(Message, extra))
-    if row.tool_calls is not None and "tool_calls" in {f.name for f in dataclasses.fields(Message)}:
-        message.tool_calls = row.tool_calls  # type: ignore[attr-defined]
-    return message
+    fields = {k: _DECODE[k](v) if k in _DECODE else v for k, v in _known(Message, extra).items()}
+    return Message(row.role, row.content, reply, tool_calls=_tool_calls(row.tool_calls), **fields)
