@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from components import persist
 from components import settings as cfg
 from components import state as keys
 from playground import providers
@@ -161,9 +162,9 @@ def continue_with(i: int) -> None:
     state = st.session_state
     done: Finished = state[RESULT]
     v, outcome = done.variants[i], done.outcomes[i]
-    conv = keys.conversation()
     if not done.on_top:
-        conv.clear()
+        persist.new_chat()  # a new saved conversation: clearing in place would overwrite the saved one
+    conv = keys.conversation()
     conv.add_user(done.history[-1]["content"])
     conv.add_assistant(outcome.text, outcome.reply)
     p = v.params

@@ -266,3 +266,21 @@ def test_a_database_that_goes_down_later_never_breaks_a_page(postgres, monkeypat
     _flush()
     (saved,) = Store.open(url=url).list_conversations(owner="local")
     assert saved.message_count == 6
+
+
+def test_continuing_a_compare_variant_starts_a_new_saved_chat(database: str) -> None:
+    at = _chat("Saved before comparing")
+    at.switch_page("pages/compare.py")
+    run(at)
+    at.text_area(key="cmp_prompt").set_value("Compared prompt")
+    run(at)
+    at.button(key="cmp_send").click()
+    run(at)
+    at.button(key="cmp_continue_0").click()
+    run(at)
+    at.switch_page("pages/chat.py")
+    run(at)
+    send(at, "Continuing the variant")
+    _flush()
+    titles = sorted(c.title for c in Store.open(url=database).list_conversations(owner="local"))
+    assert titles == ["Compared prompt", "Saved before comparing"]  # the first chat was not overwritten
