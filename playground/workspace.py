@@ -6,7 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-PUBLIC_VARIABLE = "PLAYGROUND_PUBLIC"
+from playground import providers
+
 LOCAL = "local"
 
 
@@ -21,8 +22,8 @@ class Workspace:
 
 
 def public_mode(*, secrets: Mapping[str, object] | None = None) -> bool:
-    raw = os.environ.get(PUBLIC_VARIABLE) or str((secrets or {}).get(PUBLIC_VARIABLE) or "")
-    return raw.strip().lower() in ("1", "true", "yes", "on")
+    """``PLAYGROUND_PUBLIC`` as the providers' allowlist reads it (one reading of the setting)."""
+    return providers.public_mode(os.environ, secrets)
 
 
 def workspace(*, user: Mapping[str, object] | None, public: bool, session_id: str) -> Workspace:
