@@ -1,16 +1,13 @@
-"""Where the playground's first load goes, and its floor: four pages side by side in Chromium, interleaved rounds.
+"""Where the playground's first load goes, and its floor: pages side by side in Chromium, interleaved rounds.
 
-The bare replay (``baseline_replay_app.py``), the playground (``floor_app.py`` with ``BENCH_FLOOR=full``), the
-same without the settings sidebar (``nosidebar``) and only header, history and chat input (``minimal``), all with
+The bare replay (``baseline_replay_app.py``), the playground (``floor_app.py`` with ``BENCH_FLOOR=full``), two
+sketches (``collapsed``: rare controls in a lazily built expander; ``slidersonly``: no typed-number boxes), the
+page without the settings sidebar (``nosidebar``) and only header, history and input (``minimal``), all with
 ``--messages`` seeded. Per page: first load (navigation start to the settled page, ``bench_tuning``'s rule),
 first contentful paint, websocket open, first and last message from the server (ms after navigation start),
-main-thread long tasks (sum of tasks over 50 ms) and the first run's script time on the server.
+main-thread long tasks (sum of tasks over 50 ms) and the last run's script time on the server.
 
     python -m benchmarks.bench_first_load [--rounds 7] [--messages 10] [--before DIR] [--warm]
-
-Each load is a fresh browser context, so a cold HTTP cache: Streamlit's JavaScript comes as one chunk per widget
-type, fetched when the first element of that type arrives. ``--warm`` keeps one context per page (a first load
-not counted), so the chunks come from the cache, as for a returning visitor.
 
 ``--before DIR`` adds a row for an extracted older tree (its ``benchmarks/seeded_app.py``).
 """
@@ -55,9 +52,15 @@ def pages(before: str | None) -> dict[str, tuple[str, dict[str, str]]]:
     out = {"bare replay": ("benchmarks/baseline_replay_app.py", {})}
     if before:
         out["playground before"] = (str(Path(before).resolve() / "benchmarks" / "seeded_app.py"), {})
-    for floor in ("full", "nosidebar", "minimal"):
-        name = {"full": "playground", "nosidebar": "no settings sidebar", "minimal": "header + history + input"}
-        out[name[floor]] = ("benchmarks/floor_app.py", {"BENCH_FLOOR": floor})
+    names = {
+        "full": "playground",
+        "collapsed": "sketch: rare controls in a lazy expander",
+        "slidersonly": "sketch: no typed-number boxes",
+        "nosidebar": "no settings sidebar",
+        "minimal": "header + history + input",
+    }
+    for floor, name in names.items():
+        out[name] = ("benchmarks/floor_app.py", {"BENCH_FLOOR": floor})
     return out
 
 
