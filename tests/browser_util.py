@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import signal
 import socket
@@ -305,6 +306,17 @@ def wait_for_app(page: Any, *, timeout: float = 30_000, quiet_ms: int = QUIET_MS
     page.wait_for_selector(APP_READY, timeout=timeout)
     _ensure_tracker(page)
     page.wait_for_function(IDLE_JS, arg=[quiet_ms, min_runs], timeout=timeout, polling=50)
+
+
+def navigate_and_wait(page: Any, link: Any, path: str, *, timeout: float = 30_000) -> None:
+    """Click a navigation ``link``, wait until the URL ends with ``/path`` and the new page has settled.
+
+    Not ``rerun_and_wait``: a page switch whose run is quick may never show the app as running (React batches the
+    two state changes), so counting runs can wait forever; the URL is the navigation's own signal.
+    """
+    link.click()
+    page.wait_for_url(re.compile(rf"/{re.escape(path)}$"), timeout=timeout)
+    wait_for_app(page, timeout=timeout)
 
 
 def rerun_and_wait(page: Any, action: Callable[[], Any], *, timeout: float = 30_000) -> None:

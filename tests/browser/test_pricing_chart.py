@@ -8,7 +8,7 @@ import io
 import re
 from typing import Any
 
-from browser_util import Server, rerun_and_wait, wait_for_app
+from browser_util import Server, navigate_and_wait, rerun_and_wait, wait_for_app
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -62,7 +62,7 @@ def test_measured_usage_after_a_playground_reply(streamlit_app: Server, page: An
     rerun_and_wait(page, lambda: page.get_by_role("button", name=STARTER).click())
     expect(page.get_by_test_id("stChatMessage")).to_have_count(2)
     link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("Pricing", re.I))
-    rerun_and_wait(page, link.click)
+    navigate_and_wait(page, link, "pricing")
     expect(page.get_by_text("1 reply with usage in this session.")).to_be_visible()
     button = page.get_by_role("button", name="Use this session's average reply")
     rerun_and_wait(page, button.click)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_util import Server, rerun_and_wait, track_runs, wait_for_app
+from browser_util import Server, navigate_and_wait, rerun_and_wait, track_runs, wait_for_app
 from faults import FaultServer, good_chunks
 from loopback import json_reply, sse_reply
 from playwright.sync_api import expect
@@ -137,7 +137,7 @@ def test_the_key_never_reaches_the_browser(
     look("code dialog")
     page.keyboard.press("Escape")
     link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("Model", re.I))
-    rerun_and_wait(page, link.click)
+    navigate_and_wait(page, link, "model")
     look("model page")
 
     assert all(r.headers.get("Authorization") == f"Bearer {SENTINEL}" for r in provider.chat_requests)

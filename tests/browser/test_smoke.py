@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from browser_util import Server, rerun_and_wait, wait_for_app
+from browser_util import Server, navigate_and_wait, wait_for_app
 from playwright.sync_api import expect
 
 # (navigation label, URL path). Page headings are the pages' own business: only "there is one" is checked.
@@ -54,8 +54,7 @@ def test_sidebar_navigation_renders_page(
     page.goto(keyless_app.url)
     wait_for_app(page)
     link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(label, re.I))
-    rerun_and_wait(page, link.click)
-    expect(page).to_have_url(re.compile(rf"/{path}$"))
+    navigate_and_wait(page, link, path)
     _assert_page(page, page_errors, label)
 
 
