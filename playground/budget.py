@@ -6,11 +6,14 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
 
-from playground.catalog import Price
+from playground.catalog import Model, Price
+from playground.conversation import Reply
 from playground.events import Usage
 from playground.pricing import cost, format_usd
 from playground.store.records import Budget
+from playground.store.writer import plain_error
 from playground.tokens import count_messages
 
 GLOBAL_VARIABLE = "PLAYGROUND_DAILY_BUDGET_USD"
@@ -60,6 +63,15 @@ def predicted_max(
     return cost(usage, price).total
 
 
+def flat_price(model: Model) -> Price | None:
+    """The model's price for a prediction: the catalogue's, else genai-prices' when flat (loaded only then)."""
+    if model.price is not None or model.genai_prices_ref is None:
+        return model.price
+    from playground.compare import price_for
+
+    return price_for(model)
+
+
 def refusal(budget: Budget) -> str:
     """Why a request was refused, with the numbers."""
     who = "today's budget for everyone" if budget.scope == "*" else "your daily budget"
@@ -70,3 +82,62 @@ def refusal(budget: Budget) -> str:
         f"({format_usd(budget.left or Decimal(0))} left). It resets at 00:00 UTC; lower max tokens or shorten the "
         "conversation to fit."
     )
+
+
+class Spender(Protocol):
+    """What a ``Ledger`` needs from the store (``playground.store.Store`` is one)."""
+
+    url: str
+
+    def reserve_budget(
+        self, *, owner: str, amount: Decimal, limit: Decimal | None, global_limit: Decimal | None
+    ) -> Budget: ...
+
+    def record_spend(self, **fields: Any) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """One owner's spending outside the chat (compare and test sets): the daily budget held before each request,
+    the reply's cost written to the same ledger after it. ``store`` None: saving is off or the database is down.
+    """
+
+    store: Spender | None
+    owner: str
+    limits: Limits
+
+    def hold(
+        self, *, price: Price | None, messages: Sequence[Mapping[str, str]], max_tokens: int
+    ) -> Budget | str | None:
+        """A reservation of the request's predicted maximum, a refusal message, or None when no budget applies
+        (no budget set, or a model with no known price: the same rules as the chat)."""
+        if not self.limits.active:
+            return None
+        amount = predicted_max(price=price, messages=messages, max_tokens=max_tokens)
+        if amount is None:
+            return None
+        if self.store is None:
+            return "Not sent: a daily budget is set but the database that tracks it is unavailable."
+        try:
+            budget = self.store.reserve_budget(
+                owner=self.owner, amount=amount, limit=self.limits.per_user, global_limit=self.limits.everyone
+            )
+        except Exception as exc:  # noqa: BLE001 - fail closed: the budget cannot be checked
+            return f"Not sent: the daily budget cannot be checked ({plain_error(exc, url=self.store.url)})."
+        return budget if budget.granted else refusal(budget)
+
+    def record(self, *, reply: Reply, reservation: Budget | None) -> None:
+        """Write the reply's spend (settling ``reservation``); a database error never breaks the run."""
+        if self.store is None:
+            return
+        try:
+            self.store.record_spend(
+                owner=self.owner,
+                provider=reply.provider_id,
+                model=reply.model_id,
+                usage=reply.usage,
+                cost=reply.cost.total if reply.cost is not None else None,
+                reservation=reservation,
+            )
+        except Exception:  # noqa: BLE001 - the spend is lost, the comparison goes on (the chat does the same)
+            pass

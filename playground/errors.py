@@ -142,6 +142,13 @@ class NotAllowed(PlaygroundError):
     default_action = "Choose a provider and base URL this deployment allows."
 
 
+class OverBudget(PlaygroundError):
+    """The daily budget refused the request before it was sent (the message has the numbers)."""
+
+    kind = "over_budget"
+    default_action = ""
+
+
 def _forms(secret: str) -> tuple[str, ...]:
     """The ways ``secret`` can appear in text: as is, stripped, escaped (repr, JSON, backslash) or URL-quoted.
 

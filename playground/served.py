@@ -12,7 +12,7 @@ from decimal import Decimal
 import genai_prices
 from genai_prices.types import TieredPrices
 
-from playground.catalog import Price
+from playground.catalog import Model, Price
 from playground.compare import LIBRARY
 from playground.events import Usage
 from playground.model_names import catalogue_model
@@ -83,9 +83,24 @@ def _flat_price(calc: genai_prices.types.PriceCalculation, usage: Usage) -> Pric
 def price_served(usage: Usage, *, name: str, provider_id: str) -> ServedPrice:
     """The reply's cost at the served model's price: the catalogue's, else genai-prices'; None when unknown."""
     model = catalogue_model(name)
-    if model is not None and model.price is not None:
+    if model is not None:
+        return price_model(usage, model=model, provider_id=provider_id, name=name)
+    return _genai_price(usage, name=name, provider_id=provider_id, first=None)
+
+
+def price_model(usage: Usage, *, model: Model, provider_id: str, name: str | None = None) -> ServedPrice:
+    """The reply's cost at a catalogue model's price: its own, else genai-prices' (tiers applied), else None.
+
+    The one way a reply is priced, in the playground and on the compare page alike.
+    """
+    name = name or model.name_for(provider_id)
+    if model.price is not None:
         return ServedPrice(cost(usage, model.price), f"priced as `{name}` ({model.price.source})")
-    calc = _genai_calc(usage, name, provider_id, first=model.genai_prices_ref if model is not None else None)
+    return _genai_price(usage, name=name, provider_id=provider_id, first=model.genai_prices_ref)
+
+
+def _genai_price(usage: Usage, *, name: str, provider_id: str, first: tuple[str, str] | None) -> ServedPrice:
+    calc = _genai_calc(usage, name, provider_id, first=first)
     if calc is None:
         return ServedPrice(None, f"cannot price `{name}`: neither the catalogue nor {LIBRARY} knows it")
     where = f"{LIBRARY}: {calc.provider.id} / {calc.model.id}"

@@ -182,19 +182,23 @@ class ReplyBuilder:
 
 
 def _cost(usage: Usage, model: Model, served: str | None, provider_id: str):  # noqa: ANN202 - (Cost | None, str)
-    """The reply's cost and a note: at the served model's price when another model answered.
+    """The reply's cost and a note: at the served model's price when another model answered, else at the asked
+    model's (the catalogue's price, else genai-prices'; see ``playground.served``).
 
     Impossible usage numbers (``usage.invalid``) are shown but never priced.
     """
     if usage.invalid:
         return None, ""
+    if served is None and model.price is not None:
+        from playground.pricing import cost
+
+        return cost(usage, model.price), ""
+    if served is None and model.genai_prices_ref is None:
+        return None, ""  # a name the catalogue does not know: not guessed
+    from playground.served import price_model, price_served  # genai-prices is loaded only when needed
+
     if served is not None:
-        from playground.served import price_served
-
         got = price_served(usage, name=served, provider_id=provider_id)
-        return got.cost, got.note
-    if model.price is None:
-        return None, ""
-    from playground.pricing import cost
-
-    return cost(usage, model.price), ""
+    else:
+        got = price_model(usage, model=model, provider_id=provider_id)
+    return got.cost, got.note

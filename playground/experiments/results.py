@@ -40,7 +40,7 @@ def _line(cell: Cell, variants: Sequence[Variant]) -> dict[str, object]:
         "row": cell.row + 1,
         "variant": variants[cell.variant].label,
         "status": reply.status,
-        "output": cell.outcome.text,
+        "output": cell.outcome.output(),
         "input_tokens": usage.prompt_tokens if usage else None,
         "output_tokens": usage.output_tokens if usage else None,
         "reasoning_tokens": usage.reasoning_tokens if usage else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -9,9 +10,13 @@ from typing import Protocol
 
 import httpx
 
+from playground.budget import Ledger
 from playground.conversation import Reply
-from playground.errors import NotAllowed, PlaygroundError
+from playground.errors import NotAllowed, OverBudget, PlaygroundError
 from playground.events import Event
+from playground.store.records import Budget
+from playground.tools.calls import ToolCall
+from playground.tools.response_format import ReplyCheck, check_reply
 from playground.turn import ReplyBuilder
 from playground.wire.protocols import build_plan, stream_events
 from playground.wire.request import RequestPlan
@@ -39,11 +44,20 @@ def open_stream(
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """A finished request: the answer text, its reply record (usage, cost, timings, status) and any error."""
+    """A finished request: the answer text, its reply record (usage, cost, timings, status), any error, the tool
+    calls the model asked for and the reply's check against the variant's response format."""
 
     text: str
     reply: Reply
     error: PlaygroundError | None = None
+    calls: tuple[ToolCall, ...] = ()
+    format_check: ReplyCheck | None = None
+
+    def output(self) -> str:
+        """The answer, or the tool calls asked for when there is no text (what a test set's checks read)."""
+        if self.text or not self.calls:
+            return self.text
+        return json.dumps([c.as_dict() for c in self.calls], ensure_ascii=False)
 
 
 def _sent(plan: RequestPlan, variant: Variant) -> dict[str, object]:
@@ -56,13 +70,15 @@ def _sent(plan: RequestPlan, variant: Variant) -> dict[str, object]:
 
 
 def start_builder(variant: Variant, plan: RequestPlan) -> ReplyBuilder:
-    """The reply builder for ``plan`` (its clock starts now), priced with the variant's model price."""
+    """The reply builder for ``plan`` (its clock starts now): priced, timed and counted as in the playground."""
     return ReplyBuilder(
-        model=variant.priced_model(),
+        model=variant.model,
         provider_id=variant.config.provider.id,
         params=_sent(plan, variant),
         messages=plan.body.get("messages", []),
         estimated=variant.config.provider.offline,
+        tools=variant.tools.tools,
+        extra_tokens=variant.tools.extra_tokens(),
     )
 
 
@@ -75,20 +91,25 @@ def run_one(
     allow: Callable[[str], bool] | None = None,
     on_builder: Callable[[ReplyBuilder], None] | None = None,
     sink: Sink | None = None,
+    ledger: Ledger | None = None,
 ) -> Outcome:
     """Stream one request to the end, a stop or an error; never raises a ``PlaygroundError``.
 
     ``stop`` is checked between events; a stop closes the HTTP response (generation and billing stop).
     ``on_builder`` receives the live builder before the request is sent; ``sink`` gets every event too.
+    ``ledger`` holds the daily budget before sending (a refusal is the outcome's error, nothing sent) and records
+    the reply's spend after, as the chat does.
     """
     plan, events = open_stream(variant, history, client=client)
     builder = start_builder(variant, plan)
     if on_builder is not None:
         on_builder(builder)
-    status, error = "stopped", None
+    status, error, hold, sent = "stopped", None, None, False
     try:
         if not variant.config.provider.offline and allow is not None and not allow(variant.config.base_url):
             raise NotAllowed(f"This deployment does not allow requests to {variant.config.base_url}.")
+        hold = _hold(ledger, variant, history)
+        sent = True
         for event in events:
             builder.feed(event)
             if sink is not None:
@@ -103,7 +124,32 @@ def run_one(
         builder.reasoning_parts[:] = [exc.partial_reasoning or builder.reasoning]
     finally:
         events.close()  # closes the HTTP response
-    return Outcome(builder.text, builder.finish(status=status, error=error), error)
+    reply = builder.finish(status=status, error=error)
+    if ledger is not None and sent:
+        ledger.record(reply=reply, reservation=hold)
+    calls = tuple(builder.tool_calls())
+    checked = check_reply(builder.text, variant.tools.response_format) if error is None and not calls else None
+    return Outcome(builder.text, reply, error, calls, checked)
+
+
+def budget_messages(variant: Variant, history: History) -> list[Mapping[str, str]]:
+    """What the daily budget counts as a request's prompt: the system message and the history."""
+    system = [{"role": "system", "content": variant.params.system}] if variant.params.system else []
+    return [*system, *history]
+
+
+def _hold(ledger: Ledger | None, variant: Variant, history: History) -> Budget | None:
+    """The daily budget's reservation for this request; raises ``OverBudget`` when it refuses."""
+    if ledger is None:
+        return None
+    got = ledger.hold(
+        price=variant.priced_model().price,
+        messages=budget_messages(variant, history),
+        max_tokens=variant.params.max_tokens,
+    )
+    if isinstance(got, str):
+        raise OverBudget(got)
+    return got
 
 
 class Lane:
@@ -134,8 +180,10 @@ class CompareRun:
         client: httpx.Client | None = None,
         allow: Callable[[str], bool] | None = None,
         sinks: Sequence[Sink | None] | None = None,
+        ledger: Ledger | None = None,
     ) -> None:
         self.lanes = [Lane(v) for v in variants]
+        self.ledger = ledger
         self.history = list(history)
         self.client = client
         self.allow = allow
@@ -151,6 +199,7 @@ class CompareRun:
             allow=self.allow,
             on_builder=lane._set_builder,
             sink=sink,
+            ledger=self.ledger,
         )
 
     def start(self) -> CompareRun:

@@ -11,6 +11,7 @@ from decimal import Decimal
 import httpx
 import pandas as pd
 
+from playground.budget import Ledger
 from playground.pricing import ZERO, format_usd
 
 from . import checks, template
@@ -73,6 +74,7 @@ class EvalRun:
         history: Sequence[Mapping[str, str]] = (),
         client: httpx.Client | None = None,
         allow: Callable[[str], bool] | None = None,
+        ledger: Ledger | None = None,
     ) -> None:
         columns = [str(c) for c in rows.columns]
         template.check(prompt, columns)
@@ -81,7 +83,7 @@ class EvalRun:
         self.variants, self.check, self.history = list(variants), check, list(history)
         self.records: list[dict[str, str]] = rows.to_dict("records")
         self.concurrency = max(1, min(int(concurrency), MAX_CONCURRENCY))
-        self.client, self.allow = client, allow
+        self.client, self.allow, self.ledger = client, allow, ledger
         self.jobs = list(self._plan(prompt))
         self.prediction: Prediction = predict([(variants[j.variant].label, j.bounds) for j in self.jobs])
         self.budget = Budget(cap)
@@ -129,12 +131,15 @@ class EvalRun:
         while (job := self._take()) is not None:
             variant = self.variants[job.variant]
             history = [*self.history, {"role": "user", "content": job.prompt}]
-            outcome = run_one(variant, history, stop=self.stop_event, client=self.client, allow=self.allow)
+            outcome = run_one(
+                variant, history, stop=self.stop_event, client=self.client, allow=self.allow, ledger=self.ledger
+            )
             cost = outcome.reply.cost.total if outcome.reply.cost is not None else ZERO
             self.budget.settle(job.bounds.high if job.bounds else ZERO, cost)
             verdict = None
             if self.check is not None and outcome.error is None and outcome.reply.status != "stopped":
-                verdict = checks.run(self.check, outcome.text, self.records[job.row])
+                check = variant_check(self.check, variant)
+                verdict = checks.run(check, outcome.output(), self.records[job.row])
             with self._lock:
                 self.cells.append(Cell(job.row, job.variant, job.prompt, outcome, verdict))
                 if len(self.cells) == self._next and (self._next == len(self.jobs) or self._halted()):
@@ -192,3 +197,12 @@ class EvalRun:
         if self.state == "stopped":
             return f"Stopped: {done:,} of {total:,} requests ran and cost {spent}."
         return f"{done:,} of {total:,} requests ran and cost {spent}."
+
+
+def variant_check(check: checks.Check, variant: Variant) -> checks.Check:
+    """``check`` for one variant: a JSON check with no schema of its own checks against the variant's response
+    schema when it asks for one (so each variant's output is held to the format it requested)."""
+    fmt = variant.tools.response_format
+    if check.kind == "json" and check.schema is None and fmt.kind == "json_schema" and fmt.schema is not None:
+        return checks.Check("json", schema=fmt.schema)
+    return check

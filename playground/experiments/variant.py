@@ -1,14 +1,17 @@
-"""A variant: one complete setting to try (provider, model, parameters, protocol) and one-click starting sets."""
+"""A variant: one complete setting to try (provider, model, parameters, protocol, tools and output format) and
+one-click starting sets."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from playground.budget import flat_price
 from playground.catalog import RELATED, Model
 from playground.chat_state import ChatState
 from playground.params import GenerationParams
 from playground.providers import Protocol, ProviderConfig
+from playground.tools.settings import ToolSettings
 
 _PRICED: dict[str, Model] = {}
 
@@ -24,6 +27,7 @@ class Variant:
         params: sampling parameters, system message and reasoning effort.
         protocol: which wire protocol to speak.
         disabled: parameters turned off after a provider rejected them.
+        tools: the tools, tool choice and response format sent with every request.
     """
 
     label: str
@@ -32,6 +36,7 @@ class Variant:
     params: GenerationParams = field(default_factory=GenerationParams)
     protocol: Protocol = "openai"
     disabled: frozenset[str] = frozenset()
+    tools: ToolSettings = field(default_factory=ToolSettings)
 
     def __repr__(self) -> str:  # the config never shows its key, but say so explicitly here too
         return f"Variant({self.label!r}, provider={self.config.provider.id!r}, model={self.model.id!r})"
@@ -39,11 +44,18 @@ class Variant:
     def chat_state(self, history: Iterable[Mapping[str, str]]) -> ChatState:
         """This variant over ``history``: the value the request builders and clients take."""
         return ChatState(
-            self.config, self.model, self.params, tuple(history), disabled=self.disabled, protocol=self.protocol
+            self.config,
+            self.model,
+            self.params,
+            tuple(history),
+            disabled=self.disabled,
+            protocol=self.protocol,
+            tools=self.tools,
         )
 
     def priced_model(self) -> Model:
-        """The model with a price: the catalogue's, else genai-prices' flat price (None stays None)."""
+        """The model with a flat price for predicting a run's cost range: the catalogue's, else genai-prices' flat
+        price (None stays None). Replies themselves are priced by ``ReplyBuilder``, as in the playground."""
         return priced(self.model)
 
     def with_params(self, label: str, **changes: object) -> Variant:
@@ -57,9 +69,7 @@ def priced(model: Model) -> Model:
         return model  # priced already, or unknown to genai-prices (a name typed by the user is never cached)
     got = _PRICED.get(model.id)
     if got is None:
-        from playground.compare import price_for  # genai-prices is loaded only when a price is missing
-
-        got = replace(model, price=price_for(model))
+        got = replace(model, price=flat_price(model))
         _PRICED[model.id] = got
     return got
 
