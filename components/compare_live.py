@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components import persist
+from components import compare_tools, persist
 from components import settings as cfg
 from components import state as keys
 from playground import providers
@@ -123,13 +124,17 @@ class _Column:
         self.tail.markdown(text[self.settled :])
 
 
-def stream(variants: list[Variant], prompt: str, *, on_top: bool) -> list[DeltaGenerator]:
+def stream(variants: list[Variant], prompt: str, *, on_top: bool) -> list[DeltaGenerator] | None:
     """Send ``prompt`` to every variant and stream each into its own column until all end.
 
     Returns the columns, for ``render_result`` to finish in place (no rerun that redraws the whole page).
     """
+    ledger = persist.ledger()  # the daily budget and the spend ledger, as in the chat
+    if isinstance(ledger, str):
+        st.error(ledger, icon=":material/block:")
+        return None
     history = history_for(prompt, on_top)
-    run = CompareRun(variants, history, allow=_allow).start()
+    run = CompareRun(variants, history, allow=_allow, ledger=ledger).start()
     st.session_state[RUNNING] = (run, history, on_top)
     try:
         boxes = draw_live(run)
@@ -173,6 +178,9 @@ def continue_with(i: int) -> None:
     values |= {"reasoning_effort": p.reasoning_effort or "default"}  # the sidebar's widget keys (PARAM_KEYS)
     if v.protocol in v.config.provider.protocols:
         values[keys.PROTOCOL] = v.protocol
+    values[keys.TOOL_SETTINGS] = v.tools  # the playground's tools dialog reads its texts from here
+    values[keys.TOOL_TEXTS] = {name: compare_tools.texts(v.tools)[name] for name in ("tools", "schema")}
+    values[keys.TOOL_PROBLEMS] = {}
     for name, value in values.items():
         state[name] = value
     state[GO_PLAYGROUND] = True
@@ -183,7 +191,18 @@ def _answer(v: Variant, o: Outcome) -> None:
     if o.reply.reasoning:
         with st.expander("Reasoning", icon=":material/psychology:"):
             st.markdown(o.reply.reasoning)
-    st.markdown(o.text or "_(no answer)_")
+    st.markdown(o.text or ("" if o.calls else "_(no answer)_"))
+
+
+def _calls_and_format(o: Outcome) -> None:
+    """The tool calls the variant asked for (as JSON, never run) and its answer's check against its format."""
+    if o.calls:
+        names = ", ".join(c.name for c in o.calls)
+        st.caption(f":material/build: Asked to call {names} (not run here: continue in the playground to answer)")
+        st.code(json.dumps([c.as_dict() for c in o.calls], indent=2, ensure_ascii=False), language="json")
+    if o.format_check is not None:
+        icon = ":material/check_circle:" if o.format_check.valid else ":material/cancel:"
+        st.caption(f"{icon} {o.format_check.label}")
 
 
 def _strip(done: Finished, i: int) -> None:
@@ -221,6 +240,7 @@ def render_result(done: Finished, live: list[DeltaGenerator] | None = None) -> N
             elif done.outcomes[i].reply.reasoning:  # the streamed column showed only the thinking's tail
                 with st.expander("Reasoning", icon=":material/psychology:"):
                     st.markdown(done.outcomes[i].reply.reasoning)
+            _calls_and_format(done.outcomes[i])
             _strip(done, i)
     frame = results_frame(done)
     st.dataframe(frame, hide_index=True, key="cmp_table")
@@ -249,6 +269,8 @@ def results_frame(done: Finished) -> pd.DataFrame:
                 "output tokens": u.output_tokens if u else None,
                 "reasoning tokens": u.reasoning_tokens if u else None,
                 "cost (USD)": str(r.cost.total) if r.cost is not None else None,
+                "tool calls": ", ".join(c.name for c in o.calls),
+                "format": o.format_check.label if o.format_check is not None else "",
                 "vs first": describe(difference(base, r)) if i and base is not None else "",
             }
         )

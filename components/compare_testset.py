@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import streamlit as st
 
+from components import persist
 from components import settings as cfg
 from playground import providers
 from playground.experiments import checks, results, rows, template
@@ -128,8 +129,9 @@ def render_results(run: EvalRun) -> None:
     )
 
 
-def render(variants: list[Variant], *, interrupted: bool = False) -> None:
-    """The whole tab; ``interrupted``: this run stopped a running one, so a carried-over Run click is ignored."""
+def render(variants: list[Variant], *, interrupted: bool = False, blocked: bool = False) -> None:
+    """The whole tab; ``interrupted``: this run stopped a running one, so a carried-over Run click is ignored;
+    ``blocked``: a variant cannot be sent (its column says why)."""
     prompt = st.text_area(
         "Prompt template", "{{question}}", key="ts_template", help="Use {{column}} to insert a column of each row."
     )
@@ -144,6 +146,10 @@ def render(variants: list[Variant], *, interrupted: bool = False) -> None:
     if isinstance(cap, str):
         st.error(cap, icon=":material/error:")
         return
+    ledger = persist.ledger()  # the daily budget and the spend ledger, as in the chat
+    if isinstance(ledger, str):
+        st.error(ledger, icon=":material/block:")
+        return
     try:
         run = EvalRun(
             variants=variants,
@@ -153,6 +159,7 @@ def render(variants: list[Variant], *, interrupted: bool = False) -> None:
             concurrency=int(concurrency),
             cap=cap,
             allow=_allow,
+            ledger=ledger,
         )
     except (template.TemplateError, checks.CheckError) as exc:
         st.error(str(exc), icon=":material/error:")
@@ -167,7 +174,11 @@ def render(variants: list[Variant], *, interrupted: bool = False) -> None:
     if refusal:
         st.error(refusal, icon=":material/block:")
     clicked = st.button(
-        "Run the test set", key="ts_run", type="primary", disabled=bool(refusal), icon=":material/play_arrow:"
+        "Run the test set",
+        key="ts_run",
+        type="primary",
+        disabled=bool(refusal) or blocked,
+        icon=":material/play_arrow:",
     )
     if clicked and not interrupted:
         try:

@@ -1,13 +1,17 @@
-"""The compare page's variant columns: each its own provider, model, system message, parameters and effort."""
+"""The compare page's variant columns: each its own provider, model, system message, parameters, effort, tools and
+response format."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import streamlit as st
 
+from components import compare_tools
 from components import settings as cfg
 from components import state as keys
+from components.tools_panel import tool_settings
 from playground import catalog, providers
 from playground.experiments.variant import STARTING_SETS, Variant
 from playground.params import parse, spec
@@ -15,7 +19,17 @@ from playground.params import parse, spec
 COUNT = "cmp_count"  # how many variant columns (2 to 4)
 MIN_VARIANTS, MAX_VARIANTS = 2, 4
 EFFORTS = ("default", "low", "high")
-FIELDS = ("label", "provider", "model", "system", "temperature", "max_tokens", "top_p", "effort")
+FIELDS = (
+    "label",
+    "provider",
+    "model",
+    "system",
+    "temperature",
+    "max_tokens",
+    "top_p",
+    "effort",
+    *compare_tools.FIELDS,
+)
 
 
 def key(i: int, name: str) -> str:
@@ -35,6 +49,7 @@ def _write(i: int, variant: Variant) -> None:
         "max_tokens": p.max_tokens,
         "top_p": p.top_p,
         "effort": p.reasoning_effort or "default",
+        **compare_tools.texts(variant.tools),
     }
     for name, value in values.items():
         state[key(i, name)] = value
@@ -43,7 +58,7 @@ def _write(i: int, variant: Variant) -> None:
 def base_variant() -> Variant:
     """The playground's current settings as a variant."""
     s = cfg.current_settings().state
-    return Variant("Playground", s.config, s.model, s.params, s.protocol, s.disabled)
+    return Variant("Playground", s.config, s.model, s.params, s.protocol, s.disabled, s.tools)
 
 
 def ensure_columns() -> None:
@@ -54,7 +69,7 @@ def ensure_columns() -> None:
     base = base_variant()
     state[COUNT] = MIN_VARIANTS
     for i in range(MIN_VARIANTS):
-        _write(i, Variant(f"Variant {i + 1}", base.config, base.model, base.params, base.protocol, base.disabled))
+        _write(i, replace(base, label=f"Variant {i + 1}"))
 
 
 def apply_set(name: str) -> None:
@@ -71,7 +86,7 @@ def add_column() -> None:
     n = state[COUNT]
     if n < MAX_VARIANTS:
         for name in FIELDS:
-            state[key(n, name)] = state[key(n - 1, name)]
+            state[key(n, name)] = state.get(key(n - 1, name), "")
         state[key(n, "label")] = f"Variant {n + 1}"
         state[COUNT] = n + 1
 
@@ -114,6 +129,7 @@ def _controls(i: int) -> None:
     info = spec("max_tokens")
     st.number_input("Max tokens", int(info["min"]), int(info["max"]), step=1, key=key(i, "max_tokens"))
     st.selectbox("Reasoning effort", EFFORTS, key=key(i, "effort"))
+    compare_tools.render(key, i)
 
 
 def render_columns() -> list[Variant]:
@@ -130,6 +146,9 @@ def render_columns() -> list[Variant]:
                     f":material/cloud_off: No key for {chosen.label} (type one in the playground's sidebar): "
                     "this column runs on the offline engine."
                 )
+            problem = compare_tools.problems().get(i)
+            if problem:
+                st.error(problem, icon=":material/error:")
         variants.append(variant)
     return variants
 
@@ -155,4 +174,10 @@ def variant_at(i: int) -> Variant:
     protocol = current.protocol if current.protocol in config.provider.protocols else "openai"
     disabled = keys.disabled_params(model.id)
     label = state[key(i, "label")] or f"Variant {i + 1}"
-    return Variant(label, config, model, params, protocol, disabled)
+    tools = compare_tools.settings_at(key, i, tool_settings())
+    return Variant(label, config, model, params, protocol, disabled, tools)
+
+
+def blocking_problem() -> str | None:
+    """Why nothing can be sent from the columns now (a column's tools or schema do not parse), or None."""
+    return compare_tools.blocking_problem(st.session_state[COUNT])

@@ -17,7 +17,7 @@ import streamlit as st
 
 from components import state
 from components.settings import Settings, secrets
-from playground.budget import limits, predicted_max, refusal
+from playground.budget import Ledger, flat_price, limits
 from playground.conversation import Conversation
 from playground.store import BackgroundWriter, Budget, Store, new_id, resolve_url
 from playground.store.writer import plain_error
@@ -157,31 +157,29 @@ def _settings(settings: Settings) -> dict[str, object]:
     }
 
 
+def ledger() -> Ledger | str:
+    """This visitor's ledger (daily budget and spend), or why nothing may be sent (a budget setting that is not an
+    amount: refuse rather than spend unchecked). Compare and test-set runs hold and record through it."""
+    ws = current_workspace()
+    try:
+        caps = limits(secrets=secrets(), signed_in=ws.signed_in)
+    except ValueError as exc:
+        return f"Not sent: {exc}"
+    return Ledger(store=link().store, owner=ws.owner, limits=caps)
+
+
 def _reserve(store: Store | None, ws: Workspace, settings: Settings) -> Budget | str | None:
     """A budget reservation, a refusal message, or None when no budget applies."""
     try:
         caps = limits(secrets=secrets(), signed_in=ws.signed_in)
     except ValueError as exc:  # a budget setting that is not an amount: refuse rather than spend unchecked
         return f"Not sent: {exc}"
-    if not caps.active:
-        return None
     history = state.conversation().history()
-    amount = predicted_max(
-        price=settings.model.price,
+    return Ledger(store=store, owner=ws.owner, limits=caps).hold(
+        price=flat_price(settings.model),
         messages=[{"content": settings.params.system}, *history],
         max_tokens=settings.params.max_tokens,
     )
-    if amount is None:
-        return None
-    if store is None:
-        return "Not sent: a daily budget is set but the database that tracks it is unavailable."
-    try:
-        budget = store.reserve_budget(
-            owner=ws.owner, amount=amount, limit=caps.per_user, global_limit=caps.everyone
-        )
-    except Exception as exc:  # noqa: BLE001 - fail closed: the budget cannot be checked
-        return f"Not sent: the daily budget cannot be checked ({plain_error(exc, url=store.url)})."
-    return budget if budget.granted else refusal(budget)
 
 
 def open_shared_link() -> None:

@@ -27,6 +27,7 @@ st.title("Compare")
 compare_variants.ensure_columns()
 compare_variants.render_toolbar()
 variants = compare_variants.render_columns()
+blocked = compare_variants.blocking_problem()  # a column's tools or schema that do not parse: nothing is sent
 # One view at a time (not tabs, which draw both): a streaming comparison updates a smaller page.
 view = st.radio(
     "View", ["Side by side", "Test set"], key="cmp_view", horizontal=True, label_visibility="collapsed"
@@ -36,7 +37,11 @@ if view == "Side by side":
     on_top = st.toggle("On top of the playground's conversation", key="cmp_on_top")
     go, stop = st.columns([1, 1])
     send = go.button(
-        "Send to all", key="cmp_send", type="primary", icon=":material/send:", disabled=not prompt.strip()
+        "Send to all",
+        key="cmp_send",
+        type="primary",
+        icon=":material/send:",
+        disabled=not prompt.strip() or bool(blocked),
     )
     stop.button("Stop", key="cmp_stop", icon=":material/stop_circle:")  # a click reruns: collect_stopped stops all
     live = compare_live.stream(variants, prompt, on_top=on_top) if send and not stopped_compare else None
@@ -44,4 +49,4 @@ if view == "Side by side":
     if result is not None:
         compare_live.render_result(result, live)
 else:
-    compare_testset.render(variants, interrupted=stopped_tests)
+    compare_testset.render(variants, interrupted=stopped_tests, blocked=bool(blocked))

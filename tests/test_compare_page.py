@@ -174,3 +174,35 @@ def test_switching_views_keeps_the_prompt_and_the_template() -> None:
     run(at)
     assert at.text_area(key="ts_template").value == "Kept {{question}}"
     assert at.text_input(key="ts_cap").value == "0.5"
+
+
+def test_compare_spends_through_the_daily_budget_and_ledger(
+    known: LoopbackServer, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from playground.store import Store
+
+    url = f"sqlite:///{tmp_path / 'spend.db'}"
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", url)
+    monkeypatch.setenv("PLAYGROUND_DAILY_BUDGET_USD", "0.000001")  # less than any request's maximum
+    at = send(open_compare(), "Why is the sky blue?")
+    assert not at.exception
+    assert known.requests == []  # refused before sending
+    warnings = [w.value for w in at.warning if "Not sent: this request could cost up to" in w.value]
+    assert len(warnings) == 2
+    monkeypatch.setenv("PLAYGROUND_DAILY_BUDGET_USD", "1")
+    at = send(open_compare(), "Why is the sky blue?")
+    assert not at.exception and len(known.requests) == 2
+    store = Store.open(url=url)
+    try:
+        assert store.spend_total(owner=None) == 2 * known_cost(0)
+    finally:
+        store.close()
+
+
+def test_a_budget_setting_that_is_not_an_amount_sends_nothing(
+    known: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLAYGROUND_DAILY_BUDGET_USD", "lots")
+    at = send(open_compare(), "Why is the sky blue?")
+    assert not at.exception and known.requests == []
+    assert any("PLAYGROUND_DAILY_BUDGET_USD must be an amount" in e.value for e in at.error)
