@@ -15,6 +15,7 @@ from components import settings as cfg
 from playground import providers
 from playground.experiments import checks, results, rows, template
 from playground.experiments.budget import CapError
+from playground.experiments.saved import Definition
 from playground.experiments.testrun import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, EvalRun
 from playground.experiments.variant import Variant
 from playground.pricing import format_usd
@@ -24,6 +25,7 @@ LAST = "ts_last"  # the last finished EvalRun
 POLL = 0.2  # seconds between progress redraws
 STARTER = pd.DataFrame({"question": ["What is 2 + 2?", "Name the capital of France."], "expected": ["4", "Paris"]})
 NO_CHECK = "none"
+LOADED_ROWS = "ts_loaded_rows"  # rows from a saved experiment, used until another file or edit replaces them
 
 
 def _rows() -> pd.DataFrame | None:
@@ -34,7 +36,8 @@ def _rows() -> pd.DataFrame | None:
             frame = rows.read_rows(upload.getvalue(), upload.name)
             st.caption(f"{len(frame):,} rows, columns: {', '.join(frame.columns)}")
             return frame
-        typed = st.data_editor(STARTER, num_rows="dynamic", key="ts_editor", hide_index=True)
+        base = st.session_state.get(LOADED_ROWS, STARTER)
+        typed = st.data_editor(base, num_rows="dynamic", key="ts_editor", hide_index=True)
         return rows.typed_rows(typed.to_dict("records"))
     except rows.RowsError as exc:
         st.error(str(exc), icon=":material/error:")
@@ -129,9 +132,12 @@ def render_results(run: EvalRun) -> None:
     )
 
 
-def render(variants: list[Variant], *, interrupted: bool = False, blocked: bool = False) -> None:
+def render(
+    variants: list[Variant], *, interrupted: bool = False, blocked: bool = False, autorun: bool = False
+) -> None:
     """The whole tab; ``interrupted``: this run stopped a running one, so a carried-over Run click is ignored;
-    ``blocked``: a variant cannot be sent (its column says why)."""
+    ``blocked``: a variant cannot be sent (its column says why); ``autorun``: start it now (a saved experiment's
+    "Run again")."""
     prompt = st.text_area(
         "Prompt template", "{{question}}", key="ts_template", help="Use {{column}} to insert a column of each row."
     )
@@ -180,7 +186,7 @@ def render(variants: list[Variant], *, interrupted: bool = False, blocked: bool 
         disabled=bool(refusal) or blocked,
         icon=":material/play_arrow:",
     )
-    if clicked and not interrupted:
+    if (clicked or (autorun and not refusal and not blocked)) and not interrupted:
         try:
             _run(run)
         except CapError as exc:
@@ -188,3 +194,18 @@ def render(variants: list[Variant], *, interrupted: bool = False, blocked: bool 
     last = st.session_state.get(LAST)
     if last is not None:
         render_results(last)
+
+
+def load(definition: Definition) -> None:
+    """Put a saved test set's template, rows, check, cap and concurrency into the view (a callback)."""
+    state = st.session_state
+    check = definition.check or {}
+    state["ts_template"] = definition.prompt
+    state["ts_check"] = check.get("kind") or NO_CHECK
+    if check.get("expected"):
+        state["ts_expected"] = check["expected"]
+    state["ts_schema"] = json.dumps(check["schema"], indent=2) if check.get("schema") is not None else ""
+    state["ts_cap"] = definition.cap or ""
+    state["ts_concurrency"] = max(1, min(MAX_CONCURRENCY, definition.concurrency))
+    state[LOADED_ROWS] = definition.make_rows()
+    state.pop("ts_editor", None)  # edits made to other rows do not apply to these

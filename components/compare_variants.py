@@ -19,6 +19,8 @@ from playground.params import parse, spec
 COUNT = "cmp_count"  # how many variant columns (2 to 4)
 MIN_VARIANTS, MAX_VARIANTS = 2, 4
 EFFORTS = ("default", "low", "high")
+EXTRA = "extra"  # a loaded variant's parameters the columns do not show (else the playground's)
+KEPT_PARAMS = ("frequency_penalty", "presence_penalty", "stop")
 FIELDS = (
     "label",
     "provider",
@@ -53,6 +55,16 @@ def _write(i: int, variant: Variant) -> None:
     }
     for name, value in values.items():
         state[key(i, name)] = value
+    state.pop(key(i, EXTRA), None)  # penalties and stop follow the playground again
+
+
+def load(variants: list[Variant]) -> None:
+    """Put saved variants into the columns (a callback), their penalties and stop kept with them."""
+    state = st.session_state
+    state[COUNT] = max(MIN_VARIANTS, min(MAX_VARIANTS, len(variants)))
+    for i, variant in enumerate(variants[:MAX_VARIANTS]):
+        _write(i, variant)
+        state[key(i, EXTRA)] = {name: getattr(variant.params, name) for name in KEPT_PARAMS}
 
 
 def base_variant() -> Variant:
@@ -154,13 +166,14 @@ def render_columns() -> list[Variant]:
 
 
 def variant_at(i: int) -> Variant:
-    """Column ``i`` as a variant (penalties and stop from the playground; parameters validated)."""
+    """Column ``i`` as a variant (penalties and stop from the playground unless loaded with it; validated)."""
     state = st.session_state
     current = cfg.current_settings()
     effort = state[key(i, "effort")]
     params = parse(
         {
             **current.params.model_dump(),
+            **state.get(key(i, EXTRA), {}),
             "system": state[key(i, "system")],
             "temperature": state[key(i, "temperature")],
             "max_tokens": state[key(i, "max_tokens")],

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import compare_live, compare_testset, compare_variants
+from components import compare_live, compare_saved, compare_testset, compare_variants
 from components.routing import require_router
 
 require_router()
@@ -24,6 +24,8 @@ for name in KEPT:  # values of the view not drawn survive (Streamlit drops the s
     if name in st.session_state:
         st.session_state[name] = st.session_state[name]
 st.title("Compare")
+autorun = st.session_state.pop(compare_saved.AUTORUN, None)  # "Run again" on a saved experiment
+compare_saved.render_library()
 compare_variants.ensure_columns()
 compare_variants.render_toolbar()
 variants = compare_variants.render_columns()
@@ -44,9 +46,16 @@ if view == "Side by side":
         disabled=not prompt.strip() or bool(blocked),
     )
     stop.button("Stop", key="cmp_stop", icon=":material/stop_circle:")  # a click reruns: collect_stopped stops all
-    live = compare_live.stream(variants, prompt, on_top=on_top) if send and not stopped_compare else None
+    go_now = (send or autorun == "compare") and not stopped_compare and not blocked and prompt.strip()
+    live = compare_live.stream(variants, prompt, on_top=on_top) if go_now else None
     result = st.session_state.get(compare_live.RESULT)
     if result is not None:
         compare_live.render_result(result, live)
+        compare_saved.save_compare(result)
 else:
-    compare_testset.render(variants, interrupted=stopped_tests, blocked=bool(blocked))
+    compare_testset.render(
+        variants, interrupted=stopped_tests, blocked=bool(blocked), autorun=autorun == "testset"
+    )
+    last = st.session_state.get(compare_testset.LAST)
+    if last is not None and last.done:
+        compare_saved.save_testset(last)

@@ -81,6 +81,7 @@ class EvalRun:
         if check is not None:
             checks.validate(check, columns)
         self.variants, self.check, self.history = list(variants), check, list(history)
+        self.template = prompt
         self.records: list[dict[str, str]] = rows.to_dict("records")
         self.concurrency = max(1, min(int(concurrency), MAX_CONCURRENCY))
         self.client, self.allow, self.ledger = client, allow, ledger

@@ -1,0 +1,172 @@
+"""A comparison or test set as a saved experiment: what was sent to which settings, as plain JSON, and back.
+
+A definition names providers by id and never holds a key or a base URL: loading it resolves each provider again
+in the session that loads it (its own keys and allowed URLs), so a saved experiment re-runs wherever it is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, cast
+
+import pandas as pd
+
+from playground.catalog import get_model
+from playground.params import parse
+from playground.providers import PROTOCOLS, ProviderConfig
+from playground.tools.functions import CHOICE_MODES, ToolChoice, check_tools, tools_from
+from playground.tools.response_format import FORMAT_KINDS, ResponseFormat
+from playground.tools.schema import check_schema
+from playground.tools.settings import ToolSettings
+
+from .checks import KINDS as CHECK_KINDS
+from .checks import Check
+from .variant import Variant
+
+Kind = Literal["compare", "testset"]
+VERSION = 1
+MAX_ROWS = 100_000
+
+
+class DefinitionError(ValueError):
+    """A stored definition this version cannot read (message is safe to show)."""
+
+
+def tools_definition(tools: ToolSettings) -> dict[str, Any]:
+    """The tools, choice, parallel switch and response format as JSON (mocks and round limits are the chat's)."""
+    fmt = tools.response_format
+    return {
+        "tools": [t.openai() for t in tools.tools],
+        "choice": {"mode": tools.choice.mode, "name": tools.choice.name},
+        "parallel": tools.parallel,
+        "response_format": {"kind": fmt.kind, "name": fmt.name, "schema": fmt.schema, "strict": fmt.strict},
+    }
+
+
+def tools_from_definition(doc: Mapping[str, Any]) -> ToolSettings:
+    """``tools_definition`` back; raise ``DefinitionError`` when a part does not check."""
+    listed = doc.get("tools") or []
+    problem = check_tools(listed) if listed else None
+    if problem is not None:
+        raise DefinitionError(f"The saved tools do not check: {problem}")
+    choice = doc.get("choice") or {}
+    mode = choice.get("mode", "auto")
+    fmt = doc.get("response_format") or {}
+    kind = fmt.get("kind", "text")
+    if mode not in CHOICE_MODES or kind not in FORMAT_KINDS:
+        raise DefinitionError("The saved tool choice or response format is not one this version knows.")
+    if kind == "json_schema" and check_schema(fmt.get("schema")) is not None:
+        raise DefinitionError("The saved JSON schema does not check.")
+    response = ResponseFormat(kind, fmt.get("name") or "reply", fmt.get("schema"), bool(fmt.get("strict", True)))
+    tools = tools_from(listed) if listed else ()
+    return ToolSettings(tools, ToolChoice(mode, choice.get("name")), bool(doc.get("parallel", True)), response)
+
+
+def variant_definition(variant: Variant) -> dict[str, Any]:
+    """One variant as JSON: label, provider id, model id, protocol, parameters, tools and format."""
+    return {
+        "label": variant.label,
+        "provider": variant.config.provider.id,
+        "model": variant.model.id,
+        "protocol": variant.protocol,
+        "params": variant.params.model_dump(mode="json"),
+        "tools": tools_definition(variant.tools),
+    }
+
+
+def variant_from_definition(doc: Mapping[str, Any], *, resolve: Callable[[str], ProviderConfig]) -> Variant:
+    """A saved variant in this session: ``resolve`` turns the provider id into this session's configuration."""
+    try:
+        params = parse(dict(doc["params"]))
+        config = resolve(str(doc["provider"]))
+        model = get_model(str(doc["model"]))
+        label = str(doc.get("label") or model.name)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DefinitionError(f"A saved variant cannot be read: {exc}") from None
+    protocol = doc.get("protocol", "openai")
+    protocol = protocol if protocol in PROTOCOLS and protocol in config.provider.protocols else "openai"
+    return Variant(label, config, model, params, protocol, tools=tools_from_definition(doc.get("tools") or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """What an experiment sends: its variants, and one prompt (compare) or a template over rows (test set)."""
+
+    kind: Kind
+    variants: tuple[dict[str, Any], ...]
+    prompt: str
+    on_top: bool = False  # compare: on top of the playground's conversation
+    rows: tuple[dict[str, str], ...] = ()
+    check: dict[str, Any] | None = None  # {"kind", "expected", "schema"}
+    cap: str | None = None  # USD as exact text
+    concurrency: int = 4
+    version: int = field(default=VERSION)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Definition:
+        """A stored definition; raise ``DefinitionError`` when it is not one this version reads."""
+        if not isinstance(doc, Mapping) or doc.get("kind") not in ("compare", "testset"):
+            raise DefinitionError("This saved experiment is not a comparison or a test set.")
+        variants, rows = doc.get("variants"), doc.get("rows") or []
+        if not isinstance(variants, list) or not variants or not all(isinstance(v, Mapping) for v in variants):
+            raise DefinitionError("This saved experiment has no variants.")
+        if not isinstance(rows, list) or len(rows) > MAX_ROWS or not all(isinstance(r, Mapping) for r in rows):
+            raise DefinitionError("This saved experiment's rows cannot be read.")
+        check = doc.get("check")
+        if check is not None and (not isinstance(check, Mapping) or check.get("kind") not in CHECK_KINDS):
+            raise DefinitionError("This saved experiment's check is not one this version knows.")
+        return cls(
+            kind=cast(Kind, doc["kind"]),
+            variants=tuple(dict(v) for v in variants),
+            prompt=str(doc.get("prompt") or ""),
+            on_top=bool(doc.get("on_top", False)),
+            rows=tuple({str(k): str(v) for k, v in r.items()} for r in rows),
+            check=dict(check) if check is not None else None,
+            cap=str(doc["cap"]) if doc.get("cap") not in (None, "") else None,
+            concurrency=int(doc.get("concurrency") or 4),
+        )
+
+    def make_variants(self, *, resolve: Callable[[str], ProviderConfig]) -> list[Variant]:
+        return [variant_from_definition(v, resolve=resolve) for v in self.variants]
+
+    def make_rows(self) -> pd.DataFrame:
+        """The test set's rows (columns in their saved order)."""
+        return pd.DataFrame(list(self.rows))
+
+    def make_check(self) -> Check | None:
+        if self.check is None:
+            return None
+        return Check(self.check["kind"], self.check.get("expected"), schema=self.check.get("schema"))
+
+
+def check_definition(check: Check | None) -> dict[str, Any] | None:
+    """A test set's check as JSON."""
+    return None if check is None else {"kind": check.kind, "expected": check.expected, "schema": check.schema}
+
+
+def compare_definition(variants: Sequence[Variant], *, prompt: str, on_top: bool) -> Definition:
+    return Definition("compare", tuple(variant_definition(v) for v in variants), prompt, on_top=on_top)
+
+
+def testset_definition(
+    variants: Sequence[Variant],
+    *,
+    template: str,
+    rows: Sequence[Mapping[str, object]],
+    check: Check | None,
+    cap: str | None,
+    concurrency: int,
+) -> Definition:
+    return Definition(
+        "testset",
+        tuple(variant_definition(v) for v in variants),
+        template,
+        rows=tuple({str(k): "" if v is None else str(v) for k, v in r.items()} for r in rows),
+        check=check_definition(check),
+        cap=cap,
+        concurrency=concurrency,
+    )
