@@ -8,8 +8,8 @@ from components import state
 from components.settings import Settings
 from components.state import HISTORY_WINDOW
 from components.tool_cards import plain_name, render_calls, render_check
-from playground.catalog import PAGE
 from playground.conversation import Conversation, Message, Reply
+from playground.page import PAGE
 from playground.pricing import format_usd
 from playground.safe_text import plain
 from playground.usage_reading import reading_note

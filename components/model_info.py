@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components.state import MODEL_ID
-from playground.catalog import PAGE, RELATED, Model
+from playground.catalog import RELATED, Model
+from playground.page import PAGE
 from playground.providers import MODELSLAB
 from playground.snippets import samples as snippets
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from playground.catalog import GROK_3_MINI, PAGE
+from playground.catalog import GROK_3_MINI
+from playground.page import PAGE
 from playground.pricing import Volume, Workload, format_usd, per_million, project
 
 

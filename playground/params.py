@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from playground.catalog import PAGE
+from playground.page import PAGE
 
 MAX_CONTEXT = 131_072
 

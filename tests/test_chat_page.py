@@ -6,7 +6,7 @@ import pytest
 from apptest_util import answer_stream, captions, chat, new_app, run, send, start_app
 from loopback import LoopbackServer
 
-from playground.catalog import PAGE
+from playground.page import PAGE
 from playground.params import DEFAULTS
 
 

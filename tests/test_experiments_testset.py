@@ -11,10 +11,10 @@ import pytest
 from experiments_util import known_cost, known_usage_handler, variant
 from loopback import LoopbackServer
 
-from playground.catalog import PAGE
 from playground.experiments import checks, results, rows, template
 from playground.experiments.budget import Budget, CapError, request_bounds
 from playground.experiments.testrun import EvalRun
+from playground.page import PAGE
 from playground.pricing import format_usd
 from playground.tokens import count_messages
 

@@ -9,8 +9,9 @@ import streamlit as st
 from apptest_util import new_app, start_app
 from streamlit.testing.v1 import AppTest
 
-from playground.catalog import GROK_3_MINI, PAGE, RELATED
+from playground.catalog import GROK_3_MINI, RELATED
 from playground.conversation import Conversation, Reply
+from playground.page import PAGE
 from playground.providers import MODELSLAB
 from playground.snippets import samples as snippets
 

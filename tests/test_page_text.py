@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from components.code_samples import QUICK_START_NOTE, QUICK_START_TAB
 from components.model_info import spec_rows
-from playground.catalog import GROK_3_MINI, PAGE, RELATED
+from playground.catalog import GROK_3_MINI, RELATED
+from playground.page import PAGE
 from playground.snippets import quickstart
 
 SITE = "https://modelslab-frontend-v2-927501783998.us-east4.run.app"

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
 
-from playground.catalog import GROK_3_MINI, PAGE, RELATED
+from playground.catalog import GROK_3_MINI, RELATED
 from playground.chat_state import ChatState
+from playground.page import PAGE
 from playground.params import GenerationParams
 from playground.providers import CUSTOM, MODELSLAB, OFFLINE, XAI, ProviderConfig
 from playground.snippets import samples as snippets

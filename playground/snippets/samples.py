@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from playground.catalog import PAGE, Model
+from playground.catalog import Model
 from playground.chat_state import ChatState
+from playground.page import PAGE
 from playground.providers import MODELSLAB, Protocol, ProviderConfig
 from playground.snippets.render import RENDERERS, KeyRef, Spec
 from playground.wire.protocols import build_plan
