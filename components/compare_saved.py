@@ -22,6 +22,7 @@ from playground.store import Experiment
 AUTORUN = "cmp_autorun"  # "compare" or "testset": this run starts the experiment just loaded
 NOTICE = "cmp_saved_notice"  # (kind, text) shown once after a save, load or delete
 PICK = "exp_pick"
+SAVED = "cmp_saved_last"  # (kind, name) of the save just made, said once under its form
 KIND_LABELS = {"compare": "Comparison", "testset": "Test set"}
 
 
@@ -36,17 +37,28 @@ def save_form(definition: Definition, results: Any, *, default_name: str) -> Non
         return
     kind = definition.kind
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    name = left.text_input("Experiment name", default_name[:200], key=f"{kind}_save_name")
-    if right.button("Save as experiment", key=f"{kind}_save", icon=":material/bookmark_add:"):
-        owner, masked, doc = _owner(), persist.typed_keys(), definition.as_json()
-        saved = persist.reachable(
-            lambda s: s.save_experiment(
-                owner=owner, name=name.strip() or default_name, definition=doc, results=results, secrets=masked
-            ),
-            default=None,
-        )
-        if saved is not None:
-            st.success(f"Saved as “{name.strip() or default_name}”.", icon=":material/bookmark_added:")
+    left.text_input("Experiment name", default_name[:200], key=f"{kind}_save_name")
+    right.button(
+        "Save as experiment",
+        key=f"{kind}_save",
+        icon=":material/bookmark_add:",
+        on_click=_save,  # a callback: the saved list above is drawn after it, with this one in it
+        args=(definition, results, default_name),
+    )
+    saved = st.session_state.pop(SAVED, None)
+    if saved is not None and saved[0] == kind:
+        st.success(f"Saved as “{saved[1]}”.", icon=":material/bookmark_added:")
+
+
+def _save(definition: Definition, results: Any, default_name: str) -> None:
+    name = (st.session_state.get(f"{definition.kind}_save_name") or "").strip() or default_name
+    owner, masked, doc = _owner(), persist.typed_keys(), definition.as_json()
+    got = persist.reachable(
+        lambda s: s.save_experiment(owner=owner, name=name, definition=doc, results=results, secrets=masked),
+        default=None,
+    )
+    if got is not None:
+        st.session_state[SAVED] = (definition.kind, name)
 
 
 def save_compare(done: compare_live.Finished) -> None:
