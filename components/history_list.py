@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import streamlit as st
@@ -108,10 +109,8 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
         confirm = st.toggle("Delete…", key="history_delete_arm")
     shared = st.session_state.get(state.SHARE_LINK)
     if shared and shared[0] == chosen.id:
-        st.caption(
-            "Add this to the playground's address: whoever opens it gets a read-only copy in their own session."
-        )
-        st.code(f"?share={shared[1]}", language=None)
+        st.caption("Whoever opens this link gets a read-only copy in their own session.")
+        st.code(share_link(st.context.url, shared[1]), language=None)
     title = st.text_input("Title", value=chosen.title, key=f"history_title_{chosen.id}")
     if st.button("Rename", icon=":material/edit:", key="history_rename") and title.strip():
         store.rename(owner=ws.owner, conversation_id=chosen.id, title=title, secrets=persist.typed_keys())
@@ -134,3 +133,13 @@ def render(store: Store, ws: Workspace) -> None:
     by_id = {r.id: r for r in rows}
     chosen = st.selectbox("Conversation", list(by_id), format_func=lambda i: by_id[i].title, key="history_pick")
     _actions(store, ws, by_id[chosen])
+
+
+def share_link(page_url: str | None, share_id: str) -> str:
+    """The app's address with ``?share=<id>`` (the history page's own address, its page path dropped); only the
+    query when the address is unknown."""
+    if not page_url:
+        return f"?share={share_id}"
+    parts = urlsplit(page_url)
+    root = parts.path.rstrip("/").removesuffix("/history")
+    return urlunsplit((parts.scheme, parts.netloc, root + "/", f"share={share_id}", ""))

@@ -284,3 +284,11 @@ def test_continuing_a_compare_variant_starts_a_new_saved_chat(database: str) -> 
     _flush()
     titles = sorted(c.title for c in Store.open(url=database).list_conversations(owner="local"))
     assert titles == ["Compared prompt", "Saved before comparing"]  # the first chat was not overwritten
+
+
+def test_the_share_link_is_the_apps_whole_address() -> None:
+    from components.history_list import share_link
+
+    assert share_link("http://localhost:8501/history", "abc") == "http://localhost:8501/?share=abc"
+    assert share_link("https://team.example/play/history?x=1", "abc") == "https://team.example/play/?share=abc"
+    assert share_link(None, "abc") == "?share=abc"
