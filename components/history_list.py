@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
-from urllib.parse import urlsplit, urlunsplit
+from urllib import parse
 
 import pandas as pd
 import streamlit as st
@@ -140,6 +140,6 @@ def share_link(page_url: str | None, share_id: str) -> str:
     query when the address is unknown."""
     if not page_url:
         return f"?share={share_id}"
-    parts = urlsplit(page_url)
+    parts = parse.urlsplit(page_url)
     root = parts.path.rstrip("/").removesuffix("/history")
-    return urlunsplit((parts.scheme, parts.netloc, root + "/", f"share={share_id}", ""))
+    return parse.urlunsplit((parts.scheme, parts.netloc, root + "/", f"share={share_id}", ""))
