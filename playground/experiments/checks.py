@@ -1,4 +1,8 @@
-"""Checks per row: the output equals, contains or matches (regex) an expected column, or is valid JSON."""
+"""Checks per row: the output equals, contains or matches (regex) an expected column, or is valid JSON.
+
+The regex check runs a pattern from the user's rows on text a model (or a hostile server) wrote, so it uses the
+``regex`` package with a time limit: a catastrophic pattern fails its row instead of hanging a worker.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import jsonschema
+import regex
 
 CheckKind = Literal["equals", "contains", "regex", "json"]
 KINDS: dict[CheckKind, str] = {
@@ -19,6 +24,7 @@ KINDS: dict[CheckKind, str] = {
     "json": "Is valid JSON (for the schema, when given)",
 }
 MAX_PATTERN = 1_000  # characters of a regular expression
+REGEX_SECONDS = 1.0  # the longest one pattern may run on one output
 _FENCE = re.compile(r"^\s*```[\w-]*\n(.*?)\n```\s*$", re.DOTALL)
 
 
@@ -56,8 +62,8 @@ def validate(check: Check, columns: list[str]) -> None:
 
 
 @lru_cache(maxsize=256)
-def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text)
+def _pattern(text: str) -> regex.Pattern[str]:
+    return regex.compile(text)
 
 
 def _json(output: str, schema: Mapping[str, Any] | None) -> Verdict:
@@ -86,10 +92,19 @@ def run(check: Check, output: str, row: Mapping[str, str]) -> Verdict:
     if check.kind == "contains":
         ok = expected.strip() in output
         return Verdict(ok, "" if ok else "does not contain the expected value")
-    if len(expected) > MAX_PATTERN:
+    return _regex(expected, output)
+
+
+def _regex(pattern: str, output: str) -> Verdict:
+    """Search ``output`` for ``pattern`` within ``REGEX_SECONDS`` (the GIL released while it runs)."""
+    if len(pattern) > MAX_PATTERN:
         return Verdict(False, f"the pattern is longer than {MAX_PATTERN} characters")
     try:
-        ok = _pattern(expected).search(output) is not None
-    except re.error as exc:
+        compiled = _pattern(pattern)
+    except (regex.error, RecursionError, OverflowError) as exc:
         return Verdict(False, f"not a valid regex: {exc}")
+    try:
+        ok = compiled.search(output, timeout=REGEX_SECONDS, concurrent=True) is not None
+    except TimeoutError:
+        return Verdict(False, f"the pattern took longer than {REGEX_SECONDS:g} s on this output")
     return Verdict(ok, "" if ok else "does not match the pattern")
