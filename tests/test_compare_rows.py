@@ -12,8 +12,9 @@ from experiments_util import known_usage_handler, last_user
 from loopback import LoopbackServer
 from streamlit.testing.v1 import AppTest
 from test_compare_page import open_compare
+from test_compare_saved_page import db, save  # noqa: F401 - fixture by name
 
-from components import compare_testset
+from components import compare_rows
 
 CSV = b"question,expected\nWhat is rain?,water\nWhat is snow?,ice\nWhat is hail?,ice\n"
 FROM_FILE = ["What is rain?", "What is hail?", "What is snow?"]
@@ -82,7 +83,7 @@ def test_an_uploaded_file_survives_switching_views_until_cleared(known: Loopback
     at.button(key="ts_upload_clear").click()
     run(at)
     assert _captions(at) == [] and _requests(at) == "4 requests" and at.data_editor
-    assert compare_testset.KEPT_FILE not in at.session_state
+    assert compare_rows.KEPT_FILE not in at.session_state
     _away_and_back(at)
     assert _captions(at) == [] and _requests(at) == "4 requests"
 
@@ -145,4 +146,23 @@ def test_typed_rows_come_back_after_a_file_is_cleared(known: LoopbackServer) -> 
     at.button(key="ts_upload_clear").click()
     run(at)
     assert sorted(at.data_editor[0].value["question"]) == EDITED
+    assert _sent(at, known) == EDITED
+
+
+def test_loading_a_saved_test_set_replaces_a_kept_file(known: LoopbackServer, db: str) -> None:  # noqa: F811
+    at = _view(open_compare(), "Test set")
+    at.session_state["ts_editor"] = EDITS
+    run(at)
+    assert _sent(at, known) == EDITED
+    save(at, "testset", "Three questions")  # saves the last run's rows
+    at.file_uploader(key="ts_upload").set_value(("rows.csv", CSV, "text/csv"))
+    run(at)
+    _away_and_back(at)
+    assert _captions(at)[0] == ":material/description: Using rows.csv (uploaded earlier)"
+    at.button(key="exp_load").click()
+    run(at)
+    assert _captions(at) == [] and _requests(at) == "6 requests"  # the saved rows, not the file's
+    assert sorted(at.data_editor[0].value["question"]) == EDITED
+    _away_and_back(at)
+    assert _captions(at) == [] and _requests(at) == "6 requests"
     assert _sent(at, known) == EDITED
