@@ -319,12 +319,36 @@ def navigate_and_wait(page: Any, link: Any, path: str, *, timeout: float = 30_00
     wait_for_app(page, timeout=timeout)
 
 
+def track_frames(page: Any) -> None:
+    """Count the websocket frames ``page`` receives (install before it opens the app): every script run sends
+    some, so ``rerun_and_wait`` can tell a run happened even when it was too quick to show the app as running."""
+    page._pg_frames = [0, time.monotonic()]
+
+    def bump(_frame: Any) -> None:
+        page._pg_frames[0] += 1
+        page._pg_frames[1] = time.monotonic()
+
+    page.on("websocket", lambda ws: ws.on("framereceived", bump))
+
+
 def rerun_and_wait(page: Any, action: Callable[[], Any], *, timeout: float = 30_000) -> None:
     """Do ``action`` (a click, a key press) and wait until the script run it starts has finished and settled.
 
     Avoids the race of a plain ``wait_for_app`` right after an action, when the state may still read
-    ``notRunning`` from before the rerun began. Only for actions that do trigger a rerun.
+    ``notRunning`` from before the rerun began. Only for actions that do trigger a rerun. With ``track_frames``
+    installed, the run is seen by the frames it sends, then the page must be idle with no frame for ``QUIET_MS``;
+    without it, by counting runs (which can miss a run too quick to ever show as running).
     """
-    before = script_runs(page)
+    frames = getattr(page, "_pg_frames", None)
+    if frames is None:
+        before = script_runs(page)
+        action()
+        wait_for_app(page, timeout=timeout, min_runs=before + 1)
+        return
+    before, deadline = frames[0], time.monotonic() + timeout / 1000
     action()
-    wait_for_app(page, timeout=timeout, min_runs=before + 1)
+    while frames[0] == before or time.monotonic() - frames[1] < QUIET_MS / 1000:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"No script run settled within {timeout / 1000:.0f} s of the action.")
+        page.wait_for_timeout(50)  # lets Playwright deliver the frame events
+    wait_for_app(page, timeout=max(1.0, (deadline - time.monotonic()) * 1000))

@@ -22,6 +22,7 @@ from browser_util import (
     launch_chromium,
     start_offline_server,
     start_streamlit,
+    track_frames,
     track_runs,
 )
 
@@ -198,6 +199,7 @@ def page(browser: Any) -> Iterator[Any]:
     context.set_default_timeout(30_000)
     track_runs(context)
     pg = context.new_page()
+    track_frames(pg)
     pg._pg_console = []
     pg._pg_errors = []
     pg.on("console", lambda msg: pg._pg_console.append(f"[{msg.type}] {msg.text}"))
