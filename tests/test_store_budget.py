@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,7 +11,7 @@ from store_util import conversation
 
 from playground.store import Store, new_id
 from playground.store.engine import read_session
-from playground.store.ledger import EVERYONE, owner_scope
+from playground.store.ledger import EVERYONE, HOLD_SECONDS, owner_scope
 from playground.store.models import BudgetRow
 
 
@@ -69,6 +69,29 @@ def test_owner_limit_and_release(store: Store) -> None:
     store.release_budget(reservation=held)
     assert _held(store, owner_scope("ana")) == (0, 0)
     assert store.reserve_budget(owner="ana", amount=Decimal("2"), limit=Decimal("2")).granted
+
+
+def test_a_hold_left_by_a_dead_process_is_given_back_once_it_expires(store: Store) -> None:
+    start = store.clock()
+    caps = {"limit": Decimal("1"), "global_limit": Decimal("5")}
+    dead = store.reserve_budget(owner="ana", amount=Decimal("0.8"), **caps)  # its process dies: never recorded
+    assert dead.granted and dead.hold_id
+    assert not store.reserve_budget(owner="ana", amount=Decimal("0.5"), **caps).granted
+    store.clock = lambda: start + timedelta(seconds=HOLD_SECONDS - 1)
+    assert not store.reserve_budget(owner="ana", amount=Decimal("0.5"), **caps).granted  # not expired yet
+    store.clock = lambda: start + timedelta(seconds=HOLD_SECONDS + 1)
+    live = store.reserve_budget(owner="ana", amount=Decimal("0.5"), **caps)
+    assert live.granted
+    assert _held(store, owner_scope("ana")) == (0, Decimal("0.5"))
+    assert _held(store, EVERYONE) == (0, Decimal("0.5"))  # swept in every scope the new reservation holds in
+    # the "dead" process wakes after all: its spend is recorded, its hold (given back) is not given back twice
+    store.record_spend(owner="ana", provider="p", model="m", cost=Decimal("0.1"), reservation=dead)
+    assert _held(store, owner_scope("ana")) == (Decimal("0.1"), Decimal("0.5"))
+    assert _held(store, EVERYONE) == (Decimal("0.1"), Decimal("0.5"))
+    store.release_budget(reservation=dead)  # nor by a late release
+    store.release_budget(reservation=live)
+    assert _held(store, owner_scope("ana")) == (Decimal("0.1"), 0)
+    assert _held(store, EVERYONE) == (Decimal("0.1"), 0)
 
 
 def test_twenty_concurrent_writers_never_overspend(db_url: str) -> None:

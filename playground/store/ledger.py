@@ -4,23 +4,30 @@ A reservation adds the predicted maximum to the day's ``reserved`` with one cond
 committed + reserved + amount <= limit``: on PostgreSQL the row lock makes concurrent replicas queue and re-check
 the condition; on SQLite the transaction starts with ``BEGIN IMMEDIATE`` (one writer at a time). Recording the
 reply's spend releases the reservation and commits the real cost in the same transaction.
+
+Each reservation is also a hold row per scope with an expiry (``HOLD_SECONDS``, well past a reply's deadline):
+a process that dies between reserving and recording leaves its hold behind, and the next reservation in that
+scope deletes the expired holds and takes their amounts off ``reserved``. Recording or releasing gives back only
+a hold still there, so an amount is never given back twice.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, func, insert, select, type_coerce, update
+from sqlalchemy import BigInteger, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from playground.events import Usage
 from playground.pricing import Measured, Workload
-from playground.store.models import BudgetRow, ConversationRow, SpendRow
+from playground.store.models import BudgetRow, ConversationRow, HoldRow, SpendRow
 from playground.store.money import to_pico
 from playground.store.records import Budget, ConversationSummary, DaySpend, ModelSpend
 
 EVERYONE = "*"
+HOLD_SECONDS = 15 * 60  # a reply ends within its 600 s deadline; a hold older than this lost its process
 
 
 class Refused(Exception):
@@ -71,6 +78,35 @@ def _numbers(session: Session, scope: str, day: date) -> tuple[Decimal, Decimal]
     return (row[0], row[1]) if row else (Decimal(0), Decimal(0))
 
 
+def _give_back(session: Session, *, scope: str, day: date, pico: int) -> None:
+    session.execute(
+        update(BudgetRow)
+        .where(BudgetRow.scope == scope, BudgetRow.day == day)
+        .values(reserved=_pico(BudgetRow.reserved) - pico)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _sweep(session: Session, *, scope: str, day: date, now: int) -> None:
+    """Give back what the scope's expired holds for ``day`` keep reserved (deleted here, so only once)."""
+    gone = session.execute(
+        delete(HoldRow)
+        .where(HoldRow.scope == scope, HoldRow.day == day, HoldRow.expires < now)
+        .returning(_pico(HoldRow.amount))
+    ).all()
+    freed = sum(int(row[0]) for row in gone)
+    if freed:
+        _give_back(session, scope=scope, day=day, pico=freed)
+
+
+def _unhold(session: Session, *, reservation: Budget, scope: str) -> bool:
+    """Delete the reservation's hold in ``scope``; False when it expired and was given back already."""
+    if not reservation.hold_id:
+        return True  # made before holds existed
+    stmt = delete(HoldRow).where(HoldRow.id == reservation.hold_id, HoldRow.scope == scope)
+    return session.execute(stmt).rowcount == 1
+
+
 def reserve(
     session: Session,
     *,
@@ -79,21 +115,28 @@ def reserve(
     amount: Decimal,
     limit: Decimal | None,
     global_limit: Decimal | None,
+    now: datetime,
 ) -> Budget:
     """Hold ``amount`` against the everyone budget and the owner's; raise ``Refused`` if either would pass.
 
-    The caller's transaction must roll back on ``Refused`` so that nothing stays held.
+    Expired holds in those scopes are given back first. The caller's transaction must roll back on ``Refused``
+    so that nothing stays held.
     """
     scopes = [(EVERYONE, global_limit), (owner_scope(owner), limit)]
     held: list[str] = []
+    seconds = int(now.timestamp())
     for scope, cap in scopes:
         if cap is None:
             continue
+        _sweep(session, scope=scope, day=day, now=seconds)
         if not _hold(session, scope=scope, day=day, amount=amount, limit=cap):
             spent, reserved = _numbers(session, scope, day)
             raise Refused(Budget(False, amount, scope, cap, spent, reserved, day, owner))
         held.append(scope)
-    return Budget(True, amount, day=day, owner=owner, scopes=tuple(held))
+    hold_id = uuid.uuid4().hex if held else ""
+    for scope in held:
+        session.add(HoldRow(id=hold_id, scope=scope, day=day, amount=amount, expires=seconds + HOLD_SECONDS))
+    return Budget(True, amount, day=day, owner=owner, scopes=tuple(held), hold_id=hold_id)
 
 
 def record(
@@ -134,7 +177,8 @@ def record(
     charge = amount if cost is not None or not reservation or not held else reservation.amount
     day = reservation.day if reservation and reservation.granted and reservation.day else at.date()
     for scope in (EVERYONE, owner_scope(owner)):
-        release = to_pico(reservation.amount) if scope in held and reservation else 0
+        mine = scope in held and reservation is not None and _unhold(session, reservation=reservation, scope=scope)
+        release = to_pico(reservation.amount) if mine and reservation else 0
         stmt = (
             update(BudgetRow)
             .where(BudgetRow.scope == scope, BudgetRow.day == day)
@@ -150,14 +194,10 @@ def record(
 
 
 def release(session: Session, *, reservation: Budget) -> None:
-    """Give back a reservation whose request never ran."""
+    """Give back a reservation whose request never ran (unless its hold expired and was given back already)."""
     for scope in reservation.scopes:
-        session.execute(
-            update(BudgetRow)
-            .where(BudgetRow.scope == scope, BudgetRow.day == reservation.day)
-            .values(reserved=_pico(BudgetRow.reserved) - to_pico(reservation.amount))
-            .execution_options(synchronize_session=False)
-        )
+        if reservation.day is not None and _unhold(session, reservation=reservation, scope=scope):
+            _give_back(session, scope=scope, day=reservation.day, pico=to_pico(reservation.amount))
 
 
 def _owned(query, owner: str | None):  # noqa: ANN001, ANN202

@@ -6,7 +6,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from playground.store.money import Money
@@ -129,6 +141,20 @@ class ShareRow(Base):
     conversation_id: Mapped[str] = mapped_column(String(32))
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class HoldRow(Base):
+    """A reservation held against one scope's day until its reply is recorded or, if its process died first,
+    until it expires: the next reservation in that scope gives back what expired holds still keep reserved."""
+
+    __tablename__ = "budget_holds"
+    __table_args__ = (Index("ix_budget_holds_scope_day_expires", "scope", "day", "expires"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(330), primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    expires: Mapped[int] = mapped_column(BigInteger)  # Unix seconds
 
 
 class BudgetRow(Base):

@@ -102,6 +102,7 @@ class Budget:
     day: date | None = None
     owner: str = ""
     scopes: tuple[str, ...] = field(default=())  # the scopes holding this reservation
+    hold_id: str = ""  # its holds in the store (given back on expiry if never settled)
 
     @property
     def left(self) -> Decimal | None:

@@ -117,11 +117,12 @@ class LibraryAndSpend:
         day: date | None = None,
     ) -> Budget:
         """Atomically hold ``amount`` for today (UTC) unless it would pass the owner's or everyone's limit."""
-        day = day or self.clock().date()
+        now = self.clock()
+        day = day or now.date()
         try:
             with write_session(self.engine) as s:
                 return ledger.reserve(
-                    s, owner=owner, day=day, amount=amount, limit=limit, global_limit=global_limit
+                    s, owner=owner, day=day, amount=amount, limit=limit, global_limit=global_limit, now=now
                 )
         except ledger.Refused as refused:
             return refused.budget
