@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpcore
 import httpx
 import pytest
 from loopback import LoopbackServer, sse, sse_reply
@@ -163,6 +164,33 @@ def test_the_address_checked_is_the_address_resolved_at_connect_time():
     with httpx.Client(transport=transport, timeout=2) as client, pytest.raises(httpx.ConnectError) as info:
         client.get("http://rebind.test:9/v1")
     assert isinstance(info.value.__cause__, AddressRefused) and asked == ["rebind.test"]
+
+
+def test_every_checked_address_is_tried_in_order_until_one_answers(internal):
+    """A host whose first address does not answer (an IPv6 address on a machine without an IPv6 route) is
+    reached on its next checked address; the network below maps the public addresses onto the loopback server."""
+    port = int(internal.url.rsplit(":", 1)[1])
+    tried: list[str] = []
+    unreachable = {"2606:4700::6810:1"}
+
+    class Network(httpcore.SyncBackend):  # this machine's network: some addresses unreachable
+        def connect_tcp(self, host, port_, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001, ANN201
+            tried.append(host)
+            if host in unreachable:
+                raise httpcore.ConnectError("network is unreachable")
+            return super().connect_tcp("127.0.0.1", port, timeout, local_address, socket_options)
+
+    backend = PublicOnlyBackend(resolver=lambda host, _: ["2606:4700::6810:1", "1.1.1.1"], inner=Network())
+    transport = httpx.HTTPTransport()
+    transport._pool._network_backend = backend
+    with httpx.Client(transport=transport, timeout=2) as client:
+        assert client.post("http://api.example.test/v1/chat/completions", json={}).status_code == 200
+    assert tried == ["2606:4700::6810:1", "1.1.1.1"]
+    unreachable.add("1.1.1.1")
+    tried.clear()
+    with httpx.Client(transport=transport, timeout=2) as client, pytest.raises(httpx.ConnectError):
+        client.post("http://api.example.test/v1/chat/completions", json={})
+    assert tried == ["2606:4700::6810:1", "1.1.1.1"]  # every address tried, then the last failure raised
 
 
 def test_public_mode_allows_allowlisted_private_urls_and_the_operators_url(internal):

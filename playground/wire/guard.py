@@ -142,10 +142,11 @@ class AddressRefused(httpcore.ConnectError):
 
 class PublicOnlyBackend(httpcore.NetworkBackend):
     """A network backend that connects only to public addresses: it resolves the host itself, refuses the
-    connection when any address it gets is not public, and connects to the checked address."""
+    connection when any address it gets is not public, and connects to the checked addresses in the resolver's
+    order until one answers (an IPv6 address first on a machine without an IPv6 route falls back to IPv4)."""
 
-    def __init__(self, resolver: Resolver = system_resolver) -> None:
-        self._inner = httpcore.SyncBackend()
+    def __init__(self, resolver: Resolver = system_resolver, inner: httpcore.NetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.SyncBackend()
         self._resolve = resolver
 
     def connect_tcp(
@@ -166,7 +167,14 @@ class PublicOnlyBackend(httpcore.NetworkBackend):
                 f"{host} resolves to a private or reserved address ({refused[0] if refused else 'none'}), "
                 "which this public deployment does not call"
             )
-        return self._inner.connect_tcp(addresses[0], port, timeout, local_address, socket_options)
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # the next checked address may answer
+        assert failure is not None
+        raise failure
 
     def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
         raise httpcore.ConnectError("unix sockets are not used by this app")
