@@ -6,6 +6,7 @@ import threading
 import time
 import tracemalloc
 
+import httpx
 import pytest
 from hostile import HostileServer
 from loopback import LoopbackServer, sse, sse_reply
@@ -167,3 +168,22 @@ def test_the_providers_and_operators_hosts_are_bounded_by_the_pool_only(monkeypa
         assert [next(s) for s in held] == [TextDelta("Drip ")] * 3  # three at once, over a bound of 1
         for stream in held:
             stream.close()
+
+
+def test_a_hosts_slots_go_when_its_last_request_ends():
+    """Every typed host used to keep its slots for the life of the process; now only hosts in use have any."""
+    from playground.wire.limits import BoundedTransport, Limits
+
+    transport = BoundedTransport(httpx.HTTPTransport(), Limits(per_host=1, pool_wait=0.2))
+    with httpx.Client(transport=transport, timeout=5) as client, LoopbackServer(sse_reply(GOOD)) as one:
+        with LoopbackServer(sse_reply(GOOD)) as two, HostileServer("drip", interval=0.2) as slow:
+            for server in (one, two):
+                assert client.post(server.url + "/v1/chat/completions", json={}).status_code == 200
+            assert transport.hosts == 0  # read and closed: nothing kept for either host
+            with client.stream("POST", slow.url + "/v1/chat/completions", json={}) as held:
+                next(held.iter_bytes())
+                assert transport.hosts == 1
+                with pytest.raises(Busy):  # the one slot is taken: a refusal leaves nothing behind either
+                    client.post(slow.url + "/v1/chat/completions", json={})
+                assert transport.hosts == 1
+            assert transport.hosts == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -111,7 +111,7 @@ class OneStream:
 class _Guarded(httpx.SyncByteStream):
     """A response body that enforces the size and time limits and frees its host slot when closed."""
 
-    def __init__(self, inner: httpx.SyncByteStream, release: threading.Semaphore, *, cap: int, cut: bool,
+    def __init__(self, inner: httpx.SyncByteStream, release: Callable[[], None], *, cap: int, cut: bool,
                  deadline: float, seconds: float) -> None:  # fmt: skip
         self._inner, self._release = inner, release
         self._cap, self._cut, self._deadline, self._seconds = cap, cut, deadline, seconds
@@ -140,46 +140,74 @@ class _Guarded(httpx.SyncByteStream):
         finally:
             if not self._released:
                 self._released = True
-                self._release.release()
+                self._release()
+
+
+class _Slot:
+    """One host's connection slots, and how many requests hold or wait for one (the slot goes when none do)."""
+
+    def __init__(self, size: int) -> None:
+        self.semaphore = threading.BoundedSemaphore(size)
+        self.users = 0
 
 
 class BoundedTransport(httpx.BaseTransport):
-    """An HTTP transport that bounds connections per host and applies ``Limits`` to every response body."""
+    """An HTTP transport that bounds connections per host and applies ``Limits`` to every response body.
+
+    A host's slots exist only while requests to it are in progress or waiting, so hosts typed once and never again
+    leave nothing behind.
+    """
 
     def __init__(self, inner: httpx.BaseTransport, limits: Limits) -> None:
         self._inner = inner
         self._limits = limits
-        self._slots: dict[tuple[str, str, int | None], threading.BoundedSemaphore] = {}
+        self._slots: dict[tuple[str, str, int | None], _Slot] = {}
         self._lock = threading.Lock()
 
-    def _slot(self, url: httpx.URL) -> threading.BoundedSemaphore:
-        key = (url.scheme, url.host, url.port)
+    def _enter(self, key: tuple[str, str, int | None]) -> _Slot:
         with self._lock:
             slot = self._slots.get(key)
             if slot is None:
-                slot = self._slots[key] = threading.BoundedSemaphore(self._limits.per_host)
+                slot = self._slots[key] = _Slot(self._limits.per_host)
+            slot.users += 1
             return slot
+
+    def _leave(self, key: tuple[str, str, int | None], slot: _Slot, *, held: bool) -> None:
+        if held:
+            slot.semaphore.release()
+        with self._lock:
+            slot.users -= 1
+            if slot.users == 0 and self._slots.get(key) is slot:
+                del self._slots[key]
+
+    @property
+    def hosts(self) -> int:
+        """Hosts with a request in progress or waiting."""
+        with self._lock:
+            return len(self._slots)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         limits = self._limits
         deadline = time.monotonic() + limits.reply_seconds  # from the moment the request is made
-        slot = self._slot(request.url)
-        if not slot.acquire(timeout=limits.pool_wait):
+        key = (request.url.scheme, request.url.host, request.url.port)
+        slot = self._enter(key)
+        if not slot.semaphore.acquire(timeout=limits.pool_wait):
+            self._leave(key, slot, held=False)
             raise Busy("The server is busy, try again: too many replies from this address are in progress.")
         try:
             response = self._inner.handle_request(request)
         except httpx.PoolTimeout:
-            slot.release()
+            self._leave(key, slot, held=True)
             raise Busy("The server is busy, try again: every connection is in use.") from None
         except BaseException:
-            slot.release()
+            self._leave(key, slot, held=True)
             raise
         streaming = "text/event-stream" in response.headers.get("content-type", "")
         error = response.status_code >= 300
         cap = limits.error_body_bytes if error else (1 << 62 if streaming else limits.body_bytes)
         body = _Guarded(
             response.stream,  # type: ignore[arg-type]
-            slot,
+            lambda: self._leave(key, slot, held=True),
             cap=cap,
             cut=error,
             deadline=deadline,
