@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from playground.tools.examples import STARTING_SCHEMAS
 from playground.tools.functions import ToolChoice, parse_tools, tools_json
 from playground.tools.response_format import FORMAT_KINDS, FORMAT_LABELS
 from playground.tools.schema import parse_schema
@@ -37,7 +38,14 @@ def render(key: object, column: int) -> None:
     count = len(parse_tools(state.get(key(column, "tools"), ""))[0])
     label = FORMAT_LABELS[kind] + (f" · {count} tool{'s' * (count != 1)}" if count else "")
     with st.popover(f"Tools and output format: {label}", icon=":material/build:", use_container_width=True):
-        st.selectbox("Response format", FORMAT_KINDS, key=key(column, "format"), format_func=FORMAT_LABELS.get)
+        st.selectbox(
+            "Response format",
+            FORMAT_KINDS,
+            key=key(column, "format"),
+            format_func=FORMAT_LABELS.get,
+            on_change=_starting_schema,
+            args=(key(column, "format"), key(column, "schema")),
+        )
         st.text_area("JSON schema (for the JSON schema format)", key=key(column, "schema"), height=160)
         st.text_area(
             "Tools (JSON list, OpenAI style; empty for none)",
@@ -45,6 +53,13 @@ def render(key: object, column: int) -> None:
             height=160,
             placeholder='[{"type": "function", "function": {"name": "get_weather", "parameters": {...}}}]',
         )
+
+
+def _starting_schema(format_key: str, schema_key: str) -> None:
+    """Choosing JSON schema with no schema typed starts from the extraction example (as the playground does)."""
+    state = st.session_state
+    if state.get(format_key) == "json_schema" and not str(state.get(schema_key) or "").strip():
+        state[schema_key] = json.dumps(STARTING_SCHEMAS["extraction"], indent=2)
 
 
 def settings_at(key: object, column: int, base: ToolSettings) -> ToolSettings:

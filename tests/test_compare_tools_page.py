@@ -81,3 +81,11 @@ def test_columns_start_from_the_playgrounds_tools_and_continue_carries_them_back
     carried = at.session_state[keys.TOOL_SETTINGS]
     assert carried.tools == () and carried.response_format.kind == "json_object"
     assert at.session_state[keys.TOOL_TEXTS]["tools"] == ""
+
+
+def test_choosing_json_schema_starts_from_the_extraction_schema() -> None:
+    at = open_compare()
+    at.selectbox(key="cmp_1_format").set_value("json_schema")
+    run(at)
+    assert json.loads(at.text_area(key="cmp_1_schema").value) == STARTING_SCHEMAS["extraction"]
+    assert not at.error  # the starting schema checks: nothing blocks sending
