@@ -1,0 +1,59 @@
+"""Helpers for the Chat Completions client tests: a loopback provider config, request plans, chunks, runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from loopback import LoopbackServer, Reply
+
+from playground import errors as E
+from playground.providers import OPENROUTER, Provider, ProviderConfig
+from playground.wire.openai_chat import stream_chat
+from playground.wire.request import RequestPlan
+
+KEY = "sk-loopback-SECRET-9876543210"
+
+
+def config(server: LoopbackServer, provider: Provider = OPENROUTER) -> ProviderConfig:
+    return ProviderConfig(provider, server.url + "/v1", KEY)
+
+
+def plan(server: LoopbackServer, stream: bool = True) -> RequestPlan:
+    body = {"model": "x-ai/grok-3-mini-beta", "messages": [{"role": "user", "content": "hi"}], "stream": stream}
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"}
+    return RequestPlan(server.url + "/v1/chat/completions", headers, body)
+
+
+def chunk(delta: dict[str, Any] | None = None, finish: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": "gen-1",
+        "object": "chat.completion.chunk",
+        "choices": [{"index": 0, "delta": delta or {}, "finish_reason": finish}],
+        **extra,
+    }
+
+
+def serve(server: LoopbackServer, reply: Reply | Any) -> None:
+    server.handler = reply if callable(reply) else (lambda _req: reply)
+
+
+def run(
+    server: LoopbackServer,
+    reply: Reply | Any,
+    provider: Provider = OPENROUTER,
+    client: httpx.Client | None = None,
+    **kwargs: Any,
+) -> list[Any]:
+    serve(server, reply)
+    return list(stream_chat(plan(server), config=config(server, provider), client=client, **kwargs))
+
+
+def fail(
+    server: LoopbackServer, reply: Reply | Any, provider: Provider = OPENROUTER, **kwargs: Any
+) -> E.PlaygroundError:
+    serve(server, reply)
+    with pytest.raises(E.PlaygroundError) as info:
+        list(stream_chat(plan(server), config=config(server, provider), **kwargs))
+    return info.value
