@@ -143,7 +143,7 @@ def test_related_model_set_uses_the_catalogue_and_a_known_price() -> None:
 
 
 def test_variants_on_both_wire_protocols_side_by_side() -> None:
-    from test_anthropic import FULL_STREAM, events
+    from anthropic_util import FULL_STREAM, events
 
     from playground.providers import MODELSLAB, ProviderConfig
 
