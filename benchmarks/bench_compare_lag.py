@@ -34,14 +34,8 @@ from benchmarks.bench_render_lag import (  # noqa: E402
     start_pace_server,
     submit,
 )
-from tests.browser_util import (  # noqa: E402
-    Server,
-    launch_chromium,
-    rerun_and_wait,
-    start_streamlit,
-    track_runs,
-    wait_for_app,
-)
+from tests.browser_servers import Server, start_streamlit  # noqa: E402
+from tests.browser_util import launch_chromium, rerun_and_wait, track_runs, wait_for_app  # noqa: E402
 
 COLUMNS = 4
 

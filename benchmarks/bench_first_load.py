@@ -26,7 +26,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_tuning import SETTLE_JS, first_load  # noqa: E402
-from tests.browser_util import launch_chromium, start_streamlit, track_runs  # noqa: E402
+from tests.browser_servers import start_streamlit  # noqa: E402
+from tests.browser_util import launch_chromium, track_runs  # noqa: E402
 
 TIMELINE_JS = """() => {
   const t = window.__pgTimeline = {open: null, first: null, last: null, longtasks: 0};

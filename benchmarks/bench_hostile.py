@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_load import DONE, PeakSampler, open_sessions, rss_mb
-from tests.browser_util import ROOT, launch_chromium, start_offline_server, start_streamlit, wait_for_app
+from tests.browser_servers import ROOT, start_offline_server, start_streamlit
+from tests.browser_util import launch_chromium, wait_for_app
 
 PROMPT = "Explain quantum computing in simple terms (session {i}, round {r})"
 

@@ -23,7 +23,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_render_lag import clock_offset, get_json, start_pace_server  # noqa: E402
-from tests.browser_util import launch_chromium, start_streamlit, track_runs, wait_for_app  # noqa: E402
+from tests.browser_servers import start_streamlit  # noqa: E402
+from tests.browser_util import launch_chromium, track_runs, wait_for_app  # noqa: E402
 
 ENTER_JS = """() => {
   document.addEventListener('keydown', (e) => {

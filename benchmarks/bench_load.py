@@ -21,13 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.browser_util import (
-    launch_chromium,
-    start_offline_server,
-    start_streamlit,
-    track_runs,
-    wait_for_app,
-)
+from tests.browser_servers import start_offline_server, start_streamlit
+from tests.browser_util import launch_chromium, track_runs, wait_for_app
 
 DONE = "finish stop"  # the reply strip's words once a reply has completed normally
 PROMPT = "Explain quantum computing in simple terms (session {i})"

@@ -20,14 +20,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser_util import (  # noqa: E402
-    Server,
-    launch_chromium,
-    start_offline_server,
-    start_streamlit,
-    track_runs,
-    wait_for_app,
-)
+from tests.browser_servers import Server, start_offline_server, start_streamlit  # noqa: E402
+from tests.browser_util import launch_chromium, track_runs, wait_for_app  # noqa: E402
 
 MESSAGES = 20
 SETTLE_S = 3.0

@@ -42,7 +42,8 @@ from playground.chat_state import ChatState
 from playground.params import DEFAULTS  # noqa: E402
 from playground.wire.openai_chat import stream_chat  # noqa: E402
 from playground.wire.request import build_chat_request  # noqa: E402
-from tests.browser_util import launch_chromium, start_streamlit, wait_for_app  # noqa: E402
+from tests.browser_servers import start_streamlit  # noqa: E402
+from tests.browser_util import launch_chromium, wait_for_app  # noqa: E402
 
 READERS = {"raw": "raw httpx iter_raw (no parsing)", "client": "playground client (stream_chat)"}
 DRAWINGS = {"one": "one Markdown element", "segments": "settled pieces, as the page draws them"}

@@ -30,17 +30,8 @@ from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser_util import (  # noqa: E402
-    Server,
-    free_port,
-    launch_chromium,
-    server_env,
-    spawn,
-    start_streamlit,
-    track_runs,
-    wait_for_app,
-    wait_http,
-)
+from tests.browser_servers import Server, free_port, server_env, spawn, start_streamlit, wait_http  # noqa: E402
+from tests.browser_util import launch_chromium, track_runs, wait_for_app  # noqa: E402
 
 OBSERVER_JS = """(marker) => {
   const lag = window.__pgLag = {dom: null, paint: null};

@@ -20,7 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_tuning import measure_size  # noqa: E402
-from tests.browser_util import launch_chromium, start_streamlit  # noqa: E402
+from tests.browser_servers import start_streamlit  # noqa: E402
+from tests.browser_util import launch_chromium  # noqa: E402
 
 
 def main() -> None:

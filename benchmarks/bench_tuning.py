@@ -23,12 +23,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser_util import (  # noqa: E402
-    Server,
-    launch_chromium,
-    start_streamlit,
-    track_runs,
-)
+from tests.browser_servers import Server, start_streamlit  # noqa: E402
+from tests.browser_util import launch_chromium, track_runs  # noqa: E402
 
 SETTLE_JS = """() => {
   if (window.__pgSettle) return;

@@ -4,8 +4,8 @@ Fixtures: ``offline_server`` (the offline engine over HTTP), ``streamlit_app`` (
 ``shared_streamlit`` / ``streamlit_factory`` (apps with other settings), ``browser`` and ``page``.
 Every test here is marked ``browser``. Without Chromium or Playwright the tests skip loudly, or fail when
 ``PLAYGROUND_REQUIRE_BROWSER=1`` (CI). On failure the servers' logs and the page's console are printed.
-Helpers for tests (``wait_for_app``, ``rerun_and_wait``) live in ``tests/browser_util.py``, shared with
-benchmarks.
+Helpers for tests (``wait_for_app``, ``rerun_and_wait``) live in ``tests/browser_util.py`` (starting servers in
+``tests/browser_servers.py``), shared with benchmarks.
 """
 
 from __future__ import annotations
@@ -16,15 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_util import (
-    Server,
-    find_chromium,
-    launch_chromium,
-    start_offline_server,
-    start_streamlit,
-    track_frames,
-    track_runs,
-)
+from browser_servers import Server, start_offline_server, start_streamlit
+from browser_util import find_chromium, launch_chromium, track_frames, track_runs
 
 HERE = Path(__file__).resolve().parent
 REQUIRE_ENV = "PLAYGROUND_REQUIRE_BROWSER"

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_util import Server, rerun_and_wait, start_offline_server, wait_for_app
+from browser_servers import Server, start_offline_server
+from browser_util import rerun_and_wait, wait_for_app
 from playwright.sync_api import expect
 
 SLOW_PACE = 0.03  # seconds per word: each column streams for several seconds

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from browser_util import Server, rerun_and_wait, wait_for_app
+from browser_servers import Server
+from browser_util import rerun_and_wait, wait_for_app
 from playwright.sync_api import expect
 
 from playground.tools.examples import EXAMPLE_TOOLS

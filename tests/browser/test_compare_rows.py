@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from browser_util import Server, wait_for_app
+from browser_servers import Server
+from browser_util import wait_for_app
 from playwright.sync_api import expect
 
 ROW = 35  # pixels: the data editor's header and row height

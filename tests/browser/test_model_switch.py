@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from browser_util import Server, wait_for_app
+from browser_servers import Server
+from browser_util import wait_for_app
 from playwright.sync_api import expect
 
 from components.model_info import RELATED

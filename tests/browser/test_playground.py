@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_util import Server, rerun_and_wait, start_offline_server, wait_for_app
+from browser_servers import Server, start_offline_server
+from browser_util import rerun_and_wait, wait_for_app
 from playwright.sync_api import expect
 
 STARTER = "Explain quantum computing in simple terms"

@@ -8,7 +8,8 @@ import io
 import re
 from typing import Any
 
-from browser_util import Server, navigate_and_wait, rerun_and_wait, wait_for_app
+from browser_servers import Server
+from browser_util import navigate_and_wait, rerun_and_wait, wait_for_app
 from PIL import Image
 from playwright.sync_api import expect
 

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_util import Server, navigate_and_wait, rerun_and_wait, track_runs, wait_for_app
+from browser_servers import Server
+from browser_util import navigate_and_wait, rerun_and_wait, track_runs, wait_for_app
 from faults import FaultServer, good_chunks
 from loopback import json_reply, sse_reply
 from playwright.sync_api import expect

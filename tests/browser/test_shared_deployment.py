@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_util import Server, wait_for_app
+from browser_servers import Server
+from browser_util import wait_for_app
 from hostile import HostileServer
 from loopback import LoopbackServer, sse, sse_reply
 from playwright.sync_api import expect

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_util import Server, wait_for_app
+from browser_servers import Server
+from browser_util import wait_for_app
 from playwright.sync_api import expect
 
 from tests.loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply

@@ -9,7 +9,8 @@ import re
 from typing import Any
 
 import pytest
-from browser_util import Server, navigate_and_wait, wait_for_app
+from browser_servers import Server
+from browser_util import navigate_and_wait, wait_for_app
 from playwright.sync_api import expect
 
 # (navigation label, URL path). Page headings are the pages' own business: only "there is one" is checked.

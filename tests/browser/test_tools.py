@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_util import Server, rerun_and_wait, start_offline_server, wait_for_app
+from browser_servers import Server, start_offline_server
+from browser_util import rerun_and_wait, wait_for_app
 from playwright.sync_api import expect
 
 QUERY = "streaming tool call arguments that arrive in many small pieces over the wire, one after another"
