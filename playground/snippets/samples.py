@@ -11,7 +11,8 @@ from playground.catalog import Model
 from playground.chat_state import ChatState
 from playground.page import PAGE
 from playground.providers import MODELSLAB, Protocol, ProviderConfig
-from playground.snippets.render import RENDERERS, KeyRef, Spec
+from playground.snippets.render import RENDERERS
+from playground.snippets.spec import KeyRef, Spec
 from playground.wire.protocols import build_plan
 from playground.wire.request import KEY_PLACEHOLDER, RequestPlan
 
