@@ -25,9 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import corpus  # noqa: E402
+from benchmarks.corpus_files import SHARED  # noqa: E402
 from playground import tokens  # noqa: E402
 
-REFERENCE = corpus.SHARED / "reference" / "grok-1-tokenizer.model"
+REFERENCE = SHARED / "reference" / "grok-1-tokenizer.model"
 BEGIN, END = "# --- fitted by benchmarks/bench_tokens.py --fit --write ---", "# --- end fitted ---"
 FIXED = {
     "digits": 1.0,

@@ -145,7 +145,7 @@ MIN_DIRS = (Path("/usr/lib/node_modules/npm"), Path("/usr/share/javascript"), Pa
 
 def _min_files() -> Iterator[tuple[str, str]]:
     """Minified JavaScript and CSS shipped on this machine (npm's bundles, Debian's jQuery)."""
-    from benchmarks.corpus import _files, _read
+    from benchmarks.corpus_files import _files, _read
 
     for base in MIN_DIRS:
         for pattern in ("*.min.js", "*.min.css"):
@@ -167,7 +167,7 @@ def minify(source: str) -> str:
 
 def _min_stripped() -> Iterator[tuple[str, str]]:
     """npm's readable JavaScript, minified here (whitespace and comments only, names kept)."""
-    from benchmarks.corpus import _files, _read
+    from benchmarks.corpus_files import _files, _read
 
     for path in _files("*.js", Path("/usr/lib/node_modules/npm/lib"), every=11, limit=40):
         text = minify(_read(path, 20_000))
@@ -193,7 +193,7 @@ def _language(lang: str) -> Source:
 def _tutors() -> Iterator[tuple[str, str]]:
     """Vim's tutor in the languages Debian ships it in: long instructional text full of commands (reported under
     "other": it tokenizes unlike everyday prose, so it is not fitted as short prose)."""
-    from benchmarks.corpus import _chunks, _read
+    from benchmarks.corpus_files import _chunks, _read
 
     for lang in sorted(TUTORS):
         tutor = _read(Path(f"/usr/share/vim/vim90/tutor/tutor.{lang}.utf-8"), 60_000)

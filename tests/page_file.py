@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.corpus import SHARED
+from benchmarks.corpus_files import SHARED
 
 PAGE_DIR = SHARED / "product-page"
 

@@ -15,11 +15,12 @@ import pytest
 
 from benchmarks import corpus
 from benchmarks import corpus_text as text
+from benchmarks.corpus_files import SHARED
 from playground import tokens
 from playground.tokens import count_messages, count_tokens, features
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = corpus.SHARED / "reference" / "grok-1-tokenizer.model"
+REFERENCE = SHARED / "reference" / "grok-1-tokenizer.model"
 TOLERANCE = 10.0  # percent
 
 
@@ -80,7 +81,7 @@ def realistic_inputs() -> dict[str, list[str]]:
         }
         for i in range(40)
     ]
-    pages = sorted((corpus.SHARED / "product-page").glob("*.txt"))
+    pages = sorted((SHARED / "product-page").glob("*.txt"))
     return {
         "product page": [p.read_text(encoding="utf-8") for p in pages],
         "chat prompts": text.CHAT + text.PROSE[:4],
