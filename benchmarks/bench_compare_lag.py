@@ -9,14 +9,18 @@ stream's last byte; a run's figure is the worst of its four columns. Side by sid
 the same four columns alone on an empty page (``benchmarks/baseline_compare_app.py``: the page around them), the
 playground page streaming one answer at the same rate (its own lag, the single-column baseline), and the same
 four streams through ``CompareRun`` with no Streamlit (when each marker comes out of the client), which tells the
-client's share of the lag from Streamlit's and the browser's.
+client's share of the lag from Streamlit's and the browser's. Each column's last word is also noted when its
+websocket message reaches the page's main thread (and, with ``--frames``, when its frame reaches Chromium's network
+stack, through the DevTools protocol), which splits the rest into the Streamlit process (script loop, send) and
+the browser's render of it.
 
-    python -m benchmarks.bench_compare_lag [--runs 5] [--words 2000] [--rate 500] [--cap 30]
+    python -m benchmarks.bench_compare_lag [--runs 5] [--words 2000] [--rate 500] [--cap 30] [--frames]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -89,6 +93,26 @@ MANY_JS = """(prefix) => {
 }"""
 
 
+WS_JS = """() => {
+  const Base = window.WebSocket;
+  window.__pgWs = {first: {}, count: 0, bytes: 0, prefix: null};
+  const dec = new TextDecoder("latin1");
+  window.WebSocket = class extends Base {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener("message", (e) => {
+        const ws = window.__pgWs;
+        if (!ws.prefix || typeof e.data === "string") return;
+        ws.count += 1; ws.bytes += e.data.byteLength;
+        for (const m of dec.decode(e.data).match(new RegExp(ws.prefix + "\\\\d+", "g")) || []) {
+          if (!ws.first[m]) ws.first[m] = performance.timeOrigin + performance.now();
+        }
+      });
+    }
+  };
+}"""
+
+
 def _setup_columns(page: Any) -> None:
     for _ in range(COLUMNS - 2):
         rerun_and_wait(page, lambda: page.get_by_role("button", name="Add variant").click(), timeout=90_000)
@@ -99,12 +123,17 @@ def _setup_columns(page: Any) -> None:
 
 def measure_compare(
     browser: Any, url: str, pace: Server, args: argparse.Namespace, *, setup: bool = True
-) -> list[float] | None:
-    """One run of four columns: each column's lag in ms, or None when one did not finish within the cap."""
+) -> list[tuple[float, float]] | None:
+    """One run of four columns: per column (lag, its marker's message at the page) in ms after its last byte.
+
+    None when a column did not finish within the cap.
+    """
     context = browser.new_context(viewport={"width": 1600, "height": 900})
     track_runs(context)
+    context.add_init_script(f"({WS_JS})()")
     try:
         page = context.new_page()
+        frames = _watch_frames(page) if args.frames else None
         page.goto(url)
         wait_for_app(page, timeout=90_000)
         if setup:
@@ -114,19 +143,55 @@ def measure_compare(
         get_json(f"{root}/config?words={args.words}&rate={args.rate}&marker={prefix}&unique=1")
         offset = clock_offset(page)
         page.evaluate(MANY_JS, prefix)
+        page.evaluate("(p) => { window.__pgWs.prefix = p; }", prefix)
+        if frames is not None:
+            frames["prefix"] = prefix
         page.get_by_role("button", name="Send to all").click()
         while True:
             page.wait_for_timeout(100)
             log = get_json(f"{root}/log")
             seen = page.evaluate("() => window.__pgMany")
-            ends = {r["marker"]: r["last_byte"] for r in log if r["last_byte"] is not None}
+            ends = {r["marker"]: r["last_byte"] * 1000 for r in log if r["last_byte"] is not None}
             if len(ends) == COLUMNS and all((seen.get(m) or {}).get("paint") for m in ends):
-                return [(seen[m]["paint"] - offset) - ends[m] * 1000 for m in ends]
-            if len(ends) == COLUMNS and time.time() - max(ends.values()) > args.cap:
+                ws = page.evaluate("() => window.__pgWs")
+                print(f"  messages {ws['count']}, {ws['bytes'] / 1e6:.1f} MB", file=sys.stderr)
+                first = ws["first"]
+                if frames is not None:
+                    net = {m: (t - ends[m]) for m, t in frames["first"].items() if m in ends}
+                    print(f"  frames in Chromium after the last byte (ms): {net}", file=sys.stderr)
+                return [
+                    (seen[m]["paint"] - offset - ends[m], first.get(m, math.nan) - offset - ends[m]) for m in ends
+                ]
+            if len(ends) == COLUMNS and time.time() - max(ends.values()) / 1000 > args.cap:
                 print(f"  not painted: log {log}, seen {seen}", file=sys.stderr)
                 return None
     finally:
         context.close()
+
+
+def _watch_frames(page: Any) -> dict[str, Any]:
+    """Note when each marker's websocket frame reaches Chromium's network stack (DevTools protocol), wall ms."""
+    import base64
+    import re
+
+    cdp = page.context.new_cdp_session(page)
+    got: dict[str, Any] = {"first": {}, "prefix": None, "shift": None}
+
+    def handshake(p: dict[str, Any]) -> None:
+        got["shift"] = p["wallTime"] - p["timestamp"]
+
+    def frame(p: dict[str, Any]) -> None:
+        prefix, data = got["prefix"], p["response"]["payloadData"]
+        if prefix is None or got["shift"] is None:
+            return
+        text = base64.b64decode(data).decode("latin1") if p["response"]["opcode"] == 2 else data
+        for m in re.findall(prefix + r"\d+", text):
+            got["first"].setdefault(m, (p["timestamp"] + got["shift"]) * 1000)
+
+    cdp.on("Network.webSocketWillSendHandshakeRequest", handshake)
+    cdp.on("Network.webSocketFrameReceived", frame)
+    cdp.send("Network.enable")
+    return got
 
 
 def measure_single(browser: Any, app: Server, pace: Server, args: argparse.Namespace) -> float | None:
@@ -161,6 +226,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--cap", type=float, default=30.0)
+    parser.add_argument("--frames", action="store_true", help="also note each marker's frame (DevTools protocol)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -168,9 +234,8 @@ def main() -> None:
     env = {"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": pace.url}
     app = start_streamlit(env=env)
     bare = start_streamlit(env=env, script="benchmarks/baseline_compare_app.py")
-    bare_worst: list[float | None] = []
-    worst: list[float | None] = []
-    every: list[float] = []
+    page_runs: list[list[tuple[float, float]] | None] = []
+    bare_runs: list[list[tuple[float, float]] | None] = []
     single: list[float | None] = []
     parsed: list[float] = []
     timeouts = 0
@@ -188,9 +253,8 @@ def main() -> None:
                 except PageTimeout:  # the page did not settle before the run (a loaded machine): skip the run
                     timeouts += 1
                     continue
-                worst.append(max(lags) if lags else None)
-                bare_worst.append(max(alone) if alone else None)
-                every += lags or []
+                page_runs.append(lags)
+                bare_runs.append(alone)
                 single.append(one)
                 parsed += measure_parse(pace, args)
                 print(f"  four columns {lags}, alone {alone}, one column {one}", file=sys.stderr, flush=True)
@@ -206,36 +270,23 @@ def main() -> None:
         f"`python -m benchmarks.bench_compare_lag`, 1-min load avg {min(load):.1f}–{max(load):.1f} on "
         f"{os.cpu_count()} cores)"
     )
-    done = [w for w in worst if w is not None]
-    ones = [s for s in single if s is not None]
     print("| measure | median | min–max |\n|---|---:|---:|")
-    if done:
-        print(
-            f"| four columns: worst column of each run (ms) | {statistics.median(done):.0f} | "
-            f"{min(done):.0f}–{max(done):.0f} |"
-        )
-        print(
-            f"| four columns: every column (ms) | {statistics.median(every):.0f} | "
-            f"{min(every):.0f}–{max(every):.0f} |"
-        )
-    bares = [b for b in bare_worst if b is not None]
-    if bares:
-        print(
-            f"| four columns alone on an empty page (baseline_compare_app): worst column (ms) | "
-            f"{statistics.median(bares):.0f} | {min(bares):.0f}–{max(bares):.0f} |"
-        )
-    print(f"| runs where a column did not finish within {args.cap:g} s | {worst.count(None)} of {len(worst)} | |")
+    for name, runs in (("four columns", page_runs), ("four columns alone on an empty page", bare_runs)):
+        done = [r for r in runs if r is not None]
+        _row(f"{name}: worst column of each run (ms)", [max(lag for lag, _ in r) for r in done])
+        _row(f"{name}: every column (ms)", [lag for r in done for lag, _ in r])
+        _row(f"{name}: every column, its last word's message at the page (ms)", [ws for r in done for _, ws in r])
+        print(f"| {name}: runs where a column did not finish within {args.cap:g} s | {runs.count(None)} | |")
     print(f"| runs skipped: the page did not settle before the stream | {timeouts} of {args.runs} | |")
-    if parsed:
-        print(
-            f"| no browser: each marker out of the client minus its last byte (ms) | "
-            f"{statistics.median(parsed):.1f} | {min(parsed):.1f}–{max(parsed):.1f} |"
-        )
-    if ones:
-        print(
-            f"| baseline: playground page, one stream (ms) | {statistics.median(ones):.0f} | "
-            f"{min(ones):.0f}–{max(ones):.0f} |"
-        )
+    _row("no browser: each marker out of the client minus its last byte (ms)", parsed, digits=1)
+    _row("baseline: playground page, one stream (ms)", [s for s in single if s is not None])
+
+
+def _row(label: str, values: list[float], *, digits: int = 0) -> None:
+    values = [v for v in values if not math.isnan(v)]
+    if values:
+        f = f".{digits}f"
+        print(f"| {label} | {statistics.median(values):{f}} | {min(values):{f}}–{max(values):{f}} |")
 
 
 if __name__ == "__main__":
