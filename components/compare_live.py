@@ -26,7 +26,10 @@ from playground.turn import ReplyBuilder
 RUNNING = "cmp_running"  # the CompareRun streaming now (kept so a Stop's rerun can collect it)
 RESULT = "cmp_result"  # the last finished comparison (Finished)
 GO_PLAYGROUND = "cmp_go_playground"  # set by "Continue with this one": the next run opens the playground
-REDRAW = 0.01  # seconds between checks of the streaming columns (each flushes when its coalescer says)
+REDRAW = 0.01  # seconds between checks of the streaming columns (all flush together when the clock says)
+GAP_PER_COLUMN = 0.0125  # seconds: the shortest gap between two flushes is this times the number of columns
+PIECE = 1_000  # characters: a column's Markdown is frozen in pieces of at least this size (its tail stays short)
+PAINT_PAUSE = 0.1  # seconds between the columns' last words and the results (see ``stream``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +94,8 @@ def history_for(prompt: str, on_top: bool) -> list[dict[str, str]]:
 class _Column:
     """One streaming column: the thinking tail while it thinks, then the answer as settled pieces plus a live tail.
 
-    Settled Markdown pieces are drawn once (``settled_end``) and flushes are coalesced per column, so four columns
-    at full speed cost the browser the tail of each, not the whole text every time.
+    Settled Markdown pieces are drawn once (``settled_end``), so four columns at full speed cost the browser the
+    tail of each, not the whole text every time. When to draw is ``draw_live``'s call (one clock for all columns).
     """
 
     def __init__(self, box: DeltaGenerator, label: str) -> None:
@@ -103,21 +106,24 @@ class _Column:
         self.tail = self.box.empty()
         self.settled = 0
         self.shown = -1
-        self.coalescer = Coalescer()
 
-    def draw(self, builder: ReplyBuilder, *, final: bool = False) -> None:
+    def pending(self, builder: ReplyBuilder) -> int:
+        """Characters a draw would send now (0 when nothing new arrived since the last one)."""
         if builder.version == self.shown:
-            return
-        text = builder.text
-        if not final and not self.coalescer.due(len(text) - self.settled):
+            return 0
+        return len(builder.text) - self.settled if builder.text_parts else len(builder.reasoning[-600:])
+
+    def draw(self, builder: ReplyBuilder) -> None:
+        if builder.version == self.shown:
             return
         self.shown = builder.version
         if not builder.text_parts:
             self.thinking.caption(builder.reasoning[-600:])
             return
+        text = builder.text
         if self.settled == 0:
             self.thinking.empty()
-        cut = settled_end(text, start=self.settled)
+        cut = settled_end(text, start=self.settled, min_segment=PIECE)
         if cut > self.settled:
             self.tail.markdown(text[self.settled : cut])
             self.tail, self.settled = self.box.empty(), cut
@@ -140,23 +146,37 @@ def stream(variants: list[Variant], prompt: str, *, on_top: bool) -> list[DeltaG
         boxes = draw_live(run)
     finally:
         run.stop()  # a rerun (Stop) unwinds here: every stream closes
+    # Let the browser paint the columns' last words before the results arrive: drawn in the same frame as the
+    # table and the chart they waited for those (BENCHMARKS.md, "Compare page: four columns streaming at once").
+    time.sleep(PAINT_PAUSE)
     st.session_state.pop(RUNNING, None)
     st.session_state[RESULT] = _collect(run, history, on_top)
     return boxes
 
 
 def draw_live(run: CompareRun) -> list[DeltaGenerator]:
-    """A column per lane, redrawn as its builder grows, until every lane has ended; returns the columns."""
+    """A column per lane, redrawn as its builder grows, until every lane has ended; returns the columns.
+
+    One clock for all columns: every column that changed is drawn in the same tick (one batch of updates for the
+    browser, not four interleaved streams of them), at most once per ``GAP_PER_COLUMN`` x columns, so the browser
+    gets about as many updates per second however many columns stream. A lane that has ended is drawn at once.
+    """
     slots = st.columns(len(run.lanes))
     columns = [
         _Column(col.container(key=f"cmp_live_{i}"), lane.variant.label)
         for i, (col, lane) in enumerate(zip(slots, run.lanes, strict=True))
     ]
+    clock = Coalescer(floor=GAP_PER_COLUMN * len(columns))
     while True:
         finished = run.done
-        for column, lane in zip(columns, run.lanes, strict=True):
-            if lane.builder is not None:
-                column.draw(lane.builder, final=lane.done)
+        live = [(c, lane.builder, lane.done) for c, lane in zip(columns, run.lanes, strict=True) if lane.builder]
+        for column, builder, done in live:
+            if done:  # a lane's last words go out at once, before any other column's update
+                column.draw(builder)
+        tail = max((column.pending(builder) for column, builder, _ in live), default=0)
+        if tail and clock.due(tail):
+            for column, builder, _ in live:  # one batch of updates per tick, not four interleaved streams of them
+                column.draw(builder)
         if finished:
             return [column.outer for column in columns]
         time.sleep(REDRAW)
