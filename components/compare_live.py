@@ -26,9 +26,9 @@ from playground.turn import ReplyBuilder
 RUNNING = "cmp_running"  # the CompareRun streaming now (kept so a Stop's rerun can collect it)
 RESULT = "cmp_result"  # the last finished comparison (Finished)
 GO_PLAYGROUND = "cmp_go_playground"  # set by "Continue with this one": the next run opens the playground
-REDRAW = 0.01  # seconds between checks of the streaming columns (all flush together when the clock says)
-GAP_PER_COLUMN = 0.0125  # seconds: the shortest gap between two flushes is this times the number of columns
-PIECE = 1_000  # characters: a column's Markdown is frozen in pieces of at least this size (its tail stays short)
+REDRAW = 0.005  # seconds between checks of the streaming columns (all flush together when the clock says)
+GAP_PER_COLUMN = 0.02  # seconds: the shortest gap between two flushes is this times the number of columns
+PIECE = 600  # characters: a column's Markdown is frozen in pieces of at least this size (its tail stays short)
 PAINT_PAUSE = 0.1  # seconds between the columns' last words and the results (see ``stream``)
 
 
