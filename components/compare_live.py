@@ -171,7 +171,9 @@ def draw_live(run: CompareRun) -> list[DeltaGenerator]:
         finished = run.done
         live = [(c, lane.builder, lane.done) for c, lane in zip(columns, run.lanes, strict=True) if lane.builder]
         for column, builder, done in live:
-            if done:  # a lane's last words go out at once, before any other column's update
+            # A lane's last words go out at once, before any other column's update: when the model said it has
+            # finished (its reply's record and the connection's close come after) or the lane ended.
+            if done or builder.finish_reason is not None:
                 column.draw(builder)
         tail = max((column.pending(builder) for column, builder, _ in live), default=0)
         if tail and clock.due(tail):
