@@ -19,6 +19,7 @@ from playground.events import (
     ToolCallDelta,
     Usage,
 )
+from playground.offline import ENGINE_MODEL
 from playground.tokens import count_tokens
 from playground.tools.calls import ToolCall, ToolCallAccumulator
 from playground.tools.count import history_tokens
@@ -138,8 +139,6 @@ class ReplyBuilder:
 
     def served_by(self) -> str | None:
         """The model that answered when it is not the one asked for (never for the offline engine's stand-in)."""
-        from playground.offline.engine import ENGINE_MODEL
-
         if not self.served or self.force_estimated or self.served == ENGINE_MODEL:
             return None  # the offline engine (in-process or on loopback) stands in for the model asked
         from playground.model_names import is_asked

@@ -17,12 +17,12 @@ from typing import Any
 
 import httpx
 
+from playground.offline import ENGINE_MODEL
 from playground.offline.text import ANSWER_TOKENS_HOOK, build_reasoning, pieces, plain_messages
 from playground.offline.tooling import ToolRequestError, parse_tool_request, plan_answer
 from playground.tokens import count_messages, count_tokens
 from playground.tools.count import request_extra_tokens
 
-ENGINE_MODEL = "offline-engine"
 DEFAULT_PACE = 0.004  # seconds per token chunk: about 250 tokens per second
 PACE_ENV = "PLAYGROUND_OFFLINE_PACE"
 SECRET_FIELDS = frozenset({"key", "api_key", "apiKey", "authorization"})
