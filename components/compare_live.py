@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components import compare_tools, persist
+from components import persist, tools_panel
 from components import settings as cfg
 from components import state as keys
 from playground import providers
@@ -200,11 +200,9 @@ def continue_with(i: int) -> None:
     values |= {"reasoning_effort": p.reasoning_effort or "default"}  # the sidebar's widget keys (PARAM_KEYS)
     if v.protocol in v.config.provider.protocols:
         values[keys.PROTOCOL] = v.protocol
-    values[keys.TOOL_SETTINGS] = v.tools  # the playground's tools dialog reads its texts from here
-    values[keys.TOOL_TEXTS] = {name: compare_tools.texts(v.tools)[name] for name in ("tools", "schema")}
-    values[keys.TOOL_PROBLEMS] = {}
     for name, value in values.items():
         state[name] = value
+    tools_panel.put(v.tools)
     state[GO_PLAYGROUND] = True
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import persist
+from components import persist, tools_panel
 from components import state as keys
 from components.settings import PARAM_KEYS, Settings
 from playground.store import Preset
+from playground.tools.stored import StoredToolsError, tools_as_json, tools_from_json
+
+PRESET_PROBLEM = "preset_problem"  # why part of the last loaded preset was not applied (said once)
 
 
 def _load(name: str) -> None:
@@ -24,6 +27,11 @@ def _load(name: str) -> None:
             state[f"{name_}_typed"] = value
     state["reasoning_effort"] = preset.params.get("reasoning_effort") or "default"
     state[keys.PROVIDER], state[keys.MODEL_ID] = preset.provider, preset.model
+    if preset.tools is not None or preset.response_format is not None:  # presets saved before keep today's
+        try:
+            tools_panel.put(tools_from_json({**(preset.tools or {}), "response_format": preset.response_format}))
+        except StoredToolsError as exc:
+            state[PRESET_PROBLEM] = f"The preset's tools and output format were not loaded: {exc}"
 
 
 def _save(settings: Settings) -> None:
@@ -31,7 +39,11 @@ def _save(settings: Settings) -> None:
     if not name:
         return
     params = settings.params.model_dump(mode="json")
-    preset = Preset(name, params.pop("system"), params, settings.config.provider.id, settings.model.id)
+    tools = tools_as_json(settings.state.tools)
+    response_format = tools.pop("response_format")
+    preset = Preset(
+        name, params.pop("system"), params, settings.config.provider.id, settings.model.id, response_format, tools
+    )
     owner, masked = persist.current_workspace().owner, persist.typed_keys()
     persist.reachable(lambda store: store.save_preset(owner=owner, preset=preset, secrets=masked), default=None)
     st.session_state["preset_saved"] = name
@@ -50,6 +62,9 @@ def render_presets(settings: Settings) -> None:
     if persist.link().store is None:
         return
     with st.expander("Presets", icon=":material/bookmarks:"):
+        problem = st.session_state.pop(PRESET_PROBLEM, None)
+        if problem:
+            st.warning(problem, icon=":material/warning:")
         owner = persist.current_workspace().owner
         presets = persist.reachable(lambda store: store.list_presets(owner=owner), default=None)
         if presets is None:

@@ -51,6 +51,17 @@ def blocking_problem() -> str | None:
     return f"The tools and output format cannot be sent: {problem}" if problem else None
 
 
+def put(settings: ToolSettings) -> None:
+    """Replace the session's tools and output format (a callback: the dialog seeds its widgets from these)."""
+    st.session_state[keys.TOOL_SETTINGS] = settings
+    fmt = settings.response_format
+    st.session_state[keys.TOOL_TEXTS] = {
+        "tools": tools_json(settings.tools) if settings.tools else "",
+        "schema": json.dumps(fmt.schema, indent=2) if fmt.schema is not None else "",
+    }
+    st.session_state[keys.TOOL_PROBLEMS] = {}
+
+
 def _store(**changes: Any) -> None:
     st.session_state[keys.TOOL_SETTINGS] = replace(tool_settings(), **changes)
 

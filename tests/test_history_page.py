@@ -104,6 +104,30 @@ def test_presets_survive_a_fresh_session(database: str) -> None:
     assert not [s for s in fresh.selectbox if s.key == "preset_pick"]
 
 
+def test_a_preset_keeps_the_tools_and_output_format(database: str) -> None:
+    from components import state as keys
+    from playground.tools.examples import EXAMPLE_TOOLS, STARTING_SCHEMAS
+    from playground.tools.response_format import ResponseFormat
+    from playground.tools.settings import ToolSettings
+
+    fmt = ResponseFormat("json_schema", "extraction", STARTING_SCHEMAS["extraction"])
+    chosen = ToolSettings(tools=EXAMPLE_TOOLS[:2], response_format=fmt, mocks=(("get_weather", '{"t": 1}'),))
+    at = new_app()
+    at.session_state[keys.TOOL_SETTINGS] = chosen
+    run(at)
+    at.text_input(key="preset_name").set_value("Extractor")
+    at.button(key="preset_save").click()
+    run(at)
+    fresh = run(new_app())
+    fresh.button(key="preset_load").click()
+    run(fresh)
+    assert not fresh.exception
+    loaded = fresh.session_state[keys.TOOL_SETTINGS]
+    assert loaded.tools == chosen.tools and loaded.response_format == fmt and loaded.mocks == chosen.mocks
+    assert '"get_weather"' in fresh.session_state[keys.TOOL_TEXTS]["tools"]
+    assert any("2 tools" in c.value for c in fresh.caption)  # the sidebar's summary says so
+
+
 def test_a_share_link_opens_a_read_only_copy(database: str) -> None:
     _chat("Shared question")
     owner = _history()

@@ -15,10 +15,7 @@ import pandas as pd
 from playground.catalog import get_model
 from playground.params import parse
 from playground.providers import PROTOCOLS, ProviderConfig
-from playground.tools.functions import CHOICE_MODES, ToolChoice, check_tools, tools_from
-from playground.tools.response_format import FORMAT_KINDS, ResponseFormat
-from playground.tools.schema import check_schema
-from playground.tools.settings import ToolSettings
+from playground.tools.stored import StoredToolsError, tools_as_json, tools_from_json
 
 from .checks import KINDS as CHECK_KINDS
 from .checks import Check
@@ -33,36 +30,6 @@ class DefinitionError(ValueError):
     """A stored definition this version cannot read (message is safe to show)."""
 
 
-def tools_definition(tools: ToolSettings) -> dict[str, Any]:
-    """The tools, choice, parallel switch and response format as JSON (mocks and round limits are the chat's)."""
-    fmt = tools.response_format
-    return {
-        "tools": [t.openai() for t in tools.tools],
-        "choice": {"mode": tools.choice.mode, "name": tools.choice.name},
-        "parallel": tools.parallel,
-        "response_format": {"kind": fmt.kind, "name": fmt.name, "schema": fmt.schema, "strict": fmt.strict},
-    }
-
-
-def tools_from_definition(doc: Mapping[str, Any]) -> ToolSettings:
-    """``tools_definition`` back; raise ``DefinitionError`` when a part does not check."""
-    listed = doc.get("tools") or []
-    problem = check_tools(listed) if listed else None
-    if problem is not None:
-        raise DefinitionError(f"The saved tools do not check: {problem}")
-    choice = doc.get("choice") or {}
-    mode = choice.get("mode", "auto")
-    fmt = doc.get("response_format") or {}
-    kind = fmt.get("kind", "text")
-    if mode not in CHOICE_MODES or kind not in FORMAT_KINDS:
-        raise DefinitionError("The saved tool choice or response format is not one this version knows.")
-    if kind == "json_schema" and check_schema(fmt.get("schema")) is not None:
-        raise DefinitionError("The saved JSON schema does not check.")
-    response = ResponseFormat(kind, fmt.get("name") or "reply", fmt.get("schema"), bool(fmt.get("strict", True)))
-    tools = tools_from(listed) if listed else ()
-    return ToolSettings(tools, ToolChoice(mode, choice.get("name")), bool(doc.get("parallel", True)), response)
-
-
 def variant_definition(variant: Variant) -> dict[str, Any]:
     """One variant as JSON: label, provider id, model id, protocol, parameters, tools and format."""
     return {
@@ -71,7 +38,7 @@ def variant_definition(variant: Variant) -> dict[str, Any]:
         "model": variant.model.id,
         "protocol": variant.protocol,
         "params": variant.params.model_dump(mode="json"),
-        "tools": tools_definition(variant.tools),
+        "tools": tools_as_json(variant.tools),
     }
 
 
@@ -86,7 +53,11 @@ def variant_from_definition(doc: Mapping[str, Any], *, resolve: Callable[[str], 
         raise DefinitionError(f"A saved variant cannot be read: {exc}") from None
     protocol = doc.get("protocol", "openai")
     protocol = protocol if protocol in PROTOCOLS and protocol in config.provider.protocols else "openai"
-    return Variant(label, config, model, params, protocol, tools=tools_from_definition(doc.get("tools") or {}))
+    try:
+        tools = tools_from_json(doc.get("tools") or {})
+    except StoredToolsError as exc:
+        raise DefinitionError(str(exc)) from None
+    return Variant(label, config, model, params, protocol, tools=tools)
 
 
 @dataclass(frozen=True, slots=True)
