@@ -223,6 +223,22 @@ def test_save_turn_records_spend(store: Store) -> None:
     assert store.spend_total(owner="ana") == total(conv)
 
 
+def test_search_folds_case_in_every_script(store: Store) -> None:
+    """SQLite's LIKE folds ASCII letters only: "über" did not find "Über", nor "ΣΟΦΊΑ" "σοφία"."""
+    german = _save(store, conversation(1, text="Über die Straße gehen"))
+    greek = _save(store, conversation(1, text="ΣΟΦΊΑ και γνώση"), title="Ελληνικά")
+    titled = _save(store, conversation(1, text="plain"), title="Ärger im Büro")
+    for query, expected in (
+        ("über", german),
+        ("ÜBER DIE", german),
+        ("σοφία", greek),
+        ("ελληνικά", greek),
+        ("ärger", titled),
+        ("BÜRO", titled),
+    ):
+        assert [c.id for c in store.list_conversations(owner="ana", search=query)] == [expected], query
+
+
 def test_search_finds_rare_and_common_words_in_order(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from playground.store import search
 

@@ -17,6 +17,13 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK = 7_311_015  # any constant: PostgreSQL advisory lock id held while migrating
 
 
+FOLD = "playground_fold"  # SQLite: Unicode case folding for searches
+
+
+def _fold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL, a busy timeout, foreign keys and explicit ``BEGIN`` handling."""
     if not url.startswith("sqlite"):
@@ -32,6 +39,8 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's lower() and LIKE fold ASCII only: search folds other letters through this (``search.py``)
+        dbapi_connection.create_function(FOLD, 1, _fold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:  # noqa: ANN001

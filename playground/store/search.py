@@ -9,7 +9,7 @@ messages in a few round trips. Before that a rare word is looked up through a tr
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Session
 
@@ -25,9 +25,23 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _folding(session: Session, text: str) -> bool:
+    """Whether matching needs Unicode case folding in SQL: SQLite (whose LIKE folds ASCII letters only) and a text
+    with other letters. PostgreSQL's ILIKE folds them itself."""
+    return session.get_bind().dialect.name == "sqlite" and not text.isascii()
+
+
+def _contains(session: Session, column, text: str):  # noqa: ANN001, ANN202 - a column, a SQL condition
+    """``column`` contains ``text``, case-insensitively in every script."""
+    if _folding(session, text):
+        return func.playground_fold(column).like(like_pattern(text.casefold()), escape="\\")
+    return column.ilike(like_pattern(text), escape="\\")
+
+
 def _sqlite_probe(session: Session, text: str) -> list[int] | None:
-    """Message ids containing ``text`` from the FTS5 trigram table, at most ``FTS_CAP + 1``; None without it."""
-    if len(text) < 3 or any(c in text for c in "%_\\"):
+    """Message ids containing ``text`` from the FTS5 trigram table, at most ``FTS_CAP + 1``; None without it (or
+    for a text with non-ASCII letters, which the trigram table matches case-sensitively)."""
+    if len(text) < 3 or any(c in text for c in "%_\\") or not text.isascii():
         return None  # the trigram table answers LIKE only for 3+ characters without an ESCAPE clause
     found = session.execute(sa_text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'"))
     if found.first() is None:
@@ -56,8 +70,7 @@ def _indexed_ids(session: Session, text: str) -> list[str] | None:
 
 def search_rows(session: Session, query: Select, *, text: str, limit: int, offset: int) -> list[ConversationRow]:
     """Rows of ``query`` (filtered and sorted conversations) whose title or any message contains ``text``."""
-    pattern = like_pattern(text)
-    title_hit = ConversationRow.title.ilike(pattern, escape="\\")
+    title_hit = _contains(session, ConversationRow.title, text)
     indexed = _indexed_ids(session, text)
     if indexed is not None:
         narrowed = query.where(title_hit | ConversationRow.id.in_(indexed))
@@ -70,7 +83,7 @@ def search_rows(session: Session, query: Select, *, text: str, limit: int, offse
             break
         by_id = {row.id: row for row in chunk}
         in_text = select(MessageRow.conversation_id).where(
-            MessageRow.conversation_id.in_(list(by_id)), MessageRow.content.ilike(pattern, escape="\\")
+            MessageRow.conversation_id.in_(list(by_id)), _contains(session, MessageRow.content, text)
         )
         in_title = select(ConversationRow.id).where(ConversationRow.id.in_(list(by_id)), title_hit)
         hits = set(session.scalars(in_text.union(in_title)))
