@@ -9,6 +9,8 @@ messages in a few round trips. Before that a rare word is looked up through a tr
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Select, func, select
 from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Session
@@ -38,10 +40,20 @@ def _contains(session: Session, column, text: str):  # noqa: ANN001, ANN202 - a 
     return column.ilike(like_pattern(text), escape="\\")
 
 
+def _ascii_key(text: str) -> str:
+    """The longest run of ``text`` the trigram table can look up case-insensitively: ASCII, no LIKE wildcard."""
+    runs = re.findall(r"[ -$&-\[\]-^`-~]+", text)  # printable ASCII but % _ and backslash
+    return max(runs, key=len, default="")
+
+
 def _sqlite_probe(session: Session, text: str) -> list[int] | None:
-    """Message ids containing ``text`` from the FTS5 trigram table, at most ``FTS_CAP + 1``; None without it (or
-    for a text with non-ASCII letters, which the trigram table matches case-sensitively)."""
-    if len(text) < 3 or any(c in text for c in "%_\\") or not text.isascii():
+    """Message ids containing ``text`` from the FTS5 trigram table, at most ``FTS_CAP + 1``; None without it.
+
+    The table folds ASCII letters only, so a text with other letters is looked up by its longest ASCII run (a
+    superset of the messages that contain it, checked by ``search_rows``), or not at all when that run is short."""
+    if not text.isascii():
+        text = _ascii_key(text)
+    if len(text) < 3 or any(c in text for c in "%_\\"):
         return None  # the trigram table answers LIKE only for 3+ characters without an ESCAPE clause
     found = session.execute(sa_text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'"))
     if found.first() is None:
@@ -62,6 +74,8 @@ def _indexed_ids(session: Session, text: str) -> list[str] | None:
         if message_ids is None or len(message_ids) > FTS_CAP:
             return None
         ids = select(MessageRow.conversation_id).where(MessageRow.id.in_(message_ids)).distinct()
+        if _folding(session, text):  # the probe looked up an ASCII part: keep the messages with the whole text
+            ids = ids.where(_contains(session, MessageRow.content, text))
         return list(session.scalars(ids))
     probe = select(MessageRow.conversation_id).where(MessageRow.content.ilike(like_pattern(text), escape="\\"))
     rows = list(session.scalars(probe.limit(FTS_CAP + 1)))
