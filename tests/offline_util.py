@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 
-from playground.offline.engine import ENGINE_MODEL
+from playground.offline import server as offline_server
+from playground.offline.engine import ENGINE_MODEL, OfflineTransport
 
 BODY_KEY = "sk-body-SECRET-0123456789"
 
@@ -80,3 +84,21 @@ def stream_raw(client: httpx.Client, payload: dict[str, Any], **headers: str) ->
         assert resp.status_code == 200
         assert resp.headers["content-type"].startswith("text/event-stream")
         return resp.read()
+
+
+@pytest.fixture(name="client")
+def offline_client_fixture() -> Iterator[httpx.Client]:
+    """An httpx client on the in-process offline transport (import this name to use ``client`` in a module)."""
+    with httpx.Client(transport=OfflineTransport(pace=0), base_url="http://offline.invalid/v1") as c:
+        yield c
+
+
+@pytest.fixture(name="server", scope="module")
+def offline_server_fixture() -> Iterator[str]:
+    """``python -m playground.offline.server``'s server in a thread, unpaced; its base URL (``server``)."""
+    srv = offline_server.serve("127.0.0.1", 0, pace=0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield offline_server.base_url(srv)
+    srv.shutdown()
+    srv.server_close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -10,6 +11,7 @@ from loopback import LoopbackServer, Reply
 
 from playground import errors as E
 from playground.providers import OPENROUTER, Provider, ProviderConfig
+from playground.wire import openai_chat
 from playground.wire.openai_chat import stream_chat
 from playground.wire.request import RequestPlan
 
@@ -57,3 +59,24 @@ def fail(
     with pytest.raises(E.PlaygroundError) as info:
         list(stream_chat(plan(server), config=config(server, provider), **kwargs))
     return info.value
+
+
+@pytest.fixture(name="no_sleep", autouse=True)
+def no_sleep_fixture(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retries do not wait; the waits they asked for are kept (``no_sleep``)."""
+    waits: list[float] = []
+    monkeypatch.setattr(openai_chat, "_sleep", waits.append)
+    return waits
+
+
+@pytest.fixture(name="shared_server", scope="module")
+def shared_server_fixture() -> Iterator[LoopbackServer]:
+    with LoopbackServer(Reply(500)) as server:  # one server for the module: each shutdown costs ~0.5 s
+        yield server
+
+
+@pytest.fixture(name="server")
+def server_fixture(shared_server: LoopbackServer) -> LoopbackServer:
+    """The module's loopback server with no requests recorded yet (``server``)."""
+    shared_server.requests.clear()
+    return shared_server

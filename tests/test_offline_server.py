@@ -13,29 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
-from offline_util import body, collect, decode_sse, stream_raw
+from offline_util import body, collect, decode_sse, offline_client_fixture, offline_server_fixture, stream_raw  # noqa: F401 - fixtures
 
 from playground.offline import engine as offline
 from playground.offline import server as offline_server
 from playground.offline.engine import ENGINE_MODEL, OfflineTransport, plan_reply
 from playground.tokens import count_messages, count_tokens
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with httpx.Client(transport=OfflineTransport(pace=0), base_url="http://offline.invalid/v1") as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    srv = offline_server.serve("127.0.0.1", 0, pace=0)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield offline_server.base_url(srv)
-    srv.shutdown()
-    srv.server_close()
-
 
 # --- laziness and early close ------------------------------------------------------------------------------
 

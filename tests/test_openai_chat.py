@@ -9,19 +9,21 @@ from decimal import Decimal
 import httpx
 import pytest
 from loopback import LoopbackServer, Reply, json_reply, sse, sse_reply
-from openai_chat_util import KEY, chunk, config, plan, run, serve
+from openai_chat_util import (  # noqa: F401 - fixtures
+    KEY,
+    chunk,
+    config,
+    no_sleep_fixture,
+    plan,
+    run,
+    serve,
+    server_fixture,
+    shared_server_fixture,
+)
 
 from playground.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.providers import OPENROUTER, XAI
-from playground.wire import openai_chat
 from playground.wire.openai_chat import collect, complete_chat
-
-
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    waits: list[float] = []
-    monkeypatch.setattr(openai_chat, "_sleep", waits.append)
-    return waits
 
 
 @pytest.fixture(scope="module")
@@ -38,18 +40,6 @@ USAGE = {
     "prompt_tokens_details": {"cached_tokens": 4},
     "cost": 0.0000123,
 }
-
-
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[LoopbackServer]:
-    with LoopbackServer(Reply(500)) as server:  # one server for the module: each shutdown costs ~0.5 s
-        yield server
-
-
-@pytest.fixture
-def server(shared_server: LoopbackServer) -> LoopbackServer:
-    shared_server.requests.clear()
-    return shared_server
 
 
 XAI_STREAM = sse(

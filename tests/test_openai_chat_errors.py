@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from loopback import LoopbackServer, Reply, json_reply, sse, sse_reply
-from openai_chat_util import KEY, chunk, fail
+from openai_chat_util import KEY, chunk, fail, no_sleep_fixture, server_fixture, shared_server_fixture  # noqa: F401 - fixtures
 
 from playground import errors as E
-from playground.wire import openai_chat
 from playground.wire.retry import RetryNotice
-
-
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    waits: list[float] = []
-    monkeypatch.setattr(openai_chat, "_sleep", waits.append)
-    return waits
-
-
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[LoopbackServer]:
-    with LoopbackServer(Reply(500)) as server:  # one server for the module: each shutdown costs ~0.5 s
-        yield server
-
-
-@pytest.fixture
-def server(shared_server: LoopbackServer) -> LoopbackServer:
-    shared_server.requests.clear()
-    return shared_server
 
 
 @pytest.mark.parametrize(

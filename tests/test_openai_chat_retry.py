@@ -8,35 +8,26 @@ from typing import Any
 
 import pytest
 from loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
-from openai_chat_util import KEY, chunk, config, fail, plan, run, serve
+from openai_chat_util import (  # noqa: F401 - fixtures
+    KEY,
+    chunk,
+    config,
+    fail,
+    no_sleep_fixture,
+    plan,
+    run,
+    serve,
+    server_fixture,
+    shared_server_fixture,
+)
 
 from playground import errors as E
 from playground.chat_state import ChatState
 from playground.events import Finish, TextDelta
 from playground.providers import MODELSLAB, OPENROUTER, XAI, ProviderConfig
-from playground.wire import openai_chat
 from playground.wire.openai_chat import collect, stream_chat
 from playground.wire.request import RequestPlan
 from playground.wire.retry import RetryNotice
-
-
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    waits: list[float] = []
-    monkeypatch.setattr(openai_chat, "_sleep", waits.append)
-    return waits
-
-
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[LoopbackServer]:
-    with LoopbackServer(Reply(500)) as server:  # one server for the module: each shutdown costs ~0.5 s
-        yield server
-
-
-@pytest.fixture
-def server(shared_server: LoopbackServer) -> LoopbackServer:
-    shared_server.requests.clear()
-    return shared_server
 
 
 def flaky(*replies: Reply) -> Any:
