@@ -11,8 +11,9 @@ from dataclasses import replace
 
 import streamlit as st
 
+from components.tools_panel import editor_texts
 from playground.tools.examples import STARTING_SCHEMAS
-from playground.tools.functions import ToolChoice, parse_tools, tools_json
+from playground.tools.functions import ToolChoice, parse_tools
 from playground.tools.response_format import FORMAT_KINDS, FORMAT_LABELS
 from playground.tools.schema import parse_schema
 from playground.tools.settings import ToolSettings
@@ -23,12 +24,7 @@ PROBLEMS = "cmp_tool_problems"  # {column: "what is wrong"}: nothing is sent whi
 
 def texts(settings: ToolSettings) -> dict[str, str]:
     """The widget values that show ``settings``: format kind, schema text and tools text."""
-    fmt = settings.response_format
-    return {
-        "format": fmt.kind,
-        "schema": json.dumps(fmt.schema, indent=2) if fmt.schema is not None else "",
-        "tools": tools_json(settings.tools) if settings.tools else "",
-    }
+    return {"format": settings.response_format.kind, **editor_texts(settings)}
 
 
 def render(key: object, column: int) -> None:

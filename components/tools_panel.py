@@ -51,14 +51,19 @@ def blocking_problem() -> str | None:
     return f"The tools and output format cannot be sent: {problem}" if problem else None
 
 
-def put(settings: ToolSettings) -> None:
-    """Replace the session's tools and output format (a callback: the dialog seeds its widgets from these)."""
-    st.session_state[keys.TOOL_SETTINGS] = settings
+def editor_texts(settings: ToolSettings) -> dict[str, str]:
+    """The editors' texts that show ``settings``: ``tools`` and ``schema`` (pretty JSON, empty for none)."""
     fmt = settings.response_format
-    st.session_state[keys.TOOL_TEXTS] = {
+    return {
         "tools": tools_json(settings.tools) if settings.tools else "",
         "schema": json.dumps(fmt.schema, indent=2) if fmt.schema is not None else "",
     }
+
+
+def put(settings: ToolSettings) -> None:
+    """Replace the session's tools and output format (a callback: the dialog seeds its widgets from these)."""
+    st.session_state[keys.TOOL_SETTINGS] = settings
+    st.session_state[keys.TOOL_TEXTS] = editor_texts(settings)
     st.session_state[keys.TOOL_PROBLEMS] = {}
 
 
