@@ -157,25 +157,24 @@ def _settings(settings: Settings) -> dict[str, object]:
     }
 
 
-def ledger() -> Ledger | str:
+def ledger(store: Store | None = None, ws: Workspace | None = None) -> Ledger | str:
     """This visitor's ledger (daily budget and spend), or why nothing may be sent (a budget setting that is not an
-    amount: refuse rather than spend unchecked). Compare and test-set runs hold and record through it."""
-    ws = current_workspace()
+    amount: refuse rather than spend unchecked). The chat, compare and test-set runs hold and record through it."""
+    ws = ws or current_workspace()
     try:
         caps = limits(secrets=secrets(), signed_in=ws.signed_in)
     except ValueError as exc:
         return f"Not sent: {exc}"
-    return Ledger(store=link().store, owner=ws.owner, limits=caps)
+    return Ledger(store=store if store is not None else link().store, owner=ws.owner, limits=caps)
 
 
 def _reserve(store: Store | None, ws: Workspace, settings: Settings) -> Budget | str | None:
     """A budget reservation, a refusal message, or None when no budget applies."""
-    try:
-        caps = limits(secrets=secrets(), signed_in=ws.signed_in)
-    except ValueError as exc:  # a budget setting that is not an amount: refuse rather than spend unchecked
-        return f"Not sent: {exc}"
+    got = ledger(store, ws)
+    if isinstance(got, str):
+        return got
     history = state.conversation().history()
-    return Ledger(store=store, owner=ws.owner, limits=caps).hold(
+    return got.hold(
         price=flat_price(settings.model),
         messages=[{"content": settings.params.system}, *history],
         max_tokens=settings.params.max_tokens,
