@@ -17,7 +17,7 @@ from components import settings as cfg
 from playground.experiments import results
 from playground.experiments.saved import Definition, DefinitionError, compare_definition, testset_definition
 from playground.experiments.testrun import EvalRun
-from playground.store import Experiment
+from playground.store import Experiment, ExperimentEntry
 
 AUTORUN = "cmp_autorun"  # "compare" or "testset": this run starts the experiment just loaded
 NOTICE = "cmp_saved_notice"  # (kind, text) shown once after a save, load or delete
@@ -88,8 +88,8 @@ def save_testset(run: EvalRun) -> None:
     save_form(definition, doc, default_name=name)
 
 
-def _label(e: Experiment) -> str:
-    kind = KIND_LABELS.get(str(e.definition.get("kind")), "Experiment")
+def _label(e: ExperimentEntry) -> str:
+    kind = KIND_LABELS.get(e.kind, "Experiment")
     return f"{e.name} · {kind} · {e.created_at:%Y-%m-%d %H:%M} UTC"
 
 
@@ -97,8 +97,7 @@ def load(experiment_id: str, *, run: bool) -> None:
     """Put a saved experiment into the page's widgets (a button callback); ``run`` starts it on this run."""
     state = st.session_state
     owner = _owner()
-    found = persist.reachable(lambda s: s.list_experiments(owner=owner), default=None) or []
-    chosen = next((e for e in found if e.id == experiment_id), None)
+    chosen = persist.reachable(lambda s: s.load_experiment(owner=owner, experiment_id=experiment_id), default=None)
     if chosen is None:
         state[NOTICE] = ("warning", "That experiment is gone (deleted, or the database is down).")
         return
@@ -143,14 +142,17 @@ def render_library() -> None:
     if persist.link().store is None:
         return
     owner = _owner()
-    found = persist.reachable(lambda s: s.list_experiments(owner=owner), default=None)
+    found = persist.reachable(lambda s: s.experiment_index(owner=owner), default=None)  # no definitions read
     with st.expander(f"Saved experiments ({len(found or [])})", icon=":material/science:"):
         if not found:
             st.caption("Nothing saved yet: run a comparison or a test set, then save it as an experiment.")
             return
         by_id = {e.id: e for e in found}
         picked = st.selectbox("Experiment", list(by_id), key=PICK, format_func=lambda i: _label(by_id[i]))
-        chosen = by_id[picked]
+        chosen = persist.reachable(lambda s: s.load_experiment(owner=owner, experiment_id=picked), default=None)
+        if chosen is None:
+            st.caption("That experiment cannot be read right now.")
+            return
         variants = [str(v.get("label", "")) for v in chosen.definition.get("variants", [])]
         st.caption(
             f"Variants: {', '.join(variants)} · prompt: {json.dumps(chosen.definition.get('prompt', ''))[:200]}"

@@ -180,6 +180,12 @@ def test_experiments(store: Store) -> None:
     (got,) = store.list_experiments(owner="ana")
     assert (got.id, got.name, got.definition, got.results) == (eid, "Effort 2", {"prompts": ["b"]}, None)
     assert store.list_experiments(owner="bob") == []
+    (entry,) = store.experiment_index(owner="ana")
+    assert (entry.id, entry.name, entry.kind, entry.created_at) == (eid, "Effort 2", "", got.created_at)
+    assert store.load_experiment(owner="ana", experiment_id=eid) == got
+    assert store.load_experiment(owner="bob", experiment_id=eid) is None  # not theirs
+    typed = store.save_experiment(owner="ana", name="Typed", definition={"kind": "testset", "rows": []})
+    assert [e.kind for e in store.experiment_index(owner="ana") if e.id == typed] == ["testset"]
     assert not store.delete_experiment(owner="bob", experiment_id=eid)
     assert store.delete_experiment(owner="ana", experiment_id=eid)
 

@@ -15,7 +15,7 @@ from playground.conversation import Conversation
 from playground.store.conversations import load, utc
 from playground.store.convert import message_from_row, message_row, scrub
 from playground.store.models import ExperimentRow, PresetRow, ShareRow
-from playground.store.records import Experiment, Preset, Share
+from playground.store.records import Experiment, ExperimentEntry, Preset, Share
 
 
 def save_preset(session: Session, *, owner: str, preset: Preset, secrets: Sequence[str], now: datetime) -> None:
@@ -69,9 +69,26 @@ def save_experiment(
     return experiment_id
 
 
+def _experiment(r: ExperimentRow) -> Experiment:
+    return Experiment(r.id, r.name, r.definition, r.results, utc(r.created_at))
+
+
 def experiments(session: Session, *, owner: str) -> list[Experiment]:
     query = select(ExperimentRow).where(ExperimentRow.owner == owner).order_by(ExperimentRow.created_at.desc())
-    return [Experiment(r.id, r.name, r.definition, r.results, utc(r.created_at)) for r in session.scalars(query)]
+    return [_experiment(r) for r in session.scalars(query)]
+
+
+def experiment_index(session: Session, *, owner: str) -> list[ExperimentEntry]:
+    """The owner's experiments, newest first, without reading their definitions or results."""
+    kind = ExperimentRow.definition["kind"].as_string()
+    query = select(ExperimentRow.id, ExperimentRow.name, kind, ExperimentRow.created_at)
+    query = query.where(ExperimentRow.owner == owner).order_by(ExperimentRow.created_at.desc())
+    return [ExperimentEntry(i, n, k or "", utc(c)) for i, n, k, c in session.execute(query)]
+
+
+def experiment(session: Session, *, owner: str, experiment_id: str) -> Experiment | None:
+    row = session.get(ExperimentRow, experiment_id)
+    return _experiment(row) if row is not None and row.owner == owner else None
 
 
 def delete_experiment(session: Session, *, owner: str, experiment_id: str) -> bool:

@@ -61,6 +61,16 @@ class Experiment:
 
 
 @dataclass(frozen=True, slots=True)
+class ExperimentEntry:
+    """One line of the saved-experiments list: no definition or results (they can be large)."""
+
+    id: str
+    name: str
+    kind: str  # the definition's "kind" ("" when it has none)
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Share:
     """A read-only snapshot opened through its link."""
 

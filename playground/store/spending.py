@@ -12,7 +12,16 @@ from sqlalchemy import Engine
 from playground.pricing import Measured
 from playground.store import ledger, library
 from playground.store.engine import read_session, write_session
-from playground.store.records import Budget, ConversationSummary, DaySpend, Experiment, ModelSpend, Preset, Share
+from playground.store.records import (
+    Budget,
+    ConversationSummary,
+    DaySpend,
+    Experiment,
+    ExperimentEntry,
+    ModelSpend,
+    Preset,
+    Share,
+)
 
 
 class LibraryAndSpend:
@@ -63,6 +72,16 @@ class LibraryAndSpend:
     def list_experiments(self, *, owner: str) -> list[Experiment]:
         with read_session(self.engine) as s:
             return library.experiments(s, owner=owner)
+
+    def experiment_index(self, *, owner: str) -> list[ExperimentEntry]:
+        """Id, name, kind and date of each experiment, newest first (no definitions or results read)."""
+        with read_session(self.engine) as s:
+            return library.experiment_index(s, owner=owner)
+
+    def load_experiment(self, *, owner: str, experiment_id: str) -> Experiment | None:
+        """One of the owner's experiments, whole; None if there is none with that id for this owner."""
+        with read_session(self.engine) as s:
+            return library.experiment(s, owner=owner, experiment_id=experiment_id)
 
     def delete_experiment(self, *, owner: str, experiment_id: str) -> bool:
         with write_session(self.engine) as s:
