@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from playground import catalog, providers
-from playground.chat_state import ChatState
-from playground.events import TextDelta
-from playground.params import DEFAULTS
+from playground.chat.events import TextDelta
+from playground.chat.state import ChatState
+from playground.facts import catalog, providers
+from playground.facts.params import DEFAULTS
 from playground.wire.openai_chat import stream_chat
 from playground.wire.request import build_chat_request
 

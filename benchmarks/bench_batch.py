@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from playground.batch import PARALLEL_MIN, Output, cpus, estimate, read_table, to_csv
-from playground.catalog import GROK_3_MINI
+from playground.facts.catalog import GROK_3_MINI
+from playground.money.batch import PARALLEL_MIN, Output, cpus, estimate, read_table, to_csv
 
 WORDS = (
     "explain",
@@ -77,7 +77,12 @@ def _commit() -> str:
         return subprocess.run(["git", *cmd], capture_output=True, text=True, check=False).stdout.strip()
 
     changed = git(
-        "status", "--porcelain", "--", "playground/batch.py", "playground/tokens.py", "playground/pricing.py"
+        "status",
+        "--porcelain",
+        "--",
+        "playground/money/batch.py",
+        "playground/money/tokens.py",
+        "playground/money/pricing.py",
     )
     return git("rev-parse", "--short", "HEAD") + (" + uncommitted estimator/batch changes" if changed else "")
 

@@ -23,10 +23,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playground import catalog, providers  # noqa: E402
-from playground.chat_state import ChatState
-from playground.events import TextDelta  # noqa: E402
-from playground.params import DEFAULTS  # noqa: E402
+from playground.chat.events import TextDelta  # noqa: E402
+from playground.chat.state import ChatState
+from playground.facts import catalog, providers  # noqa: E402
+from playground.facts.params import DEFAULTS  # noqa: E402
 from playground.wire.openai_chat import stream_chat  # noqa: E402
 from playground.wire.request import build_chat_request  # noqa: E402
 

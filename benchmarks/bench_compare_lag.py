@@ -58,10 +58,10 @@ class _MarkerSink:
 
 def measure_parse(pace: Server, args: argparse.Namespace) -> list[float]:
     """Without Streamlit: four streams through ``CompareRun``; each marker parsed minus its last byte (ms)."""
-    from playground.catalog import GROK_3_MINI
     from playground.experiments.run import CompareRun
     from playground.experiments.variant import Variant
-    from playground.providers import CUSTOM, ProviderConfig
+    from playground.facts.catalog import GROK_3_MINI
+    from playground.facts.providers import CUSTOM, ProviderConfig
 
     prefix = "zq" + uuid.uuid4().hex[:10]
     root = pace.url.removesuffix("/v1")

@@ -37,9 +37,9 @@ from benchmarks.bench_render_lag import (  # noqa: E402
     measure,
     start_pace_server,
 )
-from playground import catalog, providers  # noqa: E402
-from playground.chat_state import ChatState
-from playground.params import DEFAULTS  # noqa: E402
+from playground.chat.state import ChatState
+from playground.facts import catalog, providers  # noqa: E402
+from playground.facts.params import DEFAULTS  # noqa: E402
 from playground.wire.openai_chat import stream_chat  # noqa: E402
 from playground.wire.request import build_chat_request  # noqa: E402
 from tests.browser_servers import start_streamlit  # noqa: E402

@@ -22,8 +22,8 @@ os.environ.setdefault("PLAYGROUND_DATABASE_URL", "none")  # measure the page, no
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from playground.conversation import Conversation, Reply  # noqa: E402
-from playground.events import Usage  # noqa: E402
+from playground.chat.conversation import Conversation, Reply  # noqa: E402
+from playground.chat.events import Usage  # noqa: E402
 
 BARE = """
 import streamlit as st

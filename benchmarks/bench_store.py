@@ -22,14 +22,14 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from playground.catalog import get_model
-from playground.conversation import Conversation
-from playground.events import Finish, ReasoningDelta, TextDelta, Usage
+from playground.chat.conversation import Conversation
+from playground.chat.events import Finish, ReasoningDelta, TextDelta, Usage
+from playground.chat.turn import ReplyBuilder
+from playground.facts.catalog import get_model
 from playground.store import BackgroundWriter, Store, new_id
 from playground.store.convert import message_row
 from playground.store.engine import write_session
 from playground.store.models import ConversationRow, MessageRow
-from playground.turn import ReplyBuilder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import pg  # noqa: E402

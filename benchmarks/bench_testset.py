@@ -30,12 +30,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playground.catalog import GROK_3_MINI  # noqa: E402
 from playground.experiments.run import open_stream, run_one  # noqa: E402
 from playground.experiments.testrun import EvalRun  # noqa: E402
 from playground.experiments.variant import Variant, effort_low_vs_high  # noqa: E402
-from playground.params import GenerationParams  # noqa: E402
-from playground.providers import CUSTOM, ProviderConfig  # noqa: E402
+from playground.facts.catalog import GROK_3_MINI  # noqa: E402
+from playground.facts.params import GenerationParams  # noqa: E402
+from playground.facts.providers import CUSTOM, ProviderConfig  # noqa: E402
 from playground.wire.request import RequestPlan  # noqa: E402
 
 PROMPT = "Question {{n}}: in two sentences, {{ask}}"

@@ -3,7 +3,7 @@
     python benchmarks/bench_tokens.py            # table: per category ours vs reference, chars/4, MB/s
     python benchmarks/bench_tokens.py --sources  # also one row per corpus source
     python benchmarks/bench_tokens.py --fit      # refit COEF and the common-character lists, print them
-    python benchmarks/bench_tokens.py --fit --write  # ... and write them into playground/tokens.py
+    python benchmarks/bench_tokens.py --fit --write  # ... and write them into playground/money/tokens.py
     python benchmarks/bench_tokens.py --baseline main  # also time the estimator as committed on main
 
 The reference model is read from ../shared/reference/grok-1-tokenizer.model (measure only: nothing from it is
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import corpus  # noqa: E402
 from benchmarks.corpus_files import SHARED  # noqa: E402
-from playground import tokens  # noqa: E402
+from playground.money import tokens  # noqa: E402
 
 REFERENCE = SHARED / "reference" / "grok-1-tokenizer.model"
 BEGIN, END = "# --- fitted by benchmarks/bench_tokens.py --fit --write ---", "# --- end fitted ---"
@@ -138,7 +138,7 @@ def fit(sp, *, write: bool) -> None:
 
 
 def write_block(block: str) -> None:
-    """Replace the fitted constants in playground/tokens.py with ``block``."""
+    """Replace the fitted constants in playground/money/tokens.py with ``block``."""
     path = ROOT / "playground" / "tokens.py"
     source = path.read_text(encoding="utf-8")
     start, end = source.index(BEGIN) + len(BEGIN) + 1, source.index(END)
@@ -215,15 +215,15 @@ def throughput(sp, size: int, runs: int, baseline=None) -> tuple[dict[str, float
 
 
 def baseline_module(rev: str):
-    """playground/tokens.py as it was at git revision ``rev``, imported as a separate module."""
+    """playground/money/tokens.py as it was at git revision ``rev``, imported as a separate module."""
     import subprocess
     import types
 
     source = subprocess.run(
-        ["git", "show", f"{rev}:playground/tokens.py"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "show", f"{rev}:playground/money/tokens.py"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     module = types.ModuleType("tokens_baseline")
-    exec(compile(source, f"{rev}:playground/tokens.py", "exec"), module.__dict__)  # our own file, from git
+    exec(compile(source, f"{rev}:playground/money/tokens.py", "exec"), module.__dict__)  # our own file, from git
     return module
 
 
@@ -260,11 +260,13 @@ def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fit", action="store_true", help="refit the coefficients and print them")
-    parser.add_argument("--write", action="store_true", help="with --fit: write them into playground/tokens.py")
+    parser.add_argument(
+        "--write", action="store_true", help="with --fit: write them into playground/money/tokens.py"
+    )
     parser.add_argument("--sources", action="store_true", help="one row per corpus source")
     parser.add_argument("--size", type=int, default=10_000_000, help="bytes of mixed text for throughput")
     parser.add_argument("--runs", type=int, default=5, help="timed runs (median is reported)")
-    parser.add_argument("--baseline", default="", help="also time playground/tokens.py at this git revision")
+    parser.add_argument("--baseline", default="", help="also time playground/money/tokens.py at this git revision")
     args = parser.parse_args()
     if not REFERENCE.is_file():
         sys.exit(f"reference tokenizer not found at {REFERENCE}")

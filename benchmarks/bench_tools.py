@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from jsonschema import Draft202012Validator  # noqa: E402
 
-from playground.events import ToolCallDelta  # noqa: E402
+from playground.chat.events import ToolCallDelta  # noqa: E402
 from playground.tools.calls import ToolCallAccumulator  # noqa: E402
 from playground.tools.examples import EXTRACTION, SEARCH_DOCS  # noqa: E402
 from playground.tools.response_format import ResponseFormat, check_reply  # noqa: E402

@@ -30,12 +30,14 @@ sys.path.insert(0, str(ROOT))
 from streamlit.delta_generator import DeltaGenerator  # noqa: E402
 
 from benchmarks.bench_script_time import conversation  # noqa: E402
-from components import chat_pane, sidebar, tools_dialog  # noqa: E402
 from components import settings as cfg  # noqa: E402
+from components import sidebar  # noqa: E402
 from components import state as keys  # noqa: E402
+from components.chat import pane  # noqa: E402
 from components.presets import render_presets  # noqa: E402
 from components.state import CONVERSATION  # noqa: E402
-from playground.params import spec  # noqa: E402
+from components.tools import dialog  # noqa: E402
+from playground.facts.params import spec  # noqa: E402
 
 
 def collapsed_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
@@ -55,7 +57,7 @@ def collapsed_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
         for name in ("top_p", "frequency_penalty", "presence_penalty"):
             sidebar._param_fragment(more.container(), name, omitted.get(name))
         with more:
-            tools_dialog.render_entry(current.protocol)
+            dialog.render_entry(current.protocol)
             st.toggle("Load images in replies", key=keys.LOAD_IMAGES)
             st.button("Reset to page defaults", key="reset_defaults", on_click=sidebar.reset_defaults)
     with st.sidebar:
@@ -91,8 +93,8 @@ floor = os.environ.get("BENCH_FLOOR", "full")
 if floor == "minimal":
     st.set_page_config(page_title="Grok 3 Mini playground", layout="wide")
     current = cfg.current_settings()
-    chat_pane.render_header(current)
-    chat_pane.render_history(st.session_state[CONVERSATION])
+    pane.render_header(current)
+    pane.render_history(st.session_state[CONVERSATION])
     st.chat_input("Type your message", key="chat_prompt")
 else:
     real_sidebar = sidebar.render_sidebar

@@ -17,7 +17,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.pace_server import pieces  # noqa: E402
-from playground.coalesce import settled_end  # noqa: E402
+from playground.chat.coalesce import settled_end  # noqa: E402
 
 query = st.query_params
 text = "".join(pieces(int(query.get("words", "20000")), query.get("marker", "END"), query.get("text", "md")))

@@ -17,11 +17,11 @@ import streamlit as st
 
 from components import state
 from components.settings import Settings, secrets
-from playground.budget import Ledger, flat_price, limits
-from playground.conversation import Conversation
+from playground.chat.conversation import Conversation
+from playground.facts.workspace import Workspace, public_mode, workspace
+from playground.money.budget import Ledger, flat_price, limits
 from playground.store import BackgroundWriter, Budget, Store, new_id, resolve_url
 from playground.store.writer import plain_error
-from playground.workspace import Workspace, public_mode, workspace
 
 T = TypeVar("T")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import persist, tools_panel
+from components import persist
 from components import state as keys
 from components.settings import PARAM_KEYS, Settings
+from components.tools import panel
 from playground.store import Preset
 from playground.tools.stored import StoredToolsError, tools_as_json, tools_from_json
 
@@ -29,7 +30,7 @@ def _load(name: str) -> None:
     state[keys.PROVIDER], state[keys.MODEL_ID] = preset.provider, preset.model
     if preset.tools is not None or preset.response_format is not None:  # presets saved before keep today's
         try:
-            tools_panel.put(tools_from_json({**(preset.tools or {}), "response_format": preset.response_format}))
+            panel.put(tools_from_json({**(preset.tools or {}), "response_format": preset.response_format}))
         except StoredToolsError as exc:
             state[PRESET_PROBLEM] = f"The preset's tools and output format were not loaded: {exc}"
 

@@ -7,12 +7,12 @@ import os
 
 from components import state
 from components.settings import secrets
-from playground import providers
-from playground.catalog import Model
-from playground.chat_state import ChatState
-from playground.conversation import Conversation
-from playground.errors import PlaygroundError
-from playground.providers import ProviderConfig
+from playground.chat.conversation import Conversation
+from playground.chat.errors import PlaygroundError
+from playground.chat.state import ChatState
+from playground.facts import providers
+from playground.facts.catalog import Model
+from playground.facts.providers import ProviderConfig
 from playground.wire import anthropic_messages
 from playground.wire.models import ModelCheck, list_style, model_ids, served_status
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components import state as keys
-from components.tools_panel import tool_settings
-from playground import catalog, providers
-from playground.chat_state import ChatState
-from playground.params import DEFAULTS, SAMPLING_FIELDS, GenerationParams, parse
-from playground.providers import Protocol, ProviderConfig
+from components.tools.panel import tool_settings
+from playground.chat.state import ChatState
+from playground.facts import catalog, providers
+from playground.facts.params import DEFAULTS, SAMPLING_FIELDS, GenerationParams, parse
+from playground.facts.providers import Protocol, ProviderConfig
 
 PARAM_KEYS = ("system", *SAMPLING_FIELDS, "reasoning_effort")  # widget keys, also the URL parameter names
 

@@ -9,14 +9,14 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components import settings as cfg
 from components import state as keys
-from components import tools_dialog
-from components.footer import render_footer
+from components.chat.footer import render_footer
 from components.presets import render_presets
 from components.remote import model_check, remote_model_ids
-from playground import catalog, providers
-from playground.params import DEFAULTS, SAMPLING_FIELDS, spec
-from playground.providers import PROTOCOLS
-from playground.safe_text import plain
+from components.tools import dialog
+from playground.facts import catalog, providers
+from playground.facts.params import DEFAULTS, SAMPLING_FIELDS, spec
+from playground.facts.providers import PROTOCOLS
+from playground.text import plain
 from playground.wire.protocols import build_plan
 
 LABELS = {
@@ -272,7 +272,7 @@ def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
         if name != "max_tokens":
             _param_fragment(slots[name], name, omitted.get(name))
     with st.sidebar:
-        tools_dialog.render_entry(current.protocol)
+        dialog.render_entry(current.protocol)
         st.toggle(
             "Load images in replies",
             key=keys.LOAD_IMAGES,

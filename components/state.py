@@ -9,10 +9,10 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from playground.conversation import Conversation
-from playground.errors import PlaygroundError
-from playground.families import remember_key
-from playground.safe_text import block_remote_images
+from playground.chat.conversation import Conversation
+from playground.chat.errors import PlaygroundError
+from playground.facts.families import remember_key
+from playground.text import block_remote_images
 from playground.wire.limits import OneStream
 
 # Widgets whose values other components read.
@@ -27,7 +27,7 @@ EDIT_PROMPT = "edit_prompt"  # the "Edit last prompt" text area
 LOAD_IMAGES = "load_remote_images"  # sidebar: load images in replies from their hosts (off: links naming the host)
 
 # Values the app keeps.
-CONVERSATION = "conversation"  # playground.conversation.Conversation of this browser session
+CONVERSATION = "conversation"  # playground.chat.conversation.Conversation of this browser session
 PARAMS = "params"  # the last valid GenerationParams (used while a typed value is out of range)
 PENDING = "pending_reply"  # True when the next run must stream a reply
 ERROR = "chat_error"  # the last PlaygroundError, shown with its fix until the next request

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from components import actions, chat_pane, generation, messages_editor, persist, state, tool_cards
-from components.input_checks import MAX_PROMPT_CHARS, check_prompt, render_notice
+from components import persist, state
+from components.chat import actions, generation, messages_editor, pane, tool_cards
+from components.chat.input_checks import MAX_PROMPT_CHARS, check_prompt, render_notice
 from components.routing import require_router
 from components.sidebar import render_sidebar
 from components.state import conversation
@@ -20,14 +21,14 @@ st.chat_input(
 )
 
 with header_box:
-    chat_pane.render_header(settings)
+    pane.render_header(settings)
     persist.render_health()
     if not conv.messages:
-        chat_pane.render_starters(actions.send)
+        pane.render_starters(actions.send)
         messages_editor.render_entry()
 
 with history_box:
-    chat_pane.render_history(conv)
+    pane.render_history(conv)
     if state.reply_pending():
         generation.generate(settings)
     tool_cards.render_answers(conv, generation.request_reply)

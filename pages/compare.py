@@ -2,7 +2,18 @@
 
 import streamlit as st
 
-from components import compare_live, compare_saved, compare_testset, compare_variants
+from components.compare import (
+    live as compare_live,
+)
+from components.compare import (
+    saved as compare_saved,
+)
+from components.compare import (
+    testset as compare_testset,
+)
+from components.compare import (
+    variants as compare_variants,
+)
 from components.routing import require_router
 
 require_router()

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from components import history_list, history_usage, persist
+from components import persist
+from components.history import conversations as history_list
+from components.history import usage as history_usage
 from components.routing import require_router
 
 require_router()

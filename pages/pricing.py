@@ -2,22 +2,24 @@
 
 import streamlit as st
 
-from components import pricing_batch, pricing_compare, pricing_effort, pricing_estimator, pricing_page_note
+from components.pricing import batch as pricing_batch
+from components.pricing import effort as pricing_effort
+from components.pricing import estimator, page_note, related
 from components.routing import require_router
 
 require_router()
 st.title("Pricing")
-pricing_page_note.summary()
+page_note.summary()
 
 with st.container(border=True):
     st.subheader("Estimate", anchor=False)
-    model, price = pricing_estimator.pick_model()
-    pricing_estimator.measured_button()
-    pricing_estimator.text_counter()
-    workload = pricing_estimator.token_inputs()
-    volume = pricing_estimator.volume_inputs()
+    model, price = estimator.pick_model()
+    estimator.measured_button()
+    estimator.text_counter()
+    workload = estimator.token_inputs()
+    volume = estimator.volume_inputs()
     if price is not None:
-        pricing_estimator.projection(workload, price, volume)
+        estimator.projection(workload, price, volume)
 
 tab_effort, tab_compare, tab_batch, tab_page = st.tabs(
     ["Reasoning effort", "Compare models", "Batch estimate", "About the page's $0.40"]
@@ -28,8 +30,8 @@ with tab_effort:
     else:
         st.caption("Pick a priced model above to compare reasoning effort levels.")
 with tab_compare:
-    pricing_compare.comparison(workload, volume)
+    related.comparison(workload, volume)
 with tab_batch:
     pricing_batch.batch(model, price)
 with tab_page:
-    pricing_page_note.explanation(workload, volume)
+    page_note.explanation(workload, volume)

@@ -7,11 +7,11 @@ import json
 import httpx
 from loopback import LoopbackServer
 
-from playground.catalog import GROK_3_MINI
-from playground.chat_state import ChatState
-from playground.events import ServedModel
-from playground.params import GenerationParams
-from playground.providers import MODELSLAB, ProviderConfig
+from playground.chat.events import ServedModel
+from playground.chat.state import ChatState
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.params import GenerationParams
+from playground.facts.providers import MODELSLAB, ProviderConfig
 from playground.wire import anthropic_messages as am
 
 KEY = "sk-test-anthropic-5f0c9d"

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
 
-from playground.catalog import GROK_3_MINI
 from playground.experiments.variant import Variant
-from playground.params import GenerationParams
-from playground.providers import CUSTOM, ProviderConfig
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.params import GenerationParams
+from playground.facts.providers import CUSTOM, ProviderConfig
 
 PROMPT_TOKENS = 20
 ANSWER_TOKENS = 60

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from loopback import LoopbackServer, Reply
 
-from playground import errors as E
-from playground.providers import OPENROUTER, Provider, ProviderConfig
+from playground.chat import errors as E
+from playground.facts.providers import OPENROUTER, Provider, ProviderConfig
 from playground.wire import openai_chat
 from playground.wire.openai_chat import stream_chat
 from playground.wire.request import RequestPlan

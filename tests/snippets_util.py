@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from loopback import Recorded, Reply, json_reply, sse, sse_reply
 
-from playground.catalog import GROK_3_MINI
-from playground.providers import MODELSLAB, ProviderConfig
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.providers import MODELSLAB, ProviderConfig
 
 APP_KEY = "sk-app-secret-4b1d77e0"  # the key given to the app: must never appear in a sample
 

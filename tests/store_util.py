@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from playground.catalog import get_model
-from playground.conversation import Conversation, Reply, Timings
-from playground.events import Usage
-from playground.pricing import cost
+from playground.chat.conversation import Conversation, Reply, Timings
+from playground.chat.events import Usage
+from playground.facts.catalog import get_model
+from playground.money.pricing import cost
 
 MODEL = get_model("x-ai-grok-3-mini-beta")
 

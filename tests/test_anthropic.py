@@ -7,11 +7,11 @@ import pytest
 from anthropic_util import FULL_STREAM, HISTORY, KEY, START, config, events, run
 from loopback import LoopbackServer, sse_reply
 
-from playground.catalog import GROK_3_MINI
-from playground.chat_state import ChatState
-from playground.errors import RateLimited, ServerError, StreamBroken
-from playground.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
-from playground.params import GenerationParams
+from playground.chat.errors import RateLimited, ServerError, StreamBroken
+from playground.chat.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.chat.state import ChatState
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.params import GenerationParams
 from playground.wire import anthropic_messages as am
 from playground.wire.anthropic_stream import finish_reason
 

@@ -9,12 +9,12 @@ import pytest
 from anthropic_util import HISTORY, KEY, START, config, events, run
 from loopback import LoopbackServer, Reply, json_reply, sse_reply
 
-from playground.catalog import GROK_3_MINI, RELATED
-from playground.chat_state import ChatState
-from playground.errors import AuthError, RateLimited, UnknownModel
-from playground.events import Finish, ReasoningDelta, ServedModel, TextDelta, ToolCallDelta, Usage
-from playground.params import GenerationParams
-from playground.providers import CUSTOM, MODELSLAB, XAI, ProviderConfig
+from playground.chat.errors import AuthError, RateLimited, UnknownModel
+from playground.chat.events import Finish, ReasoningDelta, ServedModel, TextDelta, ToolCallDelta, Usage
+from playground.chat.state import ChatState
+from playground.facts.catalog import GROK_3_MINI, RELATED
+from playground.facts.params import GenerationParams
+from playground.facts.providers import CUSTOM, MODELSLAB, XAI, ProviderConfig
 from playground.wire import anthropic_messages as am
 from playground.wire import anthropic_stream as astream
 

@@ -11,10 +11,10 @@ from faults import delta, finish
 from loopback import LoopbackServer, sse, sse_reply
 from test_key_hygiene import page_text
 
-from components.input_checks import MAX_PROMPT_CHARS
-from playground.catalog import GROK_3_MINI
-from playground.pricing import format_usd
-from playground.tokens import MESSAGE_OVERHEAD, count_tokens
+from components.chat.input_checks import MAX_PROMPT_CHARS
+from playground.facts.catalog import GROK_3_MINI
+from playground.money.pricing import format_usd
+from playground.money.tokens import MESSAGE_OVERHEAD, count_tokens
 from playground.wire import http
 
 ODD = (

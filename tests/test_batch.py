@@ -8,9 +8,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from playground.batch import BatchError, Output, count_many, estimate, read_table, to_csv
-from playground.catalog import GROK_3_MINI, Price
-from playground.tokens import count_tokens
+from playground.facts.catalog import GROK_3_MINI, Price
+from playground.money.batch import BatchError, Output, count_many, estimate, read_table, to_csv
+from playground.money.tokens import count_tokens
 
 PRICE = GROK_3_MINI.price
 QUANTUM = "Explain quantum computing in simple terms"

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from playground.budget import limits, predicted_max, refusal
-from playground.catalog import get_model
+from playground.facts.catalog import get_model
+from playground.money.budget import limits, predicted_max, refusal
+from playground.money.tokens import count_messages
 from playground.store import Budget
-from playground.tokens import count_messages
 
 PRICE = get_model("x-ai-grok-3-mini-beta").price
 
@@ -47,7 +47,7 @@ def test_refusal_names_the_numbers() -> None:
 
 
 def test_workspace_owner(monkeypatch: pytest.MonkeyPatch) -> None:
-    from playground.workspace import LOCAL, public_mode, workspace
+    from playground.facts.workspace import LOCAL, public_mode, workspace
 
     assert workspace(user=None, public=False, session_id="s1").owner == LOCAL
     signed = workspace(user={"is_logged_in": True, "email": "ana@example.com"}, public=True, session_id="s1")

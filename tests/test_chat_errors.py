@@ -5,7 +5,7 @@ from apptest_util import answer_stream, captions, chat, run, send, start_app
 from loopback import LoopbackServer, json_reply, sse, sse_reply
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from components import generation
+from components.chat import generation
 
 
 class Script:

@@ -6,8 +6,8 @@ import pytest
 from apptest_util import answer_stream, captions, chat, new_app, run, send, start_app
 from loopback import LoopbackServer
 
-from playground.page import PAGE
-from playground.params import DEFAULTS
+from playground.facts.page import PAGE
+from playground.facts.params import DEFAULTS
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Where a streamed Markdown text may be cut for good (the live reply redraws only what comes after the cut)."""
 
-from playground.coalesce import settled_end
+from playground.chat.coalesce import settled_end
 
 DOC = "Intro paragraph.\n\n```py\nx = 1\n\ny = 2\n```\n\n- one\n\n  still item one\n\nLast words"
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import genai_prices
 
-from playground.catalog import GROK_3_MINI, MODELS, RELATED
-from playground.compare import UNKNOWN, compare, comparison_models, price_for, quote
-from playground.pricing import Workload, cost
+from playground.facts.catalog import GROK_3_MINI, MODELS, RELATED
+from playground.money.pricing import Workload, cost
+from playground.money.related import UNKNOWN, compare, comparison_models, price_for, quote
 
 WORK = Workload(input_tokens=1000, cached_tokens=200, output_tokens=500, reasoning_tokens=1000)
 WHEN = datetime(2026, 11, 20, tzinfo=UTC)

@@ -10,7 +10,7 @@ from experiments_util import known_cost, known_usage_handler
 from loopback import LoopbackServer
 from streamlit.testing.v1 import AppTest
 
-from playground.pricing import format_usd
+from playground.money.pricing import format_usd
 
 PAGE = "pages/compare.py"
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from test_compare_page import open_compare
 from test_compare_saved_page import db, save  # noqa: F401 - fixture by name
 
-from components import compare_rows
+from components.compare import rows as compare_rows
 
 CSV = b"question,expected\nWhat is rain?,water\nWhat is snow?,ice\nWhat is hail?,ice\n"
 FROM_FILE = ["What is rain?", "What is hail?", "What is snow?"]

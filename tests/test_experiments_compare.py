@@ -9,12 +9,12 @@ from decimal import Decimal
 from experiments_util import known_cost, known_usage_handler, variant
 from loopback import LoopbackServer, sse_reply
 
-from playground import providers
-from playground.catalog import GROK_3_MINI, RELATED
 from playground.experiments.diff import Difference, describe, difference, signed_usd
 from playground.experiments.run import CompareRun, compare, run_one
 from playground.experiments.variant import STARTING_SETS, Variant, related_model
-from playground.params import GenerationParams
+from playground.facts import providers
+from playground.facts.catalog import GROK_3_MINI, RELATED
+from playground.facts.params import GenerationParams
 
 HISTORY = [{"role": "user", "content": "Why is the sky blue?"}]
 
@@ -145,7 +145,7 @@ def test_related_model_set_uses_the_catalogue_and_a_known_price() -> None:
 def test_variants_on_both_wire_protocols_side_by_side() -> None:
     from anthropic_util import FULL_STREAM, events
 
-    from playground.providers import MODELSLAB, ProviderConfig
+    from playground.facts.providers import MODELSLAB, ProviderConfig
 
     openai_side = known_usage_handler()
 

@@ -11,13 +11,13 @@ import pytest
 from experiments_util import known_usage_handler, variant
 from loopback import LoopbackServer
 
-from playground.catalog import GROK_3_MINI
 from playground.experiments import checks, saved
 from playground.experiments.run import compare
 from playground.experiments.saved import Definition, DefinitionError, compare_definition, variant_from_definition
 from playground.experiments.testrun import EvalRun
 from playground.experiments.variant import STARTING_SETS, Variant
-from playground.providers import CUSTOM, ProviderConfig, resolve
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.providers import CUSTOM, ProviderConfig, resolve
 from playground.store import Store
 from playground.tools.examples import EXAMPLE_TOOLS, STARTING_SCHEMAS
 from playground.tools.response_format import ResponseFormat

@@ -12,11 +12,11 @@ import pytest
 from experiments_util import known_cost, known_usage_handler, variant
 from loopback import LoopbackServer
 
-from playground.budget import Ledger, Limits, predicted_max
-from playground.errors import OverBudget
+from playground.chat.errors import OverBudget
 from playground.experiments.run import budget_messages, compare, run_one
 from playground.experiments.testrun import EvalRun
 from playground.experiments.variant import STARTING_SETS
+from playground.money.budget import Ledger, Limits, predicted_max
 from playground.store import Store
 
 HISTORY = [{"role": "user", "content": "Why is the sky blue?"}]

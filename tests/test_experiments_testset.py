@@ -14,9 +14,9 @@ from loopback import LoopbackServer
 from playground.experiments import checks, results, rows, template
 from playground.experiments.budget import Budget, CapError, request_bounds
 from playground.experiments.testrun import EvalRun
-from playground.page import PAGE
-from playground.pricing import format_usd
-from playground.tokens import count_messages
+from playground.facts.page import PAGE
+from playground.money.pricing import format_usd
+from playground.money.tokens import count_messages
 
 CITIES = pd.DataFrame(
     {

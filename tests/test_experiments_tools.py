@@ -12,19 +12,19 @@ import pandas as pd
 from experiments_util import known_usage_handler, variant
 from loopback import LoopbackServer, sse, sse_reply
 
-from playground.catalog import GROK_3_MINI, MODELS, RELATED
-from playground.compare import price_for
-from playground.events import Usage
+from playground.chat.events import Usage
+from playground.chat.turn import ReplyBuilder
 from playground.experiments import checks
 from playground.experiments.run import compare, run_one
 from playground.experiments.testrun import EvalRun
 from playground.experiments.variant import Variant
-from playground.pricing import cost
-from playground.providers import resolve
+from playground.facts.catalog import GROK_3_MINI, MODELS, RELATED
+from playground.facts.providers import resolve
+from playground.money.pricing import cost
+from playground.money.related import price_for
 from playground.tools.examples import EXAMPLE_TOOLS, STARTING_SCHEMAS
 from playground.tools.response_format import ResponseFormat
 from playground.tools.settings import ToolSettings
-from playground.turn import ReplyBuilder
 
 WEATHER = ToolSettings(tools=EXAMPLE_TOOLS[:1])
 EXTRACT = ToolSettings(response_format=ResponseFormat("json_schema", "extraction", STARTING_SCHEMAS["extraction"]))

@@ -8,10 +8,10 @@ import httpx
 import pytest
 from loopback import LoopbackServer, Recorded, json_reply, sse, sse_reply
 
-from playground.catalog import GROK_3_MINI, MODELS, get_model
-from playground.errors import UnsupportedParameter
-from playground.families import XAI_REASONING, drop_reasons, family_for, remember_key, to_drop
-from playground.providers import MODELSLAB, ProviderConfig
+from playground.chat.errors import UnsupportedParameter
+from playground.facts.catalog import GROK_3_MINI, MODELS, get_model
+from playground.facts.families import XAI_REASONING, drop_reasons, family_for, remember_key, to_drop
+from playground.facts.providers import MODELSLAB, ProviderConfig
 from playground.wire.openai_chat import stream_chat
 from playground.wire.request import RequestPlan
 

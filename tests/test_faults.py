@@ -7,7 +7,7 @@ import pytest
 from apptest_util import captions, chat, run, send, start_app
 from faults import ANSWER, PARTIAL, REASONING, FaultServer
 
-from components import generation
+from components.chat import generation
 from playground.wire import http
 
 PROMPT = "What is 2 + 2?"

@@ -8,7 +8,7 @@ import pytest
 from apptest_util import chat, new_app, run, send
 
 from components import persist
-from playground.pricing import format_usd
+from playground.money.pricing import format_usd
 from playground.store import Store
 
 HISTORY = "pages/history.py"
@@ -268,7 +268,7 @@ def test_continuing_a_compare_variant_starts_a_new_saved_chat(database: str) -> 
 
 
 def test_the_share_link_is_the_apps_whole_address() -> None:
-    from components.history_list import share_link
+    from components.history.conversations import share_link
 
     assert share_link("http://localhost:8501/history", "abc") == "http://localhost:8501/?share=abc"
     assert share_link("https://team.example/play/history?x=1", "abc") == "https://team.example/play/?share=abc"

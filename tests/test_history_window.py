@@ -2,11 +2,11 @@
 
 from apptest_util import chat, run, start_app
 
-from components.chat_pane import WINDOW
-from playground.conversation import Conversation, Reply
-from playground.events import Usage
-from playground.params import DEFAULTS
-from playground.tokens import MESSAGE_OVERHEAD, count_tokens
+from components.chat.pane import WINDOW
+from playground.chat.conversation import Conversation, Reply
+from playground.chat.events import Usage
+from playground.facts.params import DEFAULTS
+from playground.money.tokens import MESSAGE_OVERHEAD, count_tokens
 
 
 def _conversation(pairs: int) -> Conversation:

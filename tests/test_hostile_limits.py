@@ -11,12 +11,12 @@ import pytest
 from hostile import HostileServer
 from loopback import LoopbackServer, sse, sse_reply
 
-from playground import catalog, providers
-from playground.chat_state import ChatState
-from playground.errors import Busy, PlaygroundError, ReplyTooLarge, ServerError, Timeout
-from playground.events import TextDelta
-from playground.params import DEFAULTS
-from playground.providers import ProviderConfig
+from playground.chat.errors import Busy, PlaygroundError, ReplyTooLarge, ServerError, Timeout
+from playground.chat.events import TextDelta
+from playground.chat.state import ChatState
+from playground.facts import catalog, providers
+from playground.facts.params import DEFAULTS
+from playground.facts.providers import ProviderConfig
 from playground.wire import http
 from playground.wire.openai_chat import stream_chat
 from playground.wire.protocols import build_plan

@@ -6,13 +6,13 @@ import pytest
 from hostile import ANTHROPIC_WRONG_TYPES, HostileServer
 from loopback import sse, sse_reply
 
-from playground import catalog, providers
-from playground.chat_state import ChatState
-from playground.errors import PlaygroundError, StreamBroken
-from playground.events import TextDelta, ToolCallDelta, Usage
-from playground.params import DEFAULTS
-from playground.providers import ProviderConfig
-from playground.turn import ReplyBuilder
+from playground.chat.errors import PlaygroundError, StreamBroken
+from playground.chat.events import TextDelta, ToolCallDelta, Usage
+from playground.chat.state import ChatState
+from playground.chat.turn import ReplyBuilder
+from playground.facts import catalog, providers
+from playground.facts.params import DEFAULTS
+from playground.facts.providers import ProviderConfig
 from playground.wire import http
 from playground.wire.anthropic_stream import events_from_message, events_from_sse, usage_from
 from playground.wire.openai_chat import stream_chat
@@ -154,7 +154,7 @@ def test_an_anthropic_whole_reply_nested_too_deeply_is_a_typed_error():
 def test_a_served_model_name_cannot_break_out_of_its_code_span():
     """Finding 8: the reply's ``model`` field is the server's text; it is shown in code spans, so no backtick
     (or line break, or endless length) survives."""
-    from playground.events import ServedModel
+    from playground.chat.events import ServedModel
 
     name = ServedModel("x` [Re-enter your key](https://phish.example) `y\n" + "z" * 500).name
     assert "`" not in name and "\n" not in name and len(name) == 120

@@ -6,12 +6,12 @@ import pytest
 from hostile import HostileServer
 from loopback import LoopbackServer, sse, sse_reply
 
-from playground import catalog, providers
-from playground.chat_state import ChatState
-from playground.errors import AuthError, PlaygroundError
-from playground.events import TextDelta
-from playground.params import DEFAULTS
-from playground.providers import ProviderConfig
+from playground.chat.errors import AuthError, PlaygroundError
+from playground.chat.events import TextDelta
+from playground.chat.state import ChatState
+from playground.facts import catalog, providers
+from playground.facts.params import DEFAULTS
+from playground.facts.providers import ProviderConfig
 from playground.wire import http
 from playground.wire.openai_chat import collect, stream_chat
 from playground.wire.protocols import build_plan
@@ -142,7 +142,7 @@ def test_the_sidebar_lookup_of_a_bad_key_does_not_raise_and_says_what_is_wrong()
 
 def test_the_stream_masker_keeps_every_character_around_held_tails():
     """Text held back because it could start a key is given back in order once it proves not to be one."""
-    from playground.events import Finish
+    from playground.chat.events import Finish
     from playground.wire.scrub import scrub_events
 
     pieces = ["Ask", " s", "k-", "op", "en sesame ", SECRET[:5], SECRET[5:], "!", " s"]

@@ -4,7 +4,7 @@ import pytest
 from apptest_util import answer_stream, chat, send, start_app
 from loopback import LoopbackServer
 
-from components.generation import _Segments
+from components.chat.generation import _Segments
 
 PARAGRAPH = "Qubits hold a zero, a one, or a weighted mix of both; measuring one picks an outcome. " * 6
 CODE = "```python\ndef measure(state):\n\n    return max(state)\n```"

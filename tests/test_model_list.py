@@ -8,9 +8,9 @@ import httpx
 import pytest
 from loopback import LoopbackServer, Recorded, json_reply
 
-from playground.catalog import GROK_3_MINI
-from playground.errors import AuthError, BadRequest, RetiredModel, UnknownModel
-from playground.providers import MODELSLAB, OFFLINE, XAI, Provider, ProviderConfig
+from playground.chat.errors import AuthError, BadRequest, RetiredModel, UnknownModel
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.providers import MODELSLAB, OFFLINE, XAI, Provider, ProviderConfig
 from playground.wire.classify import error_from_response
 from playground.wire.models import check_model, closest_served, model_ids, served_status, suggest
 from playground.wire.openai_chat import stream_chat

@@ -9,10 +9,10 @@ import streamlit as st
 from apptest_util import new_app, start_app
 from streamlit.testing.v1 import AppTest
 
-from playground.catalog import GROK_3_MINI, RELATED
-from playground.conversation import Conversation, Reply
-from playground.page import PAGE
-from playground.providers import MODELSLAB
+from playground.chat.conversation import Conversation, Reply
+from playground.facts.catalog import GROK_3_MINI, RELATED
+from playground.facts.page import PAGE
+from playground.facts.providers import MODELSLAB
 from playground.snippets import samples as snippets
 
 SECRET = "sk-model-page-secret-77d1"
@@ -150,7 +150,7 @@ def test_code_dialog_renders_inside_st_dialog() -> None:
     def script() -> None:
         import streamlit as st
 
-        from components.code_samples import code_dialog
+        from components.model.code_samples import code_dialog
 
         if st.session_state.get("show_code", True):
             code_dialog()

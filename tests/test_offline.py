@@ -18,10 +18,10 @@ from offline_util import (  # noqa: F401 - fixtures
     stream_raw,
 )
 
+from playground.money.tokens import count_messages, count_tokens
 from playground.offline import engine as offline
 from playground.offline import text
 from playground.offline.engine import ENGINE_MODEL, OfflineTransport, plan_reply, resolve_pace
-from playground.tokens import count_messages, count_tokens
 
 
 def test_same_request_gives_the_same_bytes_and_another_request_differs(client: httpx.Client) -> None:

@@ -9,15 +9,15 @@ import httpx
 import pytest
 from offline_util import BODY_KEY
 
-from playground.chat_state import ChatState
+from playground.chat.state import ChatState
+from playground.money.tokens import count_messages, count_tokens
 from playground.offline import engine as offline
 from playground.offline.engine import OfflineTransport, plan_reply
-from playground.tokens import count_messages, count_tokens
 
 
 def app_plan(config: Any, *, stream: bool = True, max_tokens: int = 1000) -> Any:
-    from playground.catalog import GROK_3_MINI
-    from playground.params import GenerationParams
+    from playground.facts.catalog import GROK_3_MINI
+    from playground.facts.params import GenerationParams
     from playground.wire.request import build_chat_request
 
     params = GenerationParams(max_tokens=max_tokens, reasoning_effort="high")
@@ -26,8 +26,8 @@ def app_plan(config: Any, *, stream: bool = True, max_tokens: int = 1000) -> Any
 
 
 def test_the_app_client_streams_from_the_offline_provider() -> None:
-    from playground.events import Finish, ReasoningDelta, ServedModel, TextDelta, Usage
-    from playground.providers import resolve
+    from playground.chat.events import Finish, ReasoningDelta, ServedModel, TextDelta, Usage
+    from playground.facts.providers import resolve
     from playground.wire.openai_chat import collect as collect_events
     from playground.wire.openai_chat import complete_chat, stream_chat
 
@@ -49,8 +49,8 @@ def test_the_app_client_streams_from_the_offline_provider() -> None:
 
 
 def test_the_app_client_can_stop_early_and_never_sees_its_key_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from playground.events import TextDelta
-    from playground.providers import resolve
+    from playground.chat.events import TextDelta
+    from playground.facts.providers import resolve
     from playground.wire.openai_chat import collect as collect_events
     from playground.wire.openai_chat import stream_chat
 

@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
-from playground.catalog import GROK_3_MINI
-from playground.chat_state import ChatState
-from playground.events import Finish, ToolCallDelta
-from playground.params import GenerationParams
-from playground.providers import MODELSLAB, ProviderConfig
+from playground.chat.events import Finish, ToolCallDelta
+from playground.chat.state import ChatState
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.params import GenerationParams
+from playground.facts.providers import MODELSLAB, ProviderConfig
 from playground.tools.calls import ToolCallAccumulator
 from playground.tools.examples import EXAMPLE_TOOLS
 from playground.tools.schema import validate

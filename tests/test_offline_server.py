@@ -15,10 +15,10 @@ import httpx
 import pytest
 from offline_util import body, collect, decode_sse, offline_client_fixture, offline_server_fixture, stream_raw  # noqa: F401 - fixtures
 
+from playground.money.tokens import count_messages, count_tokens
 from playground.offline import engine as offline
 from playground.offline import server as offline_server
 from playground.offline.engine import ENGINE_MODEL, OfflineTransport, plan_reply
-from playground.tokens import count_messages, count_tokens
 
 # --- laziness and early close ------------------------------------------------------------------------------
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from playground.events import ToolCallDelta
+from playground.chat.events import ToolCallDelta
+from playground.facts.providers import resolve
+from playground.money.tokens import count_messages
 from playground.offline.engine import OfflineRequestError, parse_body, plan_reply
-from playground.providers import resolve
-from playground.tokens import count_messages
 from playground.tools.calls import ToolCallAccumulator
 from playground.tools.examples import EXAMPLE_TOOLS, REVIEW
 from playground.tools.functions import ToolChoice

@@ -21,8 +21,8 @@ from openai_chat_util import (  # noqa: F401 - fixtures
     shared_server_fixture,
 )
 
-from playground.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
-from playground.providers import OPENROUTER, XAI
+from playground.chat.events import Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.facts.providers import OPENROUTER, XAI
 from playground.wire.openai_chat import collect, complete_chat
 
 

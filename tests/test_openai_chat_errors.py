@@ -7,7 +7,7 @@ import pytest
 from loopback import LoopbackServer, Reply, json_reply, sse, sse_reply
 from openai_chat_util import KEY, chunk, fail, no_sleep_fixture, server_fixture, shared_server_fixture  # noqa: F401 - fixtures
 
-from playground import errors as E
+from playground.chat import errors as E
 from playground.wire.retry import RetryNotice
 
 

@@ -21,10 +21,10 @@ from openai_chat_util import (  # noqa: F401 - fixtures
     shared_server_fixture,
 )
 
-from playground import errors as E
-from playground.chat_state import ChatState
-from playground.events import Finish, TextDelta
-from playground.providers import MODELSLAB, OPENROUTER, XAI, ProviderConfig
+from playground.chat import errors as E
+from playground.chat.events import Finish, TextDelta
+from playground.chat.state import ChatState
+from playground.facts.providers import MODELSLAB, OPENROUTER, XAI, ProviderConfig
 from playground.wire.openai_chat import collect, stream_chat
 from playground.wire.request import RequestPlan
 from playground.wire.retry import RetryNotice
@@ -148,10 +148,10 @@ def test_one_shared_pooled_client_for_network_providers() -> None:
 
 
 def test_offline_provider_gets_the_offline_engine_client() -> None:
-    from playground.catalog import GROK_3_MINI
+    from playground.facts.catalog import GROK_3_MINI
+    from playground.facts.params import GenerationParams
+    from playground.facts.providers import OFFLINE
     from playground.offline.engine import OfflineTransport
-    from playground.params import GenerationParams
-    from playground.providers import OFFLINE
     from playground.wire import http
     from playground.wire.request import build_chat_request
 

@@ -8,10 +8,10 @@ from apptest_util import start_app
 from page_file import product_page
 from streamlit.testing.v1 import AppTest
 
-from components.code_samples import QUICK_START_NOTE, QUICK_START_TAB
-from components.model_info import spec_rows
-from playground.catalog import GROK_3_MINI, RELATED
-from playground.page import PAGE
+from components.model.code_samples import QUICK_START_NOTE, QUICK_START_TAB
+from components.model.info import spec_rows
+from playground.facts.catalog import GROK_3_MINI, RELATED
+from playground.facts.page import PAGE
 from playground.snippets import quickstart
 
 SITE = "https://modelslab-frontend-v2-927501783998.us-east4.run.app"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from playground import catalog, providers
-from playground.chat_state import ChatState
-from playground.params import DEFAULTS, GenerationParams, parse, spec
+from playground.chat.state import ChatState
+from playground.facts import catalog, providers
+from playground.facts.params import DEFAULTS, GenerationParams, parse, spec
 from playground.wire.request import NOT_REASONING, USER_DISABLED, build_chat_request
 
 HISTORY = [{"role": "user", "content": "Hello!"}]

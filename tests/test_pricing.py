@@ -7,10 +7,10 @@ from decimal import Decimal
 import genai_prices
 import pytest
 
-from playground.catalog import GROK_3_MINI, Price
-from playground.conversation import Reply
-from playground.events import Usage
-from playground.pricing import (
+from playground.chat.conversation import Reply
+from playground.chat.events import Usage
+from playground.facts.catalog import GROK_3_MINI, Price
+from playground.money.pricing import (
     Cost,
     Volume,
     Workload,

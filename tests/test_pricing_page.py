@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground import tokens
-from playground.catalog import GROK_3_MINI, RELATED
-from playground.compare import compare
-from playground.conversation import Conversation, Reply
-from playground.events import Usage
-from playground.pricing import Workload, format_usd
+from playground.chat.conversation import Conversation, Reply
+from playground.chat.events import Usage
+from playground.facts.catalog import GROK_3_MINI, RELATED
+from playground.money import tokens
+from playground.money.pricing import Workload, format_usd
+from playground.money.related import compare
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/pricing.py"

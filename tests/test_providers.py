@@ -1,6 +1,6 @@
 """Provider resolution from settings, keys never shown, allowlists."""
 
-from playground import providers
+from playground.facts import providers
 
 
 def test_no_key_starts_offline():

@@ -16,7 +16,7 @@ import pytest
 from loopback import LoopbackServer, Recorded, Reply, json_reply
 from page_file import product_page
 
-from playground.catalog import GROK_3_MINI, RELATED
+from playground.facts.catalog import GROK_3_MINI, RELATED
 from playground.snippets import quickstart
 from playground.wire.request import KEY_PLACEHOLDER
 

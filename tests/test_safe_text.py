@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.safe_text import block_remote_images, label_text, plain
+from playground.text import block_remote_images, label_text, plain
 
 PHISH = "Session expired. [Re-enter your key](https://phish.example/login) ![logo](https://phish.example/p.png)"
 

@@ -11,17 +11,17 @@ import httpx
 import pytest
 from loopback import LoopbackServer, sse, sse_reply
 
-from components.chat_pane import reply_strip
-from playground import export
-from playground.catalog import GROK_3_MINI, MODELS, Price
-from playground.compare import price_for
-from playground.conversation import Conversation
-from playground.model_names import base_name, catalogue_model, is_asked, safe_name
-from playground.params import GenerationParams
-from playground.pricing import cost
-from playground.providers import MODELSLAB, OFFLINE, XAI, Provider, ProviderConfig
-from playground.served import price_served
-from playground.turn import ReplyBuilder
+from components.chat.pane import reply_strip
+from playground.chat import export
+from playground.chat.conversation import Conversation
+from playground.chat.turn import ReplyBuilder
+from playground.facts.catalog import GROK_3_MINI, MODELS, Price
+from playground.facts.model_names import base_name, catalogue_model, is_asked, safe_name
+from playground.facts.params import GenerationParams
+from playground.facts.providers import MODELSLAB, OFFLINE, XAI, Provider, ProviderConfig
+from playground.money.pricing import cost
+from playground.money.related import price_for
+from playground.money.served import price_served
 from playground.wire.openai_chat import stream_chat
 from playground.wire.request import RequestPlan
 
@@ -108,7 +108,7 @@ def test_the_asked_model_under_another_spelling_is_not_served_by_another(provide
 
 def test_the_offline_engine_is_a_stand_in_not_another_model() -> None:
     builder = ReplyBuilder(model=GROK_3_MINI, provider_id=OFFLINE.id, params={}, messages=[], estimated=True)
-    from playground.events import ServedModel
+    from playground.chat.events import ServedModel
 
     builder.feed(ServedModel("offline-engine"))
     reply = builder.finish()
@@ -117,7 +117,7 @@ def test_the_offline_engine_is_a_stand_in_not_another_model() -> None:
 
 def test_the_offline_engine_on_loopback_behind_a_custom_url_is_a_stand_in_too() -> None:
     """``python -m playground.offline.server`` behind the custom provider: priced as the model asked for."""
-    from playground.events import ServedModel, Usage
+    from playground.chat.events import ServedModel, Usage
 
     builder = ReplyBuilder(model=GROK_3_MINI, provider_id="custom", params={}, messages=[])
     builder.feed(Usage(prompt_tokens=10, completion_tokens=5))
@@ -158,7 +158,7 @@ def test_names_and_catalogue_lookup() -> None:
 
 
 def test_openrouter_billed_cost_stays_the_total_for_another_served_model() -> None:
-    from playground.events import Usage
+    from playground.chat.events import Usage
 
     usage = Usage(prompt_tokens=1000, completion_tokens=100, cost=Decimal("0.0042"))
     got = price_served(usage, name="x-ai/grok-4.3", provider_id="openrouter")
@@ -166,14 +166,14 @@ def test_openrouter_billed_cost_stays_the_total_for_another_served_model() -> No
 
 
 def test_a_switch_target_maps_to_the_catalogue_only_by_its_exact_name() -> None:
-    from playground.model_names import catalogue_id
+    from playground.facts.model_names import catalogue_id
 
     assert catalogue_id("x-ai/grok-3-mini-beta") == GROK_3_MINI.id
     assert catalogue_id("x-ai-grok-3-mini") == "x-ai-grok-3-mini"  # another model, though the base name is alike
 
 
 def test_cache_writes_at_the_served_models_own_cache_write_price() -> None:
-    from playground.events import Usage
+    from playground.chat.events import Usage
 
     usage = Usage(prompt_tokens=10_000, completion_tokens=500, cached_tokens=2_000, cache_write_tokens=3_000)
     got = price_served(usage, name="claude-3-haiku", provider_id="custom")

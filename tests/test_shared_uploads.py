@@ -5,7 +5,7 @@ from __future__ import annotations
 from apptest_util import captions, send, start_app
 from test_pricing_page import open_page
 
-from playground import tokens
+from playground.money import tokens
 from playground.wire import http
 
 SECRET = "sk-operator-SECRET-0123456789abcdef"

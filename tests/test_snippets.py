@@ -13,11 +13,11 @@ import pytest
 from loopback import LoopbackServer
 from snippets_util import APP_KEY, HISTORY, REPLY, RUN_KEY, app_config, handler, header, run_sample
 
-from playground.catalog import GROK_3_MINI, RELATED
-from playground.chat_state import ChatState
-from playground.page import PAGE
-from playground.params import GenerationParams
-from playground.providers import CUSTOM, MODELSLAB, OFFLINE, XAI, ProviderConfig
+from playground.chat.state import ChatState
+from playground.facts.catalog import GROK_3_MINI, RELATED
+from playground.facts.page import PAGE
+from playground.facts.params import GenerationParams
+from playground.facts.providers import CUSTOM, MODELSLAB, OFFLINE, XAI, ProviderConfig
 from playground.snippets import samples as snippets
 from playground.wire.request import build_chat_request
 

@@ -10,9 +10,9 @@ import pytest
 from loopback import LoopbackServer
 from snippets_util import HISTORY, REPLY, RUN_KEY, app_config, handler, header, run_sample
 
-from playground.catalog import GROK_3_MINI, RELATED
-from playground.chat_state import ChatState
-from playground.params import GenerationParams
+from playground.chat.state import ChatState
+from playground.facts.catalog import GROK_3_MINI, RELATED
+from playground.facts.params import GenerationParams
 from playground.snippets import samples as snippets
 from playground.wire.anthropic_messages import build_messages_request
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from store_util import conversation, reply, total
 
-from playground.conversation import Conversation
+from playground.chat.conversation import Conversation
 from playground.store import Preset, Store, new_id
 
 
@@ -271,7 +271,7 @@ def test_search_finds_rare_and_common_words_in_order(store: Store, monkeypatch: 
 
 
 def test_measured_workload_averages_every_recorded_reply(store: Store) -> None:
-    from playground.pricing import Workload, measure_replies
+    from playground.money.pricing import Workload, measure_replies
 
     replies = [reply(prompt=100, completion=40, reasoning=20), reply(prompt=301, completion=10, reasoning=5)]
     for r in replies:
@@ -284,7 +284,7 @@ def test_measured_workload_averages_every_recorded_reply(store: Store) -> None:
 
 
 def test_tool_calls_tool_results_and_checks_round_trip(store: Store) -> None:
-    from playground.conversation import Message
+    from playground.chat.conversation import Message
     from playground.tools.calls import ToolCall
     from playground.tools.paths import Problem
     from playground.tools.response_format import ReplyCheck

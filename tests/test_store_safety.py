@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import text
 from store_util import conversation, reply, total
 
-from playground.conversation import Conversation
-from playground.export import to_json
-from playground.params import GenerationParams
+from playground.chat.conversation import Conversation
+from playground.chat.export import to_json
+from playground.facts.params import GenerationParams
 from playground.store import Preset, Store, new_id
 from playground.store.convert import cost_json
 from playground.store.engine import current_revision, head, make_engine, upgrade

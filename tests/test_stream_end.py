@@ -10,12 +10,12 @@ import pytest
 from apptest_util import captions, chat, send, start_app
 from loopback import LoopbackServer, Reply, json_reply, sse, sse_reply
 
-from components.chat_pane import reply_strip
-from playground import catalog
-from playground.events import UNKNOWN_FINISH, Finish, TextDelta, Usage
-from playground.export import reply_record
-from playground.providers import OPENROUTER, ProviderConfig
-from playground.turn import ReplyBuilder
+from components.chat.pane import reply_strip
+from playground.chat.events import UNKNOWN_FINISH, Finish, TextDelta, Usage
+from playground.chat.export import reply_record
+from playground.chat.turn import ReplyBuilder
+from playground.facts import catalog
+from playground.facts.providers import OPENROUTER, ProviderConfig
 from playground.wire.openai_chat import complete_chat, stream_chat
 from playground.wire.request import RequestPlan
 

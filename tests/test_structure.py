@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playground.providers import PROVIDERS
+from playground.facts.providers import PROVIDERS
 
 ROOT = Path(__file__).resolve().parent.parent
 

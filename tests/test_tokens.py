@@ -16,8 +16,8 @@ import pytest
 from benchmarks import corpus
 from benchmarks import corpus_text as text
 from benchmarks.corpus_files import SHARED
-from playground import tokens
-from playground.tokens import count_messages, count_tokens, features
+from playground.money import tokens
+from playground.money.tokens import count_messages, count_tokens, features
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = SHARED / "reference" / "grok-1-tokenizer.model"
@@ -193,7 +193,7 @@ def test_counting_needs_no_reference_and_no_files() -> None:
         "sys.modules['sentencepiece'] = None\n"
         "def deny(*a, **k): raise OSError('no file access')\n"
         "builtins.open = io.open = deny\n"
-        "from playground import tokens\n"
+        "from playground.money import tokens\n"
         "print(tokens.count_tokens('Hello, world! 你好 😀'), tokens.ACCURACY_NOTE)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 
-from playground.catalog import GROK_3_MINI
-from playground.conversation import Conversation, Reply
-from playground.events import Finish, TextDelta, ToolCallDelta
-from playground.export import to_json, to_markdown
-from playground.params import GenerationParams
-from playground.tokens import MESSAGE_OVERHEAD, count_tokens
+from playground.chat.conversation import Conversation, Reply
+from playground.chat.events import Finish, TextDelta, ToolCallDelta
+from playground.chat.export import to_json, to_markdown
+from playground.chat.turn import ReplyBuilder
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.params import GenerationParams
+from playground.money.tokens import MESSAGE_OVERHEAD, count_tokens
 from playground.tools.calls import ToolCall
 from playground.tools.examples import EXAMPLE_MOCKS, EXAMPLE_TOOLS, REVIEW
 from playground.tools.functions import ToolChoice
 from playground.tools.response_format import ResponseFormat, check_reply
 from playground.tools.settings import ToolSettings, may_continue, mock_answers
-from playground.turn import ReplyBuilder
 
 REPLY = Reply("m", "offline", {})
 PARIS = ToolCall(0, "call_1", "get_weather", '{"city": "Paris"}', {"city": "Paris"})

@@ -8,11 +8,11 @@ from typing import Any
 import httpx
 from loopback import LoopbackServer, json_reply, sse, sse_reply
 
-from playground.catalog import GROK_3_MINI
-from playground.chat_state import ChatState
-from playground.events import ToolCallDelta
-from playground.params import GenerationParams
-from playground.providers import MODELSLAB, XAI, ProviderConfig
+from playground.chat.events import ToolCallDelta
+from playground.chat.state import ChatState
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.params import GenerationParams
+from playground.facts.providers import MODELSLAB, XAI, ProviderConfig
 from playground.tools.calls import ToolCallAccumulator, calls_from_message
 from playground.tools.examples import EXAMPLE_TOOLS
 from playground.wire import anthropic_messages as am

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from playground.catalog import GROK_3_MINI
-from playground.chat_state import ChatState
-from playground.params import GenerationParams
-from playground.providers import MODELSLAB, XAI, ProviderConfig
+from playground.chat.state import ChatState
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.params import GenerationParams
+from playground.facts.providers import MODELSLAB, XAI, ProviderConfig
 from playground.snippets.samples import build_samples
 from playground.tools.calls import ToolCall
 from playground.tools.examples import EXAMPLE_TOOLS, REVIEW

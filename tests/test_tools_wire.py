@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playground.tokens import count_tokens
+from playground.money.tokens import count_tokens
 from playground.tools.calls import ToolCall
 from playground.tools.count import format_tokens, history_tokens, request_extra_tokens, tool_tokens
 from playground.tools.examples import EXAMPLE_TOOLS, GET_WEATHER, REVIEW

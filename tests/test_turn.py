@@ -3,15 +3,15 @@
 import json
 from decimal import Decimal
 
-from playground import catalog
-from playground.coalesce import Coalescer
-from playground.conversation import Conversation
-from playground.errors import StreamBroken
-from playground.events import Finish, ReasoningDelta, TextDelta, Usage
-from playground.export import to_json, to_markdown
-from playground.params import DEFAULTS
-from playground.tokens import count_messages, count_tokens
-from playground.turn import ReplyBuilder
+from playground.chat.coalesce import Coalescer
+from playground.chat.conversation import Conversation
+from playground.chat.errors import StreamBroken
+from playground.chat.events import Finish, ReasoningDelta, TextDelta, Usage
+from playground.chat.export import to_json, to_markdown
+from playground.chat.turn import ReplyBuilder
+from playground.facts import catalog
+from playground.facts.params import DEFAULTS
+from playground.money.tokens import count_messages, count_tokens
 
 
 class Clock:

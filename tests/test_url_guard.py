@@ -7,10 +7,10 @@ import httpx
 import pytest
 from loopback import LoopbackServer, sse, sse_reply
 
-from playground import catalog, providers
-from playground.chat_state import ChatState
-from playground.errors import NotAllowed
-from playground.params import DEFAULTS
+from playground.chat.errors import NotAllowed
+from playground.chat.state import ChatState
+from playground.facts import catalog, providers
+from playground.facts.params import DEFAULTS
 from playground.wire import http
 from playground.wire.guard import (
     AddressRefused,

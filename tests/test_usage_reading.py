@@ -10,11 +10,11 @@ from decimal import Decimal
 import genai_prices
 import pytest
 
-from playground.catalog import GROK_3_MINI
-from playground.events import Usage
-from playground.pricing import cost
-from playground.providers import CUSTOM, MODELSLAB, OPENROUTER, XAI, Provider, ProviderConfig
-from playground.usage_reading import (
+from playground.chat.events import Usage
+from playground.facts.catalog import GROK_3_MINI
+from playground.facts.providers import CUSTOM, MODELSLAB, OPENROUTER, XAI, Provider, ProviderConfig
+from playground.money.pricing import cost
+from playground.money.usage_reading import (
     BY_TOTAL,
     NOTHING_TO_TELL,
     PROVIDER_DEFAULT,

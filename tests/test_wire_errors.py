@@ -9,7 +9,7 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from playground import errors as E
+from playground.chat import errors as E
 from playground.wire.classify import (
     error_from_exception,
     error_from_response,

@@ -1,7 +1,7 @@
 """A run's predicted cost range before it starts, and a cap that running requests reserve against.
 
 The low end of a request is its estimated input at no output; the high end adds ``INPUT_MARGIN`` to the input
-estimate (the estimator is within a few percent, ``playground.tokens.ACCURACY``) and every token up to max
+estimate (the estimator is within a few percent, ``playground.money.tokens.ACCURACY``) and every token up to max
 tokens at the output price. A running request first reserves its high end, then settles at its real cost, so
 the money spent never passes the cap as long as each request costs at most its high end.
 """
@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from playground.events import Usage
-from playground.pricing import ZERO, cost, format_usd
-from playground.tokens import count_messages
+from playground.chat.events import Usage
+from playground.money.pricing import ZERO, cost, format_usd
+from playground.money.tokens import count_messages
 from playground.wire.request import capped_max_tokens, chat_messages
 
 from .variant import Variant

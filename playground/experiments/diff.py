@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from playground.conversation import Reply
-from playground.pricing import format_usd
+from playground.chat.conversation import Reply
+from playground.money.pricing import format_usd
 
 
 @dataclass(frozen=True, slots=True)

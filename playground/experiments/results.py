@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from playground.pricing import ZERO
+from playground.money.pricing import ZERO
 
 from .testrun import Cell
 from .variant import Variant

@@ -10,14 +10,14 @@ from typing import Protocol
 
 import httpx
 
-from playground.budget import Ledger
-from playground.conversation import Reply
-from playground.errors import NotAllowed, OverBudget, PlaygroundError
-from playground.events import Event
+from playground.chat.conversation import Reply
+from playground.chat.errors import NotAllowed, OverBudget, PlaygroundError
+from playground.chat.events import Event
+from playground.chat.turn import ReplyBuilder
+from playground.money.budget import Ledger
 from playground.store.records import Budget
 from playground.tools.calls import ToolCall
 from playground.tools.response_format import ReplyCheck, check_reply
-from playground.turn import ReplyBuilder
 from playground.wire.protocols import build_plan, stream_events
 from playground.wire.request import RequestPlan
 

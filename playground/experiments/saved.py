@@ -12,9 +12,9 @@ from typing import Any, Literal, cast
 
 import pandas as pd
 
-from playground.catalog import get_model
-from playground.params import parse
-from playground.providers import PROTOCOLS, ProviderConfig
+from playground.facts.catalog import get_model
+from playground.facts.params import parse
+from playground.facts.providers import PROTOCOLS, ProviderConfig
 from playground.tools.stored import StoredToolsError, tools_as_json, tools_from_json
 
 from .checks import KINDS as CHECK_KINDS

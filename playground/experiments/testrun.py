@@ -11,8 +11,8 @@ from decimal import Decimal
 import httpx
 import pandas as pd
 
-from playground.budget import Ledger
-from playground.pricing import ZERO, format_usd
+from playground.money.budget import Ledger
+from playground.money.pricing import ZERO, format_usd
 
 from . import checks, template
 from .budget import Bounds, Budget, CapError, Prediction, predict, request_bounds

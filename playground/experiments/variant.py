@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from playground.budget import flat_price
-from playground.catalog import RELATED, Model
-from playground.chat_state import ChatState
-from playground.params import GenerationParams
-from playground.providers import Protocol, ProviderConfig
+from playground.chat.state import ChatState
+from playground.facts.catalog import RELATED, Model
+from playground.facts.params import GenerationParams
+from playground.facts.providers import Protocol, ProviderConfig
+from playground.money.budget import flat_price
 from playground.tools.settings import ToolSettings
 
 _PRICED: dict[str, Model] = {}

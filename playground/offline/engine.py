@@ -17,10 +17,10 @@ from typing import Any
 
 import httpx
 
+from playground.money.tokens import count_messages, count_tokens
 from playground.offline import ENGINE_MODEL
 from playground.offline.text import ANSWER_TOKENS_HOOK, build_reasoning, pieces, plain_messages
 from playground.offline.tooling import ToolRequestError, parse_tool_request, plan_answer
-from playground.tokens import count_messages, count_tokens
 from playground.tools.count import request_extra_tokens
 
 DEFAULT_PACE = 0.004  # seconds per token chunk: about 250 tokens per second

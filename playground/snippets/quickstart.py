@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from playground.catalog import GROK_3_MINI, Model
-from playground.providers import MODELSLAB
+from playground.facts.catalog import GROK_3_MINI, Model
+from playground.facts.providers import MODELSLAB
 from playground.snippets.spec import literal
 from playground.wire.request import KEY_PLACEHOLDER
 

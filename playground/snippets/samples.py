@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from playground.catalog import Model
-from playground.chat_state import ChatState
-from playground.page import PAGE
-from playground.providers import MODELSLAB, Protocol, ProviderConfig
+from playground.chat.state import ChatState
+from playground.facts.catalog import Model
+from playground.facts.page import PAGE
+from playground.facts.providers import MODELSLAB, Protocol, ProviderConfig
 from playground.snippets.render import RENDERERS
 from playground.snippets.spec import KeyRef, Spec
 from playground.wire.protocols import build_plan

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from playground.providers import Protocol
+from playground.facts.providers import Protocol
 
 
 @dataclass(frozen=True, slots=True)

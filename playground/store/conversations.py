@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from playground.conversation import Conversation
+from playground.chat.conversation import Conversation
 from playground.store.convert import digest, message_from_row, message_row, scrub
 from playground.store.models import ConversationRow, MessageRow
 from playground.store.records import ConversationSummary, Sort, StoredConversation

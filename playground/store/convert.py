@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from playground.conversation import Message, Reply, Timings
-from playground.errors import redact
-from playground.events import Usage
-from playground.pricing import Cost
+from playground.chat.conversation import Message, Reply, Timings
+from playground.chat.errors import redact
+from playground.chat.events import Usage
+from playground.money.pricing import Cost
 from playground.tools.calls import ToolCall
 from playground.tools.paths import Problem
 from playground.tools.response_format import ReplyCheck

@@ -20,8 +20,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import BigInteger, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
-from playground.events import Usage
-from playground.pricing import Measured, Workload
+from playground.chat.events import Usage
+from playground.money.pricing import Measured, Workload
 from playground.store.models import BudgetRow, ConversationRow, HoldRow, SpendRow
 from playground.store.money import to_pico
 from playground.store.records import Budget, ConversationSummary, DaySpend, ModelSpend

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from playground.conversation import Conversation
+from playground.chat.conversation import Conversation
 from playground.store.conversations import load, utc
 from playground.store.convert import message_from_row, message_row, scrub
 from playground.store.models import ExperimentRow, PresetRow, ShareRow

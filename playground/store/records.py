@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from playground.conversation import Conversation
+from playground.chat.conversation import Conversation
 
 Sort = Literal["recent", "oldest", "cost", "title"]
 

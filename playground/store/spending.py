@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from playground.pricing import Measured
+from playground.money.pricing import Measured
 from playground.store import ledger, library
 from playground.store.engine import read_session, write_session
 from playground.store.records import (

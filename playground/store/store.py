@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from playground.conversation import Conversation, Reply
+from playground.chat.conversation import Conversation, Reply
 from playground.store import conversations as convs
 from playground.store import ledger
 from playground.store.config import resolve_url, safe_url, server_keys

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.events import ToolCallDelta
+from playground.chat.events import ToolCallDelta
 from playground.tools.functions import ToolSpec
 from playground.tools.paths import Problem, parse_json
 from playground.tools.schema import validate

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from playground.tokens import MESSAGE_OVERHEAD, count_tokens
+from playground.money.tokens import MESSAGE_OVERHEAD, count_tokens
 from playground.tools.functions import ToolSpec
 from playground.tools.response_format import ResponseFormat
 

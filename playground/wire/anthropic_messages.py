@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 
-from playground.chat_state import ChatState
-from playground.errors import PlaygroundError
-from playground.events import Event
-from playground.providers import ProviderConfig
+from playground.chat.errors import PlaygroundError
+from playground.chat.events import Event
+from playground.chat.state import ChatState
+from playground.facts.providers import ProviderConfig
 from playground.tools.wire import anthropic_messages
 from playground.wire.anthropic_stream import (
     StreamState,

@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
-from playground.errors import PlaygroundError, StreamBroken
-from playground.events import Event, Finish, ReasoningDelta, ServedModel, TextDelta, ToolCallDelta, Usage
-from playground.usage_check import checked_usage
-from playground.usage_reading import ANTHROPIC
+from playground.chat.errors import PlaygroundError, StreamBroken
+from playground.chat.events import Event, Finish, ReasoningDelta, ServedModel, TextDelta, ToolCallDelta, Usage
+from playground.money.usage_check import checked_usage
+from playground.money.usage_reading import ANTHROPIC
 from playground.wire import limits
 from playground.wire.classify import error_from_response, with_partial
 from playground.wire.scrub import scrub_events

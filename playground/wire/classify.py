@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from playground.errors import (
+from playground.chat.errors import (
     AuthError,
     BadRequest,
     Busy,

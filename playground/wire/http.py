@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import httpx
 
-from playground.errors import AuthError, NotAllowed
-from playground.providers import ProviderConfig
+from playground.chat.errors import AuthError, NotAllowed
+from playground.facts.providers import ProviderConfig
 from playground.wire import limits
 from playground.wire.guard import PublicOnlyBackend
 

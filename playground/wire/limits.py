@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from playground.errors import Busy, ReplyTooLarge, Timeout
+from playground.chat.errors import Busy, ReplyTooLarge, Timeout
 
 MiB = 1024 * 1024
 

@@ -10,10 +10,10 @@ from typing import Any, Literal
 
 import httpx
 
-from playground.catalog import Model
-from playground.errors import PlaygroundError, UnknownModel
-from playground.model_names import base_name
-from playground.providers import Provider, ProviderConfig
+from playground.chat.errors import PlaygroundError, UnknownModel
+from playground.facts.catalog import Model
+from playground.facts.model_names import base_name
+from playground.facts.providers import Provider, ProviderConfig
 from playground.wire import anthropic_messages
 from playground.wire.classify import error_from_exception, error_from_response, is_error_payload
 from playground.wire.http import client_for

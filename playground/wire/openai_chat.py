@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 
-from playground.errors import PlaygroundError, ServerError, StreamBroken, redact
-from playground.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
-from playground.providers import ProviderConfig
+from playground.chat.errors import PlaygroundError, ServerError, StreamBroken, redact
+from playground.chat.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
+from playground.facts.providers import ProviderConfig
 from playground.wire import limits
 from playground.wire.classify import (
     error_from_exception,

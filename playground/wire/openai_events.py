@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from playground.errors import ServerError, StreamBroken
-from playground.events import (
+from playground.chat.errors import ServerError, StreamBroken
+from playground.chat.events import (
     UNKNOWN_FINISH,
     Event,
     Finish,
@@ -17,9 +17,9 @@ from playground.events import (
     ToolCallDelta,
     Usage,
 )
-from playground.providers import ProviderConfig
-from playground.usage_check import checked_usage
-from playground.usage_reading import default_convention
+from playground.facts.providers import ProviderConfig
+from playground.money.usage_check import checked_usage
+from playground.money.usage_reading import default_convention
 from playground.wire import limits
 
 

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 
 import httpx
 
-from playground.chat_state import ChatState
-from playground.events import Event
+from playground.chat.events import Event
+from playground.chat.state import ChatState
 from playground.wire import anthropic_messages, openai_chat
 from playground.wire.request import RequestPlan, build_chat_request
 from playground.wire.retry import RetryNotice

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.catalog import Model
-from playground.chat_state import ChatState
-from playground.params import GenerationParams
-from playground.providers import ProviderConfig
+from playground.chat.state import ChatState
+from playground.facts.catalog import Model
+from playground.facts.params import GenerationParams
+from playground.facts.providers import ProviderConfig
 from playground.tools.wire import openai_messages
 
 USER_DISABLED = "turned off for this model after the provider rejected it"

@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from playground.errors import ConnectionFailed, ConnectTimeout, PlaygroundError, RateLimited, ServerError
+from playground.chat.errors import ConnectionFailed, ConnectTimeout, PlaygroundError, RateLimited, ServerError
 
 RETRY_BASE = 0.5
 RETRY_CAP = 8.0

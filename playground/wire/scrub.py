@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from playground.errors import secret_forms
-from playground.events import Event, ReasoningDelta, TextDelta
+from playground.chat.errors import secret_forms
+from playground.chat.events import Event, ReasoningDelta, TextDelta
 
 
 def scrub_events(events: Iterable[Event], secrets: Sequence[str]) -> Iterator[Event]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from playground.errors import ReplyTooLarge
+from playground.chat.errors import ReplyTooLarge
 
 DEFAULT_MAX_EVENT = 1024 * 1024  # bytes in one line or one event; see playground/wire/limits.py
 _BOM = b"\xef\xbb\xbf"

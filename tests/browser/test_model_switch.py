@@ -9,8 +9,8 @@ from browser_servers import Server
 from browser_util import wait_for_app
 from playwright.sync_api import expect
 
-from components.model_info import RELATED
-from playground.catalog import DEFAULT_MODEL_ID
+from components.model.info import RELATED
+from playground.facts.catalog import DEFAULT_MODEL_ID
 
 
 def test_related_model_goes_to_the_url_and_survives_a_reload(

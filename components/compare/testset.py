@@ -1,0 +1,205 @@
+"""The compare page's test-set tab: template, rows, checks, cost cap and predicted range, progress, results."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+import streamlit as st
+
+from components import persist
+from components import settings as cfg
+from components.compare import rows as compare_rows
+from playground.experiments import checks, results, template
+from playground.experiments.budget import CapError
+from playground.experiments.saved import Definition
+from playground.experiments.testrun import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, EvalRun
+from playground.experiments.variant import Variant
+from playground.facts import providers
+from playground.money.pricing import format_usd
+
+RUNNING = "ts_running"  # the EvalRun in progress (a Stop's rerun stops it)
+LAST = "ts_last"  # the last finished EvalRun
+POLL = 0.2  # seconds between progress redraws
+STARTER = pd.DataFrame({"question": ["What is 2 + 2?", "Name the capital of France."], "expected": ["4", "Paris"]})
+NO_CHECK = "none"
+LOADED_ROWS = "ts_loaded_rows"  # rows a saved experiment just loaded; _rows makes them the typed rows
+
+
+def _rows() -> pd.DataFrame | None:
+    """The uploaded file's rows, or the typed ones (both kept across view switches); None (with the error shown)
+    when they cannot be read."""
+    loaded = st.session_state.pop(LOADED_ROWS, None)
+    if loaded is not None:
+        compare_rows.replace_typed(loaded)
+    return compare_rows.render(STARTER)
+
+
+def _check(columns: list[str]) -> checks.Check | None:
+    kinds = [NO_CHECK, *checks.KINDS]
+    labels = {NO_CHECK: "No check", **checks.KINDS}
+    kind = st.selectbox("Check each output", kinds, key="ts_check", format_func=labels.__getitem__)
+    if kind == NO_CHECK:
+        return None
+    if kind == "json":
+        text = st.text_area("JSON schema (optional)", key="ts_schema", height=80)
+        try:
+            return checks.Check("json", schema=json.loads(text) if text.strip() else None)
+        except ValueError as exc:
+            st.error(f"The schema is not JSON: {exc}", icon=":material/error:")
+            return None
+    expected = st.selectbox("Expected column", columns, key="ts_expected")
+    return checks.Check(kind, expected)
+
+
+def _cap() -> Decimal | None | str:
+    text = st.text_input("Cost cap (USD, empty for none)", key="ts_cap", placeholder="0.50")
+    if not text.strip():
+        return None
+    try:
+        value = Decimal(text.strip().lstrip("$"))
+    except InvalidOperation:
+        return f"{text!r} is not an amount in dollars."
+    return value if value.is_finite() and value >= 0 else f"{text!r} is not an amount in dollars."
+
+
+def _allow(url: str) -> bool:
+    return providers.base_url_allowed(url, os.environ, cfg.secrets())
+
+
+def collect_stopped() -> bool:
+    """A run interrupted by a rerun (Stop, or any other click): stop it, keep its results, and say so."""
+    run = st.session_state.pop(RUNNING, None)
+    if run is None:
+        return False
+    run.stop()
+    run.wait(5)
+    st.session_state[LAST] = run
+    return True
+
+
+def _progress(run: EvalRun, bar: st.delta_generator.DeltaGenerator) -> None:
+    p = run.progress()
+    left = f"about {p.left:.0f} s left" if p.left is not None else "starting"
+    bar.progress(
+        p.done / max(p.total, 1), text=f"{p.done:,} of {p.total:,} · {left} · {format_usd(p.spent)} spent"
+    )
+
+
+def _run(run: EvalRun) -> None:
+    run.start()
+    st.session_state[RUNNING] = run
+    st.button("Stop", key="ts_stop", icon=":material/stop_circle:")  # a click reruns: collect_stopped stops it
+    bar = st.progress(0.0, text="Starting")
+    try:
+        while not run.done:
+            _progress(run, bar)
+            time.sleep(POLL)
+        _progress(run, bar)
+    finally:
+        run.stop()
+    st.session_state.pop(RUNNING, None)
+    st.session_state[LAST] = run
+
+
+def render_results(run: EvalRun) -> None:
+    """What ran, the grid, the totals and the exports."""
+    (st.warning if run.state in ("capped", "stopped") else st.success)(run.summary())
+    lines = results.table(run.cells, run.variants)
+    st.dataframe(results.grid(lines), key="ts_grid")
+    totals = results.totals(run.cells, run.variants)
+    st.dataframe(results.totals_frame(totals), hide_index=True, key="ts_totals")
+    left, right = st.columns(2)
+    left.download_button(
+        "Export CSV", results.to_csv(lines), "test-set.csv", "text/csv", key="ts_csv", icon=":material/download:"
+    )
+    right.download_button(
+        "Export JSON",
+        results.to_json(lines, totals),
+        "test-set.json",
+        "application/json",
+        key="ts_json",
+        icon=":material/download:",
+    )
+
+
+def render(
+    variants: list[Variant], *, interrupted: bool = False, blocked: bool = False, autorun: bool = False
+) -> None:
+    """The whole tab; ``interrupted``: this run stopped a running one, so a carried-over Run click is ignored;
+    ``blocked``: a variant cannot be sent (its column says why); ``autorun``: start it now (a saved experiment's
+    "Run again")."""
+    prompt = st.text_area(
+        "Prompt template", "{{question}}", key="ts_template", help="Use {{column}} to insert a column of each row."
+    )
+    frame = _rows()
+    if frame is None:
+        return
+    check = _check(list(frame.columns))
+    concurrency = st.number_input(
+        "Requests at once", 1, MAX_CONCURRENCY, DEFAULT_CONCURRENCY, key="ts_concurrency"
+    )
+    cap = _cap()
+    if isinstance(cap, str):
+        st.error(cap, icon=":material/error:")
+        return
+    ledger = persist.ledger()  # the daily budget and the spend ledger, as in the chat
+    if isinstance(ledger, str):
+        st.error(ledger, icon=":material/block:")
+        return
+    try:
+        run = EvalRun(
+            variants=variants,
+            rows=frame,
+            prompt=prompt,
+            check=check,
+            concurrency=int(concurrency),
+            cap=cap,
+            allow=_allow,
+            ledger=ledger,
+        )
+    except (template.TemplateError, checks.CheckError) as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    pred = run.prediction
+    st.info(
+        f"{pred.requests:,} requests, predicted cost {format_usd(pred.low)} to {format_usd(pred.high)} "
+        "(input estimated, output from none up to max tokens).",
+        icon=":material/calculate:",
+    )
+    refusal = pred.refusal(cap)
+    if refusal:
+        st.error(refusal, icon=":material/block:")
+    clicked = st.button(
+        "Run the test set",
+        key="ts_run",
+        type="primary",
+        disabled=bool(refusal) or blocked,
+        icon=":material/play_arrow:",
+    )
+    if (clicked or (autorun and not refusal and not blocked)) and not interrupted:
+        try:
+            _run(run)
+        except CapError as exc:
+            st.error(str(exc), icon=":material/block:")
+    last = st.session_state.get(LAST)
+    if last is not None:
+        render_results(last)
+
+
+def load(definition: Definition) -> None:
+    """Put a saved test set's template, rows, check, cap and concurrency into the view (a callback)."""
+    state = st.session_state
+    check = definition.check or {}
+    state["ts_template"] = definition.prompt
+    state["ts_check"] = check.get("kind") or NO_CHECK
+    if check.get("expected"):
+        state["ts_expected"] = check["expected"]
+    state["ts_schema"] = json.dumps(check["schema"], indent=2) if check.get("schema") is not None else ""
+    state["ts_cap"] = definition.cap or ""
+    state["ts_concurrency"] = max(1, min(MAX_CONCURRENCY, definition.concurrency))
+    state[LOADED_ROWS] = definition.make_rows()
+    state.pop("ts_editor", None)  # edits made to other rows do not apply to these

@@ -1,0 +1,1 @@
+"""The history page: saved conversations and spend."""

@@ -1,0 +1,1 @@
+"""The model page: model facts and code samples."""

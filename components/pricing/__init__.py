@@ -1,0 +1,1 @@
+"""The pricing page: estimator, batch, effort, related models, the page's own note."""

@@ -1,0 +1,1 @@
+"""Money and counting: prices, usage readings, served-model prices, batches, budgets, tokens."""
