@@ -3,8 +3,8 @@ links, Claude Code, FAQ, related models."""
 
 import streamlit as st
 
+from components.code_samples import render_code_samples
 from components.model import info as model_info
-from components.model.code_samples import render_code_samples
 from components.routing import require_router
 from components.settings import current_chat_state
 from playground.facts.catalog import GROK_3_MINI

@@ -150,7 +150,7 @@ def test_code_dialog_renders_inside_st_dialog() -> None:
     def script() -> None:
         import streamlit as st
 
-        from components.model.code_samples import code_dialog
+        from components.code_samples import code_dialog
 
         if st.session_state.get("show_code", True):
             code_dialog()

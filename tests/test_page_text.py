@@ -8,7 +8,7 @@ from apptest_util import start_app
 from page_file import product_page
 from streamlit.testing.v1 import AppTest
 
-from components.model.code_samples import QUICK_START_NOTE, QUICK_START_TAB
+from components.code_samples import QUICK_START_NOTE, QUICK_START_TAB
 from components.model.info import spec_rows
 from playground.facts.catalog import GROK_3_MINI, RELATED
 from playground.facts.page import PAGE

@@ -47,3 +47,75 @@ def test_capabilities_are_data_on_the_provider() -> None:
         not PROVIDERS["xai"].completion_includes_reasoning
         and PROVIDERS["openrouter"].completion_includes_reasoning
     )
+
+
+PAGE_FOLDERS = ("chat", "compare", "history", "pricing", "model")
+SHARED_CONCERNS = ("tools",)  # a concern several pages use: any page folder may import it
+
+
+def _imports(text: str) -> list[str]:
+    """Every module named by an import line, as a dotted path (``from a import b`` gives ``a`` and ``a.b``)."""
+    out = []
+    for m in re.finditer(r"^\s*from ([\w.]+) import ([^(\n#]+|\([^)]*\))", text, re.M):
+        out.append(m[1])
+        names = m[2].strip("()").replace("\n", " ")
+        out += [f"{m[1]}.{n.strip().split(' as ')[0]}" for n in names.split(",") if n.strip()]
+    out += re.findall(r"^\s*import ([\w.]+)", text, re.M)
+    return out
+
+
+def test_no_module_in_components_or_the_core_top_level_carries_a_folder_prefix() -> None:
+    folders = {p.name for root in ("components", "playground") for p in (ROOT / root).iterdir() if p.is_dir()}
+    folders -= {"__pycache__"}
+    flat = [p.relative_to(ROOT) for root in ("components", "playground") for p in (ROOT / root).glob("*.py")]
+    prefixed = [str(p) for p in flat if any(p.stem.startswith(f"{f}_") for f in folders | {"history", "pricing"})]
+    assert prefixed == []
+
+
+def test_a_page_folder_never_imports_another_page_folder() -> None:
+    hits = []
+    for folder in PAGE_FOLDERS:
+        for path, text in _sources(f"components/{folder}").items():
+            others = [f"components.{f}" for f in PAGE_FOLDERS if f != folder]
+            hits += [
+                f"{path.name}: {m}" for m in _imports(text) if any(m == o or m.startswith(o + ".") for o in others)
+            ]
+    assert hits == []
+
+
+# The core's floors, from the bottom: a module may import its own floor and the ones below, never one above.
+FLOORS = (
+    ("playground.text", "playground.urls"),
+    ("playground.facts",),
+)
+
+
+def _floor(module: str) -> int | None:
+    for i, names in enumerate(FLOORS):
+        if any(module == n or module.startswith(n + ".") for n in names):
+            return i
+    return None
+
+
+def test_no_import_climbs_a_floor() -> None:
+    hits = []
+    for path, text in _sources("playground").items():
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        own = _floor(module)
+        if own is None:
+            continue
+        for imported in _imports(text):
+            if imported.startswith("playground"):
+                floor = _floor(imported)
+                if floor is None or floor > own:
+                    hits.append(f"{module} imports {imported}")
+    assert hits == []
+
+
+def test_the_core_never_imports_the_ui() -> None:
+    hits = [
+        p.name
+        for p, text in _sources("playground").items()
+        if re.search(r"^\s*(from|import) (components|pages)\b", text, re.M)
+    ]
+    assert hits == []

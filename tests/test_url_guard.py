@@ -11,15 +11,9 @@ from playground.chat.errors import NotAllowed
 from playground.chat.state import ChatState
 from playground.facts import catalog, providers
 from playground.facts.params import DEFAULTS
+from playground.urls import UnsafeURL, allowed_by, normalise
 from playground.wire import http
-from playground.wire.guard import (
-    AddressRefused,
-    PublicOnlyBackend,
-    UnsafeURL,
-    allowed_by,
-    blocked_address,
-    normalise,
-)
+from playground.wire.guard import AddressRefused, PublicOnlyBackend, blocked_address
 from playground.wire.openai_chat import stream_chat
 from playground.wire.protocols import build_plan
 

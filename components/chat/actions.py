@@ -7,7 +7,7 @@ import streamlit as st
 from components import persist, state
 from components.chat import messages_editor
 from components.chat.generation import request_reply
-from components.model.code_samples import code_dialog
+from components.code_samples import code_dialog
 from components.remote import model_check
 from components.settings import Settings
 from components.state import conversation

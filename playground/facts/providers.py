@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from playground.wire.guard import UnsafeURL, allowed_by, parse_base_url, same_url
+from playground.urls import UnsafeURL, allowed_by, parse_base_url, same_url
 
 AuthStyle = Literal["bearer", "body", "x-api-key", "none"]
 Protocol = Literal["openai", "anthropic"]
