@@ -191,7 +191,7 @@ def test_streamlit_caches_of_user_input_are_per_session():
         (m.__name__, name, value)
         for m in _modules()
         for name, value in vars(m).items()
-        if hasattr(value, "_info") and hasattr(value._info, "scope")
+        if type(value).__module__.startswith("streamlit") and hasattr(value, "_info")
     ]
     assert cached, "no cached functions found: the scan looks in the wrong place"
     assert [f"{m}.{n}" for m, n, v in cached if v._info.scope != "session"] == []
