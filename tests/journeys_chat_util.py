@@ -1,0 +1,67 @@
+"""Helpers for the chat journeys in real Chromium (tests/browser/test_journeys.py, chat section): stop a live
+reply with its Stop button and check the page it settles into, as the user sees it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from browser_util import rerun_and_wait
+from playwright.sync_api import expect
+
+STARTER = "Explain quantum computing in simple terms"
+ANSWER_START = "This is the offline engine, not Grok."  # bold in the offline answer's Markdown
+ANSWER_END = "then send the message again."  # the offline answer's last words
+SLOW_PACE = 0.05  # seconds per word: reasoning ~3 s, answer ~10 s, time enough to press Stop
+STOPPED = "Stopped: the partial reply is kept."
+STREAM_TIMEOUT = 30_000
+
+
+def messages(page: Any) -> Any:
+    return page.get_by_test_id("stChatMessage")
+
+
+def stop_button(page: Any) -> Any:
+    return page.locator(".st-key-stop_reply").get_by_role("button")
+
+
+def footer(page: Any) -> Any:
+    return page.locator(".st-key-conversation_footer")
+
+
+def strip(message: Any) -> Any:
+    """The per-reply strip (timings, tokens, cost) under a chat message."""
+    return message.get_by_test_id("stCaptionContainer").filter(has_text="first token")
+
+
+def stop_while_answering(page: Any) -> Any:
+    """Wait until the live reply streams its answer with a Stop button, check it reads as Markdown, press Stop
+    once and wait for the run that follows to settle. Returns the stopped reply's chat message."""
+    stop = stop_button(page)
+    expect(stop).to_be_visible(timeout=STREAM_TIMEOUT)
+    live = messages(page).filter(has=page.locator(".st-key-stop_reply"))
+    expect(live).to_have_count(1)
+    expect(live).to_contain_text("This is the offline", timeout=STREAM_TIMEOUT)
+    assert "**" not in live.inner_text()  # the live tail closes its open bold: never a raw "**"
+    rerun_and_wait(page, stop.click)
+    return messages(page).last
+
+
+def expect_settled_stop(page: Any, reply: Any, *, replies: int) -> None:
+    """The page after a stop, with no further click: the partial reply as Markdown with its Stopped notice, its
+    strip, the action row, the footer counting it, no Stop button; and the reply no longer grows."""
+    expect(reply).to_contain_text(STOPPED)
+    expect(stop_button(page)).to_have_count(0)
+    text = reply.inner_text()
+    assert ANSWER_END not in text and "**" not in text, text
+    expect(reply.locator("strong").first).to_contain_text("This is the")  # the bold drawn as bold
+    expect(strip(reply)).to_contain_text("finish stopped")
+    strip_text = strip(reply).inner_text()
+    cost = re.search(r"cost (\$[\d.]+)", strip_text)
+    assert cost and re.search(r"tokens in [1-9][\d,]* · out [1-9]", strip_text), strip_text
+    actions = page.locator(".st-key-conversation_actions")
+    expect(actions.get_by_role("button", name=re.compile("Regenerate"))).to_be_enabled()
+    expect(footer(page)).to_contain_text(f"Last reply {cost.group(1)}")
+    expect(footer(page)).to_contain_text(f"over {replies} repl")
+    page.wait_for_timeout(4 * SLOW_PACE * 1000 + 300)  # were it still streaming, more words would show
+    assert reply.inner_text() == text
