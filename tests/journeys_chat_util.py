@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from browser_util import rerun_and_wait
+from browser_util import rerun_and_wait, script_runs
 from playwright.sync_api import expect
 
 STARTER = "Explain quantum computing in simple terms"
@@ -49,7 +49,7 @@ def stop_while_answering(page: Any) -> Any:
 
 def expect_settled_stop(page: Any, reply: Any, *, replies: int) -> None:
     """The page after a stop, with no further click: the partial reply as Markdown with its Stopped notice, its
-    strip, the action row, the footer counting it, no Stop button; and the reply no longer grows."""
+    strip, the action row, the footer counting it, no Stop button; then nothing moves again."""
     expect(reply).to_contain_text(STOPPED)
     expect(stop_button(page)).to_have_count(0)
     text = reply.inner_text()
@@ -63,5 +63,7 @@ def expect_settled_stop(page: Any, reply: Any, *, replies: int) -> None:
     expect(actions.get_by_role("button", name=re.compile("Regenerate"))).to_be_enabled()
     expect(footer(page)).to_contain_text(f"Last reply {cost.group(1)}")
     expect(footer(page)).to_contain_text(f"over {replies} repl")
-    page.wait_for_timeout(4 * SLOW_PACE * 1000 + 300)  # were it still streaming, more words would show
+    runs = script_runs(page)
+    page.wait_for_timeout(max(4 * SLOW_PACE * 1000 + 300, 2_500))  # streaming or ticking, it would show by now
     assert reply.inner_text() == text
+    assert script_runs(page) == runs  # settled for good: nothing keeps rerunning the page

@@ -25,6 +25,7 @@ from playground.wire.http import check_config
 from playground.wire.protocols import build_plan, stream_events
 from playground.wire.request import RequestPlan
 
+SETTLE_TICK = 1.0  # seconds between checks for a reply stopped by the chat input's stop (see _settle_after_stop)
 PAINT_PAUSE = 0.1  # seconds between the last words and the rerun that redraws the page (see _Live.let_paint)
 
 
@@ -99,6 +100,15 @@ class _Segments:
         self.tail.markdown(state.model_markdown(close_unfinished(text[self.settled :])))  # never a raw "**"
 
 
+@st.fragment(run_every=SETTLE_TICK)
+def _settle_after_stop() -> None:
+    """Drawn with the live reply. The chat input's own stop ends the run and starts none; the next tick finds the
+    reply recorded and reruns the page, which draws it settled (and no longer draws this)."""
+    pending = st.session_state.get(state.LIVE_REPLY)
+    if pending is not None and pending.done:
+        st.rerun(scope="app")
+
+
 class _Live:
     """The live reply's placeholders: a notice line, its Stop button, the thinking block and the answer."""
 
@@ -108,6 +118,7 @@ class _Live:
             # Any click reruns the page, which ends this run at its next draw; the next run settles the reply
             # (state.settle_reply), so Stop needs no callback. It works wherever the reply started.
             st.button("Stop", icon=":material/stop:", key="stop_reply", help="Stop this reply; what came is kept.")
+            _settle_after_stop()
             self.thinking_slot = st.empty()
             self.answer = _Segments(st.container())
             self.cards = LiveCards(st.container())
