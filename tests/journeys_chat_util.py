@@ -39,8 +39,7 @@ def stop_while_answering(page: Any) -> Any:
     once and wait for the run that follows to settle. Returns the stopped reply's chat message."""
     stop = stop_button(page)
     expect(stop).to_be_visible(timeout=STREAM_TIMEOUT)
-    live = messages(page).filter(has=page.locator(".st-key-stop_reply"))
-    expect(live).to_have_count(1)
+    live = messages(page).filter(has=page.locator(".st-key-stop_reply")).last  # an earlier one may be stale
     expect(live).to_contain_text("This is the offline", timeout=STREAM_TIMEOUT)
     assert "**" not in live.inner_text()  # the live tail closes its open bold: never a raw "**"
     rerun_and_wait(page, stop.click)
@@ -67,3 +66,30 @@ def expect_settled_stop(page: Any, reply: Any, *, replies: int) -> None:
     page.wait_for_timeout(max(4 * SLOW_PACE * 1000 + 300, 2_500))  # streaming or ticking, it would show by now
     assert reply.inner_text() == text
     assert script_runs(page) == runs  # settled for good: nothing keeps rerunning the page
+
+
+def examples_answered_with_mocks(page: Any) -> None:
+    """Through the sidebar's tools dialog: load the example tools and answer their calls with the saved mocks."""
+    from browser_util import wait_for_app
+
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("button", name="Tools and output format").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    wait_for_app(page)
+    dialog.get_by_role("tab", name="Tools").click()
+    dialog.get_by_role("button", name="Load the examples").click()
+    expect(dialog.get_by_role("textbox", name="Function definitions (OpenAI style JSON list)")).to_contain_text(
+        "get_weather"
+    )
+    wait_for_app(page)
+    dialog.get_by_role("tab", name="Answering calls").click()
+    switch = dialog.get_by_role("switch", name="Answer with mocks")
+    expect(switch).not_to_be_checked()
+    dialog.get_by_text("Answer with mocks").click()
+    expect(switch).to_be_checked()
+    wait_for_app(page)
+    dialog.get_by_role("button", name="Done").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    wait_for_app(page)
+    expect(sidebar).to_contain_text("3 tools")

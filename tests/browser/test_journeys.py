@@ -102,6 +102,30 @@ def test_chat_rerun_from_here_closes_the_dialog_streams_at_once_and_stops(
     assert not page_errors
 
 
+def test_chat_stop_in_a_tool_round_answered_by_mocks_settles_the_page(
+    chat_slow_app: Server, page: Any, page_errors: list[str]
+) -> None:
+    from journeys_chat_util import (
+        examples_answered_with_mocks,
+        expect_settled_stop,
+        messages,
+        stop_while_answering,
+    )
+
+    _open_chat(page, chat_slow_app)
+    examples_answered_with_mocks(page)
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("What is the weather in Oslo?")
+    box.press("Enter")
+    # The call is answered by its mock and the model goes on by itself; that reply streams with its own Stop.
+    reply = stop_while_answering(page)
+    expect_settled_stop(page, reply, replies=2)  # the call and the stopped answer
+    expect(messages(page)).to_have_count(4)  # the prompt, the call, its mocked result, the stopped answer
+    expect(messages(page).nth(1)).to_contain_text("get_weather")
+    expect(messages(page).nth(2)).to_contain_text("Result for get_weather")
+    assert not page_errors
+
+
 # ---- end chat ----
 
 
