@@ -50,9 +50,7 @@ TOOL_PROBLEMS = "tool_problems"  # {"tools", "schema"}: what is wrong in each ed
 TOOLS_OPEN = "tools_dialog_open"  # the "Tools and output format" dialog is open
 MESSAGES_OPEN = "messages_dialog_open"  # the "Messages" dialog is open
 MESSAGES_GEN = "messages_generation"  # moves on every structural edit, renewing the editor's widget keys
-LIVE_REPLY = (
-    "live_reply"  # playground.chat.pending.PendingReply: the reply a run is streaming (settled by the next)
-)
+LIVE_REPLY = "live_reply"  # playground.chat.pending.PendingReply: the reply a run streams (the next settles it)
 STREAM_GUARD = "stream_guard"  # playground.wire.limits.OneStream: one reply streaming at a time per session
 CONVERSATION_ID = "conversation_id"  # the id this session's conversation is saved under (playground.store)
 WORKSPACE_SESSION = "workspace_session"  # an unguessable id of this browser session (public mode's owner)

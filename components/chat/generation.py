@@ -200,10 +200,10 @@ def generate(settings: Settings) -> None:
     )
     pending = PendingReply(conv=conv, builder=builder, response_format=chat.tools.response_format, save=save)
     state.set_live_reply(pending)  # before the first draw: a click from here on reruns while this run unwinds
-    live = _Live()
     status, error = "stopped", None  # anything that unwinds the loop without finishing is a stop
     events = None
     try:
+        live = _Live()
         _check_url(settings)
         with state.stream_guard().hold():  # one reply at a time per session
             events = stream_events(
