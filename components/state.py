@@ -11,6 +11,7 @@ import streamlit as st
 
 from playground.chat.conversation import Conversation
 from playground.chat.errors import PlaygroundError
+from playground.chat.pending import PendingReply
 from playground.facts.families import remember_key
 from playground.text import block_remote_images
 from playground.wire.limits import OneStream
@@ -49,6 +50,7 @@ TOOL_PROBLEMS = "tool_problems"  # {"tools", "schema"}: what is wrong in each ed
 TOOLS_OPEN = "tools_dialog_open"  # the "Tools and output format" dialog is open
 MESSAGES_OPEN = "messages_dialog_open"  # the "Messages" dialog is open
 MESSAGES_GEN = "messages_generation"  # moves on every structural edit, renewing the editor's widget keys
+LIVE_REPLY = "live_reply"  # playground.chat.pending.PendingReply: the reply a run streams (the next settles it)
 STREAM_GUARD = "stream_guard"  # playground.wire.limits.OneStream: one reply streaming at a time per session
 CONVERSATION_ID = "conversation_id"  # the id this session's conversation is saved under (playground.store)
 WORKSPACE_SESSION = "workspace_session"  # an unguessable id of this browser session (public mode's owner)
@@ -64,8 +66,28 @@ def typed_key(provider_id: str) -> str:
 
 
 def conversation() -> Conversation:
-    """This session's conversation (created on first use)."""
+    """This session's conversation (created on first use), with a reply stopped in an earlier run settled in it."""
+    settle_reply()
     return st.session_state.setdefault(CONVERSATION, Conversation())
+
+
+def set_live_reply(pending: PendingReply | None) -> None:
+    """Note the reply this run streams (``None`` once it is recorded), for the next run to settle after a stop."""
+    if pending is None:
+        st.session_state.pop(LIVE_REPLY, None)
+    else:
+        st.session_state[LIVE_REPLY] = pending
+
+
+def settle_reply() -> None:
+    """Make sure a reply streamed by an earlier run is in the conversation before anything reads or draws it.
+
+    A click during a stream (Stop, or any other) starts the next run while the streaming one still unwinds; this
+    waits for that run to record its partial reply (or records it), so the page drawn next shows it settled.
+    """
+    pending = st.session_state.get(LIVE_REPLY)
+    if pending is not None and pending.settle():
+        st.session_state.pop(LIVE_REPLY, None)
 
 
 def reply_pending() -> bool:

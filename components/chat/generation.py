@@ -15,15 +15,17 @@ from playground.chat.coalesce import Coalescer, settled_end
 from playground.chat.conversation import Conversation
 from playground.chat.errors import NotAllowed, PlaygroundError
 from playground.chat.events import ReasoningDelta, TextDelta
+from playground.chat.pending import PendingReply
 from playground.chat.turn import ReplyBuilder
+from playground.chat.unfinished import close_unfinished
 from playground.facts import providers
 from playground.text import plain
-from playground.tools.response_format import check_reply
 from playground.tools.settings import ToolSettings, may_continue, mock_answers
 from playground.wire.http import check_config
 from playground.wire.protocols import build_plan, stream_events
 from playground.wire.request import RequestPlan
 
+SETTLE_TICK = 1.0  # seconds between checks for a reply stopped by the chat input's stop (see _settle_after_stop)
 PAINT_PAUSE = 0.1  # seconds between the last words and the rerun that redraws the page (see _Live.let_paint)
 
 
@@ -57,28 +59,6 @@ def _check_url(settings: Settings) -> None:
     check_config(config)  # a bad key or URL, said precisely
     if not providers.base_url_allowed(config.base_url, os.environ, secrets()):
         raise NotAllowed(f"This deployment does not allow requests to {config.base_url}.")
-
-
-def _record(
-    conv: Conversation,
-    builder: ReplyBuilder,
-    status: str | None,
-    error: PlaygroundError | None,
-    tools: ToolSettings,
-) -> None:
-    """Store the reply (or the error); no rendering here, it may run while unwinding.
-
-    After a stop every ``st.session_state`` access raises ``StopException`` again (it is a yield point), so the
-    conversation comes in from before the stream and session state is touched only for an error.
-    """
-    if error is not None:
-        state.set_error(error)
-        builder.text_parts[:] = [error.partial_text or builder.text]
-        builder.reasoning_parts[:] = [error.partial_reasoning or builder.reasoning]
-    calls = tuple(builder.tool_calls())
-    if builder.text or builder.reasoning or calls or (status != "stopped" and error is None):
-        check = check_reply(builder.text, tools.response_format) if error is None and not calls else None
-        conv.add_assistant(builder.text, builder.finish(status=status, error=error), calls, check)
 
 
 def _continue(conv: Conversation, tools: ToolSettings) -> None:
@@ -117,15 +97,28 @@ class _Segments:
             self.tail.markdown(state.model_markdown(text[self.settled : cut]))
             self.tail = self.box.empty()
             self.settled = cut
-        self.tail.markdown(state.model_markdown(text[self.settled :]))
+        self.tail.markdown(state.model_markdown(close_unfinished(text[self.settled :])))  # never a raw "**"
+
+
+@st.fragment(run_every=SETTLE_TICK)
+def _settle_after_stop() -> None:
+    """Drawn with the live reply. The chat input's own stop ends the run and starts none; the next tick finds the
+    reply recorded and reruns the page, which draws it settled (and no longer draws this)."""
+    pending = st.session_state.get(state.LIVE_REPLY)
+    if pending is not None and pending.done:
+        st.rerun(scope="app")
 
 
 class _Live:
-    """The live reply's placeholders: a notice line, the thinking block and the answer."""
+    """The live reply's placeholders: a notice line, its Stop button, the thinking block and the answer."""
 
     def __init__(self) -> None:
         with st.chat_message("assistant"):
             self.notice = st.empty()
+            # Any click reruns the page, which ends this run at its next draw; the next run settles the reply
+            # (state.settle_reply), so Stop needs no callback. It works wherever the reply started.
+            st.button("Stop", icon=":material/stop:", key="stop_reply", help="Stop this reply; what came is kept.")
+            _settle_after_stop()
             self.thinking_slot = st.empty()
             self.answer = _Segments(st.container())
             self.cards = LiveCards(st.container())
@@ -205,10 +198,12 @@ def generate(settings: Settings) -> None:
         tools=chat.tools.tools,
         extra_tokens=chat.tools.extra_tokens(),
     )
-    live = _Live()
+    pending = PendingReply(conv=conv, builder=builder, response_format=chat.tools.response_format, save=save)
+    state.set_live_reply(pending)  # before the first draw: a click from here on reruns while this run unwinds
     status, error = "stopped", None  # anything that unwinds the loop without finishing is a stop
     events = None
     try:
+        live = _Live()
         _check_url(settings)
         with state.stream_guard().hold():  # one reply at a time per session
             events = stream_events(
@@ -230,10 +225,17 @@ def generate(settings: Settings) -> None:
     except PlaygroundError as exc:
         status, error = "error", exc
     finally:
-        if events is not None:
-            events.close()  # closes the HTTP response: a stopped reply stops being generated and billed
-        _record(conv, builder, status, error, chat.tools)
-        save(conv)  # hands the reply to the background writer: the stream never waits on the database
-    if error is None:
+        # No st.* call and no session state here: after a stop either raises again. The reply is recorded (and
+        # handed to the background writer) once, by this run or by the next one if this one is too slow to let go.
+        try:
+            if events is not None:
+                events.close()  # closes the HTTP response: a stopped reply stops being generated and billed
+            pending.record(status=status, error=error)
+        finally:
+            pending.release()
+    state.set_live_reply(None)
+    if error is not None:
+        state.set_error(error)
+    else:
         _continue(conv, chat.tools)
     st.rerun()

@@ -72,11 +72,16 @@ def _add() -> None:
 
 
 def rerun_from(index: int, on_send: object) -> None:
-    """Keep the messages up to ``index`` (inclusive) and ask for a new reply after it."""
+    """Keep the messages up to ``index`` (inclusive), close the dialog and stream a new reply in the page.
+
+    Not a callback: a callback inside the dialog reruns only the dialog's fragment, which cut the list and left
+    the dialog open with nothing running. The full-app rerun closes it and streams the reply with its Stop button.
+    """
     conversation().truncate(index + 1)
     _bump()
     _close()
     on_send()  # type: ignore[operator]
+    st.rerun(scope="app")
 
 
 def _call_ids(conv: Conversation, index: int) -> list[str]:
@@ -108,9 +113,10 @@ def _row(conv: Conversation, i: int, on_send: object) -> None:
                       args=(i, 1), disabled=i == len(conv.messages) - 1, help="Move down")  # fmt: skip
             st.button("", icon=":material/delete:", key=f"msg_delete_{g}_{i}", on_click=_delete, args=(i,),
                       help="Delete")  # fmt: skip
-            if m.role in ("user", "tool", "system"):
-                st.button("Re-run from here", icon=":material/replay:", key=f"msg_rerun_{g}_{i}",
-                          on_click=rerun_from, args=(i, on_send))  # fmt: skip
+            if m.role in ("user", "tool", "system") and st.button(
+                "Re-run from here", icon=":material/replay:", key=f"msg_rerun_{g}_{i}"
+            ):
+                rerun_from(i, on_send)
         if m.role == "tool":
             ids = _call_ids(conv, i)
             id_key = f"msg_call_{g}_{i}"

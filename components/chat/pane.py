@@ -9,6 +9,7 @@ from components.chat.tool_cards import plain_name, render_calls, render_check
 from components.settings import Settings
 from components.state import HISTORY_WINDOW
 from playground.chat.conversation import Conversation, Message, Reply
+from playground.chat.unfinished import close_unfinished
 from playground.facts.page import PAGE
 from playground.money.pricing import format_usd
 from playground.money.usage_reading import reading_note
@@ -107,7 +108,8 @@ def render_message(message: Message) -> None:
         if message.check is not None:
             render_check(message.content, message.check)
         elif message.content:
-            st.markdown(state.model_markdown(message.content))
+            cut = reply is not None and reply.status != "complete"  # stopped, failed or cut: close what is open
+            st.markdown(state.model_markdown(close_unfinished(message.content) if cut else message.content))
         render_calls(message)
         if reply is None:
             return

@@ -22,6 +22,110 @@ __all__ = ["Any", "Server", "expect", "pytest", "rerun_and_wait", "start_offline
 # ---- chat: Stop on every reply, a stopped reply settles; Re-run from here (findings 1, 2) ----
 
 
+@pytest.fixture(scope="module")
+def chat_slow_app(shared_streamlit: Any, browser_logs: Any) -> Any:
+    """The app against an offline server that sends one word every ``SLOW_PACE`` seconds."""
+    from journeys_chat_util import SLOW_PACE
+
+    slow = start_offline_server(pace=SLOW_PACE, log_dir=browser_logs)
+    try:
+        yield shared_streamlit({"PLAYGROUND_BASE_URL": slow.url})
+    finally:
+        slow.stop()
+
+
+def _open_chat(page: Any, app: Server) -> None:
+    page.set_viewport_size(DESK)
+    page.goto(app.url)
+    wait_for_app(page)
+
+
+def test_chat_stop_from_a_starter_and_from_regenerate_settles_the_page(
+    chat_slow_app: Server, page: Any, page_errors: list[str]
+) -> None:
+    from journeys_chat_util import STARTER, expect_settled_stop, footer, messages, stop_while_answering
+
+    _open_chat(page, chat_slow_app)
+    expect(footer(page)).not_to_contain_text("Last reply")
+    page.get_by_role("button", name=STARTER).click()
+    reply = stop_while_answering(page)
+    expect(messages(page)).to_have_count(2)
+    expect_settled_stop(page, reply, replies=1)
+    first = reply.inner_text()
+    page.locator(".st-key-regenerate").get_by_role("button").click()
+    reply = stop_while_answering(page)
+    expect(messages(page)).to_have_count(2)  # the regenerated reply replaced the stopped one
+    expect_settled_stop(page, reply, replies=1)
+    assert reply.inner_text() != first  # a new reply (its timings differ), not the old one left on screen
+    assert not page_errors
+
+
+def test_chat_stop_during_resend_settles_the_page(
+    chat_slow_app: Server, page: Any, page_errors: list[str]
+) -> None:
+    from journeys_chat_util import STARTER, expect_settled_stop, messages, stop_while_answering
+
+    _open_chat(page, chat_slow_app)
+    page.get_by_role("button", name=STARTER).click()
+    expect_settled_stop(page, stop_while_answering(page), replies=1)
+    page.get_by_role("button", name="Edit last prompt").click()
+    page.get_by_role("textbox", name="Last prompt").fill("Explain binary search step by step")
+    page.locator(".st-key-resend").get_by_role("button").click()
+    reply = stop_while_answering(page)
+    expect(messages(page)).to_have_count(2)
+    expect(messages(page).first).to_contain_text("Explain binary search step by step")
+    expect_settled_stop(page, reply, replies=1)
+    assert not page_errors
+
+
+def test_chat_rerun_from_here_closes_the_dialog_streams_at_once_and_stops(
+    chat_slow_app: Server, page: Any, page_errors: list[str]
+) -> None:
+    import re
+
+    from journeys_chat_util import STARTER, expect_settled_stop, messages, stop_button, stop_while_answering
+
+    _open_chat(page, chat_slow_app)
+    page.get_by_role("button", name=STARTER).click()
+    expect_settled_stop(page, stop_while_answering(page), replies=1)
+    page.locator(".st-key-open_messages").get_by_role("button").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name=re.compile("Re-run from here")).first.click()
+    # One click: the dialog closes and the new reply streams in the page, with its Stop button.
+    expect(dialog).to_have_count(0)
+    expect(stop_button(page)).to_be_visible(timeout=15_000)
+    expect(messages(page)).to_have_count(2)
+    reply = stop_while_answering(page)
+    expect(messages(page)).to_have_count(2)
+    expect_settled_stop(page, reply, replies=1)
+    assert not page_errors
+
+
+def test_chat_stop_in_a_tool_round_answered_by_mocks_settles_the_page(
+    chat_slow_app: Server, page: Any, page_errors: list[str]
+) -> None:
+    from journeys_chat_util import (
+        examples_answered_with_mocks,
+        expect_settled_stop,
+        messages,
+        stop_while_answering,
+    )
+
+    _open_chat(page, chat_slow_app)
+    examples_answered_with_mocks(page)
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("What is the weather in Oslo?")
+    box.press("Enter")
+    # The call is answered by its mock and the model goes on by itself; that reply streams with its own Stop.
+    reply = stop_while_answering(page)
+    expect_settled_stop(page, reply, replies=2)  # the call and the stopped answer
+    expect(messages(page)).to_have_count(4)  # the prompt, the call, its mocked result, the stopped answer
+    expect(messages(page).nth(1)).to_contain_text("get_weather")
+    expect(messages(page).nth(2)).to_contain_text("Result for get_weather")
+    assert not page_errors
+
+
 # ---- end chat ----
 
 

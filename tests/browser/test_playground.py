@@ -1,7 +1,8 @@
 """The playground page in real Chromium against `streamlit run` and the offline engine's loopback server.
 
 A starter click streams the thinking block, the answer and the per-reply strip; a slider move lands in the URL
-and a reload restores it; the chat input's stop button ends a slow stream and the partial reply stays.
+and a reload restores it; the chat input's stop button ends a slow stream, the partial reply stays and the page
+settles by itself.
 
 Slider presses wait for each rerun to settle: presses fired during a rerun were seen to snap back now and then
 (0.85 -> 0.75), a race reported separately; this test checks the URL binding, not that race.
@@ -143,22 +144,26 @@ def test_stop_button_ends_a_slow_stream_and_keeps_the_partial_reply(
     expect(stop).to_be_visible()
     stop.click()
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    shown = _answer_words(reply)
+    # The page settles by itself, with no other click: the partial reply, marked as stopped, with its strip.
+    expect(reply).to_contain_text("Stopped: the partial reply is kept.")
+    wait_for_app(page)
     expect(stop).to_have_count(0)
     kept = reply.inner_text()
     assert ANSWER_START in kept and ANSWER_END not in kept
-    shown = _answer_words(reply)
+    stored = _answer_words(reply)
+    assert ANSWER_END not in " ".join(stored)
+    assert stored[: len(shown) - 1] == shown[:-1]  # what was on screen at the stop is what was kept
+    expect(reply.get_by_test_id("stCaptionContainer").filter(has_text="first token")).to_contain_text(
+        "finish stopped"
+    )
     page.wait_for_timeout(3 * SLOW_PACE * 1000 + 300)  # were it still streaming, a few more words would show
     assert reply.inner_text() == kept
-    # The next message's run draws the history: the stopped reply is there, partial, marked as stopped.
+    # The next message's run keeps the stopped reply as it was.
     box.fill("And now something short")
     box.press("Enter")
     messages = _messages(page)
     expect(messages.nth(2)).to_contain_text("And now something short", timeout=20_000)
     expect(messages.nth(1)).to_contain_text("Stopped: the partial reply is kept.")
-    stored = _answer_words(messages.nth(1))
-    assert ANSWER_END not in " ".join(stored)
-    assert stored[: len(shown) - 1] == shown[:-1]  # what was on screen at the stop is what was kept
-    expect(messages.nth(1).get_by_test_id("stCaptionContainer").filter(has_text="first token")).to_contain_text(
-        "finish stopped"
-    )
+    assert _answer_words(messages.nth(1)) == stored
     assert not page_errors
