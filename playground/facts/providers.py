@@ -32,6 +32,7 @@ class Provider:
         body_key_auth: whether it also takes the key in the JSON body (ModelsLab's product-page style).
         user_url: whether the user (or operator) chooses its base URL.
         lists_models: whether its ``/v1/models`` list is read to fill the model picker.
+        tokenize_text: whether it counts a text exactly with ``POST {base}/tokenize-text`` (xAI).
     """
 
     id: str
@@ -48,6 +49,7 @@ class Provider:
     body_key_auth: bool = False
     user_url: bool = False
     lists_models: bool = False
+    tokenize_text: bool = False
 
 
 MODELSLAB = Provider(
@@ -59,7 +61,9 @@ MODELSLAB = Provider(
     body_key_auth=True,
     lists_models=True,
 )
-XAI = Provider("xai", "xAI", "https://api.x.ai/v1", "XAI_API_KEY", completion_includes_reasoning=False)
+XAI = Provider(
+    "xai", "xAI", "https://api.x.ai/v1", "XAI_API_KEY", completion_includes_reasoning=False, tokenize_text=True
+)
 OPENROUTER = Provider(
     "openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", effort_style="reasoning"
 )
