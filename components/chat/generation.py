@@ -194,7 +194,7 @@ def generate(settings: Settings) -> None:
     if refused:
         state.set_notice("error", refused)
         st.rerun()
-    chat = settings.state.with_history(conv.history())
+    chat = settings.state.with_history(conv.history()).evolve(conversation_id=conv.cache_id)
     plan = build_plan(chat)
     builder = ReplyBuilder(
         model=settings.model,

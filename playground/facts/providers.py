@@ -33,6 +33,8 @@ class Provider:
         user_url: whether the user (or operator) chooses its base URL.
         lists_models: whether its ``/v1/models`` list is read to fill the model picker.
         tokenize_text: whether it counts a text exactly with ``POST {base}/tokenize-text`` (xAI).
+        conversation_header: the header that routes one conversation's requests to the server holding its
+            cached prompt (xAI's ``x-grok-conv-id``); "" when it has none.
     """
 
     id: str
@@ -50,6 +52,7 @@ class Provider:
     user_url: bool = False
     lists_models: bool = False
     tokenize_text: bool = False
+    conversation_header: str = ""
 
 
 MODELSLAB = Provider(
@@ -62,7 +65,13 @@ MODELSLAB = Provider(
     lists_models=True,
 )
 XAI = Provider(
-    "xai", "xAI", "https://api.x.ai/v1", "XAI_API_KEY", completion_includes_reasoning=False, tokenize_text=True
+    "xai",
+    "xAI",
+    "https://api.x.ai/v1",
+    "XAI_API_KEY",
+    completion_includes_reasoning=False,
+    tokenize_text=True,
+    conversation_header="x-grok-conv-id",
 )
 OPENROUTER = Provider(
     "openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", effort_style="reasoning"
@@ -83,6 +92,7 @@ OFFLINE = Provider(
     auth="none",
     key_required=False,
     offline=True,
+    conversation_header="x-grok-conv-id",  # the engine models xAI's prompt cache (playground/offline/cache.py)
 )
 
 PROVIDERS: dict[str, Provider] = {p.id: p for p in (MODELSLAB, XAI, OPENROUTER, CUSTOM, OFFLINE)}
