@@ -3,6 +3,8 @@ forecast honestly with no key.
 
 The model, stated once:
 
+* The prefix model (``BLOCK``, ``prompt_prefix``, ``shared_tokens``) lives in ``playground.money.cache``,
+  where the footer's prediction uses the same one.
 * A request's prompt is its messages in order; each message costs its estimated tokens plus the per-message
   overhead (``playground.money.tokens.count_messages``, the same count the engine reports as ``prompt_tokens``).
 * Requests are grouped by conversation id (the ``x-grok-conv-id`` header, as xAI routes them).  A request with
@@ -20,44 +22,17 @@ Tool definitions and the output schema are counted in ``prompt_tokens`` but neve
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
-from playground.money.tokens import MESSAGE_OVERHEAD, count_tokens
+from playground.money.cache import BLOCK, Prefix, in_blocks, prompt_prefix, shared_tokens
 
-BLOCK = 64  # tokens per cache block
+__all__ = ["BLOCK", "CACHE", "HEADER", "PrefixCache", "in_blocks", "prompt_prefix", "shared_tokens"]
+
 RECENT = 4  # requests remembered per conversation id
 CONVERSATIONS = 512  # conversation ids remembered
 HEADER = "x-grok-conv-id"
-
-Prefix = tuple[tuple[str, int], ...]  # (digest of role and text, tokens) per message
-
-
-def prompt_prefix(messages: Iterable[Mapping[str, str]]) -> Prefix:
-    """Each message's digest and estimated tokens (overhead included), in order."""
-    out = []
-    for m in messages:
-        role, text = str(m.get("role") or ""), str(m.get("content") or "")
-        digest = hashlib.sha256(f"{role}\x00{text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        out.append((digest, count_tokens(text) + MESSAGE_OVERHEAD))
-    return tuple(out)
-
-
-def shared_tokens(a: Prefix, b: Prefix) -> int:
-    """Tokens of the leading messages ``a`` and ``b`` have in common."""
-    total = 0
-    for (da, n), (db, _) in zip(a, b, strict=False):
-        if da != db:
-            break
-        total += n
-    return total
-
-
-def in_blocks(tokens: int, block: int = BLOCK) -> int:
-    """``tokens`` rounded down to whole blocks."""
-    return tokens // block * block
 
 
 class PrefixCache:
