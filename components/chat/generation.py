@@ -17,6 +17,8 @@ from playground.chat.errors import NotAllowed, PlaygroundError
 from playground.chat.events import ReasoningDelta, TextDelta
 from playground.chat.turn import ReplyBuilder
 from playground.facts import providers
+from playground.money.cache import prompt_prefix
+from playground.money.cache_forecast import with_system
 from playground.text import plain
 from playground.tools.response_format import check_reply
 from playground.tools.settings import ToolSettings, may_continue, mock_answers
@@ -195,6 +197,7 @@ def generate(settings: Settings) -> None:
         state.set_notice("error", refused)
         st.rerun()
     chat = settings.state.with_history(conv.history()).evolve(conversation_id=conv.cache_id)
+    conv.sent_prompt = prompt_prefix(with_system(chat.params.system, chat.history))  # for the cache prediction
     plan = build_plan(chat)
     builder = ReplyBuilder(
         model=settings.model,

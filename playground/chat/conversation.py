@@ -107,6 +107,8 @@ class Conversation:
 
     messages: list[Message] = field(default_factory=list)
     cache_id: str = field(default_factory=new_cache_id, compare=False, repr=False)
+    # the last request's prompt as the cache model sees it (playground.money.cache.prompt_prefix), set when sent
+    sent_prompt: tuple = field(default=(), compare=False, repr=False)
 
     def history(self) -> list[dict[str, str]]:
         """The messages to send, in wire format (replies that failed with no text are left out)."""
