@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from apptest_util import answer_stream, captions, run, send, start_app
-from loopback import LoopbackServer, json_reply
+from loopback import LoopbackServer, Reply, json_reply
 
 from playground.facts.providers import OPENROUTER, XAI, ProviderConfig
 from playground.money.tokens import MESSAGE_OVERHEAD
@@ -118,3 +118,11 @@ def test_the_footer_counts_with_xai_and_says_so(monkeypatch) -> None:
             run(at)
         assert len(tokenize_requests(server)) == asked
         assert KEY not in captions(at) and KEY not in json.dumps([r.path for r in server.requests])
+
+
+def test_a_server_slower_than_the_count_is_worth_falls_back() -> None:
+    slow = Reply(
+        200, {"Content-Type": "application/json"}, chunks=[b'{"token_ids": []}'], delay=tokenize.TIMEOUT.read + 3
+    )
+    with LoopbackServer(slow) as server:
+        assert tokenize.ExactCounter().count_text(xai(server), model="grok-3-mini", text="Hi") is None

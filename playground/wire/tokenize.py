@@ -26,6 +26,7 @@ from playground.wire.classify import error_from_exception, error_from_response, 
 from playground.wire.http import client_for
 
 SOURCE = "xAI tokenize-text"
+TIMEOUT = httpx.Timeout(5.0)  # a count is worth little late: the page keeps its estimate instead of waiting
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ def tokenize_text(config: ProviderConfig, *, text: str, model: str, client: http
     headers = {"Authorization": f"Bearer {config.api_key}", "Content-Type": "application/json"}
     try:
         response = (client or client_for(config)).post(
-            f"{config.base_url}/tokenize-text", headers=headers, json={"text": text, "model": model}
+            f"{config.base_url}/tokenize-text",
+            headers=headers,
+            json={"text": text, "model": model},
+            timeout=TIMEOUT,
         )
     except httpx.HTTPError as exc:
         raise error_from_exception(exc, secrets=secrets) from None
