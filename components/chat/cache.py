@@ -21,7 +21,7 @@ def figures(reply: Reply) -> CacheFigures | None:
 
 
 def _words(f: CacheFigures) -> str:
-    saved = f" · the cache saved {format_usd(f.saved)}" if f.saved is not None else ""
+    saved = f" · the cache saved {format_usd(f.saved)}" if f.saved is not None and f.cached_tokens else ""
     return (
         f"{f.cached_tokens:,} of {f.input_tokens:,} input tokens from the cache ({f.hit_percent} % hit), "
         f"{f.uncached_tokens:,} at full price{saved}"
@@ -72,8 +72,8 @@ def next_line(turn: NextTurn) -> str:
     """The footer's cache prediction, and what an edit does."""
     cost = f" ≈ {format_usd(turn.input_cost)} of input" if turn.input_cost is not None else ""
     line = (
-        f":material/cached: Next message: ≈ {turn.cached_tokens:,} of {turn.input_tokens:,} input tokens from "
-        f"the cache ({hit_percent(turn.cached_tokens, turn.input_tokens)} %){cost}"
+        f":material/cached: Next message with the prompt cache: ≈ {turn.cached_tokens:,} of {turn.input_tokens:,} "
+        f"input tokens from the cache ({hit_percent(turn.cached_tokens, turn.input_tokens)} %){cost}"
     )
     if not turn.reread_tokens:
         return line
