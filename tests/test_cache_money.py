@@ -23,6 +23,7 @@ def test_a_reply_splits_its_input_and_says_what_the_cache_saved() -> None:
     full = cost(Usage(prompt_tokens=1480, cached_tokens=0), PRICE)
     assert f.saved == (full.input + full.cached_input) - (paid.input + paid.cached_input) == Decimal("0.0002736")
     assert reply_cache(None, PRICE) is None and reply_cache(Usage(prompt_tokens=5, invalid="bad"), PRICE) is None
+    assert reply_cache(Usage(prompt_tokens=900, estimated=True), PRICE) is None  # no usage sent: nothing known
     assert reply_cache(Usage(prompt_tokens=100, cached_tokens=50), None).saved is None
     total = total_cache([f, None, reply_cache(Usage(prompt_tokens=520, cached_tokens=0), PRICE)])
     assert (total.input_tokens, total.cached_tokens, total.replies, total.hit_percent) == (2000, 1216, 2, 61)

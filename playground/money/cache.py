@@ -2,7 +2,8 @@
 cache saved (the cached tokens at the full input price minus what they cost at the cached price).
 
 Figures come from the usage the provider reported (``cached_tokens`` is part of ``prompt_tokens``); a reply with
-no usage, or with usage the app could not trust (``invalid``), adds nothing.  Money is ``Decimal``.
+no usage, with usage the app could not trust (``invalid``) or only estimated (the server sent none), adds
+nothing.  Money is ``Decimal``.
 """
 
 from __future__ import annotations
@@ -98,10 +99,15 @@ def saved_by_cache(cached_tokens: int, price: Price | None) -> Decimal | None:
     return per_million(cached_tokens, price.input - cached_price)
 
 
+def not_sent(usage: Usage) -> bool:
+    """Whether ``usage`` is the app's own estimate (the server sent none), not the server's numbers."""
+    return usage.estimated and not usage.raw
+
+
 def reply_cache(usage: Usage | None, price: Price | None) -> CacheFigures | None:
     """The cache figures of one reply (None when it has no trustworthy usage)."""
-    if usage is None or usage.invalid or usage.prompt_tokens <= 0:
-        return None
+    if usage is None or usage.invalid or not_sent(usage) or usage.prompt_tokens <= 0:
+        return None  # the app's own estimate knows nothing of the cache
     cached = min(max(usage.cached_tokens, 0), usage.prompt_tokens)
     return CacheFigures(usage.prompt_tokens, cached, saved_by_cache(cached, price), 1)
 

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from playground.chat.events import Usage
 from playground.facts.catalog import Price
+from playground.money.cache import not_sent
 from playground.money.pricing import Projection, Volume, Workload, project
 
 ASSUMED_HIT_RATE = 0.5  # stated on the page when the user has no replies with usage yet
@@ -46,7 +47,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 def hit_rates(usages: Iterable[Usage | None]) -> HitRates:
     """The measured hit rates of the usages that exist and can be trusted, else the stated assumption."""
-    got = [u for u in usages if u is not None and not u.invalid and u.prompt_tokens > 0]
+    got = [u for u in usages if u is not None and not u.invalid and not not_sent(u) and u.prompt_tokens > 0]
     if not got:
         return HitRates(ASSUMED_HIT_RATE, ASSUMED_HIT_RATE, ASSUMED_HIT_RATE, 0)
     per_reply = sorted(min(max(u.cached_tokens, 0), u.prompt_tokens) / u.prompt_tokens for u in got)
