@@ -75,3 +75,16 @@ def test_the_forecast_uses_the_history_or_says_it_assumes() -> None:
     got = forecast(Workload(1000, 0, 100, 0), PRICE, Volume(10, 30), rates)
     assert got.all.per_month.total < got.expected.per_month.total < got.none.per_month.total
     assert got.expected.per_request.cached_input == per_million(810, PRICE.cached_input)
+
+
+def test_an_edit_of_an_earlier_message_keeps_the_cache_up_to_it() -> None:
+    system = "Be precise and brief. " * 120
+    history = conversation(system, 4)[1:]
+    last = prompt_prefix(with_system(system, history[:-1]))
+    edited = [history[0], history[1], {"role": "user", "content": "Question 1, rewritten at length. " * 30}]
+    edited += history[3:]
+    turn = predict(last, system=system, history=edited, price=PRICE)
+    kept = sum(n for _, n in prompt_prefix(with_system(system, history[:2])))  # system and the first exchange
+    assert turn.cached_tokens == kept // BLOCK * BLOCK
+    assert turn.reread_tokens == sum(n for _, n in last) // BLOCK * BLOCK - turn.cached_tokens > 0
+    assert turn.growth > 0 and turn.payback_turns is None  # longer: it never pays back
