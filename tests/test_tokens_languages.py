@@ -69,3 +69,13 @@ def test_languages_table_marks_seen_and_unseen(rows, capsys) -> None:
     for lang in corpus_langs.LANGS:
         assert f"| {lang} | seen |" in out
     assert "languages (10 unseen by the fit) within ±10 %" in out
+
+
+def test_short_english_prompts_are_not_counted_as_foreign() -> None:
+    prompts = [
+        "Explain quantum computing in simple terms.",
+        "Write a haiku about the ocean.",
+        "Summarise the following paragraph in two sentences and keep the tone neutral.",
+        "Why is the sky blue during the day but red and orange at sunset?",
+    ]
+    assert all(features(p)["plain_foreign"] == 0 for p in prompts)
