@@ -21,6 +21,7 @@ except ImportError:  # run as a script from benchmarks/
 
 CATEGORIES = ("prose", "code", "json", "cjk", "emoji", "languages", "encoded", "minified")
 EXTRA = ("other",)
+UNSEEN = ("unseen",)  # languages the fit never sees: measured whole, never fitted
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,7 @@ def _tutors() -> Iterator[tuple[str, str]]:
 
 SOURCES: dict[str, dict[str, Source]] = {
     "languages": {lang: _language(lang) for lang in L.LANGS},
+    "unseen": {lang: _language(lang) for lang in L.UNSEEN},
     "other": {"vim tutors": _tutors},
     "encoded": {"base64": _base64, "hex": _hex, "data urls": _data_urls, "config keys": _config_keys},
     "minified": {"files": _min_files, "stripped": _min_stripped},

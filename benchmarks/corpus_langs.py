@@ -9,8 +9,10 @@ JOIN = {"ja": "", "zh": ""}
 
 try:
     from benchmarks.corpus_scripts import SCRIPTS
+    from benchmarks.corpus_world import SEEN, UNSEEN
 except ImportError:  # run as a script from benchmarks/
     from corpus_scripts import SCRIPTS  # type: ignore[no-redef]
+    from corpus_world import SEEN, UNSEEN  # type: ignore[no-redef]
 
 # Languages written in Latin letters; the other scripts are in corpus_scripts.py.
 LATIN = {
@@ -227,11 +229,12 @@ O que vamos cozinhar hoje à noite? Ainda há um pouco de frango, tomates e pime
 frango assado com legumes.
 """,
 }
-LANGS = {**LATIN, **SCRIPTS}
+LANGS = {**LATIN, **SCRIPTS, **SEEN}  # fitted (on half their paragraphs) and measured on the other half
+ALL = {**LANGS, **UNSEEN}  # UNSEEN: never fitted, measured whole
 
 
 def paragraphs(lang: str) -> list[str]:
     """The short paragraphs of one language, each on one line."""
     joiner = JOIN.get(lang, " ")
-    blocks = [b for b in LANGS[lang].strip().split("\n\n") if b.strip()]
+    blocks = [b for b in ALL[lang].strip().split("\n\n") if b.strip()]
     return [joiner.join(line.strip() for line in block.splitlines()) for block in blocks]

@@ -13,8 +13,9 @@ from playground.chat.state import ChatState
 from playground.facts import providers
 from playground.facts.catalog import Model
 from playground.facts.providers import ProviderConfig
-from playground.wire import anthropic_messages
+from playground.wire import anthropic_messages, tokenize
 from playground.wire.models import ModelCheck, list_style, model_ids, served_status
+from playground.wire.request import chat_messages
 
 
 def _tag(config: ProviderConfig) -> str:
@@ -51,9 +52,25 @@ def model_check(config: ProviderConfig, model: Model) -> ModelCheck:
     return ModelCheck(served_status(model=model, provider_id=config.provider.id, ids=ids), ids, reason)
 
 
+def exact_source(chat: ChatState) -> str:
+    """What counts the prompt exactly for ``chat`` ("" when the estimator does)."""
+    if chat.protocol == "anthropic" and chat.config.api_key:
+        return "the provider's count_tokens"
+    return tokenize.SOURCE if tokenize.available(chat.config) else ""
+
+
 def exact_input_tokens(chat: ChatState, conv: Conversation) -> int | None:
-    """The exact input tokens of the history from ``/v1/messages/count_tokens``, when the Messages API is used."""
+    """The exact input tokens of the history: from ``/v1/messages/count_tokens`` when the Messages API is used,
+    from xAI's ``/v1/tokenize-text`` (each text once, see playground/wire/tokenize.py) when xAI is used directly;
+    None (keep the estimate) otherwise or on any failure."""
     config = chat.config
+    if chat.protocol != "anthropic" and tokenize.available(config):
+        counter = tokenize.ExactCounter(state.cache(state.EXACT_TOKENS))
+        model = chat.model.name_for(config.provider.id)
+        counted = counter.count_messages(
+            config, model=model, messages=chat_messages(chat.params.system, conv.history())
+        )
+        return None if counted is None else counted.tokens + chat.tools.extra_tokens()
     if chat.protocol != "anthropic" or not config.api_key:
         return None
     chat = chat.with_history(conv.history())  # built only when asked for: the footer runs on every slider move

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import streamlit as st
 
-from components.remote import exact_input_tokens
+from components.chat import cache as chat_cache
+from components.remote import exact_input_tokens, exact_source
 from components.state import conversation
 from playground.money.pricing import format_usd, per_million
 from playground.money.tokens import MESSAGE_OVERHEAD
@@ -34,12 +35,15 @@ def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> 
                 f":material/payments: Last reply {last_text} · conversation so far {format_usd(total)} "
                 f"over {len(conv.replies)} replies"
             )
+            chat_cache.render_conversation(conv)
         if model.context:
             share = min(1.0, used / model.context)
             approx = "" if exact is not None else "≈"
             st.progress(share, text=f"Context: {approx}{used:,} of {model.context:,} tokens ({share:.1%})")
         if exact is not None:
-            st.caption(f":material/check_circle: {exact:,} input tokens so far, counted exactly by the provider.")
+            by = exact_source(settings.state)
+            st.caption(f":material/check_circle: {exact:,} input tokens so far, counted exactly by {by}.")
+        chat_cache.render_next(conv, settings)
         st.caption(
             _prediction(model, params, used),
             help="Estimated from the system message, the history"

@@ -19,6 +19,8 @@ from playground.chat.pending import PendingReply
 from playground.chat.turn import ReplyBuilder
 from playground.chat.unfinished import close_unfinished
 from playground.facts import providers
+from playground.money.cache import prompt_prefix
+from playground.money.cache_forecast import with_system
 from playground.text import plain
 from playground.tools.settings import ToolSettings, may_continue, mock_answers
 from playground.wire.http import check_config
@@ -187,7 +189,8 @@ def generate(settings: Settings) -> None:
     if refused:
         state.set_notice("error", refused)
         st.rerun()
-    chat = settings.state.with_history(conv.history())
+    chat = settings.state.with_history(conv.history()).evolve(conversation_id=conv.cache_id)
+    conv.sent_prompt = prompt_prefix(with_system(chat.params.system, chat.history))  # for the cache prediction
     plan = build_plan(chat)
     builder = ReplyBuilder(
         model=settings.model,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.chat import cache as chat_cache
 from components.chat.tool_cards import plain_name, render_calls, render_check
 from components.settings import Settings
 from components.state import HISTORY_WINDOW
@@ -122,6 +123,7 @@ def render_message(message: Message) -> None:
         elif reply.status == "unconfirmed":
             st.caption(":material/help: The stream ended without a finish reason: the reply may be cut.")
         st.caption(reply_strip(reply))
+        chat_cache.render_reply(reply)
 
 
 def render_history(conv: Conversation) -> None:

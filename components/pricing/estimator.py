@@ -11,6 +11,7 @@ from components import persist
 from components.state import conversation
 from playground.facts.catalog import DEFAULT_MODEL_ID, MODELS, Model, Price
 from playground.money import tokens
+from playground.money.cache_projection import ASSUMPTION, forecast, hit_rates
 from playground.money.pricing import (
     Cost,
     Measured,
@@ -243,7 +244,45 @@ def projection(workload: Workload, price: Price, volume: Volume) -> Projection:
         {"Kind": split["Kind"], "USD per month": [_plot(getattr(got.per_month, f)) for _, f in KINDS]}
     )
     st.bar_chart(chart, x="Kind", y="USD per month", horizontal=True, sort=False, height=220)
+    cache_forecast(workload, price, volume)
     return got
+
+
+def _pct(rate: float) -> str:
+    return f"{rate * 100:.0f} %"
+
+
+def cache_forecast(workload: Workload, price: Price, volume: Volume) -> None:
+    """The same volume at the prompt-cache hit rate of the user's own replies, beside the 0 % and 100 % bounds."""
+    rates = hit_rates(r.usage for r in conversation().replies)
+    got = forecast(workload, price, volume, rates)
+    if rates.measured:
+        n = rates.replies
+        basis = f"measured on your {n} {'reply' if n == 1 else 'replies'} in this session"
+        spread = f" (10th-90th percentile of replies: {_pct(rates.low)}-{_pct(rates.high)})"
+    else:
+        basis, spread = ASSUMPTION, ""
+    st.markdown(f"**With the prompt cache**: hit rate {_pct(rates.weighted)}, {basis}{spread}.")
+    rows = [
+        ("No cache", 0.0, got.none),
+        ("Your hit rate" if rates.measured else "Assumed hit rate", rates.weighted, got.expected),
+        ("All input cached", 1.0, got.all),
+    ]
+    if rates.measured and rates.low != rates.high:
+        rows[2:2] = [
+            ("Low end of your replies", rates.low, got.low),
+            ("High end of your replies", rates.high, got.high),
+        ]
+    table = pd.DataFrame(
+        {
+            "Case": [name for name, _, _ in rows],
+            "Hit rate": [_pct(rate) for _, rate, _ in rows],
+            "Per request": [format_usd(p.per_request.total) for _, _, p in rows],
+            "Per day": [format_usd(p.per_day.total) for _, _, p in rows],
+            "Per month": [format_usd(p.per_month.total) for _, _, p in rows],
+        }
+    )
+    st.dataframe(table, hide_index=True, key="pricing_cache_forecast")
 
 
 def got_costs(got: Projection) -> tuple[Cost, Cost, Cost]:

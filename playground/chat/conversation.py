@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -89,11 +90,25 @@ class Message:
         return bool(self.content or self.tool_calls or self.role != "assistant")
 
 
+def new_cache_id() -> str:
+    """A fresh, unguessable conversation id (128 random bits) for the provider's prompt-cache routing."""
+    return secrets.token_urlsafe(16)
+
+
 @dataclass(slots=True)
 class Conversation:
-    """The messages of one browser session (the system message lives in the parameters)."""
+    """The messages of one browser session (the system message lives in the parameters).
+
+    ``cache_id`` is sent to xAI as ``x-grok-conv-id`` so that every request of this conversation reaches the
+    server holding its cached prompt prefix.  It is random and made with the object, never stored nor taken from
+    a saved row: a conversation keeps it while it lives in its session, and no two conversations (of one owner
+    or of two) share one; a conversation opened again from the history gets a fresh one.
+    """
 
     messages: list[Message] = field(default_factory=list)
+    cache_id: str = field(default_factory=new_cache_id, compare=False, repr=False)
+    # the last request's prompt as the cache model sees it (playground.money.cache.prompt_prefix), set when sent
+    sent_prompt: tuple = field(default=(), compare=False, repr=False)
 
     def history(self) -> list[dict[str, str]]:
         """The messages to send, in wire format (replies that failed with no text are left out)."""

@@ -29,6 +29,7 @@ class ChatState:
     protocol: Protocol = "openai"
     stream: bool = True
     tools: ToolSettings = field(default_factory=ToolSettings)
+    conversation_id: str = ""  # the conversation's cache id (x-grok-conv-id to xAI); "" outside a conversation
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "history", tuple(self.history))

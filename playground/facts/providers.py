@@ -32,6 +32,9 @@ class Provider:
         body_key_auth: whether it also takes the key in the JSON body (ModelsLab's product-page style).
         user_url: whether the user (or operator) chooses its base URL.
         lists_models: whether its ``/v1/models`` list is read to fill the model picker.
+        tokenize_text: whether it counts a text exactly with ``POST {base}/tokenize-text`` (xAI).
+        conversation_header: the header that routes one conversation's requests to the server holding its
+            cached prompt (xAI's ``x-grok-conv-id``); "" when it has none.
     """
 
     id: str
@@ -48,6 +51,8 @@ class Provider:
     body_key_auth: bool = False
     user_url: bool = False
     lists_models: bool = False
+    tokenize_text: bool = False
+    conversation_header: str = ""
 
 
 MODELSLAB = Provider(
@@ -59,7 +64,15 @@ MODELSLAB = Provider(
     body_key_auth=True,
     lists_models=True,
 )
-XAI = Provider("xai", "xAI", "https://api.x.ai/v1", "XAI_API_KEY", completion_includes_reasoning=False)
+XAI = Provider(
+    "xai",
+    "xAI",
+    "https://api.x.ai/v1",
+    "XAI_API_KEY",
+    completion_includes_reasoning=False,
+    tokenize_text=True,
+    conversation_header="x-grok-conv-id",
+)
 OPENROUTER = Provider(
     "openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", effort_style="reasoning"
 )
@@ -79,6 +92,7 @@ OFFLINE = Provider(
     auth="none",
     key_required=False,
     offline=True,
+    conversation_header="x-grok-conv-id",  # the engine models xAI's prompt cache (playground/offline/cache.py)
 )
 
 PROVIDERS: dict[str, Provider] = {p.id: p for p in (MODELSLAB, XAI, OPENROUTER, CUSTOM, OFFLINE)}

@@ -19,6 +19,7 @@ import httpx
 
 from playground.money.tokens import count_messages, count_tokens
 from playground.offline import ENGINE_MODEL
+from playground.offline.cache import CACHE, HEADER
 from playground.offline.text import ANSWER_TOKENS_HOOK, build_reasoning, pieces, plain_messages
 from playground.offline.tooling import ToolRequestError, parse_tool_request, plan_answer
 from playground.tools.count import request_extra_tokens
@@ -132,8 +133,9 @@ def usage_for(prompt_tokens: int, reasoning: str, answer: str) -> dict[str, Any]
     }
 
 
-def plan_reply(body: Mapping[str, Any]) -> OfflineReply:
-    """The whole reply for a parsed request body: deterministic, cut to ``max_tokens``."""
+def plan_reply(body: Mapping[str, Any], *, conversation_id: str = "") -> OfflineReply:
+    """The whole reply for a parsed request body: deterministic, cut to ``max_tokens``; its cached tokens come
+    from the prefix cache of ``conversation_id`` (playground/offline/cache.py)."""
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:24]
     text, calls = plan_answer(body, digest)
     reasoning, answer = pieces(build_reasoning(body)), pieces(text)
@@ -147,6 +149,9 @@ def plan_reply(body: Mapping[str, Any]) -> OfflineReply:
     )
     arguments = "".join(c["name"] + c["arguments"] for c in calls)
     usage = usage_for(prompt_tokens, "".join(reasoning), "".join(answer) + arguments)
+    usage["prompt_tokens_details"]["cached_tokens"] = CACHE.serve(
+        conversation_id, plain_messages(body), prompt_tokens
+    )
     options = body.get("stream_options")
     include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
     stream = bool(body.get("stream") or body.get("streaming"))
@@ -277,7 +282,7 @@ class OfflineTransport(httpx.BaseTransport):
         if request.method != "POST":
             return httpx.Response(405, json=error_json("Use POST for chat completions."))
         try:
-            reply = plan_reply(parse_body(request.read()))
+            reply = plan_reply(parse_body(request.read()), conversation_id=request.headers.get(HEADER, ""))
         except OfflineRequestError as exc:
             return httpx.Response(400, json=error_json(str(exc), exc.param))
         if not reply.stream:

@@ -96,7 +96,7 @@ class OfflineHandler(BaseHTTPRequestHandler):
             self._send_json(404, error_json(f"No route for POST {path}.", kind="not_found"))
             return
         try:
-            reply = plan_reply(parse_body(raw))
+            reply = plan_reply(parse_body(raw), conversation_id=self.headers.get("x-grok-conv-id") or "")
         except OfflineRequestError as exc:
             self._send_json(400, error_json(str(exc), exc.param))
             return

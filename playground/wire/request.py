@@ -132,4 +132,6 @@ def build_chat_request(state: ChatState) -> RequestPlan:
     body.update(auth_body)
     headers = {"Content-Type": "application/json", "Accept": "text/event-stream" if stream else "application/json"}
     headers.update(auth_headers)
+    if config.provider.conversation_header and state.conversation_id:  # xAI: one conversation, one cache server
+        headers[config.provider.conversation_header] = state.conversation_id
     return RequestPlan(f"{config.base_url}/chat/completions", headers, body, omitted)
