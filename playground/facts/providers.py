@@ -32,6 +32,8 @@ class Provider:
         body_key_auth: whether it also takes the key in the JSON body (ModelsLab's product-page style).
         user_url: whether the user (or operator) chooses its base URL.
         lists_models: whether its ``/v1/models`` list is read to fill the model picker.
+        reports_cost: whether its usage carries a ``cost`` field documented as what it billed (OpenRouter); any
+            other server's ``cost`` is kept and shown but never used as the price.
     """
 
     id: str
@@ -48,6 +50,7 @@ class Provider:
     body_key_auth: bool = False
     user_url: bool = False
     lists_models: bool = False
+    reports_cost: bool = False
 
 
 MODELSLAB = Provider(
@@ -61,7 +64,12 @@ MODELSLAB = Provider(
 )
 XAI = Provider("xai", "xAI", "https://api.x.ai/v1", "XAI_API_KEY", completion_includes_reasoning=False)
 OPENROUTER = Provider(
-    "openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", effort_style="reasoning"
+    "openrouter",
+    "OpenRouter",
+    "https://openrouter.ai/api/v1",
+    "OPENROUTER_API_KEY",
+    effort_style="reasoning",
+    reports_cost=True,
 )
 CUSTOM = Provider(
     "custom",
