@@ -102,6 +102,8 @@ def render_health() -> None:
         st.warning(
             f"History is not being saved right now. {current.writer.health.message}", icon=":material/cloud_off:"
         )
+    elif current.writer is not None and current.writer.health.quarantined:
+        st.caption(f":material/report: {current.writer.health.quarantine_message}")
 
 
 Saver = Callable[[Conversation], None]
