@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from loopback import LoopbackServer, Recorded, Reply, sse
@@ -52,6 +53,45 @@ BOMBS: dict[str, dict[str, Any]] = {
     },
 }
 CATASTROPHIC = ("^(a+)+$", "a" * 24 + "!")
+
+
+class Ticker:
+    """A thread that ticks every 5 ms while the ``with`` block runs; ``longest`` is its longest wait between
+    ticks in seconds (how long any other thread of the process was stalled)."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._tick, daemon=True)
+
+    def _tick(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.wait(0.005):
+            now = time.perf_counter()
+            self.longest = max(self.longest, now - last - 0.005)
+            last = now
+
+    def __enter__(self) -> Ticker:
+        self._thread.start()
+        time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def least_stall(action: Callable[[], object], *, tries: int = 3) -> float:
+    """The longest stall another thread saw while ``action`` ran, the least over ``tries`` runs (after a warm-up
+    run, so first imports do not count): holding the GIL stalls every run alike, while a busy machine's
+    scheduling noise does not repeat."""
+    action()
+    stalls = []
+    for _ in range(tries):
+        with Ticker() as ticker:
+            action()
+        stalls.append(ticker.longest)
+    return min(stalls)
 
 
 def chunk(**delta: Any) -> dict[str, Any]:
