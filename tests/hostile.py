@@ -94,6 +94,42 @@ def least_stall(action: Callable[[], object], *, tries: int = 3) -> float:
     return min(stalls)
 
 
+def ask_offline(text: str, **fields: Any) -> Any:
+    """One streamed request through the app's own client to the in-process offline engine."""
+    from playground.facts.providers import resolve
+    from playground.wire.openai_chat import complete_chat
+    from playground.wire.request import RequestPlan
+
+    config = resolve("offline", env={})
+    body = {"model": "x-ai-grok-3-mini-beta", "messages": [{"role": "user", "content": text}], "stream": True}
+    plan = RequestPlan(f"{config.base_url}/chat/completions", {"Content-Type": "application/json"}, body | fields)
+    return complete_chat(plan, config=config)
+
+
+def stream_flood(server: HostileServer) -> tuple[Any, Any]:
+    """Stream ``server``'s reply into a reply builder, as the chat does: the builder and the ``ReplyTooLarge``
+    that ended it (None when nothing did)."""
+    from playground.chat.errors import ReplyTooLarge
+    from playground.chat.state import ChatState
+    from playground.chat.turn import ReplyBuilder
+    from playground.facts import catalog, providers
+    from playground.facts.params import DEFAULTS
+    from playground.facts.providers import ProviderConfig
+    from playground.wire.openai_chat import stream_chat
+    from playground.wire.protocols import build_plan
+
+    model = catalog.get_model(catalog.DEFAULT_MODEL_ID)
+    config = ProviderConfig(providers.CUSTOM, server.url + "/v1", "")
+    plan = build_plan(ChatState(config, model, DEFAULTS, [{"role": "user", "content": "hi"}]))
+    builder = ReplyBuilder(model=model, provider_id="custom", params={}, messages=[])
+    try:
+        for event in stream_chat(plan, config=config):
+            builder.feed(event)
+    except ReplyTooLarge as exc:
+        return builder, exc
+    return builder, None
+
+
 def chunk(**delta: Any) -> dict[str, Any]:
     return {"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta}]}
 

@@ -11,16 +11,14 @@ from typing import Any
 
 import pytest
 from hostile import BOMBS, CATASTROPHIC
+from hostile import ask_offline as ask
 
 from playground.chat.events import ToolCallDelta
 from playground.experiments.checks import Check, run
-from playground.facts.providers import resolve
 from playground.tools.calls import ToolCallAccumulator
 from playground.tools.functions import ToolSpec
 from playground.tools.response_format import ResponseFormat, check_reply
 from playground.tools.schema import validate
-from playground.wire.openai_chat import complete_chat
-from playground.wire.request import RequestPlan
 
 PATTERN, VALUE = CATASTROPHIC
 SLOW = ("^(a|aa)+$", "a" * 36 + "!")  # slow on the regex package too: only its time limit ends it
@@ -29,14 +27,6 @@ SLOW = ("^(a|aa)+$", "a" * 36 + "!")  # slow on the regex package too: only its 
 @pytest.fixture(autouse=True)
 def fast_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLAYGROUND_OFFLINE_PACE", "0")
-
-
-def ask(text: str, **fields: Any) -> Any:
-    """One request through the app's own client to the in-process offline engine."""
-    config = resolve("offline", env={})
-    body = {"model": "x-ai-grok-3-mini-beta", "messages": [{"role": "user", "content": text}], "stream": True}
-    plan = RequestPlan(f"{config.base_url}/chat/completions", {"Content-Type": "application/json"}, body | fields)
-    return complete_chat(plan, config=config)
 
 
 def _schema(pattern: str) -> dict[str, Any]:

@@ -9,17 +9,11 @@ import time
 import pytest
 from apptest_util import chat, new_app, run, send
 from hostile import HostileServer
+from hostile import stream_flood as flood
 
 from components import state
-from playground.chat.errors import ReplyTooLarge
-from playground.chat.state import ChatState
-from playground.chat.turn import ReplyBuilder
-from playground.facts import catalog, providers
-from playground.facts.params import DEFAULTS
-from playground.facts.providers import ProviderConfig
+from playground.facts import catalog
 from playground.wire import http
-from playground.wire.openai_chat import stream_chat
-from playground.wire.protocols import build_plan
 
 MODEL = catalog.get_model(catalog.DEFAULT_MODEL_ID)
 
@@ -29,19 +23,6 @@ def fresh_clients():
     http.close_all()
     yield
     http.close_all()
-
-
-def flood(server: HostileServer) -> tuple[ReplyBuilder, ReplyTooLarge | None]:
-    """Stream the flood into a reply builder, as the chat does; the builder and the error that ended it."""
-    config = ProviderConfig(providers.CUSTOM, server.url + "/v1", "")
-    plan = build_plan(ChatState(config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}]))
-    builder = ReplyBuilder(model=MODEL, provider_id="custom", params={}, messages=[])
-    try:
-        for event in stream_chat(plan, config=config):
-            builder.feed(event)
-    except ReplyTooLarge as exc:
-        return builder, exc
-    return builder, None
 
 
 def test_finding_4_a_tool_call_flood_is_capped_and_keeps_what_came() -> None:
