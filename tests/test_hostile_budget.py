@@ -144,3 +144,38 @@ def test_finding_1_the_chat_holds_a_model_outside_the_catalogue(
     committed = stored.spend_by_day(owner=None)
     stored.close()
     assert committed and committed[0].replies == 1
+
+
+def test_finding_5_the_chat_never_charges_a_users_own_server_to_everyone(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apptest_util import chat, new_app, run, send
+
+    from components import persist
+
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", db_url)
+    monkeypatch.setenv("PLAYGROUND_DAILY_BUDGET_USD", "1")
+    monkeypatch.setenv("PLAYGROUND_PUBLIC", "1")
+    with HostileServer("cost", cost=999999, tokens=100_000_000) as server:
+        monkeypatch.setenv("PLAYGROUND_ALLOWED_BASE_URLS", server.url + "/v1")  # this user's own server
+        at = run(new_app())
+        at.selectbox(key="provider").set_value("custom")
+        run(at)
+        at.text_input(key="base_url").set_value(server.url + "/v1")
+        at.text_input(key="api_key_custom").set_value("sk-users-own-key-77")
+        run(at)
+        send(at, "Spend it all")
+        assert [role for role, _ in chat(at)] == ["user", "assistant"]
+        assert len([r for r in server.requests if r.method == "POST"]) == 1
+    writer = persist.link().writer
+    assert writer is not None and writer.flush(timeout=30)
+    stored = Store.open(url=db_url)
+    stored.clock = lambda: datetime.now(UTC)
+    assert stored.spend_by_day(owner=None)[-1].replies == 1  # recorded for the user ...
+    assert Ledger(store=stored, owner="bob", limits=Limits(everyone=Decimal("1"))).hold(
+        price=get_model("x-ai-grok-3-mini-beta").price, messages=HISTORY, max_tokens=1000
+    )  # ... and everyone else can still send: nothing was counted against the shared budget
+    with read_session(stored.engine) as s:
+        rows = s.query(BudgetRow).all()
+        assert all(r.committed == 0 for r in rows)
+    stored.close()
