@@ -75,3 +75,31 @@ def test_finding_3_schema_bombs_are_bounded_and_the_reply_says_so(bomb: str) -> 
     assert len(called.tool_calls[0]["function"]["arguments"]) < 200_000
     assert peak < 64 * 1024 * 1024, f"{peak / 1e6:.0f} MB"
     assert seconds < 60
+
+
+def _chat_with_format(schema: dict[str, Any], prompt: str) -> Any:
+    from apptest_util import new_app, run, send
+
+    from components import state as keys
+    from playground.tools.settings import ToolSettings
+
+    at = new_app()
+    at.session_state[keys.TOOL_SETTINGS] = ToolSettings(response_format=ResponseFormat("json_schema", "x", schema))
+    run(at)
+    return send(at, prompt)
+
+
+def test_finding_2_the_chat_gives_a_verdict_when_a_pattern_runs_out_of_time() -> None:
+    pattern, value = SLOW
+    at = _chat_with_format(_schema(pattern), f'code: "{value}"')
+    assert not at.exception
+    verdict = " ".join(c.value for c in at.caption)
+    assert "could not be checked against the pattern" in verdict and "not accepted" in verdict
+
+
+def test_finding_3_the_chat_says_the_offline_engine_cut_a_schema_bomb() -> None:
+    schema = {"type": "object", "properties": {"v": BOMBS["long string"]}, "required": ["v"]}
+    at = _chat_with_format(schema, "Answer, please")
+    assert not at.exception
+    shown = " ".join([*(c.value for c in at.code), *(m.value for m in at.markdown)])
+    assert "The schema asks for more than one reply may hold" in shown and "minLength 3,000,000,000 cut" in shown
