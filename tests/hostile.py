@@ -243,9 +243,11 @@ class HostileServer(LoopbackServer):
         tokens: int = 40,
         events: int = 4,
         per_event: int = 5000,
+        surrogate: bool = True,
     ) -> None:
         self.mode, self.interval, self.size = mode, interval, size
         self.cost, self.tokens, self.events, self.per_event = cost, tokens, events, per_event
+        self.surrogate = surrogate  # unsavable: with the lone surrogate (the page itself cannot show it yet)
         super().__init__(self._reply)
 
     def _reply(self, req: Recorded) -> Reply:
@@ -273,7 +275,8 @@ class HostileServer(LoopbackServer):
         if mode == "cost":
             return Reply(200, stream, chunks=_cost(self.cost, self.tokens))
         if mode == "unsavable":
-            return Reply(200, stream, chunks=sse(*UNSAVABLE))
+            parts = UNSAVABLE if self.surrogate else [chunk(content="Nul \x00 byte only."), UNSAVABLE[1]]
+            return Reply(200, stream, chunks=sse(*parts))
         if mode == "tool_flood":
             return Reply(200, stream, chunks=_flood(self.events, self.per_event))
         if mode == "phish":

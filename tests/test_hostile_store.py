@@ -4,7 +4,9 @@ PostgreSQL). Text is cleaned where it enters the database; a job whose data can 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+import pytest
 from hostile import HostileServer
 from store_util import conversation
 
@@ -68,3 +70,34 @@ def test_finding_6_an_unsavable_reply_never_blocks_the_writer(db_url: str) -> No
     assert len(writer.quarantine) == 1
     writer.stop()
     store.close()
+
+
+def test_finding_6_the_chat_saves_an_unsavable_reply_and_the_next_one(
+    postgres: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL, which refuses a NUL byte and a 300-character finish reason (SQLite takes both; the lone
+    surrogate that SQLite refuses cannot reach the page until finding 7 is fixed: the core test above has it)."""
+    from apptest_util import chat, new_app, run, send
+
+    from components import persist
+
+    db_url = postgres.new_database()
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", db_url)
+    with HostileServer("unsavable", surrogate=False) as bad:  # a lone surrogate on the page is finding 7's
+        monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+        monkeypatch.setenv("PLAYGROUND_BASE_URL", bad.url + "/v1")
+        at = run(new_app())
+        send(at, "Say something unsavable")
+        bad.mode = "cost"  # then an ordinary reply
+        send(at, "And now something plain")
+    assert [role for role, _ in chat(at)] == ["user", "assistant", "user", "assistant"]
+    writer = persist.link().writer
+    assert writer is not None and writer.flush(timeout=30)
+    assert writer.health.state == "ok" and writer.health.quarantined == 0
+    stored = Store.open(url=db_url)
+    (summary,) = stored.list_conversations(owner="local")
+    saved = stored.load_conversation(owner="local", conversation_id=summary.id)
+    stored.close()
+    assert [m.role for m in saved.conversation.messages] == ["user", "assistant", "user", "assistant"]
+    assert saved.conversation.messages[1].content == f"Nul {REPLACEMENT} byte only."
+    assert len(saved.conversation.messages[1].reply.finish_reason) == 200
