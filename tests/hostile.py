@@ -81,7 +81,7 @@ class Ticker:
         self._thread.join()
 
 
-def least_stall(action: Callable[[], object], *, tries: int = 3) -> float:
+def least_stall(action: Callable[[], object], *, tries: int = 5) -> float:
     """The longest stall another thread saw while ``action`` ran, the least over ``tries`` runs (after a warm-up
     run, so first imports do not count): holding the GIL stalls every run alike, while a busy machine's
     scheduling noise does not repeat."""

@@ -1,6 +1,6 @@
 """Issue 21: the process stays responsive while hostile input is handled. A ticking thread measures how long any
 other thread (another session) is stalled while a catastrophic pattern, a schema bomb and a tool-call flood are
-each handled in this process: under 100 ms (the least of three runs, so a busy machine's noise does not count)."""
+each handled in this process: under 100 ms (the least of five runs, so a busy machine's noise does not count)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any, Protocol
 
 from playground.chat.conversation import Reply
@@ -74,18 +73,23 @@ def flat_price(model: Model) -> Price | None:
     return price_for(model)
 
 
-@lru_cache(maxsize=1)
+_DEAREST: Price | None = None  # worked out once per process (genai-prices is loaded only then)
+
+
 def dearest_price() -> Price:
     """The conservative price for a request whose model has no flat price (tiered, unknown, or a name outside the
     catalogue): the dearest input and output prices known for any catalogue model, at their top tier."""
-    from playground.money.related import ceiling, comparison_models
+    global _DEAREST
+    if _DEAREST is None:
+        from playground.money.related import ceiling, comparison_models
 
-    known = [p for p in (ceiling(m) for m in comparison_models()) if p is not None]
-    return Price(
-        input=max(p.input for p in known),
-        output=max(p.output for p in known),
-        source="the dearest price known for any catalogue model (top tier)",
-    )
+        known = [p for p in (ceiling(m) for m in comparison_models()) if p is not None]
+        _DEAREST = Price(
+            input=max(p.input for p in known),
+            output=max(p.output for p in known),
+            source="the dearest price known for any catalogue model (top tier)",
+        )
+    return _DEAREST
 
 
 def operators_spend(config: ProviderConfig | None) -> bool:

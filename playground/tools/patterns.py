@@ -9,7 +9,6 @@ on the ``regex`` package instead, with ``concurrent=True`` (the GIL is released 
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 
 import regex
 
@@ -30,9 +29,8 @@ def seconds() -> float:
     return value if 0 < value < 3600 else DEFAULT_SECONDS
 
 
-@lru_cache(maxsize=256)
 def compiled(pattern: str, flags: int = 0) -> regex.Pattern[str]:
-    """``pattern`` compiled once (``PatternError`` when it is not a valid regular expression)."""
+    """``pattern`` compiled (the regex package keeps its own cache; ``PatternError`` when it is not valid)."""
     try:
         return regex.compile(pattern, flags)
     except (regex.error, RecursionError, OverflowError, ValueError) as exc:

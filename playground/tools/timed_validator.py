@@ -5,8 +5,10 @@ with no limit)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
+
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
 
 from playground.tools import patterns
 
@@ -21,8 +23,6 @@ def _matches(validator: Any, pattern: str, text: str) -> bool | None:
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
-    from jsonschema.exceptions import ValidationError
-
     if not validator.is_type(instance, "string"):
         return
     got = _matches(validator, pattern, instance)
@@ -50,8 +50,6 @@ def _pattern_properties(
 
 
 def _additional_properties(validator: Any, extra: Any, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
-    from jsonschema.exceptions import ValidationError
-
     if not validator.is_type(instance, "object"):
         return
     unexpected = _extras(validator, instance, schema)
@@ -64,18 +62,16 @@ def _additional_properties(validator: Any, extra: Any, instance: Any, schema: di
         )
 
 
-@lru_cache(maxsize=8)
 def _extended(cls: type) -> type:
-    from jsonschema import validators
-
     keywords = {"pattern": _pattern, "patternProperties": _pattern_properties}
     keywords["additionalProperties"] = _additional_properties
     return validators.extend(cls, keywords)
 
 
+TIMED_2020_12 = _extended(Draft202012Validator)  # (this module is imported only where jsonschema is needed)
+
+
 def timed_validator(schema: Any) -> Any:
     """A validator for ``schema`` (its draft from ``$schema``, 2020-12 by default) with timed patterns."""
-    from jsonschema import Draft202012Validator, validators
-
     cls = validators.validator_for(schema, default=Draft202012Validator)
-    return _extended(cls)(schema)
+    return (TIMED_2020_12 if cls is Draft202012Validator else _extended(cls))(schema)
