@@ -85,7 +85,9 @@ def too_many_calls(limit: int) -> ReplyTooLarge:
     """The error for a reply that starts more parallel tool calls than this deployment takes."""
     return ReplyTooLarge(
         f"The reply started more than this deployment's limit of {limit:,} tool calls and was stopped there; "
-        "the calls that arrived are kept."
+        "the calls that arrived are kept.",
+        action="Answer the calls below, or ask for fewer at once (turn Parallel calls off in Tools and output "
+        "format).",
     )
 
 
