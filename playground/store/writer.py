@@ -112,40 +112,36 @@ class BackgroundWriter:
                 self.jobs.task_done()
 
     def _retry_failed(self) -> None:
+        """Run the jobs kept from an outage, oldest first; stop at the first that still meets the outage."""
         while self.failed:
-            if not self._attempt(self.failed[0], requeue=False):
-                if self.failed and self.health.state == "down":
-                    return  # still an outage: keep order, try again before the next job
-                continue  # the head was quarantined (and removed): try the next one
-            self.failed.popleft()
+            if self._try(self.failed[0]) == "outage":
+                return
+            self.failed.popleft()  # written, or set aside for good
 
-    def _attempt(self, job: Job, *, requeue: bool = True) -> bool:
-        if requeue and self.failed:  # keep order: an older failed job must go first
+    def _attempt(self, job: Job) -> None:
+        if self.failed:  # still down: keep order, an older kept job must go first
             self.failed.append(job)
             self.health = self._health("down", self.health.message)
-            return False
+        elif self._try(job) == "outage":
+            self.failed.append(job)
+            self.health = self._health("down", self.health.message)
+
+    def _try(self, job: Job) -> Literal["written", "outage", "set aside"]:
+        """Run ``job`` once: written; an outage (health says so); or a permanent error (the job is set aside)."""
         try:
             job(self.store)
         except Exception as exc:  # noqa: BLE001 - a database failure must never reach the chat
             message = plain_error(exc, url=self.store.url)
-            if not is_outage(exc):
-                self._set_aside(job, message, queued=not requeue)
-                return False
-            if requeue:
-                self.failed.append(job)
-            self.health = self._health("down", f"Saving failed, the chat goes on ({message}).")
-            return False
+            if is_outage(exc):
+                self.health = self._health("down", f"Saving failed, the chat goes on ({message}).")
+                return "outage"
+            self.quarantine.append((job, message))
+            self.quarantined += 1
+            LOG.warning("A save could not be written and was set aside: %s", message)
+            self.health = self._health("ok")
+            return "set aside"
         self.health = self._health("ok")
-        return True
-
-    def _set_aside(self, job: Job, message: str, *, queued: bool) -> None:
-        """Quarantine a job whose data cannot be written: kept for inspection, never retried ahead of others."""
-        if queued and self.failed and self.failed[0] is job:
-            self.failed.popleft()
-        self.quarantine.append((job, message))
-        self.quarantined += 1
-        LOG.warning("A save could not be written and was set aside: %s", message)
-        self.health = self._health("ok" if not self.failed else "down", self.health.message)
+        return "written"
 
     def _health(self, state: Literal["ok", "down"], message: str = "") -> Health:
         why = self.quarantine[-1][1] if self.quarantine else ""
