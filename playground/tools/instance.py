@@ -7,10 +7,10 @@ and exclusive), string lengths and common formats, arrays with ``minItems``/``ma
 
 A schema can ask for more than any reply holds (``minLength: 3000000000``, ``minItems: 100000000``, properties
 that each refer back to the whole schema), and the engine runs in the app's own process, so what it builds is
-bounded: at most ``MAX_NODES`` values and ``MAX_CHARS`` characters of strings, minimum sizes cut to what is left,
-a ``$ref`` expanded once on a path (a second visit gives an empty value). ``notes`` say what was cut. Its own
-searches of the prompt run on ``playground.tools.patterns`` (time-limited) over the prompt's first
-``MAX_PROMPT`` characters.
+bounded: at most ``MAX_NODES`` values and ``MAX_CHARS`` characters of strings (half the reply limit when that is
+lower), minimum sizes cut to what is left, a ``$ref`` expanded once on a path (a second visit gives an empty
+value). ``notes`` say what was cut. Its own searches of the prompt run on ``playground.tools.patterns``
+(time-limited) over the prompt's first ``MAX_PROMPT`` characters.
 """
 
 from __future__ import annotations
@@ -51,9 +51,9 @@ SEARCH_SECONDS = 2.0  # all the prompt searches of one instance together; past i
 
 
 class _Generator:
-    def __init__(self, root: Any, text: str) -> None:
+    def __init__(self, root: Any, text: str, chars: int = MAX_CHARS) -> None:
         self.root, self.text = root, text[:MAX_PROMPT]
-        self.nodes, self.chars = MAX_NODES, MAX_CHARS  # what is left to generate
+        self.nodes, self.chars, self.max_chars = MAX_NODES, chars, chars  # what is left to generate
         self.expanding: list[str] = []  # the $refs being expanded on the current path
         self.notes: list[str] = []
         self.lowered = self.text.lower()
@@ -213,7 +213,7 @@ class _Generator:
             self.note(f"minLength {low:,} cut to {max(self.chars, 0):,} characters")
             low = max(self.chars, 0)
         if self.chars <= 0:
-            self.note(f"stopped at {MAX_CHARS:,} characters of text, the most one reply is built with")
+            self.note(f"stopped at {self.max_chars:,} characters of text, the most one reply is built with")
             value = ""
         if len(value) < low:
             value += "x" * (low - len(value))
@@ -289,5 +289,7 @@ def instance(schema: Any, *, text: str = "") -> Any:
 
 def bounded_instance(schema: Any, *, text: str = "") -> tuple[Any, list[str]]:
     """A value for ``schema`` and what had to be cut to keep it within the bounds (empty when nothing was)."""
-    generator = _Generator(schema, text)
+    from playground.wire.limits import current  # the deployment's reply limit (half of it: reasoning comes too)
+
+    generator = _Generator(schema, text, min(MAX_CHARS, current().reply_chars // 2))
     return generator.value(schema), generator.notes
