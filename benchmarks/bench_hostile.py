@@ -9,12 +9,21 @@
    it drips, the same 9 sessions run the same rounds. Each session's time from send to its completed reply (time to
    last token) is compared, hostile over baseline.
 
+3. Core (``--core [--old DIR]``, no browser): issue 21's three hostile inputs handled in one process, each case in
+   a fresh subprocess of this tree and of ``DIR`` (an older checkout: ``git worktree add /tmp/old main``), side
+   by side: a catastrophic pattern (``^(a+)+$`` against 24 ``a``s and ``!``) checked as structured output; the
+   schema bombs sent to the in-process offline engine; a tool-call flood (4 events of 5,000 calls) streamed into
+   a reply builder. Each gets wall time, peak RSS, and the longest stall of a thread ticking every 5 ms; a case is
+   stopped after ``--limit`` seconds or 2 GiB of address space (then that is what the old code "took").
+
     /work/venv/bin/python -m benchmarks.bench_hostile [--rounds 3] [--pace 0.01]
+    /work/venv/bin/python -m benchmarks.bench_hostile --core --old /tmp/old
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -114,12 +123,109 @@ def fairness(
         drip.kill()
 
 
+CORE_SETUP = """
+import json, os, resource, sys, threading, time
+sys.path[:0] = [os.getcwd(), os.environ["BENCH_TESTS"]]  # the code under test; this tree's hostile servers
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+os.environ["PLAYGROUND_OFFLINE_PACE"] = "0"
+longest, stop = [0.0], threading.Event()
+def tick():
+    last = time.perf_counter()
+    while not stop.wait(0.005):
+        now = time.perf_counter(); longest[0] = max(longest[0], now - last - 0.005); last = now
+from hostile import BOMBS, CATASTROPHIC, HostileServer, ask_offline, stream_flood
+from playground.tools.response_format import ResponseFormat, check_reply
+"""
+CORE_CASES = {
+    "pattern": """
+pattern, value = CATASTROPHIC
+schema = {"type": "object", "properties": {"code": {"type": "string", "pattern": pattern}}}
+fmt = ResponseFormat("json_schema", "code", schema)
+run = lambda: check_reply(json.dumps({"code": value}), fmt)
+""",
+    **{
+        f"bomb: {name}": f"""
+schema = {{"type": "object", "properties": {{"v": BOMBS[{name!r}]}}, "required": ["v"]}}
+fmt = ResponseFormat("json_schema", "bomb", schema).openai()
+run = lambda: ask_offline("Answer, please", response_format=fmt, max_tokens=600)
+"""
+        for name in ("long string", "many items", "self reference")
+    },
+    "tool flood (20,000 calls)": """
+server = HostileServer("tool_flood", events=4, per_event=5000).__enter__()
+run = lambda: stream_flood(server)
+""",
+}
+CORE_RUN = """
+warm = ResponseFormat("json_schema", "warm", {"type": "object", "properties": {"a": {"type": "string"}}})
+check_reply('{"a": "b"}', warm)  # first imports are not what is measured
+ask_offline("warm up", response_format=warm.openai(), max_tokens=50)
+threading.Thread(target=tick, daemon=True).start(); time.sleep(0.05)
+start = time.perf_counter()
+try:
+    run(); outcome = "handled"
+except BaseException as exc:
+    outcome = type(exc).__name__
+stop.set()
+seconds, rss = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "stall": longest[0], "outcome": outcome, "rss": rss}), flush=True)
+os._exit(0)
+"""
+
+
+def core_case(root: Path, case: str, limit: float) -> dict[str, Any]:
+    """One core case in a fresh process of the tree at ``root``: seconds, stall, outcome and peak RSS (MiB)."""
+    import os
+
+    code = CORE_SETUP + CORE_CASES[case] + CORE_RUN
+    env = {**os.environ, "BENCH_TESTS": str(ROOT / "tests")}
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=root, env=env, stdout=subprocess.PIPE)
+    started = time.perf_counter()
+    try:
+        out, _ = proc.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        seconds = time.perf_counter() - started
+        return {"seconds": seconds, "stall": None, "outcome": f"stopped at {limit:g} s", "rss": None}
+    lines = out.decode().strip().splitlines()
+    return json.loads(lines[-1]) if lines else {"seconds": None, "stall": None, "outcome": "crashed", "rss": None}
+
+
+def core(roots: dict[str, Path], limit: float) -> None:
+    rows = []
+    for case in CORE_CASES:
+        got = {name: core_case(root, case, limit) for name, root in roots.items()}
+        rows.append((case, got))
+        print(case, got, flush=True)
+    names = list(roots)
+    print(f"\npython {sys.version.split()[0]}; each case in a fresh process, stopped at {limit:g} s or 2 GiB")
+    heads = " | ".join(f"{n}: time, peak RSS, longest stall of another thread, outcome" for n in names)
+    print(f"| case | {heads} |")
+    print("|---|" + "---|" * len(names))
+    for case, got in rows:
+        cells = []
+        for n in names:
+            g = got[n]
+            stall = "-" if g["stall"] is None else f"{g['stall'] * 1000:.0f} ms"
+            rss = "-" if g["rss"] is None else f"{g['rss']:.0f} MiB"
+            took = "-" if g["seconds"] is None else f"{g['seconds']:.2f} s"
+            cells.append(f"{took}, {rss}, {stall}, {g['outcome']}")
+        print(f"| {case} | " + " | ".join(cells) + " |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--core", action="store_true", help="part 3 only: the in-process hostile inputs")
+    parser.add_argument("--old", type=Path, help="with --core: an older checkout to run side by side")
+    parser.add_argument("--limit", type=float, default=120.0, help="with --core: seconds before a case is stopped")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pace", type=float, default=0.01, help="offline engine seconds per word")
     parser.add_argument("--memory-only", action="store_true", help="only part 1 (e.g. to measure older code)")
     args = parser.parse_args()
+    if args.core:
+        core({"this tree": ROOT, **({"old": args.old} if args.old else {})}, args.limit)
+        return 0
     from playwright.sync_api import sync_playwright
 
     logs = Path(tempfile.mkdtemp(prefix="bench-hostile-"))

@@ -102,6 +102,8 @@ def render_health() -> None:
         st.warning(
             f"History is not being saved right now. {current.writer.health.message}", icon=":material/cloud_off:"
         )
+    elif current.writer is not None and current.writer.health.quarantined:
+        st.caption(f":material/report: {current.writer.health.quarantine_message}")
 
 
 Saver = Callable[[Conversation], None]
@@ -178,6 +180,7 @@ def _reserve(store: Store | None, ws: Workspace, settings: Settings) -> Budget |
         price=flat_price(settings.model),
         messages=[{"content": settings.params.system}, *history],
         max_tokens=settings.params.max_tokens,
+        config=settings.config,
     )
 
 

@@ -77,11 +77,12 @@ def test_a_test_set_stops_spending_at_the_daily_budget(store: Store) -> None:
     assert [c.outcome.error is None for c in sorted(run.cells, key=lambda c: c.row)] == [True] * 3 + [False] * 2
 
 
-def test_no_database_with_a_budget_refuses_and_without_a_price_no_budget_applies() -> None:
+def test_no_database_with_a_budget_refuses_even_without_a_price() -> None:
     with LoopbackServer(known_usage_handler()) as server:
         v = variant(server)
         down = Ledger(store=None, owner="ada", limits=Limits(everyone=Decimal(1)))
         out = run_one(v, HISTORY, stop=threading.Event(), ledger=down)
         assert isinstance(out.error, OverBudget) and "database" in out.error.message
         assert server.requests == []
-    assert down.hold(price=None, messages=HISTORY, max_tokens=100) is None
+    got = down.hold(price=None, messages=HISTORY, max_tokens=100)  # issue 21 #1: an unpriced model fails closed
+    assert isinstance(got, str) and "database" in got

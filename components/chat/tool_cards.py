@@ -60,19 +60,37 @@ def render_check(content: str, check: ReplyCheck) -> None:
 
 
 class LiveCards:
-    """Cards for calls still arriving: the name as soon as it is known, the argument text as it grows."""
+    """Cards for calls still arriving: the name as soon as it is known, the argument text as it grows.
+
+    At most ``SHOWN`` cards are drawn live, and a card is redrawn only when its call changed; the rest are
+    counted in one line (a server may stream hundreds of calls at once, and every card redrawn per event would
+    make each event cost more than the last). Every call gets its card when the reply is complete.
+    """
+
+    SHOWN = 8
 
     def __init__(self, box: st.delta_generator.DeltaGenerator) -> None:
         self.box = box
         self.slots: dict[int, st.delta_generator.DeltaGenerator] = {}
+        self.drawn: dict[int, tuple[str | None, int]] = {}  # index -> (name, argument size) last drawn
+        self.more: st.delta_generator.DeltaGenerator | None = None  # made after the shown cards: below them
+        self.hidden = 0
 
     def draw(self, pending: list[PendingCall]) -> None:
-        for call in pending:
+        for call in pending[: self.SHOWN]:
+            if self.drawn.get(call.index) == (call.name, call.size):
+                continue
             if call.index not in self.slots:
                 self.slots[call.index] = self.box.empty()
+            self.drawn[call.index] = (call.name, call.size)
             with self.slots[call.index].container(border=True):
                 st.markdown(f":material/function: **{plain_name(call.name)}** · receiving arguments")
                 st.code(call.arguments or " ", language="json")
+        hidden = max(len(pending) - self.SHOWN, 0)
+        if hidden != self.hidden:
+            self.hidden = hidden
+            self.more = self.more or self.box.empty()
+            self.more.caption(f":material/more_horiz: {hidden:,} more call(s) arriving")
 
 
 def _answer(call_id: str, name: str, content: str, conv: Conversation, on_done: object) -> None:

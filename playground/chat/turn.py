@@ -132,10 +132,32 @@ class ReplyBuilder:
         )
 
     def final_usage(self) -> Usage:
-        """The server's usage (labelled estimated for the offline engine), or the estimator's."""
+        """The server's usage (labelled estimated for the offline engine), or the estimator's.
+
+        A ``cost`` field is used as the price only from a provider documented to send it (OpenRouter); from any
+        other server it stays in the raw usage (shown in the note) and the tokens are priced instead.
+        """
         if self.usage is None:
             return self.estimated_usage()
-        return replace(self.usage, estimated=True) if self.force_estimated else self.usage
+        usage = self.usage
+        if usage.cost is not None and not _reports_cost(self.provider_id):
+            usage = replace(usage, cost=None)
+        return replace(usage, estimated=True) if self.force_estimated else usage
+
+    def usage_flags(self) -> str:
+        """What in the server's usage is not believed: a ``cost`` from a server not known to bill that way, or
+        more output tokens than ``max_tokens`` allows (the budget never charges more than the request's hold)."""
+        if self.usage is None:
+            return ""
+        notes = []
+        if self.usage.cost is not None and not _reports_cost(self.provider_id):
+            from playground.money.pricing import format_usd
+
+            notes.append(f"the server reported a cost of {format_usd(self.usage.cost)} (not used: unverified)")
+        limit = self.params.get("max_tokens")
+        if isinstance(limit, int) and self.usage.output_tokens > limit:
+            notes.append(f"the server reported {self.usage.output_tokens:,} output tokens, past max tokens")
+        return "; ".join(notes)
 
     def served_by(self) -> str | None:
         """The model that answered when it is not the one asked for (never for the offline engine's stand-in)."""
@@ -162,6 +184,8 @@ class ReplyBuilder:
         usage = self.final_usage()
         other = self.served_by()
         price_cost, price_note = _cost(usage, self.model, other, self.provider_id)
+        flags = self.usage_flags()
+        price_note = "; ".join(n for n in (price_note, flags) if n)
         return Reply(
             model_id=self.model.id,
             provider_id=self.provider_id,
@@ -178,6 +202,13 @@ class ReplyBuilder:
             status=status,
             error=f"{error.message} {error.action}".strip() if error else None,
         )
+
+
+def _reports_cost(provider_id: str) -> bool:
+    from playground.facts.providers import PROVIDERS
+
+    provider = PROVIDERS.get(provider_id)
+    return provider is not None and provider.reports_cost
 
 
 def _cost(usage: Usage, model: Model, served: str | None, provider_id: str):  # noqa: ANN202 - (Cost | None, str)

@@ -73,9 +73,9 @@ def _json(output: str, schema: Mapping[str, Any] | None) -> Verdict:
     except (ValueError, RecursionError) as exc:
         return Verdict(False, f"not valid JSON: {str(exc)[:120]}")
     if schema is not None:
-        error = jsonschema.exceptions.best_match(
-            jsonschema.validators.validator_for(schema)(schema).iter_errors(value)
-        )
+        from playground.tools.timed_validator import timed_validator  # patterns under a time limit
+
+        error = jsonschema.exceptions.best_match(timed_validator(schema).iter_errors(value))
         if error is not None:
             return Verdict(False, f"does not fit the schema: {error.message[:160]}")
     return Verdict(True)

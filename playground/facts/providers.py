@@ -35,6 +35,8 @@ class Provider:
         tokenize_text: whether it counts a text exactly with ``POST {base}/tokenize-text`` (xAI).
         conversation_header: the header that routes one conversation's requests to the server holding its
             cached prompt (xAI's ``x-grok-conv-id``); "" when it has none.
+        reports_cost: whether its usage carries a ``cost`` field documented as what it billed (OpenRouter); any
+            other server's ``cost`` is kept and shown but never used as the price.
     """
 
     id: str
@@ -53,6 +55,7 @@ class Provider:
     lists_models: bool = False
     tokenize_text: bool = False
     conversation_header: str = ""
+    reports_cost: bool = False
 
 
 MODELSLAB = Provider(
@@ -74,7 +77,12 @@ XAI = Provider(
     conversation_header="x-grok-conv-id",
 )
 OPENROUTER = Provider(
-    "openrouter", "OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", effort_style="reasoning"
+    "openrouter",
+    "OpenRouter",
+    "https://openrouter.ai/api/v1",
+    "OPENROUTER_API_KEY",
+    effort_style="reasoning",
+    reports_cost=True,
 )
 CUSTOM = Provider(
     "custom",

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from playground.chat.conversation import Reply
 from playground.chat.events import Usage
 from playground.facts.catalog import Model, Price
+from playground.facts.providers import ProviderConfig
 from playground.money.pricing import cost, format_usd
 from playground.money.tokens import count_messages
 from playground.store.records import Budget
@@ -72,6 +73,40 @@ def flat_price(model: Model) -> Price | None:
     return price_for(model)
 
 
+_DEAREST: Price | None = None  # worked out once per process (genai-prices is loaded only then)
+
+
+def dearest_price() -> Price:
+    """The conservative price for a request whose model has no flat price (tiered, unknown, or a name outside the
+    catalogue): the dearest input and output prices known for any catalogue model, at their top tier."""
+    global _DEAREST
+    if _DEAREST is None:
+        from playground.money.related import ceiling, comparison_models
+
+        known = [p for p in (ceiling(m) for m in comparison_models()) if p is not None]
+        _DEAREST = Price(
+            input=max(p.input for p in known),
+            output=max(p.output for p in known),
+            source="the dearest price known for any catalogue model (top tier)",
+        )
+    return _DEAREST
+
+
+def operators_spend(config: ProviderConfig | None) -> bool:
+    """Whether a request made with ``config`` is paid by the operator: a key from the environment or secrets, or a
+    keyless request to a server the operator chose. A key the user typed (or a keyless URL the user typed) is the
+    user's own spend and never touches the deployment's budgets."""
+    if config is None or config.key_source in ("environment", "secrets"):
+        return True
+    return config.key_source != "session" and config.url_source != "user"
+
+
+UNPRICED = (
+    " This model has no flat price here, so the request is counted at the dearest price known for any catalogue "
+    "model (its top tier) until the reply says what it cost."
+)
+
+
 def refusal(budget: Budget) -> str:
     """Why a request was refused, with the numbers."""
     who = "today's budget for everyone" if budget.scope == "*" else "your daily budget"
@@ -107,15 +142,27 @@ class Ledger:
     limits: Limits
 
     def hold(
-        self, *, price: Price | None, messages: Sequence[Mapping[str, str]], max_tokens: int
+        self,
+        *,
+        price: Price | None,
+        messages: Sequence[Mapping[str, str]],
+        max_tokens: int,
+        config: ProviderConfig | None = None,
     ) -> Budget | str | None:
-        """A reservation of the request's predicted maximum, a refusal message, or None when no budget applies
-        (no budget set, or a model with no known price: the same rules as the chat)."""
+        """A reservation of the request's predicted maximum, a refusal message, or None when no budget applies.
+
+        A model with no flat price (tiered, unknown, outside the catalogue) is held at ``dearest_price()``: a
+        budget never lets a request through unbounded. A request the operator does not pay for (the user's own key
+        or server, see ``operators_spend``) gets an uncounted reservation: recorded, never charged to a budget.
+        """
+        if not operators_spend(config):
+            return Budget(True, Decimal(0), owner=self.owner, counted=False)
         if not self.limits.active:
             return None
         amount = predicted_max(price=price, messages=messages, max_tokens=max_tokens)
+        conservative = amount is None
         if amount is None:
-            return None
+            amount = predicted_max(price=dearest_price(), messages=messages, max_tokens=max_tokens) or Decimal(0)
         if self.store is None:
             return "Not sent: a daily budget is set but the database that tracks it is unavailable."
         try:
@@ -124,7 +171,9 @@ class Ledger:
             )
         except Exception as exc:  # noqa: BLE001 - fail closed: the budget cannot be checked
             return f"Not sent: the daily budget cannot be checked ({plain_error(exc, url=self.store.url)})."
-        return budget if budget.granted else refusal(budget)
+        if budget.granted:
+            return budget
+        return refusal(budget) + (UNPRICED if conservative else "")
 
     def record(self, *, reply: Reply, reservation: Budget | None) -> None:
         """Write the reply's spend (settling ``reservation``); a database error never breaks the run."""

@@ -124,3 +124,28 @@ def price_for(model: Model) -> Price | None:
         cached_input=got.cached_mtok,
         source=f"{LIBRARY}: {got.matched} ({got.source})",
     )
+
+
+def _highest(value: object) -> Decimal | None:
+    """A per-1M price at its dearest tier (a flat price as it is)."""
+    if isinstance(value, TieredPrices):
+        return max([value.base, *(t.price for t in value.tiers)])
+    return value if isinstance(value, Decimal) else None
+
+
+def ceiling(model: Model) -> Price | None:
+    """``model``'s dearest per-token price (its top tier when tiered): the catalogue's, else genai-prices'."""
+    if model.price is not None:
+        return model.price
+    if model.genai_prices_ref is None:
+        return None
+    provider_id, ref = model.genai_prices_ref
+    try:
+        calc = genai_prices.calc_price(_usage(Workload()), ref, provider_id=provider_id)
+    except LookupError:
+        return None
+    prices: ModelPrice = calc.model_price
+    inp, out = _highest(prices.input_mtok), _highest(prices.output_mtok)
+    if inp is None or out is None:
+        return None
+    return Price(input=inp, output=out, source=f"{LIBRARY}: {calc.provider.id} / {calc.model.id}, top tier")

@@ -16,7 +16,7 @@ from typing import Any
 
 from playground.offline.text import ANSWER_TOKENS_HOOK, build_answer, fence, message_text
 from playground.tools.functions import ToolSpec, check_tools, tools_from
-from playground.tools.instance import instance
+from playground.tools.instance import bounded_instance
 from playground.tools.paths import Problem
 from playground.tools.response_format import ResponseFormat
 from playground.tools.schema import check_schema
@@ -126,9 +126,23 @@ def choose_tools(request: ToolRequest, prompt: str, called: list[str]) -> list[T
     return fitting if request.parallel else fitting[:1]
 
 
-def call_arguments(tool: ToolSpec, prompt: str) -> str:
-    """Compact JSON arguments for ``tool``, valid for its schema, from ``prompt`` where possible."""
-    return json.dumps(instance(tool.schema, text=prompt), ensure_ascii=False, separators=(", ", ": "))
+def call_arguments(tool: ToolSpec, prompt: str, notes: list[str] | None = None) -> str:
+    """Compact JSON arguments for ``tool``, valid for its schema, from ``prompt`` where possible; what had to be
+    cut to keep them within the engine's bounds is added to ``notes``."""
+    value, cut = bounded_instance(tool.schema, text=prompt)
+    if notes is not None:
+        notes.extend(f"`{tool.name}`: {n}" for n in cut)
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def cut_note(notes: list[str]) -> str:
+    """The sentence that says the engine bounded what the schema asked for (empty when nothing was cut)."""
+    if not notes:
+        return ""
+    return (
+        "**This is the offline engine, not Grok.** The schema asks for more than one reply may hold, so the value "
+        "below was cut (it may not satisfy the schema): " + "; ".join(notes) + "."
+    )
 
 
 def _results_text(messages: list[dict[str, Any]], results: list[dict[str, Any]]) -> str:
@@ -156,7 +170,9 @@ def json_answer(request: ToolRequest, prompt: str, extra: str = "") -> str:
     """A JSON answer for ``json_object`` (a small fixed shape) or ``json_schema`` (valid for the schema)."""
     fmt = request.response_format
     if fmt is not None and fmt.kind == "json_schema" and check_schema(fmt.schema) is None:
-        return json.dumps(instance(fmt.schema, text=f"{prompt}\n{extra}"), indent=2, ensure_ascii=False)
+        value, notes = bounded_instance(fmt.schema, text=f"{prompt}\n{extra}")
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+        return f"{cut_note(notes)}\n\n{fence(text, 'json')}" if notes else text
     value = {"engine": "offline", "answer": "This is the offline engine, not Grok.", "prompt": prompt[:200]}
     return json.dumps(value, indent=2, ensure_ascii=False)
 
@@ -169,11 +185,12 @@ def plan_answer(body: Mapping[str, Any], digest: str) -> tuple[str, tuple[dict[s
     if body.get(ANSWER_TOKENS_HOOK) is None:
         tools = choose_tools(request, prompt, called)
         if tools:
+            notes: list[str] = []
             calls = tuple(
-                {"id": f"call_{digest[:12]}_{i}", "name": t.name, "arguments": call_arguments(t, prompt)}
+                {"id": f"call_{digest[:12]}_{i}", "name": t.name, "arguments": call_arguments(t, prompt, notes)}
                 for i, t in enumerate(tools)
             )
-            return "", calls
+            return cut_note(notes), calls
     as_json = request.response_format is not None and request.response_format.kind != "text"
     if results and messages[-1]["role"] == "tool":
         extra = "\n".join(str(r.get("content") or "") for r in results)

@@ -56,7 +56,9 @@ def write_session(engine: Engine) -> Iterator[Session]:
     with engine.connect() as conn:
         conn = conn.execution_options(immediate=True)
         with Session(bind=conn, expire_on_commit=False) as session:
-            with session.begin():
+            from playground.store.sanitise import guard
+
+            with guard(session).begin():
                 yield session
 
 

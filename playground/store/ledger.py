@@ -154,7 +154,10 @@ def record(
     """One ledger row; releases ``reservation`` and commits the real cost (or, unknown, the reservation) to the
     day's budgets."""
     usage = usage or Usage()
-    amount = cost or Decimal(0)
+    own = reservation is not None and not reservation.counted
+    held = set(reservation.scopes) if reservation and reservation.granted and not own else set()
+    charge = _charge(cost, reservation if held else None)
+    amount = charge if held and cost is not None else cost or Decimal(0)  # a claim past the hold: the hold
     session.add(
         SpendRow(
             owner=owner,
@@ -168,13 +171,11 @@ def record(
             tokens_reasoning=usage.reasoning_tokens,
             tokens_cached=usage.cached_tokens,
             cost=amount,
-            estimated=usage.estimated,
+            estimated=usage.estimated or (cost is not None and amount != cost),
         )
     )
-    held = set(reservation.scopes) if reservation and reservation.granted else set()
-    # a reply whose cost is unknown (a served model without a price) is charged its reservation: the budget
-    # counts the predicted maximum rather than nothing
-    charge = amount if cost is not None or not reservation or not held else reservation.amount
+    if own:
+        return  # the user's own key or server: a row in the ledger, nothing on the deployment's budgets
     day = reservation.day if reservation and reservation.granted and reservation.day else at.date()
     for scope in (EVERYONE, owner_scope(owner)):
         mine = scope in held and reservation is not None and _unhold(session, reservation=reservation, scope=scope)
@@ -191,6 +192,17 @@ def record(
         if session.execute(stmt).rowcount == 0:  # the day's first reply in this scope
             _ensure_day(session, scope, day)
             session.execute(stmt)
+
+
+def _charge(cost: Decimal | None, reservation: Budget | None) -> Decimal:
+    """What a reply adds to the budgets: its cost, never more than its hold (a server may claim any usage or cost;
+    the hold is the most the request could cost, the prompt counted and ``max_tokens`` at the price held). A reply
+    of unknown cost is charged its hold: the budget counts the predicted maximum rather than nothing."""
+    if reservation is None:
+        return max(cost or Decimal(0), Decimal(0))
+    if cost is None:
+        return reservation.amount
+    return min(max(cost, Decimal(0)), reservation.amount)
 
 
 def release(session: Session, *, reservation: Budget) -> None:

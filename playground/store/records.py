@@ -113,6 +113,7 @@ class Budget:
     owner: str = ""
     scopes: tuple[str, ...] = field(default=())  # the scopes holding this reservation
     hold_id: str = ""  # its holds in the store (given back on expiry if never settled)
+    counted: bool = True  # False: not the operator's spend (the user's own key or server): recorded, never charged
 
     @property
     def left(self) -> Decimal | None:

@@ -9,9 +9,10 @@ A failing check returns the path (innermost part first) and a message; success r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
+
+from playground.tools import patterns
 
 Failure = tuple[list[str | int], str]
 Check = Callable[[Any], Failure | None]
@@ -136,14 +137,18 @@ def _string_checks(node: dict[str, Any]) -> list[Check]:
 
         checks.append(length)
     if "pattern" in node:
-        pattern = re.compile(node["pattern"])
-        checks.append(
-            lambda v: (
-                None
-                if type(v) is not str or pattern.search(v)
-                else ([], f"{show(v)} does not match {show(node['pattern'])}")
-            )
-        )
+        text = node["pattern"]
+        pattern = patterns.compiled(text)  # the regex package, with a time limit and without the GIL
+
+        def matches(v: Any) -> Failure | None:
+            if type(v) is not str:
+                return None
+            got = patterns.search(pattern, v)
+            if got is False:
+                return [], f"{show(v)}: {patterns.timed_out(text)}"
+            return None if got is not None else ([], f"{show(v)} does not match {show(text)}")
+
+        checks.append(matches)
     return checks
 
 
@@ -296,5 +301,5 @@ def compile_schema(schema: Any) -> Check | None:
     """A checker for ``schema`` (already known to be a valid schema), or ``None`` when it is outside the subset."""
     try:
         return _Compiler(schema).compile(schema)
-    except (Unsupported, re.error, TypeError, ValueError):
+    except (Unsupported, patterns.PatternError, TypeError, ValueError):
         return None

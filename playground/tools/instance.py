@@ -4,13 +4,32 @@ Handles types (a list of types picks the first that is not null), ``enum``/``con
 and exclusive), string lengths and common formats, arrays with ``minItems``/``maxItems``, nested objects,
 ``required``, ``additionalProperties: false`` (only declared properties are produced), local ``$ref``,
 ``anyOf``/``oneOf`` (first branch) and ``allOf`` (merged). ``pattern`` and ``multipleOf`` are not solved.
+
+A schema can ask for more than any reply holds (``minLength: 3000000000``, ``minItems: 100000000``, properties
+that each refer back to the whole schema), and the engine runs in the app's own process, so what it builds is
+bounded: at most ``MAX_NODES`` values and ``MAX_CHARS`` characters of strings (half the reply limit when that is
+lower), minimum sizes cut to what is left, a ``$ref`` expanded once on a path (a second visit gives an empty
+value). ``notes`` say what was cut. Its own searches of the prompt run on ``playground.tools.patterns``
+(time-limited) over the prompt's first ``MAX_PROMPT`` characters.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import time
 from typing import Any
+
+from playground.tools import patterns
+from playground.tools.prompt_values import (
+    ABOUT_PATTERN,
+    ISO_DATE_PATTERN,
+    PLACE_PATTERN,
+    QUOTED_PATTERN,
+    named_value,
+    number_near,
+    people,
+)
 
 FORMATS = {
     "date": "2026-01-01",
@@ -25,16 +44,39 @@ PLACE_WORDS = ("city", "location", "place", "country", "town", "region", "destin
 QUERY_WORDS = ("query", "search", "text", "topic", "question", "keywords", "q", "prompt", "title", "subject")
 PEOPLE_WORDS = ("attendees", "people", "names", "participants", "guests", "recipients")
 MAX_DEPTH = 12
-_PLACE = re.compile(r"\b(?:in|for|at|to)\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)")
-_QUOTED = re.compile(r"[\"“']([^\"”']{1,200})[\"”']")
-_ABOUT = re.compile(r"\b(?:for|about|called|titled|named)\s+(.+?)\s*(?:[.?!,;]|\s(?:on|with|at|in)\s|$)", re.I)
-_WITH = re.compile(r"\bwith\s+([A-Z][\w'-]*(?:\s*(?:,|and)\s*[A-Z][\w'-]*)*)")
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+MAX_NODES = 10_000  # values in one generated instance
+MAX_CHARS = 100_000  # characters of strings in one generated instance (well within the reply limit)
+MAX_PROMPT = 20_000  # characters of the prompt searched for values
+SEARCH_SECONDS = 2.0  # all the prompt searches of one instance together; past it, defaults are used
 
 
 class _Generator:
-    def __init__(self, root: Any, text: str) -> None:
-        self.root, self.text = root, text
+    def __init__(self, root: Any, text: str, chars: int = MAX_CHARS) -> None:
+        self.root, self.text = root, text[:MAX_PROMPT]
+        self.nodes, self.chars, self.max_chars = MAX_NODES, chars, chars  # what is left to generate
+        self.expanding: list[str] = []  # the $refs being expanded on the current path
+        self.notes: list[str] = []
+        self.lowered = self.text.lower()
+        self.deadline = time.monotonic() + SEARCH_SECONDS
+
+    def searching(self) -> bool:
+        """Whether the prompt may still be searched (its searches together have a time limit)."""
+        return time.monotonic() < self.deadline
+
+    def named(self, name: str) -> str | None:
+        if not self.searching() or not all(p in self.lowered for p in re.split(r"[\s_-]+", name.lower()) if p):
+            return None
+        return named_value(self.text, name)
+
+    def near(self, name: str) -> float | None:
+        return number_near(self.text, name) if self.searching() else None
+
+    def find(self, pattern: str) -> Any:
+        return patterns.find(pattern, self.text) if self.searching() else None
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
     def resolve(self, node: dict[str, Any]) -> Any:
         ref = node.get("$ref")
@@ -47,6 +89,23 @@ class _Generator:
         return merged
 
     def value(self, node: Any, name: str = "", depth: int = 0) -> Any:
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if isinstance(ref, str) and ref in self.expanding:
+            self.note("a reference refers back to itself: it was expanded once, then left empty")
+            return _empty(_kind(self.resolve(node)))
+        if self.nodes <= 0:
+            self.note(f"stopped at {MAX_NODES:,} values, the most one reply is built with")
+            return None
+        self.nodes -= 1
+        if isinstance(ref, str):
+            self.expanding.append(ref)
+            try:
+                return self._value(node, name, depth)
+            finally:
+                self.expanding.pop()
+        return self._value(node, name, depth)
+
+    def _value(self, node: Any, name: str, depth: int) -> Any:
         if node is True or not isinstance(node, dict):
             return self.string({}, name)
         node = self.resolve(node)
@@ -54,14 +113,14 @@ class _Generator:
             node = _merge([node, *[self.resolve(s) for s in node["allOf"] if isinstance(s, dict)]])
         for key in ("anyOf", "oneOf"):
             if node.get(key):
-                return self.value({**node, key: None, **node[key][0]}, name, depth)
+                return self._value({**node, key: None, **node[key][0]}, name, depth)
         if "const" in node:
             return node["const"]
         if node.get("enum"):
             return self.enum(node["enum"])
         kind = _kind(node)
         if depth > MAX_DEPTH:
-            return {} if kind == "object" else [] if kind == "array" else None
+            return _empty(kind)
         if kind == "object":
             return self.object(node, depth)
         if kind == "array":
@@ -69,7 +128,7 @@ class _Generator:
         if kind in ("integer", "number"):
             return self.number(node, name, kind == "integer")
         if kind == "boolean":
-            found = named_value(self.text, name)
+            found = self.named(name)
             return found is not None and found.lower() in ("true", "yes", "on")
         if kind == "null":
             return None
@@ -81,9 +140,10 @@ class _Generator:
 
     def enum_hit(self, options: list[Any]) -> Any:
         """The first option written in the prompt, or None."""
-        lowered = self.text.lower()
-        for option in options:
-            if isinstance(option, str) and re.search(rf"\b{re.escape(option.lower())}\b", lowered):
+        for option in options[:100]:
+            if not isinstance(option, str) or option.lower() not in self.lowered or not self.searching():
+                continue
+            if patterns.find(rf"\b{re.escape(option.lower()[:200])}\b", self.lowered):
                 return option
         return None
 
@@ -92,34 +152,39 @@ class _Generator:
         required = [r for r in node.get("required", []) if isinstance(r, str)]
         out: dict[str, Any] = {}
         for key, sub in props.items():
+            if self.nodes <= 0:
+                break
             if key in required or self.mentions(key, sub):
                 out[key] = self.value(sub, key, depth + 1)
         for key in required:  # required but not declared: any value (additionalProperties may allow it)
-            if key not in out:
+            if key not in out and self.nodes > 0:
                 out[key] = self.value(node.get("additionalProperties", {}), key, depth + 1)
         for key, sub in props.items():
-            if len(out) >= node.get("minProperties", 0):
+            if len(out) >= _size(node.get("minProperties")) or self.nodes <= 0:
                 break
             out.setdefault(key, self.value(sub, key, depth + 1))
         return out
 
     def mentions(self, key: str, sub: Any) -> bool:
         """Whether an optional property's value appears in the prompt (then it is filled in)."""
-        if named_value(self.text, key) is not None:
+        if self.named(key) is not None:
             return True
         if not isinstance(sub, dict):
             return False
-        if _kind(self.resolve(sub)) in ("integer", "number") and number_near(self.text, key) is not None:
+        if _kind(self.resolve(sub)) in ("integer", "number") and self.near(key) is not None:
             return True
         options = sub.get("enum")
-        return bool(options) and self.enum_hit(options) is not None
+        return bool(options) and isinstance(options, list) and self.enum_hit(options) is not None
 
     def array(self, node: dict[str, Any], name: str, depth: int) -> list[Any]:
-        low = max(int(node.get("minItems", 0)), 1)
+        low = max(_size(node.get("minItems")), 1)
         high = node.get("maxItems")
         count = min(low, high) if isinstance(high, int) else low
+        if count > self.nodes:
+            self.note(f"minItems {count:,} cut to {max(self.nodes, 0):,} items")
+            count = max(self.nodes, 0)
         item = node.get("items", {})
-        found = people(self.text) if name.lower() in PEOPLE_WORDS else []
+        found = people(self.text) if name.lower() in PEOPLE_WORDS and self.searching() else []
         if found and isinstance(item, dict) and _kind(self.resolve(item)) == "string":
             values = found[: high if isinstance(high, int) else None]
             if len(values) >= count:
@@ -129,7 +194,7 @@ class _Generator:
 
     def number(self, node: dict[str, Any], name: str, integer: bool) -> int | float:
         low, high = _bounds(node, integer)
-        value = number_near(self.text, name)
+        value = self.near(name)
         if value is None:
             value = low if low is not None else min(0, high) if high is not None else 0
         value = round(value) if integer else value
@@ -143,26 +208,43 @@ class _Generator:
         value = (
             self.found_string(node, name) or FORMATS.get(str(node.get("format")), "") or f"example {name}".strip()
         )
-        low, high = int(node.get("minLength", 0)), node.get("maxLength")
+        low, high = _size(node.get("minLength")), node.get("maxLength")
+        if low and low > self.chars:
+            self.note(f"minLength {low:,} cut to {max(self.chars, 0):,} characters")
+            low = max(self.chars, 0)
+        if self.chars <= 0:
+            self.note(f"stopped at {self.max_chars:,} characters of text, the most one reply is built with")
+            value = ""
         if len(value) < low:
             value += "x" * (low - len(value))
-        return value[:high] if isinstance(high, int) else value
+        value = value[:high] if isinstance(high, int) else value
+        self.chars -= len(value)
+        return value
 
     def found_string(self, node: dict[str, Any], name: str) -> str | None:
-        found = named_value(self.text, name)
+        found = self.named(name)
         if found is not None:
             return found
         lowered = name.lower()
         if node.get("format") == "date":
-            match = _ISO_DATE.search(self.text)
+            match = self.find(ISO_DATE_PATTERN)
             return match.group(0) if match else None
         if any(w in lowered for w in PLACE_WORDS):
-            match = _PLACE.search(self.text)
+            match = self.find(PLACE_PATTERN)
             return match.group(1) if match else None
         if lowered in QUERY_WORDS or any(lowered.endswith(w) for w in ("query", "question", "title")):
-            match = _QUOTED.search(self.text) or _ABOUT.search(self.text)
+            match = self.find(QUOTED_PATTERN) or self.find(ABOUT_PATTERN)
             return match.group(1).strip() if match else " ".join(self.text.split())[:100] or None
         return None
+
+
+def _size(value: Any) -> int:
+    """A schema's minimum size as a whole number (anything else is 0)."""
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _empty(kind: str) -> Any:
+    return {} if kind == "object" else [] if kind == "array" else "" if kind == "string" else None
 
 
 def _kind(node: dict[str, Any]) -> str:
@@ -200,41 +282,14 @@ def _bounds(node: dict[str, Any], integer: bool) -> tuple[float | None, float | 
     return low, high
 
 
-def named_value(text: str, name: str) -> str | None:
-    """The value written as ``name: value``, ``name = value`` or ``name is value`` in the prompt."""
-    if not name:
-        return None
-    words = r"[\s_-]*".join(re.escape(p) for p in re.split(r"[\s_-]+", name) if p)
-    match = re.search(rf'(?i)\b{words}\s*(?:[:=]|\bis\b)\s*(?:"([^"]*)"|([^\s,;!?]+(?:\.\d+)?))', text)
-    if not match:
-        return None
-    return match.group(1) if match.group(1) is not None else match.group(2).rstrip(".")
-
-
-def number_near(text: str, name: str) -> float | None:
-    """A number given for ``name``: ``name: 5`` or a number before a word of the name (``5 results``)."""
-    found = named_value(text, name)
-    if found is not None:
-        try:
-            return float(found)
-        except ValueError:
-            pass
-    for part in re.split(r"[\s_-]+", name.lower()):
-        if len(part) < 3 or part in ("max", "min", "num", "number", "count"):
-            continue
-        stem = part[:-1] if part.endswith("s") else part
-        match = re.search(rf"(-?\d+(?:\.\d+)?)\s*{re.escape(stem)}", text, re.I)
-        if match:
-            return float(match.group(1))
-    return None
-
-
-def people(text: str) -> list[str]:
-    """Capitalised names after "with" (``with Alice and Bob`` gives Alice and Bob)."""
-    match = _WITH.search(text)
-    return re.findall(r"[A-Z][\w'-]*", match.group(1)) if match else []
-
-
 def instance(schema: Any, *, text: str = "") -> Any:
     """A value for ``schema``, with values taken from ``text`` where they appear."""
-    return _Generator(schema, text).value(schema)
+    return bounded_instance(schema, text=text)[0]
+
+
+def bounded_instance(schema: Any, *, text: str = "") -> tuple[Any, list[str]]:
+    """A value for ``schema`` and what had to be cut to keep it within the bounds (empty when nothing was)."""
+    from playground.wire.limits import current  # the deployment's reply limit (half of it: reasoning comes too)
+
+    generator = _Generator(schema, text, min(MAX_CHARS, current().reply_chars // 2))
+    return generator.value(schema), generator.notes

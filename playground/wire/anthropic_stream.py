@@ -94,7 +94,11 @@ def _error_event(data: Mapping[str, Any], secrets: list[str]) -> PlaygroundError
 def _block_start(state: StreamState, index: int, block: Mapping[str, Any]) -> Iterator[Event]:
     kind = block.get("type")
     if kind == "tool_use":
+        cap = limits.current().tool_calls
+        if index not in state.tools and len(state.tools) >= cap:
+            raise limits.too_many_calls(cap)
         state.tools[index] = len(state.tools)
+        state.grow(_text(block.get("id")) + _text(block.get("name")))  # ids and names count toward the size
         given = block.get("input")  # normally {} with the input in input_json_delta pieces; some send it whole
         arguments = _json_text(given) if isinstance(given, dict) and given else ""
         yield ToolCallDelta(
@@ -122,6 +126,9 @@ def _block_delta(state: StreamState, index: int, delta: Mapping[str, Any]) -> It
         state.reasoning.append(thought)
         yield ReasoningDelta(thought)
     elif kind == "input_json_delta":
+        cap = limits.current().tool_calls
+        if index not in state.tools and len(state.tools) >= cap:
+            raise limits.too_many_calls(cap)
         tool = state.tools.setdefault(index, len(state.tools))
         yield ToolCallDelta(tool, arguments=state.grow(_text(delta.get("partial_json"))))
     elif kind == "signature_delta":

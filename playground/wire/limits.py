@@ -34,6 +34,7 @@ class Limits:
     pool_wait: float = 3.0
     max_connections: int = 64
     per_host: int = 16
+    tool_calls: int = 128
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -48,6 +49,7 @@ class Limits:
             pool_wait=_float("PLAYGROUND_POOL_WAIT", d.pool_wait),
             max_connections=_int("PLAYGROUND_MAX_CONNECTIONS", d.max_connections),
             per_host=_int("PLAYGROUND_MAX_CONNECTIONS_PER_HOST", d.per_host),
+            tool_calls=_int("PLAYGROUND_MAX_TOOL_CALLS", d.tool_calls),
         )
 
 
@@ -76,6 +78,16 @@ def too_many_chars(total: int, limit: int | None = None) -> ReplyTooLarge | None
     return ReplyTooLarge(
         f"The reply passed this deployment's limit of {limit:,} characters and was stopped there; "
         "what arrived is kept."
+    )
+
+
+def too_many_calls(limit: int) -> ReplyTooLarge:
+    """The error for a reply that starts more parallel tool calls than this deployment takes."""
+    return ReplyTooLarge(
+        f"The reply started more than this deployment's limit of {limit:,} tool calls and was stopped there; "
+        "the calls that arrived are kept.",
+        action="Answer the calls below, or ask for fewer at once (turn Parallel calls off in Tools and output "
+        "format).",
     )
 
 

@@ -28,7 +28,7 @@ class StreamState:
 
     __slots__ = (
         "text", "reasoning", "started", "usage", "finish", "seen", "unreadable", "open_end", "model",
-        "tool_ids", "tool_wire", "tool_last", "chars", "max_chars",
+        "tool_ids", "tool_wire", "tool_last", "chars", "max_chars", "tool_used", "tool_next", "max_calls",
     )  # fmt: skip
 
     def __init__(self, max_chars: int | None = None) -> None:
@@ -46,6 +46,9 @@ class StreamState:
         self.tool_ids: dict[str, int] = {}  # tool call id -> our index
         self.tool_wire: dict[int, int] = {}  # the server's index -> our index
         self.tool_last: int | None = None
+        self.tool_used: set[int] = set()  # our indexes so far (kept as calls arrive, never rebuilt)
+        self.tool_next = 0  # one past the highest index so far
+        self.max_calls = limits.current().tool_calls
 
     def reset(self) -> None:
         """Forget a failed attempt that yielded nothing."""
@@ -56,6 +59,8 @@ class StreamState:
         self.tool_ids.clear()
         self.tool_wire.clear()
         self.tool_last = None
+        self.tool_used.clear()
+        self.tool_next = 0
         self.chars = 0
 
     def grow(self, size: int) -> None:
@@ -141,11 +146,11 @@ def _tool_index(state: StreamState, call: dict[str, Any], position: int) -> int:
     ``index`` for parallel calls), else by the server's index, else the call the last fragment belonged to."""
     wire, call_id = call.get("index"), call.get("id")
     wire = wire if isinstance(wire, int) and not isinstance(wire, bool) else None
-    used = set(state.tool_ids.values()) | set(state.tool_wire.values())
+    used = state.tool_used
     if isinstance(call_id, str) and call_id:
         index = state.tool_ids.get(call_id)
         if index is None:
-            index = wire if wire is not None and wire not in used else max(used, default=-1) + 1
+            index = wire if wire is not None and wire not in used else state.tool_next
             state.tool_ids[call_id] = index
         if wire is not None:
             state.tool_wire[wire] = index
@@ -153,12 +158,17 @@ def _tool_index(state: StreamState, call: dict[str, Any], position: int) -> int:
         index = state.tool_wire.setdefault(wire, wire)
     else:
         index = state.tool_last if state.tool_last is not None else position
+    if index not in used:
+        if len(used) >= state.max_calls:
+            raise limits.too_many_calls(state.max_calls)
+        used.add(index)
+        state.tool_next = max(state.tool_next, index + 1)
     state.tool_last = index
     return index
 
 
-def _tool_deltas(calls: list[Any], state: StreamState) -> list[ToolCallDelta]:
-    out = []
+def _tool_deltas(calls: list[Any], state: StreamState) -> Iterator[ToolCallDelta]:
+    """The fragments of one chunk, one at a time (a call past the limit raises after the ones before it)."""
     for position, call in enumerate(calls):
         if not isinstance(call, dict):
             continue
@@ -169,15 +179,9 @@ def _tool_deltas(calls: list[Any], state: StreamState) -> list[ToolCallDelta]:
             arguments = _json_text(arguments)
         index = _tool_index(state, call, position)
         name, call_id = function.get("name"), call.get("id")
-        out.append(
-            ToolCallDelta(
-                index,
-                call_id if isinstance(call_id, str) else None,
-                name if isinstance(name, str) else None,
-                arguments or "",
-            )
-        )
-    return out
+        name, call_id = (name if isinstance(name, str) else None), (call_id if isinstance(call_id, str) else None)
+        state.grow(len(name or "") + len(call_id or ""))  # ids and names count toward the reply's size too
+        yield ToolCallDelta(index, call_id, name, arguments or "")
 
 
 def _json_text(value: Any) -> str:
