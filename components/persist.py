@@ -178,6 +178,7 @@ def _reserve(store: Store | None, ws: Workspace, settings: Settings) -> Budget |
         price=flat_price(settings.model),
         messages=[{"content": settings.params.system}, *history],
         max_tokens=settings.params.max_tokens,
+        offline=settings.config.provider.offline,
     )
 
 

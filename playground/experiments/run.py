@@ -146,6 +146,7 @@ def _hold(ledger: Ledger | None, variant: Variant, history: History) -> Budget |
         price=variant.priced_model().price,
         messages=budget_messages(variant, history),
         max_tokens=variant.params.max_tokens,
+        offline=variant.config.provider.offline,
     )
     if isinstance(got, str):
         raise OverBudget(got)

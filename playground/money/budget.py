@@ -13,6 +13,7 @@ from playground.chat.events import Usage
 from playground.facts.catalog import Model, Price
 from playground.money.pricing import cost, format_usd
 from playground.money.tokens import count_messages
+from playground.offline.spend import answered_offline
 from playground.store.records import Budget
 from playground.store.writer import plain_error
 
@@ -107,11 +108,17 @@ class Ledger:
     limits: Limits
 
     def hold(
-        self, *, price: Price | None, messages: Sequence[Mapping[str, str]], max_tokens: int
+        self,
+        *,
+        price: Price | None,
+        messages: Sequence[Mapping[str, str]],
+        max_tokens: int,
+        offline: bool = False,
     ) -> Budget | str | None:
         """A reservation of the request's predicted maximum, a refusal message, or None when no budget applies
-        (no budget set, or a model with no known price: the same rules as the chat)."""
-        if not self.limits.active:
+        (no budget set, a model with no known price, or an ``offline`` request: the offline engine costs nothing,
+        the same rules as the chat)."""
+        if not self.limits.active or offline:
             return None
         amount = predicted_max(price=price, messages=messages, max_tokens=max_tokens)
         if amount is None:
@@ -138,6 +145,7 @@ class Ledger:
                 usage=reply.usage,
                 cost=reply.cost.total if reply.cost is not None else None,
                 reservation=reservation,
+                offline=answered_offline(reply.provider_id),
             )
         except Exception:  # noqa: BLE001 - the spend is lost, the comparison goes on (the chat does the same)
             pass
