@@ -161,8 +161,14 @@ def test_rename_and_delete_after_confirming(database: str) -> None:
     at.button(key="history_rename").click()
     run(at)
     assert _titles(at) == ["New title"]
-    assert not [b for b in at.button if b.key == "history_delete"]  # nothing deletes without the toggle
-    at.toggle(key="history_delete_arm").set_value(True)
+    assert not [b for b in at.button if b.key == "history_delete"]  # nothing deletes without confirming
+    at.button(key="history_delete_ask").click()
+    run(at)
+    assert "for good?" in at.warning[0].value
+    at.button(key="history_delete_cancel").click()
+    run(at)
+    assert _titles(at) == ["New title"] and not [b for b in at.button if b.key == "history_delete"]
+    at.button(key="history_delete_ask").click()
     run(at)
     at.button(key="history_delete").click()
     run(at)
