@@ -115,6 +115,23 @@ def test_history_delete_asks_before_deleting(streamlit_factory: Any, page: Any, 
     expect(page.get_by_text("No saved conversations match.")).to_be_visible()
 
 
+def test_run_again_brings_the_results_into_view(streamlit_factory: Any, page: Any, tmp_path: Any) -> None:
+    from journeys_offline_util import offline_app, open_app
+
+    open_app(page, offline_app(streamlit_factory, tmp_path).url + "/compare")
+    prompt = page.get_by_label("Prompt", exact=True)
+    prompt.fill("Name three prime numbers")
+    rerun_and_wait(page, lambda: prompt.press("Control+Enter"))
+    rerun_and_wait(page, lambda: page.get_by_role("button", name="Send to all").click())
+    rerun_and_wait(page, lambda: page.get_by_role("button", name="Save as experiment").click())
+    page.mouse.wheel(0, -10_000)  # back at the top, where the saved experiments are
+    page.get_by_text("Saved experiments (1)").click()
+    rerun_and_wait(page, lambda: page.get_by_role("button", name="Run again").click())
+    results = page.locator(".st-key-cmp_live_0")
+    expect(results).to_contain_text("offline engine", timeout=30_000)
+    expect(results).to_be_in_viewport()
+
+
 # ---- end offline ----
 
 
