@@ -25,7 +25,7 @@ def test_an_offline_reply_is_not_spend_on_its_strip_or_in_the_footer() -> None:
     text = captions(at)
     assert f"nothing spent: offline, would cost {would} at xAI's prices (input" in text  # the strip
     assert f"Last reply offline, nothing spent (would cost {would} at xAI's prices)" in text  # the footer
-    assert "spent so far $0.00 over 1 replies (1 offline: would cost" in text
+    assert "at xAI's prices) · nothing spent so far" in text
     assert f"cost {would}" not in text.replace(f"would cost {would}", "")  # never called a cost on its own
     answer = chat(at)[-1][1]
     assert '"model": "grok-3-mini"' in answer and "presence_penalty" not in answer.split("Left out")[0]
@@ -41,3 +41,23 @@ def test_the_engine_chosen_itself_prices_at_the_list_prices() -> None:
     assert "would cost" in captions(at) and "at the model's list prices" in captions(at)
     answer = chat(at)[-1][1]
     assert "Provider** list" in answer and "Type your" not in answer
+
+
+def test_the_footer_counts_only_paid_replies_as_spent() -> None:
+    from dataclasses import replace
+
+    from store_util import reply
+
+    from components.chat.footer import cost_line
+
+    paid, offline = reply(), replace(reply(), provider_id="offline")
+    line = cost_line([paid, offline], at="xAI's prices")
+    total = format_usd(paid.cost.total)
+    assert line == (
+        f"Last reply offline, nothing spent (would cost {total} at xAI's prices) · conversation so far {total} "
+        f"spent over 2 replies (1 offline, not spent: would cost {total} at xAI's prices)"
+    )
+    assert cost_line([offline, paid]) == (
+        f"Last reply {total} · conversation so far {total} spent over 2 replies (1 offline, not spent: would cost "
+        f"{total} at the model's list prices)"
+    )

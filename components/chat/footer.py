@@ -26,10 +26,14 @@ def cost_line(replies: list[Reply], *, at: str = LIST_PRICES) -> str:
         last_text = f"offline, nothing spent ({would_cost(last.cost.total, at=at)})"
     else:
         last_text = format_usd(last.cost.total)
-    line = f"Last reply {last_text} · spent so far {format_usd(sum(paid, Decimal(0)))} over {len(replies)} replies"
+    would = sum((r.cost.total for r in offline if r.cost is not None), Decimal(0))
+    if len(offline) == len(replies):
+        more = f" (its {len(offline)} offline replies {would_cost(would, at=at)})" if len(offline) > 1 else ""
+        return f"Last reply {last_text} · nothing spent so far{more}"
+    line = f"Last reply {last_text} · conversation so far {format_usd(sum(paid, Decimal(0)))} spent"
+    line += f" over {len(replies)} replies"
     if offline:
-        would = sum((r.cost.total for r in offline if r.cost is not None), Decimal(0))
-        line += f" ({len(offline)} offline: {would_cost(would, at=at)}, not spent)"
+        line += f" ({len(offline)} offline, not spent: {would_cost(would, at=at)})"
     return line
 
 

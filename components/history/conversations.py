@@ -111,6 +111,8 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
         st.button(
             "Delete…", icon=":material/delete:", key="history_delete_ask", on_click=_ask_delete, args=(chosen.id,)
         )
+    if st.session_state.get(DELETE_ASKED) == chosen.id:
+        _confirm_delete(store, ws, chosen)  # right under the button that asked
     shared = st.session_state.get(state.SHARE_LINK)
     if shared and shared[0] == chosen.id:
         st.caption("Whoever opens this link gets a read-only copy in their own session.")
@@ -119,8 +121,6 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
     if st.button("Rename", icon=":material/edit:", key="history_rename") and title.strip():
         store.rename(owner=ws.owner, conversation_id=chosen.id, title=title, secrets=persist.typed_keys())
         st.rerun()
-    if st.session_state.get(DELETE_ASKED) == chosen.id:
-        _confirm_delete(store, ws, chosen)
 
 
 def _ask_delete(conversation_id: str) -> None:
