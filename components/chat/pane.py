@@ -11,9 +11,8 @@ from components.state import HISTORY_WINDOW
 from playground.chat.conversation import Conversation, Message, Reply
 from playground.facts.page import PAGE
 from playground.facts.providers import PROVIDERS
-from playground.money.pricing import format_usd
 from playground.money.usage_reading import reading_note
-from playground.offline.spend import LIST_PRICES, answered_offline, prices_of, would_cost
+from playground.offline.spend import LIST_PRICES, prices_of, reply_cost
 from playground.text import plain
 
 WINDOW = 20  # messages drawn at first; older ones load on request (a long history must not slow every rerun)
@@ -45,18 +44,6 @@ def render_starters(on_pick: object) -> None:
             st.button(text, key=f"starter_{i}", on_click=on_pick, args=(text,), icon=":material/bolt:")
 
 
-def cost_text(reply: Reply, *, at: str = LIST_PRICES) -> str:
-    """The reply's cost with its split; an offline reply's is what it would cost ``at`` those prices, not spent."""
-    c = reply.cost
-    split = (
-        f"(input {format_usd(c.input + c.cached_input)}, output {format_usd(c.output)}, reasoning "
-        f"{format_usd(c.reasoning)})"
-    )
-    if answered_offline(reply.provider_id):
-        return f"nothing spent: offline, {would_cost(c.total, at=at)} {split}"
-    return f"cost {format_usd(c.total)} {split}" + (" as billed by the provider" if c.from_provider else "")
-
-
 def prices_at() -> str:
     """Whose prices an offline reply's would-be cost uses: the provider chosen in the sidebar."""
     return prices_of(PROVIDERS.get(st.session_state.get(state.PROVIDER) or ""))
@@ -86,7 +73,7 @@ def reply_strip(reply: Reply, *, at: str = LIST_PRICES) -> str:
     if u is not None and u.invalid:
         parts.append(f":material/warning: {plain(u.invalid)}: not priced")  # holds server values
     if reply.cost is not None:
-        parts.append(cost_text(reply, at=at))
+        parts.append(reply_cost(reply, at=at))
     elif reply.served_other:
         parts.append("cost unknown")
     if reply.price_note:
