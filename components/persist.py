@@ -6,6 +6,7 @@ shows a notice (``render_health``) while the chat goes on.
 
 from __future__ import annotations
 
+import re
 import secrets as token_source
 import threading
 import time
@@ -39,6 +40,10 @@ class Link:
 _LINKS: dict[str, Link] = {}  # one per database URL (server configuration, never user input) in this process
 _LOCK = threading.Lock()
 RETRY_SECONDS = 30.0
+CHAT_PARAM = "chat"  # ?chat=<id>: the saved conversation open in this tab, reopened on reload (owner-checked)
+LINK_READ = "chat_link_read"  # session: the URL's ?chat was read once, at this session's first playground run
+SAVED_ID = "chat_saved_id"  # session: the conversation id this session has saved (or opened from the store)
+CHAT_ID = re.compile(r"[0-9a-f]{32}")  # new_id(): 122 random bits, unguessable
 
 
 def _open(url: str) -> Link:
@@ -125,6 +130,8 @@ def prepare(settings: Settings) -> tuple[Saver, str | None]:
     if isinstance(budget, str):
         return (lambda conv: None), budget
     writer = current.writer
+    if writer is not None:
+        st.session_state[SAVED_ID] = cid  # the URL may name it from the next run on (see reopen_chat)
 
     def save(conv: Conversation) -> None:
         if writer is None:
@@ -181,6 +188,7 @@ def _reserve(store: Store | None, ws: Workspace, settings: Settings) -> Budget |
         messages=[{"content": settings.params.system}, *history],
         max_tokens=settings.params.max_tokens,
         config=settings.config,
+        offline=settings.config.provider.offline,
     )
 
 
@@ -216,3 +224,52 @@ def reachable(action: Callable[[Store], T], *, default: T) -> T:
             icon=":material/cloud_off:",
         )
         return default
+
+
+def mark_saved(conversation_id: str) -> None:
+    """``conversation_id`` is in the store (opened from History): the URL may name it."""
+    st.session_state[SAVED_ID] = conversation_id
+
+
+def clear_question() -> str:
+    """What Clear really does: with saving on the chat stays in History; with saving off it is gone."""
+    if link().store is None:
+        return "Clear the whole conversation? Saving is off here, so it cannot be brought back."
+    return "Start a new chat? This one stays in History."
+
+
+def reopen_chat() -> None:
+    """Reload keeps the chat: at this session's first playground run ``?chat=<id>`` reopens that saved chat when it
+    is this visitor's (else a fresh chat and a short note, never someone else's chat); afterwards the URL names
+    the saved chat open now (saving on and a workspace that outlives the session)."""
+    if not st.session_state.get(LINK_READ):
+        st.session_state[LINK_READ] = True
+        wanted = st.query_params.get(CHAT_PARAM)
+        if wanted:
+            _open_link(wanted)
+    _point_url()
+
+
+def _open_link(wanted: str) -> None:
+    store, ws = link().store, current_workspace()
+    found = None
+    if store is not None and CHAT_ID.fullmatch(wanted) and not ws.per_session:
+        found = reachable(lambda s: s.load_conversation(owner=ws.owner, conversation_id=wanted), default=None)
+    if found is None:
+        st.query_params.pop(CHAT_PARAM, None)
+        why = "saving is off here" if store is None else "it is not one of your saved chats"
+        state.set_notice("info", f"The chat in this address cannot be opened ({why}): this is a new chat.")
+        return
+    st.session_state[state.CONVERSATION] = found.conversation
+    st.session_state[state.CONVERSATION_ID] = wanted
+    mark_saved(wanted)
+
+
+def _point_url() -> None:
+    cid = st.session_state.get(state.CONVERSATION_ID)
+    saved = cid is not None and st.session_state.get(SAVED_ID) == cid and bool(state.conversation().messages)
+    if saved and link().store is not None and not current_workspace().per_session:
+        if st.query_params.get(CHAT_PARAM) != cid:
+            st.query_params[CHAT_PARAM] = cid
+    elif CHAT_PARAM in st.query_params:
+        del st.query_params[CHAT_PARAM]

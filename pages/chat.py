@@ -11,6 +11,7 @@ from components.state import conversation
 
 require_router()
 persist.open_shared_link()
+persist.reopen_chat()
 conv = conversation()
 header_box, history_box, footer_box = st.container(), st.container(), st.container()
 settings = render_sidebar(footer_box)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from apptest_util import chat, new_app, run, send
+from offline_util import offline_server_fixture  # noqa: F401 - the ``server`` fixture
 
 from components import persist
 from playground.money.pricing import format_usd
@@ -19,6 +20,15 @@ def database(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """The app's PLAYGROUND_DATABASE_URL for this test (a temporary SQLite file or a fresh PostgreSQL database)."""
     monkeypatch.setenv("PLAYGROUND_DATABASE_URL", db_url)
     return db_url
+
+
+@pytest.fixture
+def paid(server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A provider that is paid for: the operator's OpenAI-compatible URL (the offline engine's server on loopback
+    standing in for it, so its replies are priced and counted like any provider's)."""
+    monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+    monkeypatch.setenv("PLAYGROUND_BASE_URL", server)
+    return server
 
 
 def _flush() -> None:
@@ -53,7 +63,7 @@ def _chat(text: str, user: dict | None = None):
     return at
 
 
-def test_a_saved_conversation_is_listed_with_its_cost_in_a_fresh_session(database: str) -> None:
+def test_a_saved_conversation_is_listed_with_its_cost_in_a_fresh_session(database: str, paid: str) -> None:
     at = _chat("What is a budget?")
     assert chat(at)[1][0] == "assistant"
     fresh = _history()
@@ -128,7 +138,7 @@ def test_public_mode_keeps_history_per_browser_session(database: str, monkeypatc
     assert _titles(_history()) == []  # another browser session lists nothing
 
 
-def test_budget_refuses_with_the_numbers(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_budget_refuses_with_the_numbers(database: str, paid: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLAYGROUND_DAILY_BUDGET_USD", "0.0001")
     at = run(new_app())
     send(at, "Too dear")
@@ -151,8 +161,14 @@ def test_rename_and_delete_after_confirming(database: str) -> None:
     at.button(key="history_rename").click()
     run(at)
     assert _titles(at) == ["New title"]
-    assert not [b for b in at.button if b.key == "history_delete"]  # nothing deletes without the toggle
-    at.toggle(key="history_delete_arm").set_value(True)
+    assert not [b for b in at.button if b.key == "history_delete"]  # nothing deletes without confirming
+    at.button(key="history_delete_ask").click()
+    run(at)
+    assert "for good?" in at.warning[0].value
+    at.button(key="history_delete_cancel").click()
+    run(at)
+    assert _titles(at) == ["New title"] and not [b for b in at.button if b.key == "history_delete"]
+    at.button(key="history_delete_ask").click()
     run(at)
     at.button(key="history_delete").click()
     run(at)
@@ -179,7 +195,7 @@ def test_a_budget_that_is_not_an_amount_refuses_plainly(database: str, monkeypat
     assert "PLAYGROUND_DAILY_BUDGET_USD must be an amount in USD" in " ".join(e.value for e in at.error)
 
 
-def test_filters_by_cost_and_sorts(database: str) -> None:
+def test_filters_by_cost_and_sorts(database: str, paid: str) -> None:
     _chat("Short one")
     at = _chat("A second, longer question about budgets and costs")
     at.switch_page(HISTORY)
@@ -195,7 +211,7 @@ def test_filters_by_cost_and_sorts(database: str) -> None:
     assert _titles(at) == [cheap.title]
 
 
-def test_a_signed_in_users_own_budget(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_signed_in_users_own_budget(database: str, paid: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLAYGROUND_USER_DAILY_BUDGET_USD", "0.0001")
     at = new_app()
     at.user = {"is_logged_in": True, "email": "ana@example.com"}
@@ -273,3 +289,23 @@ def test_the_share_link_is_the_apps_whole_address() -> None:
     assert share_link("http://localhost:8501/history", "abc") == "http://localhost:8501/?share=abc"
     assert share_link("https://team.example/play/history?x=1", "abc") == "https://team.example/play/?share=abc"
     assert share_link(None, "abc") == "?share=abc"
+
+
+def test_offline_replies_are_not_spent_and_no_budget_stops_them(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLAYGROUND_DAILY_BUDGET_USD", "0.0001")  # a paid request would be refused
+    at = _chat("What does nothing cost?")
+    assert [role for role, _ in chat(at)] == ["user", "assistant"]  # the offline engine is never refused
+    assert not at.exception
+    stored = Store.open(url=database)
+    would = stored.offline_spend(owner="local")
+    assert stored.spend_total(owner=None) == 0 and would.replies == 1 and would.would_cost > 0
+    stored.close()
+    history = _history()
+    assert not history.exception
+    metrics = {m.label: m.value for m in history.metric}
+    assert metrics == {"Spent in all": "$0.00", "Offline replies (not spent)": "1"}
+    notes = " ".join(c.value for c in history.caption)
+    assert f"they would cost {format_usd(would.would_cost)} at the model's list prices" in notes
+    assert list(history.dataframe[0].value["Cost"]) == ["$0.00"]  # the conversation's cost: nothing paid

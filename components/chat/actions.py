@@ -115,7 +115,7 @@ def render_actions(settings: Settings) -> None:
         messages_editor.render_entry()
         st.button("View code", icon=":material/code:", key="view_code", on_click=_open_code)
         with st.popover("Clear", icon=":material/delete:"):
-            st.write("Delete the whole conversation? This cannot be undone.")
+            st.write(persist.clear_question())
             st.button("Yes, clear it", type="primary", key="confirm_clear", on_click=clear)
     if st.session_state.pop(state.SHOW_CODE, False):
         code_dialog()

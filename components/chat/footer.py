@@ -9,13 +9,33 @@ import streamlit as st
 from components.chat import cache as chat_cache
 from components.remote import exact_input_tokens, exact_source
 from components.state import conversation
+from playground.chat.conversation import Reply
 from playground.money.pricing import format_usd, per_million
 from playground.money.tokens import MESSAGE_OVERHEAD
+from playground.offline.spend import LIST_PRICES, answered_offline, prices_of, would_cost
 
 
-def _spent(replies: list) -> tuple[Decimal | None, Decimal]:
-    costs = [r.cost.total for r in replies if r.cost is not None]
-    return (costs[-1] if costs else None), sum(costs, Decimal(0))
+def cost_line(replies: list[Reply], *, at: str = LIST_PRICES) -> str:
+    """Last reply against the conversation: money spent, and the offline replies apart (what they would cost
+    ``at`` those prices; nobody paid them)."""
+    last = replies[-1]
+    paid = [r.cost.total for r in replies if r.cost is not None and not answered_offline(r.provider_id)]
+    offline = [r for r in replies if answered_offline(r.provider_id)]
+    if last.cost is None:
+        last_text = "unknown (no price for this model)"
+    elif answered_offline(last.provider_id):
+        last_text = f"offline, nothing spent ({would_cost(last.cost.total, at=at)})"
+    else:
+        last_text = format_usd(last.cost.total)
+    would = sum((r.cost.total for r in offline if r.cost is not None), Decimal(0))
+    if len(offline) == len(replies):
+        more = f" (its {len(offline)} offline replies {would_cost(would, at=at)})" if len(offline) > 1 else ""
+        return f"Last reply {last_text} · nothing spent so far{more}"
+    line = f"Last reply {last_text} · conversation so far {format_usd(sum(paid, Decimal(0)))} spent"
+    line += f" over {len(replies)} replies"
+    if offline:
+        line += f" ({len(offline)} offline, not spent: {would_cost(would, at=at)})"
+    return line
 
 
 def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> None:
@@ -28,13 +48,8 @@ def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> 
     if exact is not None:
         used = exact
     with slot.container(key="conversation_footer"):
-        last, total = _spent(conv.replies)
         if conv.replies:
-            last_text = format_usd(last) if last is not None else "unknown (no price for this model)"
-            st.caption(
-                f":material/payments: Last reply {last_text} · conversation so far {format_usd(total)} "
-                f"over {len(conv.replies)} replies"
-            )
+            st.caption(f":material/payments: {cost_line(conv.replies, at=prices_of(settings.config.shaped_for))}")
             chat_cache.render_conversation(conv)
         if model.context:
             share = min(1.0, used / model.context)

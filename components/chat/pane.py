@@ -12,8 +12,9 @@ from components.state import HISTORY_WINDOW
 from playground.chat.conversation import Conversation, Message, Reply
 from playground.chat.unfinished import close_unfinished
 from playground.facts.page import PAGE
-from playground.money.pricing import format_usd
+from playground.facts.providers import PROVIDERS
 from playground.money.usage_reading import reading_note
+from playground.offline.spend import LIST_PRICES, prices_of, reply_cost
 from playground.text import plain
 
 WINDOW = 20  # messages drawn at first; older ones load on request (a long history must not slow every rerun)
@@ -45,7 +46,12 @@ def render_starters(on_pick: object) -> None:
             st.button(text, key=f"starter_{i}", on_click=on_pick, args=(text,), icon=":material/bolt:")
 
 
-def reply_strip(reply: Reply) -> str:
+def prices_at() -> str:
+    """Whose prices an offline reply's would-be cost uses: the provider chosen in the sidebar."""
+    return prices_of(PROVIDERS.get(st.session_state.get(state.PROVIDER) or ""))
+
+
+def reply_strip(reply: Reply, *, at: str = LIST_PRICES) -> str:
     """One line under a reply: timings, tokens in/out/reasoning/cached, cost split, and the estimate label."""
     t, u = reply.timings, reply.usage
     parts = []
@@ -69,12 +75,7 @@ def reply_strip(reply: Reply) -> str:
     if u is not None and u.invalid:
         parts.append(f":material/warning: {plain(u.invalid)}: not priced")  # holds server values
     if reply.cost is not None:
-        c = reply.cost
-        parts.append(
-            f"cost {format_usd(c.total)} (input {format_usd(c.input + c.cached_input)}, output "
-            f"{format_usd(c.output)}, reasoning {format_usd(c.reasoning)})"
-            + (" as billed by the provider" if c.from_provider else "")
-        )
+        parts.append(reply_cost(reply, at=at))
     elif reply.served_other:
         parts.append("cost unknown")
     if reply.price_note:
@@ -122,7 +123,7 @@ def render_message(message: Message) -> None:
             st.caption(":material/content_cut: Cut at max tokens.")
         elif reply.status == "unconfirmed":
             st.caption(":material/help: The stream ended without a finish reason: the reply may be cut.")
-        st.caption(reply_strip(reply))
+        st.caption(reply_strip(reply, at=prices_at()))
         chat_cache.render_reply(reply)
 
 

@@ -27,6 +27,18 @@ NOTICE = "cmp_saved_notice"  # (kind, text) shown once after a save, load or del
 PICK = "exp_pick"
 SAVED = "cmp_saved_last"  # (kind, name) of the save just made, said once under its form
 KIND_LABELS = {"compare": "Comparison", "testset": "Test set"}
+SHOW_RUN = "cmp_saved_show_run"  # the kind just run again: the page scrolls to where its results stream
+RESULTS_AT = {"compare": ".st-key-cmp_live_0, .st-key-cmp_send", "testset": ".st-key-ts_stop, .st-key-ts_totals"}
+SCROLL_JS = """<script>
+(() => {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const target = document.querySelector(%s);
+    if (target || Date.now() - started > 15000) clearInterval(timer);
+    if (target) target.scrollIntoView({behavior: "smooth", block: "start"});
+  }, 100);
+})();
+</script>"""
 
 
 def _owner() -> str:
@@ -119,6 +131,7 @@ def load(experiment_id: str, *, run: bool) -> None:
     state[NOTICE] = ("info", f"Loaded “{chosen.name}”" + (": running it again." if run else "."))
     if run:
         state[AUTORUN] = definition.kind
+        state[SHOW_RUN] = definition.kind
 
 
 def delete(experiment_id: str) -> None:
@@ -136,12 +149,20 @@ def _stored_results(chosen: Experiment) -> pd.DataFrame | None:
     return pd.DataFrame([r for r in results if isinstance(r, dict)]).astype(str)
 
 
+def _show_run() -> None:
+    """After "Run again": bring the results into view as they stream (they are drawn below the variants)."""
+    kind = st.session_state.pop(SHOW_RUN, None)
+    if kind in RESULTS_AT:
+        st.html(SCROLL_JS % json.dumps(RESULTS_AT[kind]), unsafe_allow_javascript=True, width="content")
+
+
 def render_library() -> None:
     """The saved experiments, newest first, with their stored results and the actions."""
     notice = st.session_state.pop(NOTICE, None)
     if notice is not None:
         kind, text = notice
         getattr(st, kind)(text, icon=":material/science:")
+    _show_run()
     if persist.link().store is None:
         return
     owner = _owner()

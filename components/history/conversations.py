@@ -19,6 +19,7 @@ from playground.store import ConversationSummary, Store, StoredConversation
 SORTS = {"recent": "Most recent", "oldest": "Oldest", "cost": "Most expensive", "title": "Title"}
 PLAYGROUND_PAGE = "pages/chat.py"
 PAGE_SIZE = 100  # conversations listed at once (search and filters narrow it)
+DELETE_ASKED = "history_delete_asked"  # the conversation whose Delete was clicked: its confirmation is shown
 
 
 def _filters(store: Store, ws: Workspace) -> dict[str, object]:
@@ -65,6 +66,7 @@ def _table(rows: list[ConversationSummary]) -> None:
 def _open(stored: StoredConversation) -> None:
     st.session_state[state.CONVERSATION] = stored.conversation
     st.session_state[state.CONVERSATION_ID] = stored.summary.id
+    persist.mark_saved(stored.summary.id)
     system = stored.settings.get("system")
     if isinstance(system, str):
         st.session_state[state.SYSTEM] = system
@@ -106,7 +108,11 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
         if st.button("Share link", icon=":material/share:", key="history_share"):
             share_id = store.create_share(owner=ws.owner, conversation_id=chosen.id, secrets=persist.typed_keys())
             st.session_state[state.SHARE_LINK] = (chosen.id, share_id)
-        confirm = st.toggle("Delete…", key="history_delete_arm")
+        st.button(
+            "Delete…", icon=":material/delete:", key="history_delete_ask", on_click=_ask_delete, args=(chosen.id,)
+        )
+    if st.session_state.get(DELETE_ASKED) == chosen.id:
+        _confirm_delete(store, ws, chosen)  # right under the button that asked
     shared = st.session_state.get(state.SHARE_LINK)
     if shared and shared[0] == chosen.id:
         st.caption("Whoever opens this link gets a read-only copy in their own session.")
@@ -115,12 +121,26 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
     if st.button("Rename", icon=":material/edit:", key="history_rename") and title.strip():
         store.rename(owner=ws.owner, conversation_id=chosen.id, title=title, secrets=persist.typed_keys())
         st.rerun()
-    if confirm:
-        st.warning(f"Delete “{chosen.title}” for good?", icon=":material/delete:")
-        if st.button("Delete for good", icon=":material/delete_forever:", key="history_delete", type="primary"):
-            store.delete(owner=ws.owner, conversation_id=chosen.id)
-            st.session_state.pop("history_delete_arm", None)
-            st.rerun()
+
+
+def _ask_delete(conversation_id: str) -> None:
+    st.session_state[DELETE_ASKED] = conversation_id
+
+
+def _confirm_delete(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
+    """The question a Delete click asks: delete for good, or keep it."""
+    with st.container(border=True, key="history_delete_confirm"):
+        st.warning(f"Delete “{chosen.title}” for good? It leaves History and cannot be brought back.")
+        with st.container(horizontal=True):
+            if st.button(
+                "Delete for good", icon=":material/delete_forever:", key="history_delete", type="primary"
+            ):
+                store.delete(owner=ws.owner, conversation_id=chosen.id)
+                st.session_state.pop(DELETE_ASKED, None)
+                st.rerun()
+            st.button(
+                "Keep it", key="history_delete_cancel", on_click=st.session_state.pop, args=(DELETE_ASKED, None)
+            )
 
 
 def render(store: Store, ws: Workspace) -> None:

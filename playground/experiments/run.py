@@ -147,6 +147,7 @@ def _hold(ledger: Ledger | None, variant: Variant, history: History) -> Budget |
         messages=budget_messages(variant, history),
         max_tokens=variant.params.max_tokens,
         config=variant.config,
+        offline=variant.config.provider.offline,
     )
     if isinstance(got, str):
         raise OverBudget(got)

@@ -119,6 +119,12 @@ class ProviderConfig:
     url_source: str = "provider"  # "provider" (built in), "operator" (PLAYGROUND_BASE_URL) or "user" (typed)
     public_only: bool = False  # public mode and a typed URL not allowlisted: connect to public addresses only
     problem: str = ""  # why nothing may be sent with this config (a bad key or URL), naming no secret
+    stands_in_for: str = ""  # the offline engine answering for this chosen provider, whose key is missing
+
+    @property
+    def shaped_for(self) -> Provider:
+        """The provider whose request is built: the chosen one, even while the offline engine answers for it."""
+        return PROVIDERS.get(self.stands_in_for, self.provider)
 
     def __repr__(self) -> str:  # never show the key
         return f"ProviderConfig(provider={self.provider.id!r}, base_url={self.base_url!r}, auth={self.auth!r})"
@@ -215,7 +221,7 @@ def resolve(
     public_only = unvetted and public_mode(env, secrets) and not _listed(url, env, secrets)
     config = ProviderConfig(provider, url, key, auth or provider.auth, key_source, source, public_only, problem)
     if not config.usable and not problem:
-        return ProviderConfig(OFFLINE, OFFLINE.base_url, auth="none")
+        return ProviderConfig(OFFLINE, OFFLINE.base_url, auth="none", stands_in_for=provider.id)
     return config
 
 

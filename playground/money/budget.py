@@ -14,6 +14,7 @@ from playground.facts.catalog import Model, Price
 from playground.facts.providers import ProviderConfig
 from playground.money.pricing import cost, format_usd
 from playground.money.tokens import count_messages
+from playground.offline.spend import answered_offline
 from playground.store.records import Budget
 from playground.store.writer import plain_error
 
@@ -148,13 +149,17 @@ class Ledger:
         messages: Sequence[Mapping[str, str]],
         max_tokens: int,
         config: ProviderConfig | None = None,
+        offline: bool = False,
     ) -> Budget | str | None:
-        """A reservation of the request's predicted maximum, a refusal message, or None when no budget applies.
+        """A reservation of the request's predicted maximum, a refusal message, or None when no budget applies
+        (no budget set, or an ``offline`` request: the offline engine costs nothing, the same rules as the chat).
 
         A model with no flat price (tiered, unknown, outside the catalogue) is held at ``dearest_price()``: a
         budget never lets a request through unbounded. A request the operator does not pay for (the user's own key
         or server, see ``operators_spend``) gets an uncounted reservation: recorded, never charged to a budget.
         """
+        if offline or (config is not None and config.provider.offline):
+            return None
         if not operators_spend(config):
             return Budget(True, Decimal(0), owner=self.owner, counted=False)
         if not self.limits.active:
@@ -187,6 +192,7 @@ class Ledger:
                 usage=reply.usage,
                 cost=reply.cost.total if reply.cost is not None else None,
                 reservation=reservation,
+                offline=answered_offline(reply.provider_id),
             )
         except Exception:  # noqa: BLE001 - the spend is lost, the comparison goes on (the chat does the same)
             pass

@@ -20,6 +20,7 @@ import httpx
 from playground.money.tokens import count_messages, count_tokens
 from playground.offline import ENGINE_MODEL
 from playground.offline.cache import CACHE, HEADER
+from playground.offline.stand_in import StandIn, stand_in_from
 from playground.offline.text import ANSWER_TOKENS_HOOK, build_reasoning, pieces, plain_messages
 from playground.offline.tooling import ToolRequestError, parse_tool_request, plan_answer
 from playground.tools.count import request_extra_tokens
@@ -133,11 +134,14 @@ def usage_for(prompt_tokens: int, reasoning: str, answer: str) -> dict[str, Any]
     }
 
 
-def plan_reply(body: Mapping[str, Any], *, conversation_id: str = "") -> OfflineReply:
-    """The whole reply for a parsed request body: deterministic, cut to ``max_tokens``; its cached tokens come
-    from the prefix cache of ``conversation_id`` (playground/offline/cache.py)."""
+def plan_reply(
+    body: Mapping[str, Any], stand_in: StandIn | None = None, *, conversation_id: str = ""
+) -> OfflineReply:
+    """The whole reply for a parsed request body: deterministic, cut to ``max_tokens``; ``stand_in``: the
+    provider whose request it describes (from the app's headers); its cached tokens come from the prefix cache
+    of ``conversation_id`` (playground/offline/cache.py)."""
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:24]
-    text, calls = plan_answer(body, digest)
+    text, calls = plan_answer(body, digest, stand_in)
     reasoning, answer = pieces(build_reasoning(body)), pieces(text)
     limits = [body[k] for k in ("max_tokens", "max_completion_tokens") if body.get(k) is not None]
     keep = _fit(reasoning, answer, min(limits, default=None))
@@ -282,7 +286,11 @@ class OfflineTransport(httpx.BaseTransport):
         if request.method != "POST":
             return httpx.Response(405, json=error_json("Use POST for chat completions."))
         try:
-            reply = plan_reply(parse_body(request.read()), conversation_id=request.headers.get(HEADER, ""))
+            reply = plan_reply(
+                parse_body(request.read()),
+                stand_in_from(request.headers),
+                conversation_id=request.headers.get(HEADER, ""),
+            )
         except OfflineRequestError as exc:
             return httpx.Response(400, json=error_json(str(exc), exc.param))
         if not reply.stream:

@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from playground.offline.stand_in import StandIn, connect_hint, describe_request
+
 ANSWER_TOKENS_HOOK = "offline_answer_tokens"  # testing hook: answer with exactly N filler words
 QUOTE_LIMIT = 200
 TOPIC_LIMIT = 60
@@ -76,8 +78,9 @@ def build_reasoning(body: Mapping[str, Any]) -> str:
     return text
 
 
-def build_answer(body: Mapping[str, Any]) -> str:
-    """The Markdown answer: who is replying, the request it would have sent, and how to connect a provider."""
+def build_answer(body: Mapping[str, Any], stand_in: StandIn | None = None) -> str:
+    """The Markdown answer: who is replying, the request it would have sent (to the provider it stands in for,
+    when it knows which), and how to connect a provider."""
     hook = body.get(ANSWER_TOKENS_HOOK)
     if hook is not None:
         return " ".join(FILLER[i % len(FILLER)] for i in range(hook))
@@ -94,15 +97,14 @@ def build_answer(body: Mapping[str, Any]) -> str:
         quoted = "The last user message" + (f" (first {QUOTE_LIMIT} characters)" if cut != last else "")
         quoted += ":\n\n" + fence(cut, "text")
     request = json.dumps(_parameters(body), indent=2, ensure_ascii=False, sort_keys=True)
+    target = stand_in.provider if stand_in is not None else None
     return "\n\n".join(
         [
             "**This is the offline engine, not Grok.** No request left this machine: there is no network call "
             "and no API key. This reply does not come from any model; it describes the request the playground "
-            "would have sent.",
-            "#### The request\n\nEvery field except the messages (any API key is removed):\n\n"
-            + fence(request, "json"),
+            + (f"would have sent to {target.label}." if target else "would have sent."),
+            describe_request(request, stand_in),
             f"#### The messages\n\n{len(messages)} in all: {role_list}. {quoted}",
-            "#### Connect a real provider\n\nSet `MODELSLAB_API_KEY` in the environment (or type a key in the "
-            "sidebar), or pick another provider in the sidebar, then send the message again.",
+            connect_hint(target),
         ]
     )

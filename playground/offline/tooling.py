@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from playground.offline.stand_in import StandIn
 from playground.offline.text import ANSWER_TOKENS_HOOK, build_answer, fence, message_text
 from playground.tools.functions import ToolSpec, check_tools, tools_from
 from playground.tools.instance import bounded_instance
@@ -177,8 +178,11 @@ def json_answer(request: ToolRequest, prompt: str, extra: str = "") -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def plan_answer(body: Mapping[str, Any], digest: str) -> tuple[str, tuple[dict[str, str], ...]]:
-    """The answer text and the tool calls: call a fitting tool, use tool results, answer in JSON, or describe."""
+def plan_answer(
+    body: Mapping[str, Any], digest: str, stand_in: StandIn | None = None
+) -> tuple[str, tuple[dict[str, str], ...]]:
+    """The answer text and the tool calls: call a fitting tool, use tool results, answer in JSON, or describe
+    (the request ``stand_in``'s provider would get)."""
     request = parse_tool_request(body)
     messages = list(body["messages"])
     prompt, called, results = turn_of(messages)
@@ -197,4 +201,4 @@ def plan_answer(body: Mapping[str, Any], digest: str) -> tuple[str, tuple[dict[s
         return (json_answer(request, prompt, extra) if as_json else answer_from_results(messages, results)), ()
     if as_json and body.get(ANSWER_TOKENS_HOOK) is None:
         return json_answer(request, prompt), ()
-    return build_answer(body), ()
+    return build_answer(body, stand_in), ()

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from playground.chat.conversation import Conversation
+from playground.chat.conversation import Conversation, Message
+from playground.offline.spend import answered_offline
 from playground.store.convert import digest, message_from_row, message_row, scrub
 from playground.store.models import ConversationRow, MessageRow
 from playground.store.records import ConversationSummary, Sort, StoredConversation
@@ -29,6 +30,18 @@ def default_title(conv: Conversation) -> str:
     first = next((m.content for m in conv.messages if m.role == "user" and m.content.strip()), "")
     text = " ".join(first.split())
     return (text[: TITLE_LENGTH - 1] + "…" if len(text) > TITLE_LENGTH else text) or "New chat"
+
+
+def spent(messages: Sequence[Message]) -> Decimal:
+    """Money the conversation's replies cost: the offline engine's replies are left out (nobody paid them)."""
+    return sum(
+        (
+            m.reply.cost.total
+            for m in messages
+            if m.reply and m.reply.cost and not answered_offline(m.reply.provider_id)
+        ),
+        Decimal(0),
+    )
 
 
 def summary(row: ConversationRow) -> ConversationSummary:
@@ -72,7 +85,7 @@ def save(
     row.settings = scrub(settings, secrets)
     messages = conversation.messages
     row.message_count = len(messages)
-    row.total_cost = sum((m.reply.cost.total for m in messages if m.reply and m.reply.cost), Decimal(0))
+    row.total_cost = spent(messages)
     session.flush()
     _write_messages(session, conversation_id, messages, secrets)
 

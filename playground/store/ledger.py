@@ -9,6 +9,9 @@ Each reservation is also a hold row per scope with an expiry (``HOLD_SECONDS``, 
 a process that dies between reserving and recording leaves its hold behind, and the next reservation in that
 scope deletes the expired holds and takes their amounts off ``reserved``. Recording or releasing gives back only
 a hold still there, so an amount is never given back twice.
+
+A reply of the offline engine is a row marked ``offline``: its ``cost`` is what it would have cost, never money
+spent. It commits nothing to a budget, and the spend totals leave it out (``offline_total`` reports it apart).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from playground.chat.events import Usage
 from playground.money.pricing import Measured, Workload
 from playground.store.models import BudgetRow, ConversationRow, HoldRow, SpendRow
 from playground.store.money import to_pico
-from playground.store.records import Budget, ConversationSummary, DaySpend, ModelSpend
+from playground.store.records import Budget, ConversationSummary, DaySpend, ModelSpend, OfflineSpend
 
 EVERYONE = "*"
 HOLD_SECONDS = 15 * 60  # a reply ends within its 600 s deadline; a hold older than this lost its process
@@ -150,9 +153,10 @@ def record(
     cost: Decimal | None,
     conversation_id: str | None,
     reservation: Budget | None,
+    offline: bool = False,
 ) -> None:
     """One ledger row; releases ``reservation`` and commits the real cost (or, unknown, the reservation) to the
-    day's budgets."""
+    day's budgets. An ``offline`` reply is recorded with what it would have cost and commits nothing."""
     usage = usage or Usage()
     own = reservation is not None and not reservation.counted
     held = set(reservation.scopes) if reservation and reservation.granted and not own else set()
@@ -172,10 +176,13 @@ def record(
             tokens_cached=usage.cached_tokens,
             cost=amount,
             estimated=usage.estimated or (cost is not None and amount != cost),
+            offline=offline,
         )
     )
     if own:
         return  # the user's own key or server: a row in the ledger, nothing on the deployment's budgets
+    if offline:
+        charge = Decimal(0)  # nobody paid for it: a budget never counts it
     day = reservation.day if reservation and reservation.granted and reservation.day else at.date()
     for scope in (EVERYONE, owner_scope(owner)):
         mine = scope in held and reservation is not None and _unhold(session, reservation=reservation, scope=scope)
@@ -216,10 +223,14 @@ def _owned(query, owner: str | None):  # noqa: ANN001, ANN202
     return query if owner is None else query.where(SpendRow.owner == owner)
 
 
+def _paid(query):  # noqa: ANN001, ANN202 - money spent only: the offline engine's replies left out
+    return query.where(SpendRow.offline.is_(False))
+
+
 def by_day(session: Session, *, owner: str | None, since: date | None = None) -> list[DaySpend]:
-    """Spend per UTC day, oldest first (``owner=None``: everyone)."""
+    """Money spent per UTC day, oldest first (``owner=None``: everyone); offline replies are not spend."""
     query = select(SpendRow.day, func.sum(SpendRow.cost), func.count()).group_by(SpendRow.day)
-    query = _owned(query, owner).order_by(SpendRow.day)
+    query = _paid(_owned(query, owner)).order_by(SpendRow.day)
     if since is not None:
         query = query.where(SpendRow.day >= since)
     return [
@@ -229,22 +240,32 @@ def by_day(session: Session, *, owner: str | None, since: date | None = None) ->
 
 
 def by_model(session: Session, *, owner: str | None) -> list[ModelSpend]:
-    """Spend per model, most expensive first."""
+    """Spend per model, most expensive first, then the offline engine's replies per model apart (their cost is
+    what they would have cost)."""
     c = SpendRow.__table__.c
     total = func.sum(c.cost)
-    query = select(SpendRow.model, total, func.count(), func.sum(c.tokens_in), func.sum(c.tokens_out))
-    query = _owned(query.group_by(SpendRow.model), owner).order_by(total.desc())
+    columns = (SpendRow.model, c.offline, total, func.count(), func.sum(c.tokens_in), func.sum(c.tokens_out))
+    query = _owned(select(*columns).group_by(SpendRow.model, c.offline), owner)
+    query = query.order_by(c.offline, total.desc(), SpendRow.model)
     return [
-        ModelSpend(m, t or Decimal(0), n, int(i or 0), int(o or 0)) for m, t, n, i, o in session.execute(query)
+        ModelSpend(m, t or Decimal(0), n, int(i or 0), int(o or 0), bool(off))
+        for m, off, t, n, i, o in session.execute(query)
     ]
 
 
 def total(session: Session, *, owner: str | None, day: date | None = None) -> Decimal:
-    """Spend of an owner (or everyone), on one day or in all."""
-    query = _owned(select(func.sum(SpendRow.cost)), owner)
+    """Money spent by an owner (or everyone), on one day or in all (offline replies are not spend)."""
+    query = _paid(_owned(select(func.sum(SpendRow.cost)), owner))
     if day is not None:
         query = query.where(SpendRow.day == day)
     return session.execute(query).scalar() or Decimal(0)
+
+
+def offline_total(session: Session, *, owner: str | None) -> OfflineSpend:
+    """The offline engine's replies of an owner (or everyone): how many, and what they would have cost."""
+    query = _owned(select(func.count(), func.sum(SpendRow.cost)), owner).where(SpendRow.offline.is_(True))
+    n, would = session.execute(query).one()
+    return OfflineSpend(int(n or 0), would or Decimal(0))
 
 
 def most_expensive(session: Session, *, owner: str, limit: int) -> list[ConversationSummary]:

@@ -111,7 +111,7 @@ class ExperimentRow(Base):
 
 
 class SpendRow(Base):
-    """The ledger: one row per reply (who, when, which model, tokens, cost)."""
+    """The ledger: one row per reply (who, when, which model, tokens, cost; offline replies marked)."""
 
     __tablename__ = "spend"
     __table_args__ = (Index("ix_spend_owner_day", "owner", "day"),)
@@ -129,6 +129,8 @@ class SpendRow(Base):
     tokens_cached: Mapped[int] = mapped_column(Integer, default=0)
     cost: Mapped[Decimal] = mapped_column(Money)
     estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the in-process offline engine wrote the reply: ``cost`` is what it would have cost, nobody paid it (0005)
+    offline: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ShareRow(Base):

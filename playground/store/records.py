@@ -93,10 +93,19 @@ class DaySpend:
 @dataclass(frozen=True, slots=True)
 class ModelSpend:
     model: str
-    cost: Decimal
+    cost: Decimal  # money spent; for offline replies what they would have cost (nobody paid it)
     replies: int
     tokens_in: int
     tokens_out: int
+    offline: bool = False  # the offline engine's replies to this model
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineSpend:
+    """The offline engine's replies: how many, and what they would have cost (never counted as spent)."""
+
+    replies: int
+    would_cost: Decimal
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from playground.store.records import (
     Experiment,
     ExperimentEntry,
     ModelSpend,
+    OfflineSpend,
     Preset,
     Share,
 )
@@ -111,8 +112,9 @@ class LibraryAndSpend:
         conversation_id: str | None = None,
         reservation: Budget | None = None,
         at: datetime | None = None,
+        offline: bool = False,
     ) -> None:
-        """One ledger row (and the reservation it settles)."""
+        """One ledger row (and the reservation it settles); ``offline``: the offline engine's, nothing spent."""
         with write_session(self.engine) as s:
             ledger.record(
                 s,
@@ -124,6 +126,7 @@ class LibraryAndSpend:
                 cost=cost,
                 conversation_id=conversation_id,
                 reservation=reservation,
+                offline=offline,
             )
 
     def reserve_budget(
@@ -162,6 +165,11 @@ class LibraryAndSpend:
     def spend_total(self, *, owner: str | None, day: date | None = None) -> Decimal:
         with read_session(self.engine) as s:
             return ledger.total(s, owner=owner, day=day)
+
+    def offline_spend(self, *, owner: str | None) -> OfflineSpend:
+        """The offline engine's replies: how many, and what they would have cost (never counted as spent)."""
+        with read_session(self.engine) as s:
+            return ledger.offline_total(s, owner=owner)
 
     def most_expensive(self, *, owner: str, limit: int = 10) -> list[ConversationSummary]:
         with read_session(self.engine) as s:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from playground.chat.conversation import Conversation, Reply
+from playground.offline.spend import answered_offline
 from playground.store import conversations as convs
 from playground.store import ledger
 from playground.store.config import resolve_url, safe_url, server_keys
@@ -137,6 +138,7 @@ class Store(LibraryAndSpend):
                 cost=reply.cost.total if reply.cost is not None else None,
                 conversation_id=conversation_id,
                 reservation=reservation,
+                offline=answered_offline(reply.provider_id),
             )
 
     def load_conversation(self, *, owner: str, conversation_id: str) -> StoredConversation | None:

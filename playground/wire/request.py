@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,8 @@ from playground.tools.wire import openai_messages
 USER_DISABLED = "turned off for this model after the provider rejected it"
 NOT_REASONING = "only reasoning models take a reasoning effort"
 KEY_PLACEHOLDER = "YOUR_API_KEY"
+STAND_IN_HEADER = "X-Playground-Stand-In"  # to the offline engine only: the provider whose request it describes
+OMITTED_HEADER = "X-Playground-Omitted"  # to the offline engine only: what that provider's request leaves out
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,7 @@ def _mask_header(name: str, value: str, placeholder: str) -> str:
 def omitted_params(state: ChatState) -> dict[str, str]:
     """Parameters that will not be sent, each with the one-line reason the UI shows."""
     model, params = state.model, state.params
-    omitted = dict(model.rejected(state.config.provider.id))
+    omitted = dict(model.rejected(state.config.shaped_for.id))
     for name in state.disabled:
         omitted.setdefault(name, USER_DISABLED)
     if not model.reasoning:
@@ -92,7 +95,7 @@ def _sampling(params: GenerationParams, omitted: Mapping[str, str], max_tokens: 
 def _effort(config: ProviderConfig, params: GenerationParams, omitted: Mapping[str, str]) -> dict[str, Any]:
     if params.reasoning_effort is None or "reasoning_effort" in omitted:
         return {}
-    if config.provider.effort_style == "reasoning":
+    if config.shaped_for.effort_style == "reasoning":
         return {"reasoning": {"effort": params.reasoning_effort}}
     return {"reasoning_effort": params.reasoning_effort}
 
@@ -108,11 +111,22 @@ def _auth(config: ProviderConfig) -> tuple[dict[str, str], dict[str, str]]:
     return {"Authorization": f"Bearer {config.api_key}"}, {}
 
 
+def offline_headers(config: ProviderConfig, omitted: Mapping[str, str]) -> dict[str, str]:
+    """What the offline engine needs to describe the request: the provider it stands in for (``offline`` when
+    the engine itself was chosen) and the parameters left out with their reasons (JSON, ASCII)."""
+    return {
+        STAND_IN_HEADER: config.shaped_for.id,
+        OMITTED_HEADER: json.dumps(dict(omitted), ensure_ascii=True, sort_keys=True),
+    }
+
+
 def build_chat_request(state: ChatState) -> RequestPlan:
     """The OpenAI Chat Completions request the app sends for this state.
 
     With the body-key auth style (ModelsLab's product page) the model goes in ``model_id`` and the key in
-    ``key``, exactly as on the page; otherwise the model goes in ``model``.
+    ``key``, exactly as on the page; otherwise the model goes in ``model``. When the offline engine answers for a
+    chosen provider without a key, the body is the one that provider would get, and two headers tell the engine
+    which provider that is and what was left out (``offline_headers``).
     """
     config, model, params, stream = state.config, state.model, state.params, state.stream
     omitted = omitted_params(state)
@@ -120,18 +134,20 @@ def build_chat_request(state: ChatState) -> RequestPlan:
     auth_headers, auth_body = _auth(config)
     model_field = "model_id" if config.auth == "body" else "model"
     body: dict[str, Any] = {
-        model_field: model.name_for(config.provider.id),
+        model_field: model.name_for(config.shaped_for.id),
         "messages": chat_messages(params.system, state.history),
         **_sampling(params, omitted, max_tokens),
         **_effort(config, params, omitted),
         **tool_fields(state.tools.openai(), omitted),
         "stream": stream,
     }
-    if stream and config.provider.stream_usage:
+    if stream and config.shaped_for.stream_usage:
         body["stream_options"] = {"include_usage": True}
     body.update(auth_body)
     headers = {"Content-Type": "application/json", "Accept": "text/event-stream" if stream else "application/json"}
     headers.update(auth_headers)
     if config.provider.conversation_header and state.conversation_id:  # xAI: one conversation, one cache server
         headers[config.provider.conversation_header] = state.conversation_id
+    if config.provider.offline:
+        headers.update(offline_headers(config, omitted))
     return RequestPlan(f"{config.base_url}/chat/completions", headers, body, omitted)
