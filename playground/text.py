@@ -19,6 +19,45 @@ _REF_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\](\[[^\]]*\])?")
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s.*)?$", re.M)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def no_lone_surrogates(text: str) -> str:
+    """``text`` with every surrogate code point replaced by U+FFFD.
+
+    Valid JSON can carry one (``"\\ud800"``), and Streamlit's protobuf cannot encode it: the page would fail on
+    every later run. A string decoded from JSON or UTF-8 never holds a *paired* surrogate (the decoder joins pairs
+    into one character), so every surrogate left is a lone one.
+    """
+    return _SURROGATE.sub(REPLACEMENT, text) if _SURROGATE.search(text) else text
+
+
+def without_lone_surrogates(value: object) -> object:
+    """A JSON value (dicts, lists, strings, keys included) with ``no_lone_surrogates`` applied to every string;
+    a value with none is returned as it is (iterative: no recursion limit)."""
+    if isinstance(value, str):
+        return no_lone_surrogates(value)
+    if not isinstance(value, dict | list):
+        return value
+    root: list[object] = [value]
+    stack: list[tuple[list | dict, object]] = [(root, 0)]
+    while stack:
+        parent, key = stack.pop()
+        item = parent[key]  # type: ignore[index]
+        if isinstance(item, str):
+            parent[key] = no_lone_surrogates(item)  # type: ignore[index]
+        elif isinstance(item, list):
+            stack.extend((item, i) for i in range(len(item)))
+        elif isinstance(item, dict):
+            if any(_SURROGATE.search(k) for k in item):
+                fixed = {no_lone_surrogates(k): v for k, v in item.items()}
+                item.clear()
+                item.update(fixed)
+            stack.extend((item, k) for k in item)
+    return root[0]
+
+
 def plain(text: str) -> str:
     """``text`` as a Markdown code span on one line: shown exactly as typed, with no link, image, emphasis,
     directive or autolinked URL, whatever it contains (a fence longer than any backtick run inside)."""

@@ -1,0 +1,84 @@
+"""Issue 21, findings 10, 11, 14 and 16: what one user of a shared deployment could do to another.
+
+Each test is named after its finding; servers are real HTTP servers on 127.0.0.1, databases real files.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from playground.facts.workspace import LOCAL, workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# Finding 14: the signed-in owner was keyed on email before sub, and email_verified was never read.
+
+
+def test_finding_14_the_owner_is_issuer_and_subject_never_an_unverified_email():
+    google = {
+        "is_logged_in": True,
+        "iss": "https://accounts.google.com",
+        "sub": "1001",
+        "email": "ana@example.com",
+    }
+    other = {**google, "iss": "https://login.example", "sub": "1001"}
+    same_email = {**google, "sub": "2002", "email_verified": True}
+    owners = {workspace(user=u, public=True, session_id="s").owner for u in (google, other, same_email)}
+    assert owners == {
+        "user:https://accounts.google.com|1001",
+        "user:https://login.example|1001",
+        "user:https://accounts.google.com|2002",
+    }  # one email, three people: the email names none of them
+    unverified = {"is_logged_in": True, "email": "ceo@example.com"}
+    claimed = {**unverified, "email_verified": "true"}  # only the boolean true counts
+    for user in (unverified, claimed):
+        ws = workspace(user=user, public=True, session_id="s9")
+        assert (ws.owner, ws.signed_in) == ("session:s9", False)
+        assert workspace(user=user, public=False, session_id="s9").owner == LOCAL
+    verified = workspace(user={**unverified, "email_verified": True}, public=True, session_id="s")
+    assert (verified.owner, verified.signed_in) == ("user:ceo@example.com", True)
+    long_sub = workspace(
+        user={"is_logged_in": True, "iss": "https://i", "sub": "x" * 400}, public=True, session_id="s"
+    )
+    assert long_sub.owner.startswith("user:sha256:") and len(long_sub.owner) <= 320
+
+
+# Finding 16: several processes opening one fresh SQLite file: all but one failed ("database is locked", or
+# "duplicate column" as two ran the migrations at once).
+
+_OPEN = """
+import sys, time
+from pathlib import Path
+from playground.store import Store
+start = Path(sys.argv[2])
+while not start.exists():
+    time.sleep(0.005)
+store = Store.open(url=sys.argv[1])
+print(len(store.list_conversations(owner="local")))
+store.close()
+"""
+
+
+def test_finding_16_processes_opening_one_fresh_sqlite_file_take_turns_migrating(tmp_path: Path):
+    database, start = tmp_path / "fresh.db", tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPEN, f"sqlite:///{database}", str(start)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    time.sleep(3)  # every process has imported the app and waits at the line
+    start.touch()
+    results = [p.communicate(timeout=120) for p in procs]
+    failures = [err.strip().splitlines()[-1] for p, (_, err) in zip(procs, results, strict=True) if p.returncode]
+    assert not failures
+    assert [out.strip() for out, _ in results] == ["0"] * 6
+    assert (tmp_path / "fresh.db.migrate.lock").exists()
