@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from urllib import parse
 
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})", re.M)
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?\1")
-_INLINE_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^\s)>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-_REF_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\](\[[^\]]*\])?")
-_REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s.*)?$", re.M)
-
+from markdown_it import MarkdownIt
+from markdown_it import rules_inline as inline_rules
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
@@ -83,63 +81,109 @@ def host_of(url: str) -> str:
     return host or "an unknown address"
 
 
+_PUNCT = re.compile(r"([\\`*_\[\]<>!#|~:$&()])")
+
+
 def _label(alt: str, url: str) -> str:
-    what = alt.strip() or "image"
-    return f":material/image: [{what} (image from {host_of(url)}, not loaded)]({url})"
+    what = _PUNCT.sub(r"\\\1", " ".join(alt.split())) or "image"
+    return f":material/image: [{what} (image from {host_of(url)}, not loaded)](<{url}>)"
 
 
-def _rewrite(segment: str, refs: dict[str, str]) -> str:
-    segment = _INLINE_IMAGE.sub(lambda m: _label(m.group(1), m.group(2)), segment)
+def _parser() -> MarkdownIt:
+    """CommonMark with GitHub's tables and strikethrough (as Streamlit draws), recording where each image is."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
-    def ref(match: re.Match[str]) -> str:
-        alt, label = match.group(1), (match.group(2) or "")[1:-1] or match.group(1)
-        url = refs.get(label.strip().lower())
-        if url is None:
-            return match.group(0)[1:]  # not an image after all: drop the "!" so nothing can load
-        return _label(alt, url)
+    def image(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        found = inline_rules.image(state, silent)
+        if found and not silent:
+            state.env.setdefault("images", []).append((state.src, start, state.pos))
+        return found
 
-    return _REF_IMAGE.sub(ref, segment)
+    md.inline.ruler.at("image", image)
+    return md
+
+
+_MD = _parser()
+
+
+def _images(tokens: list[Token]) -> int:
+    return sum(c.type == "image" for t in tokens if t.type == "inline" for c in t.children or ())
+
+
+def _alt(image: Token) -> str:
+    parts = [" " if c.type in ("softbreak", "hardbreak") else c.content for c in image.children or ()]
+    return "".join(parts) or image.content
+
+
+def _spans(text: str, tokens: list[Token], found: list[tuple[str, int, int]]) -> list[tuple[int, int, str]] | None:
+    """Where each image is in ``text`` and its label, mapped from the parser's inline offsets to the text's
+    (None when an offset cannot be mapped back: the caller escapes instead)."""
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    lines = text.split("\n")
+    used: dict[int, int] = {}  # a table row's line: where the next cell's search starts
+    spans: list[tuple[int, int, str]] = []
+    queue = iter(found)
+    for token in tokens:
+        images = [c for c in token.children or () if c.type == "image"] if token.type == "inline" else []
+        if not images:
+            continue
+        if token.map is None:
+            return None
+        first = token.map[0]
+        columns = []
+        for i, piece in enumerate(token.content.split("\n")):
+            row = first + i
+            col = lines[row].find(piece, used.get(row, 0)) if row < len(lines) else -1
+            if col < 0:
+                return None
+            used[row] = col + len(piece)
+            columns.append(starts[row] + col)
+        for image in images:
+            src, begin, end = next(((s, b, e) for s, b, e in queue if s == token.content), (None, 0, 0))
+            if src is None:
+                return None
+            spans.append(
+                (_offset(src, begin, columns), _offset(src, end, columns), _label(_alt(image), image.attrs["src"]))
+            )
+    return spans
+
+
+def _offset(src: str, pos: int, columns: list[int]) -> int:
+    line = src.count("\n", 0, pos)
+    return columns[line] + pos - (src.rfind("\n", 0, pos) + 1)
+
+
+def _escaped(text: str, tokens: list[Token]) -> str:
+    """``text`` with every ``![`` outside code blocks escaped (``\\![``): no image can start there."""
+    code = {n for t in tokens if t.type in ("fence", "code_block") and t.map for n in range(*t.map)}
+    lines = text.split("\n")
+    return "\n".join(line if n in code else line.replace("![", "\\![") for n, line in enumerate(lines))
 
 
 def block_remote_images(markdown: str) -> str:
     """``markdown`` with every image (inline or reference-style) turned into a link naming its host.
 
-    Code (fenced blocks and inline spans) is left as it is: it is shown as code, never loaded. Raw HTML (an
-    ``<img>`` tag) needs nothing: Streamlit's Markdown never renders HTML here.
+    A maintained CommonMark parser (markdown-it-py) decides what is an image, so brackets in alt text, code spans
+    and fences are read as Streamlit's renderer reads them; each image's source span is replaced by a link. Code is
+    left as it is: it is shown as code, never loaded. Raw HTML (an ``<img>`` tag) needs nothing: Streamlit's
+    Markdown never renders HTML here. If an image cannot be placed exactly, every ``![`` outside code blocks is
+    escaped instead, and the result is checked again until the parser finds no image at all.
     """
-    if "!" not in markdown:
+    if "![" not in markdown:
         return markdown
-    refs = {m.group(1).strip().lower(): m.group(2) for m in _REF_DEF.finditer(markdown)}
-    out: list[str] = []
-    for i, block in enumerate(_fenced_split(markdown)):
-        if i % 2:  # a fenced code block
-            out.append(block)
-            continue
-        last = 0
-        for span in _CODE_SPAN.finditer(block):
-            out.append(_rewrite(block[last : span.start()], refs))
-            out.append(span.group(0))
-            last = span.end()
-        out.append(_rewrite(block[last:], refs))
-    return "".join(out)
-
-
-def _fenced_split(markdown: str) -> list[str]:
-    """``markdown`` split into text and fenced code blocks, alternating from text (open fences run to the end)."""
-    parts: list[str] = []
-    pos = 0
-    while True:
-        start = _FENCE.search(markdown, pos)
-        if start is None:
-            parts.append(markdown[pos:])
-            return parts
-        fence = start.group(2)
-        closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", re.M)
-        line_end = markdown.find("\n", start.end())
-        end = closing.search(markdown, line_end + 1) if line_end != -1 else None
-        stop = len(markdown) if end is None else end.end()
-        parts += [markdown[pos : start.start()], markdown[start.start() : stop]]
-        pos = stop
-        if stop >= len(markdown):
-            parts.append("")
-            return parts
+    text = markdown.replace("\r\n", "\n").replace("\r", "\n").replace("\0", REPLACEMENT)
+    env: dict = {}
+    tokens = _MD.parse(text, env)
+    if not _images(tokens):
+        return markdown
+    spans = _spans(text, tokens, env.get("images", []))
+    if spans is not None:
+        for begin, end, label in sorted(spans, reverse=True):
+            text = text[:begin] + label + text[end:]
+    for attempt in (lambda t, toks: _escaped(t, toks), lambda t, toks: t.replace("!", "\\!")):
+        tokens = _MD.parse(text, {})
+        if not _images(tokens):
+            return text
+        text = attempt(text, tokens)
+    return text if not _images(_MD.parse(text, {})) else "```\n" + text.replace("`", "'") + "\n```"

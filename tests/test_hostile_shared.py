@@ -82,3 +82,26 @@ def test_finding_16_processes_opening_one_fresh_sqlite_file_take_turns_migrating
     assert not failures
     assert [out.strip() for out, _ in results] == ["0"] * 6
     assert (tmp_path / "fresh.db.migrate.lock").exists()
+
+
+# Finding 10: share links could not be revoked, and "Delete for good" left them readable forever.
+
+
+def test_finding_10_only_the_owner_revokes_and_deleting_ends_every_link(tmp_path: Path):
+    from playground.chat.conversation import Conversation
+    from playground.store import Store
+
+    store = Store.open(url=f"sqlite:///{tmp_path / 'links.db'}")
+    conv = Conversation()
+    conv.add_user("Shared twice")
+    store.save_conversation(owner="ana", conversation_id="c1", conversation=conv, provider="xai", model="m")
+    first, second = (store.create_share(owner="ana", conversation_id="c1") for _ in range(2))
+    assert [link.id for link in store.list_shares(owner="ana", conversation_id="c1")] == [first, second]
+    assert store.list_shares(owner="bob", conversation_id="c1") == []
+    assert not store.revoke_share(owner="bob", share_id=first)  # not his link
+    assert store.open_share(share_id=first) is not None
+    assert store.revoke_share(owner="ana", share_id=first)
+    assert store.open_share(share_id=first) is None and store.open_share(share_id=second) is not None
+    assert store.delete(owner="ana", conversation_id="c1")
+    assert store.open_share(share_id=second) is None
+    store.close()
