@@ -13,6 +13,7 @@ import tracemalloc
 import pytest
 from apptest_util import chat, new_app, run, send
 from hostile import SURROGATE_TEXT, HostileServer
+from markdown_it import MarkdownIt
 
 from playground.chat.errors import PlaygroundError
 from playground.chat.events import TextDelta
@@ -22,6 +23,7 @@ from playground.facts import catalog, providers
 from playground.facts.params import DEFAULTS
 from playground.facts.providers import ProviderConfig
 from playground.offline import server as offline_server
+from playground.text import block_remote_images
 from playground.tools.mocks import MAX_TEMPLATE_CHARS, render_mock, template_problem
 from playground.tools.paths import parse_json
 from playground.urls import UnsafeURL, allowed_by, parse_base_url
@@ -93,6 +95,45 @@ def test_finding_7_a_lone_surrogate_in_a_reply_does_not_brick_the_chat_page(monk
         send(at, "And again")
     assert [role for role, _ in chat(at)] == ["user", "assistant", "user", "assistant"]
     assert CLEAN in chat(at)[1][1]
+
+
+# Finding 8: balanced brackets in alt text, and a backtick run CommonMark does not close, kept an image live.
+
+_CM = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _images(markdown: str) -> list[str]:
+    """The image sources a CommonMark renderer would fetch in ``markdown``."""
+    out = []
+    for token in _CM.parse(markdown):
+        for child in token.children or ():
+            if child.type == "image":
+                out.append(child.attrs["src"])
+    return out
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "![a [b] c](https://host.example/p.png)",
+        "`` ![x](https://host.example/p.png) ```",  # two backticks open; three do not close them
+        "`a`` ![x](https://host.example/p.png)",
+        "> quoted ![a [b]](https://host.example/p.png 'title')\n> on two lines",
+        "| col |\n| --- |\n| ![cell](https://host.example/p.png) |",
+        "[![in a link](https://host.example/p.png)](https://example.com)",
+        "![alt [b] text][ref]\n\n[ref]: https://host.example/p.png",
+        "![a ![b](https://inner.example/i.png)](https://host.example/p.png)",
+    ],
+)
+def test_finding_8_no_image_survives_the_filter_as_commonmark_reads_it(markdown: str):
+    assert _images(markdown)  # a CommonMark renderer would fetch it
+    shown = block_remote_images(markdown)
+    assert _images(shown) == [] and "image from host.example, not loaded" in shown
+
+
+def test_finding_8_real_code_is_left_as_it_is():
+    text = "Inline ``a ` ![x](https://code.example/a.png)`` and\n\n~~~~\n![y](https://fence.example/b.png)\n~~~~\n"
+    assert block_remote_images(text) == text
 
 
 # Finding 12: a 5 KB template repeating a placeholder over a 50 KB argument built a 50 MB tool message.
