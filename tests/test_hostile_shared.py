@@ -10,9 +10,75 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+from hostile import HostileServer
+from loopback import LoopbackServer, sse, sse_reply
+
+from playground.chat.errors import Busy
+from playground.chat.events import TextDelta
+from playground.chat.state import ChatState
+from playground.facts import catalog, providers
+from playground.facts.params import DEFAULTS
+from playground.facts.providers import ProviderConfig
 from playground.facts.workspace import LOCAL, workspace
+from playground.wire import http
+from playground.wire.openai_chat import stream_chat
+from playground.wire.protocols import build_plan
 
 ROOT = Path(__file__).resolve().parent.parent
+MODEL = catalog.get_model(catalog.DEFAULT_MODEL_ID)
+GOOD = sse({"choices": [{"delta": {"content": "Fine"}, "finish_reason": "stop"}]})
+
+
+@pytest.fixture(autouse=True)
+def fresh_clients():
+    http.close_all()
+    yield
+    http.close_all()
+
+
+def events(url: str, *, session: str, source: str = "user"):
+    """A reply streamed from ``url`` for ``session`` (the generator: ``next`` sends the request)."""
+    config = ProviderConfig(providers.CUSTOM, url + "/v1", "", url_source=source, session=session)
+    plan = build_plan(ChatState(config, MODEL, DEFAULTS, [{"role": "user", "content": "hi"}]))
+    return stream_chat(plan, config=config)
+
+
+# Finding 11: 16 per host, 64 in the pool, and a "host" is just a port: four slow ports took all 64 and every other
+# user's typed URL failed "busy".
+
+
+@pytest.mark.parametrize("source", ["user", "operator"])  # the typed URLs' pool, and the trusted one
+def test_finding_11_one_session_cannot_take_the_pool_from_the_others(monkeypatch, source: str):
+    monkeypatch.setenv("PLAYGROUND_MAX_CONNECTIONS_PER_SESSION", "1000")  # set too high: half the pool still holds
+    monkeypatch.setenv("PLAYGROUND_MAX_CONNECTIONS", "16")
+    monkeypatch.setenv("PLAYGROUND_POOL_WAIT", "0.5")
+    monkeypatch.setenv("PLAYGROUND_REPLY_DEADLINE", "2")
+    ports = [HostileServer("drip", interval=0.1) for _ in range(4)]
+    held = []
+    try:
+        for server in ports:
+            server.__enter__()
+        for i in range(8):  # the session's share: half of 16
+            held.append(events(ports[i % 4].url, session="hog", source=source))
+            assert next(held[-1]) == TextDelta("Drip ")
+        started = time.monotonic()
+        with pytest.raises(Busy) as info:
+            next(events(ports[0].url, session="hog", source=source))
+        assert "This session already has 8 requests in progress" in info.value.message
+        assert time.monotonic() - started < 10
+        with LoopbackServer(sse_reply(GOOD)) as good:  # everyone else still gets through at once
+            others = [e for e in events(good.url, session="another", source=source) if isinstance(e, TextDelta)]
+        assert others == [TextDelta("Fine")]
+        held.pop().close()  # a finished reply gives the session its slot back
+        again = events(ports[1].url, session="hog", source=source)
+        assert next(again) == TextDelta("Drip ")
+        held.append(again)
+    finally:
+        for stream in held:
+            stream.close()
+        for server in ports:
+            server.__exit__(None, None, None)
 
 
 # Finding 14: the signed-in owner was keyed on email before sub, and email_verified was never read.
