@@ -1,17 +1,22 @@
 """Issue 21, findings 9, 10 and 13 through the app (AppTest), on SQLite and PostgreSQL.
 
 9: a sharer's title reached the app's own notice (and History's delete confirmation) as Markdown: a working link
-and an image. 10: share links could not be revoked and outlived "Delete for good". 13: a refused upload was kept
-and parsed again on every rerun.
+and an image. 10: share links could not be revoked and outlived "Delete for good". 11: one session could take a
+whole pool. 13: a refused upload was kept and parsed again on every rerun.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from apptest_util import chat, new_app, run
+from experiments_util import known_usage_handler
+from loopback import LoopbackServer
 from test_compare_page import open_compare
+from test_compare_page import send as send_compare
 from test_compare_rows import _view
 from test_history_page import _chat, _history
 
@@ -19,6 +24,7 @@ from components.compare import rows as compare_rows
 from playground.experiments import rows
 from playground.store import Store
 from playground.text import plain
+from playground.wire import http
 
 
 @pytest.fixture
@@ -120,3 +126,31 @@ def test_finding_13_a_refused_upload_is_dropped_and_not_parsed_again_on_rerun(mo
     run(at)  # any other rerun: the uploader still holds the file
     assert any(e.value == "More than 200 columns." for e in at.error)
     assert parsed == ["wide.csv"]  # parsed once, not on every rerun
+
+
+def test_finding_11_a_pages_requests_count_toward_its_sessions_share(monkeypatch: pytest.MonkeyPatch):
+    """Compare's lanes (and the chat, and test sets) send with the session's config: with a pool of 2, one session
+    may hold 1 connection, so its second lane waits for the first instead of taking the rest of the pool."""
+    active, peak, lock = [0], [0], threading.Lock()
+    answer = known_usage_handler()
+
+    def slow(req):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.6)
+        with lock:
+            active[0] -= 1
+        return answer(req)
+
+    monkeypatch.setenv("PLAYGROUND_MAX_CONNECTIONS", "2")
+    with LoopbackServer(slow) as server:
+        monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+        monkeypatch.setenv("PLAYGROUND_BASE_URL", server.url + "/v1")
+        http.close_all()
+        at = open_compare()
+        send_compare(at, "Two lanes, one session")
+        frame = at.dataframe[0].value
+        assert frame["status"].tolist() == ["complete", "complete"]  # the second lane waited, it did not fail
+        assert len(server.requests) == 2 and peak[0] == 1
+    http.close_all()
