@@ -10,10 +10,13 @@ into a link that names the host, so nothing loads until the user decides.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from urllib import parse
 
 from markdown_it import MarkdownIt
 from markdown_it import rules_inline as inline_rules
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -101,7 +104,24 @@ def _parser() -> MarkdownIt:
         return found
 
     md.inline.ruler.at("image", image)
+    md.core.ruler.at("inline", _inline_where_images_may_be)
+    md.normalizeLink = _link  # markdown-it's own (mdurl parse and encode) costs more than the whole parse
     return md
+
+
+def _inline_where_images_may_be(state: StateCore) -> None:
+    """Markdown-it's inline pass, run only on the inline content that holds ``![``: no image can start anywhere
+    else (an entity never makes syntax), and the inline pass is most of the cost of a parse."""
+    for token in state.tokens:
+        if token.type == "inline":
+            token.children = token.children or []
+            if "![" in token.content:
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _link(url: str) -> str:
+    """``url`` percent-encoded where it must be to sit inside ``<...>`` in a link (spaces, brackets, controls)."""
+    return parse.quote(url, safe="!#$%&'()*+,/:;=?@[]~-._|{}^`\"")
 
 
 _MD = _parser()
@@ -161,6 +181,39 @@ def _escaped(text: str, tokens: list[Token]) -> str:
     return "\n".join(line if n in code else line.replace("![", "\\![") for n, line in enumerate(lines))
 
 
+class _Recent:
+    """The last results of ``block_remote_images`` by text, up to ``budget`` characters in all: every rerun draws
+    the whole conversation again, and a text with images costs a parse each time."""
+
+    def __init__(self, budget: int) -> None:
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[str, str] = OrderedDict()
+        self._size, self._budget = 0, budget
+
+    def get(self, text: str) -> str | None:
+        with self._lock:
+            found = self._kept.get(text)
+            if found is not None:
+                self._kept.move_to_end(text)
+            return found
+
+    def put(self, text: str, result: str) -> None:
+        size = len(text) + len(result)
+        if size > self._budget // 4:
+            return
+        with self._lock:
+            if text in self._kept:
+                return
+            self._kept[text] = result
+            self._size += size
+            while self._size > self._budget:
+                old, kept = self._kept.popitem(last=False)
+                self._size -= len(old) + len(kept)
+
+
+_RECENT = _Recent(8_000_000)
+
+
 def block_remote_images(markdown: str) -> str:
     """``markdown`` with every image (inline or reference-style) turned into a link naming its host.
 
@@ -172,6 +225,14 @@ def block_remote_images(markdown: str) -> str:
     """
     if "![" not in markdown:
         return markdown
+    kept = _RECENT.get(markdown)
+    if kept is None:
+        kept = _blocked(markdown)
+        _RECENT.put(markdown, kept)
+    return kept
+
+
+def _blocked(markdown: str) -> str:
     text = markdown.replace("\r\n", "\n").replace("\r", "\n").replace("\0", REPLACEMENT)
     env: dict = {}
     tokens = _MD.parse(text, env)
