@@ -22,6 +22,7 @@ from playground.experiments import rows
 from playground.facts import catalog, providers
 from playground.facts.params import DEFAULTS
 from playground.facts.providers import ProviderConfig
+from playground.money import batch
 from playground.offline import server as offline_server
 from playground.text import block_remote_images
 from playground.tools.mocks import MAX_TEMPLATE_CHARS, render_mock, template_problem
@@ -79,6 +80,8 @@ def test_finding_7_a_lone_surrogate_in_a_whole_json_reply_or_an_error_becomes_a_
 def test_finding_7_lone_surrogates_in_uploads_and_tool_arguments_are_replaced():
     frame = rows.read_rows(b'{"question": "bad \\ud800 text", "\\udc00": "key"}\n', "rows.jsonl")
     assert list(frame.iloc[0]) == [CLEAN, "key"] and list(frame.columns) == ["question", "\ufffd"]
+    priced = batch.read_table(b'{"prompt": "bad \\ud800 text"}\n', "prompts.jsonl")  # the pricing page's upload
+    assert list(priced["prompt"]) == [CLEAN]
     value, problem = parse_json('{"city": "bad \\ud800 text"}')
     assert problem is None and value == {"city": CLEAN}
     assert SURROGATE_TEXT != CLEAN  # the server really sends the lone surrogate
