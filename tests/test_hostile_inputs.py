@@ -5,6 +5,7 @@ Each test is named after its finding; the servers are real HTTP servers on 127.0
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -29,6 +30,7 @@ from playground.tools.mocks import MAX_TEMPLATE_CHARS, render_mock, template_pro
 from playground.tools.paths import parse_json
 from playground.urls import UnsafeURL, allowed_by, parse_base_url
 from playground.wire import http
+from playground.wire.anthropic_stream import events_from_sse
 from playground.wire.openai_chat import stream_chat
 from playground.wire.protocols import build_plan
 
@@ -75,6 +77,23 @@ def test_finding_7_a_lone_surrogate_in_a_whole_json_reply_or_an_error_becomes_a_
         with pytest.raises(PlaygroundError) as info:
             stream(bad.url)
     assert "bad" in info.value.message and encodable(info.value.message)
+
+
+def test_finding_7_a_lone_surrogate_in_an_anthropic_stream_becomes_a_replacement_character():
+    def event(name: str, **data: object) -> bytes:
+        return f"event: {name}\ndata: {json.dumps({'type': name, **data})}\n\n".encode()
+
+    stream = [
+        event("message_start", message={"usage": {"input_tokens": 3, "output_tokens": 1}}),
+        event("content_block_start", index=0, content_block={"type": "text", "text": ""}),
+        event("content_block_delta", index=0, delta={"type": "text_delta", "text": SURROGATE_TEXT}),
+        event("content_block_stop", index=0),
+        event("message_delta", delta={"stop_reason": "end_turn"}, usage={"output_tokens": 3}),
+        event("message_stop"),
+    ]
+    assert b"\\ud800" in stream[2]
+    text = "".join(e.text for e in events_from_sse(stream) if isinstance(e, TextDelta))
+    assert text == CLEAN
 
 
 def test_finding_7_lone_surrogates_in_uploads_and_tool_arguments_are_replaced():
