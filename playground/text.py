@@ -35,8 +35,9 @@ def no_lone_surrogates(text: str) -> str:
 
 
 def without_lone_surrogates(value: object) -> object:
-    """A JSON value (dicts, lists, strings, keys included) with ``no_lone_surrogates`` applied to every string;
-    a value with none is returned as it is (iterative: no recursion limit)."""
+    """A JSON value (dicts, lists, strings, keys included) with ``no_lone_surrogates`` applied to every string,
+    fixed in place (the value was just decoded: nobody else holds it) and returned; iterative, so no recursion
+    limit."""
     if isinstance(value, str):
         return no_lone_surrogates(value)
     if not isinstance(value, dict | list):
