@@ -97,9 +97,7 @@ class ProviderConfig:
     url_source: str = "provider"  # "provider" (built in), "operator" (PLAYGROUND_BASE_URL) or "user" (typed)
     public_only: bool = False  # public mode and a typed URL not allowlisted: connect to public addresses only
     problem: str = ""  # why nothing may be sent with this config (a bad key or URL), naming no secret
-    session: str = (
-        ""  # an opaque id of the browser session sending: its requests share one bounded slice of a pool
-    )
+    session: str = ""  # the browser session sending (its requests share one bounded slice of a pool)
 
     def __repr__(self) -> str:  # never show the key
         return f"ProviderConfig(provider={self.provider.id!r}, base_url={self.base_url!r}, auth={self.auth!r})"
