@@ -23,6 +23,7 @@ from playground.facts.workspace import Workspace, public_mode, workspace
 from playground.money.budget import Ledger, flat_price, limits
 from playground.store import BackgroundWriter, Budget, Store, new_id, resolve_url
 from playground.store.writer import plain_error
+from playground.text import plain
 
 T = TypeVar("T")
 
@@ -208,7 +209,8 @@ def open_shared_link() -> None:
     system = shared.settings.get("system")
     if isinstance(system, str):
         st.session_state[state.SYSTEM] = system
-    state.set_notice("info", f"A read-only copy of “{shared.title}”: anything you add is saved as your own chat.")
+    title = plain(shared.title) or "a conversation"  # the sharer's words: shown as typed, never as Markdown
+    state.set_notice("info", f"A read-only copy of {title}: anything you add is saved as your own chat.")
 
 
 def reachable(action: Callable[[Store], T], *, default: T) -> T:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from secrets import token_urlsafe
 
 import streamlit as st
 
@@ -68,7 +69,7 @@ def resolve_config(provider_id: str) -> ProviderConfig:
     provider = providers.PROVIDERS.get(provider_id)
     base_url = state.get(keys.BASE_URL) if provider and provider.user_url else None
     auth = "body" if provider and provider.body_key_auth and state.get(keys.KEY_STYLE) == "body" else None
-    return providers.resolve(
+    config = providers.resolve(
         provider_id,
         env=os.environ,
         secrets=secrets(),
@@ -76,6 +77,8 @@ def resolve_config(provider_id: str) -> ProviderConfig:
         base_url=base_url or None,
         auth=auth,
     )
+    # chat, compare and test sets all send with this config: the session's connections are bounded across them
+    return replace(config, session=state.setdefault(keys.WORKSPACE_SESSION, token_urlsafe(16)))
 
 
 def params_from_state() -> tuple[GenerationParams, str]:

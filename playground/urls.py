@@ -1,7 +1,8 @@
 """Base URLs a user or an operator gives: strict parsing and a segment-wise allowlist.
 
 A URL typed by a user is parsed once and refused when it carries anything that could change where the request
-goes or what is appended to it (user info, ``?``, ``#``, dot segments, encoded or not). This sits below both the
+goes or what is appended to it (user info, ``?``, ``#``, dot segments, encoded or not, with or without ``;``
+parameters: Tomcat, Jetty and Spring resolve ``/v1/..;/admin`` as ``/admin``). This sits below both the
 provider facts and the wire; the connect-time address check is the wire's (``playground.wire.guard``).
 """
 
@@ -74,8 +75,9 @@ def parse_base_url(url: str) -> BaseURL:
         raise UnsafeURL("it has no valid host name")
     segments = tuple(s for s in parts.path.split("/") if s)
     for segment in segments:
-        if _decoded(segment) in (".", "..") or "/" in _decoded(segment) or "\\" in _decoded(segment):
-            raise UnsafeURL("its path contains . or .. segments (plain or percent-encoded)")
+        plain = _decoded(segment)
+        if plain.split(";", 1)[0] in (".", "..") or "/" in plain or "\\" in plain:
+            raise UnsafeURL("its path contains . or .. segments (plain, percent-encoded or with ;parameters)")
     return BaseURL(scheme, host, port or SCHEMES[scheme], segments)
 
 

@@ -12,7 +12,10 @@
 - ``key_echo``: a 401 whose body quotes the ``Authorization`` header back raw, JSON-escaped and in ``repr`` form,
   padded so the key straddles the 300-character cut of the on-screen quote;
 - ``key_echo_stream``: a stream whose text repeats the key, split across chunks;
-- ``phish``: a 401 whose message is Markdown with a link and an image.
+- ``phish``: a 401 whose message is Markdown with a link and an image;
+- ``surrogate``: a valid stream whose text carries a lone surrogate (``"bad \\ud800 text"``, valid JSON);
+- ``surrogate_whole``: the same as one JSON document (the server ignored ``stream``);
+- ``surrogate_error``: a 400 whose message carries a lone surrogate;
 - ``cost``: a short valid reply whose usage claims ``cost`` USD (``"cost": 999999`` by default, or 0) and
   ``tokens`` completion tokens: what a user's own server (or a lying gateway) can report;
 - ``unsavable``: a reply no database column takes as is: a NUL byte and a lone surrogate (``\ud800``, valid JSON)
@@ -230,6 +233,19 @@ def _flood(events: int, per_event: int) -> Iterator[bytes]:
     yield from sse({"choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]})
 
 
+SURROGATE_TEXT = "bad \ud800 text"  # json.dumps writes it as the escape \ud800: valid JSON, no UTF-8 form
+
+
+def _surrogate_whole() -> Reply:
+    body = {
+        "object": "chat.completion",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": SURROGATE_TEXT}, "finish_reason": "stop"}
+        ],
+    }
+    return Reply(200, {"Content-Type": "application/json"}, json.dumps(body).encode())
+
+
 class HostileServer(LoopbackServer):
     """A loopback server answering with ``mode`` (see the module docstring); ``interval`` paces ``drip``."""
 
@@ -282,6 +298,13 @@ class HostileServer(LoopbackServer):
         if mode == "phish":
             body = {"error": {"message": PHISH, "type": "authentication_error"}}
             return Reply(401, {"Content-Type": "application/json"}, json.dumps(body).encode())
+        if mode == "surrogate":
+            return Reply(200, stream, chunks=sse(chunk(role="assistant", content=SURROGATE_TEXT), chunk()))
+        if mode == "surrogate_whole":
+            return _surrogate_whole()
+        if mode == "surrogate_error":
+            body = {"error": {"message": f"Your input: {SURROGATE_TEXT}", "type": "invalid_request_error"}}
+            return Reply(400, {"Content-Type": "application/json"}, json.dumps(body).encode())
         raise ValueError(f"unknown mode {mode!r}")
 
 

@@ -50,9 +50,10 @@ def test_workspace_owner(monkeypatch: pytest.MonkeyPatch) -> None:
     from playground.facts.workspace import LOCAL, public_mode, workspace
 
     assert workspace(user=None, public=False, session_id="s1").owner == LOCAL
-    signed = workspace(user={"is_logged_in": True, "email": "ana@example.com"}, public=True, session_id="s1")
-    assert (signed.owner, signed.signed_in) == ("user:ana@example.com", True)
-    assert workspace(user={"is_logged_in": True, "sub": "42"}, public=False, session_id="s").owner == "user:42"
+    ana = {"is_logged_in": True, "iss": "https://id.example", "sub": "42", "email": "ana@example.com"}
+    signed = workspace(user=ana, public=True, session_id="s1")
+    assert (signed.owner, signed.signed_in) == ("user:https://id.example|42", True)  # issuer + subject (issue 21)
+    assert workspace(user={"is_logged_in": True, "sub": "42"}, public=False, session_id="s").owner == "user:|42"
     assert workspace(user={"is_logged_in": False, "email": "x@y"}, public=False, session_id="s").owner == LOCAL
     anon = workspace(user={"is_logged_in": False}, public=True, session_id="s1")
     assert anon.per_session and anon.owner == "session:s1"

@@ -13,6 +13,7 @@ from playground.money.pricing import format_usd
 from playground.store import Store
 
 HISTORY = "pages/history.py"
+ISSUER = "https://accounts.example"  # signed-in users are keyed on issuer + subject
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def test_a_share_link_opens_a_read_only_copy(database: str) -> None:
     link = owner.code[0].value
     share_id = link.split("share=")[1]
     viewer = new_app()
-    viewer.user = {"is_logged_in": True, "email": "viewer@example.com"}
+    viewer.user = {"is_logged_in": True, "iss": ISSUER, "sub": "viewer-7", "email": "viewer@example.com"}
     viewer.query_params["share"] = share_id
     run(viewer)
     assert [text for _, text in chat(viewer)][0] == "Shared question"
@@ -112,15 +113,15 @@ def test_a_share_link_opens_a_read_only_copy(database: str) -> None:
     stored = Store.open(url=database)
     (original,) = stored.list_conversations(owner="local")
     assert original.message_count == 2  # the original is unchanged
-    (copy,) = stored.list_conversations(owner="user:viewer@example.com")
+    (copy,) = stored.list_conversations(owner=f"user:{ISSUER}|viewer-7")
     assert copy.message_count == 4 and copy.id != original.id
     stored.close()
 
 
 def test_login_separates_two_users(database: str) -> None:
     ana, bob = (
-        {"is_logged_in": True, "email": "ana@example.com"},
-        {"is_logged_in": True, "email": "bob@example.com"},
+        {"is_logged_in": True, "iss": ISSUER, "sub": "ana-1", "email": "ana@example.com"},
+        {"is_logged_in": True, "iss": ISSUER, "sub": "bob-2", "email": "bob@example.com"},
     )
     _chat("Ana's question", user=ana)
     _chat("Bob's question", user=bob)
@@ -214,7 +215,7 @@ def test_filters_by_cost_and_sorts(database: str, paid: str) -> None:
 def test_a_signed_in_users_own_budget(database: str, paid: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLAYGROUND_USER_DAILY_BUDGET_USD", "0.0001")
     at = new_app()
-    at.user = {"is_logged_in": True, "email": "ana@example.com"}
+    at.user = {"is_logged_in": True, "iss": ISSUER, "sub": "ana-1", "email": "ana@example.com"}
     run(at)
     send(at, "Too dear for Ana")
     assert [role for role, _ in chat(at)] == ["user"]

@@ -24,6 +24,11 @@ PACKAGES = ("playground", "components")
 PROCESS_CACHES = {
     ("playground.wire.http", "_offline"): "one offline-engine client per pace setting",
     ("playground.wire.http", "_network"): "one pooled client per trust level (trusted, typed, public)",
+    ("playground.wire.http", "_sessions"): "each session's view of a pooled client, by an opaque session id",
+    (
+        "playground.experiments.rows",
+        "_PARSED",
+    ): "parsed uploads by content hash: only the same bytes get them back",
 }
 # Bounded compile caches keyed by a schema or pattern text: they speed up checks, and nothing reads them back out.
 COMPILE_CACHES = {

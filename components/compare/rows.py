@@ -87,10 +87,11 @@ def render(starter: pd.DataFrame) -> pd.DataFrame | None:
     try:
         kept = _uploaded()
         if kept is not None:
-            frame = rows.read_rows(kept.data, kept.name)
+            frame = rows.read_upload(kept.data, kept.name)
             st.caption(f"{len(frame):,} rows, columns: {', '.join(frame.columns)}")
             return frame
         return rows.typed_rows(_typed(starter).to_dict("records"))
     except rows.RowsError as exc:
+        st.session_state.pop(KEPT_FILE, None)  # a refused file is not kept (nor read again from it)
         st.error(str(exc), icon=":material/error:")
         return None

@@ -10,11 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from components import persist, state
+from components.history import share_links
+from components.history.share_links import EXPIRY_CHOICES, EXPIRY_DEFAULT
 from playground.chat import export
 from playground.facts.params import DEFAULTS, GenerationParams
 from playground.facts.workspace import Workspace
 from playground.money.pricing import format_usd
 from playground.store import ConversationSummary, Store, StoredConversation
+from playground.text import plain
 
 SORTS = {"recent": "Most recent", "oldest": "Oldest", "cost": "Most expensive", "title": "Title"}
 PLAYGROUND_PAGE = "pages/chat.py"
@@ -106,7 +109,10 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
             on_click="ignore",
         )
         if st.button("Share link", icon=":material/share:", key="history_share"):
-            share_id = store.create_share(owner=ws.owner, conversation_id=chosen.id, secrets=persist.typed_keys())
+            expiry = EXPIRY_CHOICES[st.session_state.get("history_share_expiry") or EXPIRY_DEFAULT]
+            share_id = store.create_share(
+                owner=ws.owner, conversation_id=chosen.id, secrets=persist.typed_keys(), expires_in=expiry
+            )
             st.session_state[state.SHARE_LINK] = (chosen.id, share_id)
         st.button(
             "Delete…", icon=":material/delete:", key="history_delete_ask", on_click=_ask_delete, args=(chosen.id,)
@@ -117,6 +123,7 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
     if shared and shared[0] == chosen.id:
         st.caption("Whoever opens this link gets a read-only copy in their own session.")
         st.code(share_link(st.context.url, shared[1]), language=None)
+    share_links.render(store, ws, chosen.id)
     title = st.text_input("Title", value=chosen.title, key=f"history_title_{chosen.id}")
     if st.button("Rename", icon=":material/edit:", key="history_rename") and title.strip():
         store.rename(owner=ws.owner, conversation_id=chosen.id, title=title, secrets=persist.typed_keys())
@@ -130,7 +137,10 @@ def _ask_delete(conversation_id: str) -> None:
 def _confirm_delete(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
     """The question a Delete click asks: delete for good, or keep it."""
     with st.container(border=True, key="history_delete_confirm"):
-        st.warning(f"Delete “{chosen.title}” for good? It leaves History and cannot be brought back.")
+        st.warning(
+            f"Delete {plain(chosen.title)} for good? It leaves History and cannot be brought back, and its share "
+            "links stop working too."
+        )
         with st.container(horizontal=True):
             if st.button(
                 "Delete for good", icon=":material/delete_forever:", key="history_delete", type="primary"

@@ -126,6 +126,8 @@ class ProviderConfig:
         """The provider whose request is built: the chosen one, even while the offline engine answers for it."""
         return PROVIDERS.get(self.stands_in_for, self.provider)
 
+    session: str = ""  # the browser session sending (its requests share one bounded slice of a pool)
+
     def __repr__(self) -> str:  # never show the key
         return f"ProviderConfig(provider={self.provider.id!r}, base_url={self.base_url!r}, auth={self.auth!r})"
 

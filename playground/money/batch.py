@@ -23,6 +23,7 @@ from playground.chat.events import Usage
 from playground.facts.catalog import Price
 from playground.money import tokens
 from playground.money.pricing import Cost, cost
+from playground.text import without_lone_surrogates
 
 TOKEN_COLUMNS = ("input_tokens", "output_tokens", "reasoning_tokens")
 PARALLEL_MIN = 10_000_000  # characters of distinct text from which counting is spread over worker processes
@@ -79,7 +80,7 @@ def _read_jsonl(data: bytes) -> pd.DataFrame:
     for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
         if line.strip():
             try:
-                records.append(json.loads(line))
+                records.append(without_lone_surrogates(json.loads(line)))  # U+FFFD: the page can draw it
             except RecursionError:
                 raise ValueError(
                     f"line {number} is nested too deeply to read (a prompt file is rows of text)"

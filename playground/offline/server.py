@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -32,7 +33,16 @@ from playground.offline.engine import (
 CHAT_PATHS = ("/v1/chat/completions", "/chat/completions")
 MESSAGES_PATHS = ("/v1/messages", "/messages")
 MODEL_PATHS = ("/v1/models", "/models")
-MAX_BODY = 64 * 1024 * 1024
+MAX_BODY = 64 * 1024 * 1024  # bytes in one request body, chunked or not (more: 413)
+DRAIN_SECONDS = 2.0  # after a 413, how long the rest of the body is read and thrown away (so the client sees it)
+
+
+class BodyTooLarge(Exception):
+    """A request body longer than ``MAX_BODY``: answered 413 without collecting it."""
+
+
+def _too_large_message() -> str:
+    return f"The request body is larger than this server's limit of {MAX_BODY // (1024 * 1024):,} MiB."
 
 
 class OfflineHandler(BaseHTTPRequestHandler):
@@ -57,20 +67,38 @@ class OfflineHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _read_body(self) -> bytes:
+        """The request body, chunked or with a length; ``BodyTooLarge`` as soon as it passes ``MAX_BODY``."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            parts = []
+            parts, total = [], 0
             while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                size = int(self.rfile.readline(1024).split(b";")[0].strip() or b"0", 16)
                 if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
                         pass
                     return b"".join(parts)
+                total += size
+                if total > MAX_BODY:
+                    raise BodyTooLarge
                 parts.append(self.rfile.read(size))
-                self.rfile.readline()
+                self.rfile.readline(1024)
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
-            raise OfflineRequestError("The request body is too large.")
+            raise BodyTooLarge
         return self.rfile.read(length) if length > 0 else b""
+
+    def _refuse_large_body(self) -> None:
+        """Answer 413, then read and drop what the client still sends for a moment (memory stays flat), so it
+        reads the answer instead of a reset connection."""
+        self.close_connection = True
+        self._send_json(413, error_json(_too_large_message(), kind="request_too_large"))
+        self.wfile.flush()
+        stop = time.monotonic() + DRAIN_SECONDS
+        try:
+            self.connection.settimeout(0.2)
+            while time.monotonic() < stop and self.rfile.read1(65536):
+                pass
+        except OSError:
+            pass
 
     def do_GET(self) -> None:
         path = self._path()
@@ -85,6 +113,9 @@ class OfflineHandler(BaseHTTPRequestHandler):
         path = self._path()
         try:
             raw = self._read_body()
+        except BodyTooLarge:
+            self._refuse_large_body()
+            return
         except (OfflineRequestError, ValueError):
             self.close_connection = True
             self._send_json(400, error_json("The request body could not be read."))

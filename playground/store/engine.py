@@ -6,6 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: migrations of one SQLite file by several processes at once are not serialised
+    fcntl = None  # type: ignore[assignment]
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -86,10 +91,35 @@ def head() -> str:
     return ScriptDirectory.from_config(_config()).get_current_head() or ""
 
 
-def upgrade(engine: Engine, *, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; replicas starting together on PostgreSQL take turns (advisory lock)."""
-    if revision == "head" and current_revision(engine) == head():
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``<database>.migrate.lock`` (SQLite files only; nothing otherwise).
+
+    Processes opening one fresh SQLite file together would otherwise all run the migrations at once (duplicate
+    tables and columns, "database is locked"); with the lock they take turns and the later ones find it done.
+    """
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
+        yield
         return
+    with open(f"{database}.migrate.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def upgrade(engine: Engine, *, revision: str = "head") -> None:
+    """Bring the schema to ``revision``; processes starting together take turns (PostgreSQL: an advisory lock;
+    SQLite: a file lock beside the database)."""
+    with _sqlite_file_lock(engine):
+        if revision == "head" and current_revision(engine) == head():
+            return
+        _upgrade(engine, revision)
+
+
+def _upgrade(engine: Engine, revision: str) -> None:
     config = _config()
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":

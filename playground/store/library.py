@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets as token_source
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from playground.chat.conversation import Conversation
+from playground.store import shares
 from playground.store.conversations import load, utc
 from playground.store.convert import message_from_row, message_row, scrub
 from playground.store.models import ExperimentRow, PresetRow, ShareRow
@@ -97,9 +98,16 @@ def delete_experiment(session: Session, *, owner: str, experiment_id: str) -> bo
 
 
 def create_share(
-    session: Session, *, owner: str, conversation_id: str, secrets: Sequence[str], now: datetime
+    session: Session,
+    *,
+    owner: str,
+    conversation_id: str,
+    secrets: Sequence[str],
+    now: datetime,
+    expires_in: timedelta | None = None,
 ) -> str | None:
-    """Freeze a copy of the owner's conversation behind a new unguessable id; None if not theirs."""
+    """Freeze a copy of the owner's conversation behind a new unguessable id, open until revoked or until
+    ``expires_in`` has passed; None if not theirs."""
     stored = load(session, owner=owner, conversation_id=conversation_id)
     if stored is None:
         return None
@@ -115,6 +123,7 @@ def create_share(
             owner=owner,
             conversation_id=conversation_id,
             created_at=now,
+            expires_at=None if expires_in is None else now + expires_in,
             snapshot=scrub({**snapshot, "messages": messages}, secrets),
         )
     )
@@ -128,10 +137,11 @@ class _Row:
         self.__dict__.update(values)
 
 
-def open_share(session: Session, *, share_id: str) -> Share | None:
-    """The snapshot behind ``share_id`` as a fresh, independent conversation; None if there is none."""
+def open_share(session: Session, *, share_id: str, now: datetime) -> Share | None:
+    """The snapshot behind ``share_id`` as a fresh, independent conversation; None if there is none (revoked,
+    deleted with its conversation, or expired at ``now``)."""
     row = session.get(ShareRow, share_id) if share_id else None
-    if row is None:
+    if row is None or not shares.live(row, now):
         return None
     snap = row.snapshot
     conv = Conversation([message_from_row(_Row(m)) for m in snap["messages"]])

@@ -137,12 +137,14 @@ class ShareRow(Base):
     """A frozen, read-only copy of a conversation behind an unguessable id."""
 
     __tablename__ = "shares"
+    __table_args__ = (Index("ix_shares_owner_conversation", "owner", "conversation_id"),)  # revision 0006
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     owner: Mapped[str] = mapped_column(String(320))
     conversation_id: Mapped[str] = mapped_column(String(32))
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    expires_at: Mapped[datetime | None] = mapped_column(UTC_TIME, nullable=True)  # None: until revoked
 
 
 class HoldRow(Base):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -89,16 +89,21 @@ class LibraryAndSpend:
             return library.delete_experiment(s, owner=owner, experiment_id=experiment_id)
 
     # shares
-    def create_share(self, *, owner: str, conversation_id: str, secrets: Sequence[str] = ()) -> str | None:
-        """A new read-only snapshot of the owner's conversation; its unguessable id (None if not theirs)."""
+    def create_share(
+        self, *, owner: str, conversation_id: str, secrets: Sequence[str] = (), expires_in: timedelta | None = None
+    ) -> str | None:
+        """A new read-only snapshot of the owner's conversation, open until revoked (or ``expires_in`` has
+        passed); its unguessable id (None if not theirs)."""
         with write_session(self.engine) as s:
+            now = self.clock()
             return library.create_share(
-                s, owner=owner, conversation_id=conversation_id, secrets=self.mask(secrets), now=self.clock()
-            )
+                s, owner=owner, conversation_id=conversation_id, secrets=self.mask(secrets), now=now,
+                expires_in=expires_in,
+            )  # fmt: skip
 
     def open_share(self, *, share_id: str) -> Share | None:
         with read_session(self.engine) as s:
-            return library.open_share(s, share_id=share_id)
+            return library.open_share(s, share_id=share_id, now=self.clock())
 
     # spend and budgets
     def record_spend(

@@ -22,6 +22,7 @@ from playground.store.records import (
     Sort,
     StoredConversation,
 )
+from playground.store.shares import ShareLinks, end_links
 from playground.store.spending import LibraryAndSpend
 
 
@@ -34,7 +35,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Store(LibraryAndSpend):
+class Store(LibraryAndSpend, ShareLinks):
     """Conversations, presets, experiments, shares, the spend ledger and budgets of every owner."""
 
     def __init__(
@@ -186,5 +187,9 @@ class Store(LibraryAndSpend):
             )
 
     def delete(self, *, owner: str, conversation_id: str) -> bool:
+        """Delete the owner's conversation for good, and end every share link to it."""
         with write_session(self.engine) as s:
-            return convs.remove(s, owner=owner, conversation_id=conversation_id)
+            removed = convs.remove(s, owner=owner, conversation_id=conversation_id)
+            if removed:
+                end_links(s, owner=owner, conversation_id=conversation_id)
+            return removed

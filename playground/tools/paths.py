@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from playground.text import without_lone_surrogates
+
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -37,7 +39,7 @@ class Problem:
 def parse_json(text: str, *, what: str = "The text") -> tuple[object, Problem | None]:
     """``(value, None)`` for valid JSON, else ``(None, problem)`` naming the line and column."""
     try:
-        return json.loads(text), None
+        return without_lone_surrogates(json.loads(text)), None
     except json.JSONDecodeError as exc:
         return None, Problem("$", f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).")
     except (TypeError, RecursionError):

@@ -12,6 +12,7 @@ from playground.chat.errors import PlaygroundError
 from playground.chat.events import Event
 from playground.chat.state import ChatState
 from playground.facts.providers import ProviderConfig
+from playground.text import without_lone_surrogates
 from playground.tools.wire import anthropic_messages
 from playground.wire.anthropic_stream import (
     StreamState,
@@ -123,7 +124,7 @@ def _json(response: httpx.Response, secrets: list[str]) -> Any:
     if response.status_code >= 400:
         raise error_from_response(response.status_code, response.content, response.headers, secrets=secrets)
     try:
-        data = response.json()
+        data = without_lone_surrogates(response.json())
     except (ValueError, RecursionError):
         raise error_from_response(502, response.content, response.headers, secrets=secrets) from None
     if is_error_payload(data) or not isinstance(data, dict):

@@ -13,6 +13,7 @@ from playground.chat.errors import PlaygroundError, StreamBroken
 from playground.chat.events import Event, Finish, ReasoningDelta, ServedModel, TextDelta, ToolCallDelta, Usage
 from playground.money.usage_check import checked_usage
 from playground.money.usage_reading import ANTHROPIC
+from playground.text import without_lone_surrogates
 from playground.wire import limits
 from playground.wire.classify import error_from_response, with_partial
 from playground.wire.scrub import scrub_events
@@ -206,6 +207,8 @@ def _decoded(state: StreamState, event: str, raw: str, secrets: list[str]) -> It
     except (ValueError, RecursionError):
         return  # not JSON (or nested too deeply to read): nothing this protocol defines
     if isinstance(data, dict):
+        if "\\ud" in raw or "\\uD" in raw:  # a lone surrogate would break the page: U+FFFD instead
+            data = without_lone_surrogates(data)
         name = data.get("type") or event  # the data's type is authoritative; the SSE event name matches it
         yield from _event(state, name, data, secrets)
 

@@ -31,6 +31,7 @@ from playground.chat.errors import (
     UnsupportedParameter,
     redact,
 )
+from playground.text import no_lone_surrogates, without_lone_surrogates
 from playground.wire import wordings
 from playground.wire.guard import AddressRefused
 
@@ -89,9 +90,9 @@ def parse_body(body: bytes | str | Mapping[str, Any] | None, secrets: Sequence[s
     if isinstance(body, Mapping) or body is None:
         return body
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    text = redact(text, list(secrets))
+    text = no_lone_surrogates(redact(text, list(secrets)))
     try:
-        return json.loads(text)
+        return without_lone_surrogates(json.loads(text))
     except (ValueError, RecursionError):  # deeply nested JSON is as unreadable as broken JSON
         return text
 

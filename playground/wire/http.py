@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import replace
 
 import httpx
@@ -22,6 +23,8 @@ USER_AGENT = "grok-3-mini-playground"
 
 _lock = threading.Lock()
 _network: dict[str, httpx.Client] = {}  # "trusted", "typed" and "public" (see client_for)
+_sessions: OrderedDict[tuple[str, str], httpx.Client] = OrderedDict()  # (kind, session): that session's view
+SESSION_CLIENTS = 1024  # session views kept (a view is a few objects over the shared pool; rebuilt when needed)
 _offline: dict[object, httpx.Client] = {}
 
 
@@ -65,6 +68,23 @@ def _pooled(kind: str) -> httpx.Client:
                 client = make_client(public_only=kind == "public", per_host=kind != "trusted")
                 _network[kind] = client
     return client
+
+
+def session_client(kind: str, session: str) -> httpx.Client:
+    """The pooled client of ``kind`` as ``session`` sees it: the same connections, and at most the session's
+    share of them (``PLAYGROUND_MAX_CONNECTIONS_PER_SESSION``, never more than half the pool) at once."""
+    shared = _pooled(kind)
+    with _lock:
+        client = _sessions.get((kind, session))
+        if client is not None and client._transport._shared is shared._transport:  # type: ignore[attr-defined]
+            _sessions.move_to_end((kind, session))
+            return client
+        transport = limits.SessionTransport(shared._transport, session)  # type: ignore[arg-type]
+        client = httpx.Client(timeout=shared.timeout, transport=transport, headers={"User-Agent": USER_AGENT})
+        _sessions[(kind, session)] = client
+        while len(_sessions) > SESSION_CLIENTS:
+            _sessions.popitem(last=False)
+        return client
 
 
 def shared_client() -> httpx.Client:
@@ -119,9 +139,8 @@ def client_for(config: ProviderConfig) -> httpx.Client:
     check_config(config)
     if config.provider.offline:
         return offline_client()
-    if config.public_only:
-        return public_client()
-    return typed_client() if config.url_source == "user" else shared_client()
+    kind = "public" if config.public_only else "typed" if config.url_source == "user" else "trusted"
+    return session_client(kind, config.session) if config.session else _pooled(kind)
 
 
 def close_all() -> None:
@@ -130,5 +149,6 @@ def close_all() -> None:
         clients = [*_network.values(), *_offline.values()]
         _network.clear()
         _offline.clear()
+        _sessions.clear()
     for client in clients:
         client.close()

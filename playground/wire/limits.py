@@ -2,8 +2,10 @@
 
 Every limit is read from the environment when a client is made (or a reply is read), with the defaults below; they
 are listed in README.md and SECURITY.md. The transport wrapper here enforces the limits that do not depend on the
-protocol: connections per host (waiting for one fails fast with "the server is busy"), the size of an error body
-(cut, not read whole), the size of a reply that is not an event stream, and one total deadline per reply.
+protocol: connections per session (chat, compare and test sets together; a session's extra requests wait for its
+own to finish, and no session may hold more than half of a pool, so the rest is always there for others),
+connections per host (waiting for one fails fast with "the server is busy"), the size of an error body (cut, not
+read whole), the size of a reply that is not an event stream, and one total deadline per reply.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Limits:
     max_connections: int = 64
     per_host: int = 16
     tool_calls: int = 128
+    per_session: int = 8
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -50,7 +53,13 @@ class Limits:
             max_connections=_int("PLAYGROUND_MAX_CONNECTIONS", d.max_connections),
             per_host=_int("PLAYGROUND_MAX_CONNECTIONS_PER_HOST", d.per_host),
             tool_calls=_int("PLAYGROUND_MAX_TOOL_CALLS", d.tool_calls),
+            per_session=_int("PLAYGROUND_MAX_CONNECTIONS_PER_SESSION", d.per_session),
         )
+
+    @property
+    def session_cap(self) -> int:
+        """Connections one session may hold in one pool: ``per_session``, and never more than half the pool."""
+        return max(1, min(self.per_session, self.max_connections // 2))
 
 
 def _float(name: str, default: float) -> float:
@@ -175,6 +184,38 @@ class BoundedTransport(httpx.BaseTransport):
         self._limits = limits
         self._slots: dict[tuple[str, str, int | None], _Slot] = {}
         self._lock = threading.Lock()
+        self._sessions: dict[str, int] = {}  # connections each session holds now (sessions holding none: absent)
+        self._session_freed = threading.Condition(self._lock)
+
+    def _enter_session(self, session: str, deadline: float) -> None:
+        """Take one of ``session``'s connections, waiting (until ``deadline``) while it holds its share."""
+        cap = self._limits.session_cap
+        with self._session_freed:
+            while self._sessions.get(session, 0) >= cap:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Busy(
+                        f"This session already has {cap} requests in progress (chat, compare and test sets "
+                        "together), and none finished in time.",
+                        action="Wait for them to finish (or stop them), then try again.",
+                    )
+                self._session_freed.wait(min(left, 1.0))
+            self._sessions[session] = self._sessions.get(session, 0) + 1
+
+    def _leave_session(self, session: str) -> None:
+        with self._session_freed:
+            left = self._sessions.get(session, 1) - 1
+            if left:
+                self._sessions[session] = left
+            else:
+                self._sessions.pop(session, None)
+            self._session_freed.notify_all()
+
+    @property
+    def sessions(self) -> dict[str, int]:
+        """Connections held per session now."""
+        with self._lock:
+            return dict(self._sessions)
 
     def _enter(self, key: tuple[str, str, int | None]) -> _Slot:
         with self._lock:
@@ -199,8 +240,29 @@ class BoundedTransport(httpx.BaseTransport):
             return len(self._slots)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.handle_session_request(request, session="")
+
+    def handle_session_request(self, request: httpx.Request, *, session: str) -> httpx.Response:
+        """``handle_request`` for one session's request: it counts toward that session's share ("" counts for
+        none: requests made outside a browser session)."""
         limits = self._limits
         deadline = time.monotonic() + limits.reply_seconds  # from the moment the request is made
+        if session:
+            self._enter_session(session, deadline)
+        try:
+            return self._send(request, session=session, deadline=deadline)
+        except BaseException:
+            if session:
+                self._leave_session(session)
+            raise
+
+    def _release(self, key: tuple[str, str, int | None], slot: _Slot, session: str) -> None:
+        self._leave(key, slot, held=True)
+        if session:
+            self._leave_session(session)
+
+    def _send(self, request: httpx.Request, *, session: str, deadline: float) -> httpx.Response:
+        limits = self._limits
         key = (request.url.scheme, request.url.host, request.url.port)
         slot = self._enter(key)
         if not slot.semaphore.acquire(timeout=limits.pool_wait):
@@ -219,7 +281,7 @@ class BoundedTransport(httpx.BaseTransport):
         cap = limits.error_body_bytes if error else (1 << 62 if streaming else limits.body_bytes)
         body = _Guarded(
             response.stream,  # type: ignore[arg-type]
-            lambda: self._leave(key, slot, held=True),
+            lambda: self._release(key, slot, session),
             cap=cap,
             cut=error,
             deadline=deadline,
@@ -231,3 +293,19 @@ class BoundedTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._inner.close()
+
+
+class SessionTransport(httpx.BaseTransport):
+    """One session's view of a shared ``BoundedTransport``: its requests count toward the session's share.
+
+    Closing it closes nothing (the pool is the process's).
+    """
+
+    def __init__(self, shared: BoundedTransport, session: str) -> None:
+        self._shared, self._session = shared, session
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._shared.handle_session_request(request, session=self._session)
+
+    def close(self) -> None:
+        pass

@@ -14,6 +14,7 @@ from playground.chat.errors import PlaygroundError, UnknownModel
 from playground.facts.catalog import Model
 from playground.facts.model_names import base_name
 from playground.facts.providers import Provider, ProviderConfig
+from playground.text import without_lone_surrogates
 from playground.wire import anthropic_messages
 from playground.wire.classify import error_from_exception, error_from_response, is_error_payload
 from playground.wire.http import client_for
@@ -53,7 +54,7 @@ def openai_model_ids(config: ProviderConfig, *, client: httpx.Client | None = No
     if response.status_code >= 300:
         raise error_from_response(response.status_code, response.content, response.headers, secrets=secrets)
     try:
-        data = response.json()
+        data = without_lone_surrogates(response.json())
     except ValueError:
         raise error_from_response(502, response.content, response.headers, secrets=secrets) from None
     if is_error_payload(data):

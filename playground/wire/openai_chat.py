@@ -14,6 +14,7 @@ import httpx
 from playground.chat.errors import PlaygroundError, ServerError, StreamBroken, redact
 from playground.chat.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.facts.providers import ProviderConfig
+from playground.text import without_lone_surrogates
 from playground.wire import limits
 from playground.wire.classify import (
     error_from_exception,
@@ -122,6 +123,8 @@ def _whole_body(raw: bytes, config: ProviderConfig, state: StreamState) -> Itera
     except ValueError:
         yield from _sse_body([raw], config, state)
         return
+    if b"\\u" in raw:
+        obj = without_lone_surrogates(obj)
     if is_error_payload(obj):
         raise error_from_response(200, obj, {}, secrets=(config.api_key,))
     if not isinstance(obj, dict) or not isinstance(obj.get("choices"), list):
@@ -168,6 +171,8 @@ def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: StreamS
                     state.unreadable += 1  # a broken chunk: its text is lost, and the user must be told
             if type(obj) is not dict:
                 continue
+            if "\\ud" in data or "\\uD" in data:  # a lone surrogate would break the page: U+FFFD instead
+                obj = without_lone_surrogates(obj)
             state.seen = True
             if (
                 "error" in obj or "status" in obj or "type" in obj or obj.get("object") == "error"

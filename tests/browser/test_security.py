@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from browser_servers import Server
 from browser_util import navigate_and_wait, rerun_and_wait, track_runs, wait_for_app
 from faults import FaultServer, good_chunks
-from loopback import json_reply, sse_reply
+from loopback import LoopbackServer, Reply, json_reply, sse_reply
 from playwright.sync_api import expect
+
+from playground.chat.conversation import Conversation
+from playground.store import Store
 
 SENTINEL = "sk-browser-sentinel-Hq2v9XwP"
 PWNED = "window.__pwned=1"
@@ -33,8 +37,27 @@ HOSTILE = "\n\n".join(
 )
 
 
-def hostile_modes() -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def image_host() -> Iterator[LoopbackServer]:
+    """Where the hostile images point: any request reaching it means the browser fetched an image."""
+    with LoopbackServer(Reply(200, {"Content-Type": "image/png"}, b"\x89PNG")) as host:
+        yield host
+
+
+def sneaky_images(host: str) -> str:
+    """Images a regular-expression filter let through (issue 21, finding 8), CommonMark-valid each."""
+    return "\n\n".join(
+        [
+            f"Brackets: ![a [b] c]({host}/brackets.png) end.",
+            f"Backticks: `` ![x]({host}/backticks.png) ``` end.",
+            f"Reference: ![alt [b] text][pic] end.\n\n[pic]: {host}/reference.png",
+        ]
+    )
+
+
+def hostile_modes(image_url: str = "http://127.0.0.1:9") -> dict[str, Any]:
     return {
+        "images": sse_reply(good_chunks(sneaky_images(image_url), reasoning="Pictures")),
         "hostile": sse_reply(good_chunks(HOSTILE, reasoning=f'Thinking <img src=x onerror="{PWNED}">')),
         "echo_401": json_reply(
             401,
@@ -48,8 +71,8 @@ def hostile_modes() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def provider() -> Iterator[FaultServer]:
-    with FaultServer(extra=hostile_modes()) as srv:
+def provider(image_host: LoopbackServer) -> Iterator[FaultServer]:
+    with FaultServer(extra=hostile_modes(image_host.url)) as srv:
         yield srv
 
 
@@ -229,3 +252,71 @@ def test_two_browser_sessions_see_nothing_of_each_other(
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+def requests_of(page: Any) -> list[str]:
+    """Every URL the page requests from now on."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def test_finding_8_sneaky_images_in_a_reply_are_not_fetched(
+    keyed_app: Server, provider: FaultServer, image_host: LoopbackServer, page: Any, page_errors: list[str]
+) -> None:
+    """Issue 21, finding 8: balanced brackets in alt text and a backtick run CommonMark does not close kept an
+    image live past the filter; with "Load images in replies" off Chromium fetched both."""
+    urls = requests_of(page)
+    page.goto(keyed_app.url)
+    wait_for_app(page)
+    provider.script("images")
+    send(page, "Show me pictures", messages=2)
+    reply = page.get_by_test_id("stChatMessage").nth(1)
+    expect(reply).to_contain_text("Reference:")
+    expect(reply.locator("img")).to_have_count(0)
+    page.wait_for_timeout(500)  # a would-be image load has its chance
+    assert not [u for u in urls if u.startswith(image_host.url)]
+    assert not image_host.requests
+    for name in ("brackets", "backticks", "reference"):  # each image is now a link naming its host
+        link = reply.locator(f"a[href$='/{name}.png']")
+        expect(link).to_have_count(1)
+        expect(link).to_contain_text("image from 127.0.0.1, not loaded")
+    assert not page_errors
+
+
+PHISH_TITLE = "Urgent: [Re-enter your key](https://phish.example/login) ![t]({host}/track.png)"
+
+
+def test_finding_9_a_sharers_title_shows_as_typed_in_the_apps_own_sentences(
+    streamlit_factory: Any, image_host: LoopbackServer, page: Any, tmp_path: Path, page_errors: list[str]
+) -> None:
+    """Issue 21, finding 9: the share notice rendered the sharer's title as Markdown (a working phishing link in
+    the app's own notice, a tracking image fetched on open); History's delete confirmation did the same."""
+    database = f"sqlite:///{tmp_path / 'share.db'}"
+    title = PHISH_TITLE.format(host=image_host.url)
+    store = Store.open(url=database)
+    conv = Conversation()
+    conv.add_user("A question worth sharing")
+    store.save_conversation(
+        owner="local", conversation_id="c1", conversation=conv, provider="offline", model="m", title=title
+    )
+    share_id = store.create_share(owner="local", conversation_id="c1")
+    store.close()
+    app = streamlit_factory({"PLAYGROUND_DATABASE_URL": database})
+    urls = requests_of(page)
+    page.goto(f"{app.url}/?share={share_id}")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stChatMessage")).to_have_count(1)
+    notice = page.get_by_test_id("stAlert").filter(has_text="read-only copy")
+    expect(notice).to_contain_text(title)  # every character as typed
+    expect(notice.locator("a, img")).to_have_count(0)
+    navigate_and_wait(page, page.get_by_role("link", name="History"), "history")
+    toggle = page.get_by_text("Delete…")
+    rerun_and_wait(page, lambda: toggle.click())
+    confirm = page.get_by_test_id("stAlert").filter(has_text="for good?")
+    expect(confirm).to_contain_text(title)
+    expect(confirm.locator("a, img")).to_have_count(0)
+    assert page.locator("a[href*='phish.example']").count() == 0
+    page.wait_for_timeout(500)
+    assert not [u for u in urls if u.startswith(image_host.url)] and not image_host.requests
+    assert not page_errors
