@@ -167,8 +167,47 @@ def test_cap_stops_the_run_before_passing_it() -> None:
     assert run.budget.spent == 3 * cost == Decimal("0.000108") and run.budget.reserved == 0
     assert run.blocked.row == 3 and run.blocked.bounds.high == high
     assert run.summary() == (
-        f"Stopped before the cap of {format_usd(cap)}: 3 of 6 requests ran and cost "
-        f"$0.000108; the next (row 4, A) could have cost up to {format_usd(high)}."
+        f"Stopped at the cap of {format_usd(cap)}: 3 of 6 requests ran and cost $0.000108, leaving "
+        f"{format_usd(cap - Decimal('0.000108'))}; the next (row 4, A) could cost up to {format_usd(high)}, "
+        "more than is left. Raise the cap or lower Max tokens to run the rest."
+    )
+
+
+def _pair(server: LoopbackServer) -> tuple[list, Decimal]:
+    """Two variants at Max tokens 400 and one request's worst case (every request has the same one)."""
+    variants = [variant(server, "A", max_tokens=400), variant(server, "B", max_tokens=400)]
+    high = request_bounds(variants[0], [{"role": "user", "content": "Capital check: Paris is in France"}]).high
+    return variants, high
+
+
+def test_the_cap_waits_for_running_requests_instead_of_stopping() -> None:
+    """Two worst cases fit beside each other, a third does not: the third waits for one to settle and runs."""
+    frame = pd.DataFrame({"city": ["Paris"] * 3, "country": ["France"] * 3})
+    with LoopbackServer(known_usage_handler(delay=0.01)) as server:
+        variants, high = _pair(server)
+        cap = 2 * high + known_cost(0)
+        run = EvalRun(variants=variants, rows=frame, prompt=PROMPT, cap=cap, concurrency=4).start()
+        assert run.wait(20)
+    assert run.state == "finished" and len(run.cells) == len(server.requests) == 6
+    assert run.budget.spent == 6 * known_cost(0) <= cap and run.budget.reserved == 0
+    assert run.summary() == f"6 of 6 requests ran and cost {format_usd(6 * known_cost(0))}."
+
+
+def test_the_cap_stops_only_when_nothing_runs_and_the_next_worst_case_does_not_fit() -> None:
+    frame = pd.DataFrame({"city": ["Paris"] * 3, "country": ["France"] * 3})
+    cost = known_cost(0)
+    with LoopbackServer(known_usage_handler(delay=0.01)) as server:
+        variants, high = _pair(server)
+        cap = high + 2 * cost  # after two replies, a third worst case still fits; after three it does not
+        run = EvalRun(variants=variants, rows=frame, prompt=PROMPT, cap=cap, concurrency=4).start()
+        assert run.wait(20)
+    assert run.state == "capped" and len(run.cells) == len(server.requests) == 3
+    assert run.budget.spent == 3 * cost and cap - run.budget.spent < high and run.budget.reserved == 0
+    assert (run.blocked.row, run.blocked.variant) == (1, 1)
+    assert run.summary() == (
+        f"Stopped at the cap of {format_usd(cap)}: 3 of 6 requests ran and cost {format_usd(3 * cost)}, leaving "
+        f"{format_usd(cap - 3 * cost)}; the next (row 2, B) could cost up to {format_usd(high)}, more than is "
+        "left. Raise the cap or lower Max tokens to run the rest."
     )
 
 
