@@ -52,8 +52,9 @@ def test_two_variants_on_the_offline_engine() -> None:
     strips = [c.value for c in at.caption if "first token" in c.value]
     assert len(strips) == 2 and all("(estimated)" in s and "$0.0" in s for s in strips)
     frame = at.dataframe[0].value
-    assert frame["variant"].tolist() == ["Variant 1", "Variant 2"]
-    assert frame["status"].tolist() == ["complete", "complete"]
+    assert frame["Variant"].tolist() == ["Variant 1", "Variant 2"]
+    assert "None" not in frame.to_string() and "nan" not in frame.to_string()
+    assert frame["Status"].tolist() == ["Complete", "Complete"]
 
 
 def test_effort_set_costs_and_difference_are_exact(known: LoopbackServer) -> None:
@@ -65,11 +66,10 @@ def test_effort_set_costs_and_difference_are_exact(known: LoopbackServer) -> Non
     efforts = sorted(r.json()["reasoning_effort"] for r in known.requests)
     assert efforts == ["high", "low"]
     frame = at.dataframe[0].value
-    assert (
-        frame["cost (USD)"].tolist() == [str(known_cost(100)), str(known_cost(1340))] == ["0.000086", "0.000706"]
-    )
-    assert frame["reasoning tokens"].tolist() == [100, 1340]
-    assert frame["vs first"][1].startswith("+1,240 reasoning tokens, +$0.00062, ")
+    assert [known_cost(100), known_cost(1340)] == [Decimal("0.000086"), Decimal("0.000706")]
+    assert frame["Cost"].tolist() == ["$0.000086", "$0.000706"]
+    assert frame["Reasoning tokens"].tolist() == ["100", "1,340"]
+    assert frame["Compared with the first"][1].startswith("+1,240 reasoning tokens, +$0.00062, ")
     assert any(c.value.startswith("vs Effort low: +1,240 reasoning tokens, +$0.00062") for c in at.caption)
     assert any(c.value.endswith("· $0.000086") for c in at.caption)
 
@@ -158,7 +158,7 @@ def test_a_column_without_a_key_says_it_runs_offline() -> None:
     run(at)
     assert any("No key for xAI" in c.value and "offline engine" in c.value for c in at.caption)
     send(at, "Hi")
-    assert at.dataframe[0].value["status"].tolist() == ["complete", "complete"]
+    assert at.dataframe[0].value["Status"].tolist() == ["Complete", "Complete"]
 
 
 def test_switching_views_keeps_the_prompt_and_the_template() -> None:

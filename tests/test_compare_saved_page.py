@@ -62,7 +62,7 @@ def test_a_saved_comparison_runs_again_with_its_settings(known: LoopbackServer, 
     assert at.text_area(key="cmp_prompt").value == "Why is the sky blue?"
     assert [at.selectbox(key=f"cmp_{i}_effort").value for i in (0, 1)] == ["low", "high"]
     assert bodies(known) == first  # the same requests again
-    assert frame_with(at, "variant")["variant"].tolist() == ["Effort low", "Effort high"]
+    assert frame_with(at, "Variant")["Variant"].tolist() == ["Effort low", "Effort high"]
 
 
 def test_a_saved_test_set_loads_and_runs_again(known: LoopbackServer, db: str) -> None:  # noqa: F811
