@@ -61,9 +61,7 @@ if view == "Side by side":
         compare_live.render_result(result, live)
         compare_saved.save_compare(result)
 else:
-    compare_testset.render(
-        variants, interrupted=stopped_tests, blocked=bool(blocked), autorun=autorun == "testset"
-    )
+    compare_testset.render(variants, interrupted=stopped_tests, blocked=blocked, autorun=autorun == "testset")
     last = st.session_state.get(compare_testset.LAST)
     if last is not None and last.done:
         compare_saved.save_testset(last)

@@ -102,7 +102,10 @@ def test_cap_refuses_a_run_predicted_past_it(known: LoopbackServer) -> None:
     errors = [e.value for e in at.error]
     assert any(e.startswith("Even with no output this run costs at least $0.0000") for e in errors)
     assert errors[-1].endswith("over the cap of $0.000001.")
-    assert at.button(key="ts_run").disabled
+    at.button(key="ts_run").click()  # never disabled (issue 20, step 3): the click says why nothing runs
+    run(at)
+    assert not at.exception
+    assert any(w.value.startswith("Nothing ran. Even with no output") for w in at.warning)
     assert known.requests == []
 
 
@@ -123,11 +126,12 @@ def test_cap_stops_a_run_before_passing_it(known: LoopbackServer) -> None:
     assert len(known.requests) == 2
     summary = next(w.value for w in at.warning if "cap" in w.value)
     assert summary.startswith(
-        "Stopped before the cap of $0.00012: 2 of 4 requests ran and cost $0.000072; "
-        "the next (row 2, Variant 1) could have cost up to $0.0000"
+        "Stopped at the cap of $0.00012: 2 of 4 requests ran and cost $0.000072, leaving $0.000048; "
+        "the next (row 2, Variant 1) could cost up to $0.0000"
     )
+    assert summary.endswith(", more than is left. Raise the cap or lower Max tokens to run the rest.")
     assert known_cost(0) == Decimal("0.000036")
-    assert frame_with(at, "pass_rate")["cost_usd"].tolist() == ["0.000036", "0.000036"]
+    assert frame_with(at, "Pass rate")["Cost"].tolist() == ["$0.000036", "$0.000036"]
 
 
 def test_checks_and_pass_rates(known: LoopbackServer) -> None:
@@ -137,19 +141,25 @@ def test_checks_and_pass_rates(known: LoopbackServer) -> None:
     at.button(key="ts_run").click()
     run(at)
     assert [s.value for s in at.success] == [f"4 of 4 requests ran and cost {format_usd(4 * known_cost(0))}."]
-    totals = frame_with(at, "pass_rate")
-    assert totals["pass_rate"].tolist() == ["1", "1"]
-    assert totals["cost_usd"].tolist() == [str(2 * known_cost(0))] * 2
+    totals = frame_with(at, "Pass rate")
+    assert totals["Pass rate"].tolist() == ["100 %", "100 %"]
+    assert totals["Cost"].tolist() == [format_usd(2 * known_cost(0))] * 2
     grid = frame_with(at, "Variant 1: output")
     assert grid["Variant 1: output"].tolist() == [
         "echo: What is 2 + 2? 4",
         "echo: Name the capital of France. Paris",
     ]
+    # Each row reads on its own: its input and expected value beside every variant's output and verdict.
+    assert list(grid.columns[:4]) == ["Row", "question", "Expected", "Variant 1: output"]
+    assert grid["question"].tolist() == ["What is 2 + 2?", "Name the capital of France."]
+    assert grid["Expected"].tolist() == ["4", "Paris"] and grid["Variant 2: check"].tolist() == ["Pass", "Pass"]
+    assert not any(c.islower() and "_" in c for c in [*grid.columns, *totals.columns])  # no snake_case headers
+    assert "None" not in grid.to_string() and "None" not in totals.to_string()
     at.selectbox(key="ts_check").set_value("equals")
     run(at)
     at.button(key="ts_run").click()
     run(at)
-    assert frame_with(at, "pass_rate")["pass_rate"].tolist() == ["0", "0"]
+    assert frame_with(at, "Pass rate")["Pass rate"].tolist() == ["0 %", "0 %"]
 
 
 def test_a_column_without_a_key_says_it_runs_offline() -> None:

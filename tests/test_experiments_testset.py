@@ -130,7 +130,7 @@ def test_every_row_through_every_variant_with_pass_rates() -> None:
         for c, k in zip(CITIES.city, CITIES.country, strict=True)
     )
     lines = results.table(run.cells, variants)
-    assert lines["check"].tolist() == ["pass", "pass", "fail", "fail", "fail", "fail"]
+    assert lines["Check"].tolist() == ["Pass", "Pass", "Fail", "Fail", "Fail", "Fail"]
     totals = results.totals(run.cells, variants)
     assert [t["pass_rate"] for t in totals] == [Decimal(1) / 3, Decimal(1) / 3]
     assert totals[0]["cost_usd"] == 3 * known_cost(100) and totals[1]["cost_usd"] == 3 * known_cost(1340)
@@ -229,24 +229,45 @@ def test_results_grid_and_exports() -> None:
         variants = [variant(server, "A"), variant(server, "B", temperature=1.0)]
         run = EvalRun(variants=variants, rows=CITIES, prompt=PROMPT, check=checks.Check("equals", "want")).start()
         assert run.wait(20)
-    lines = results.table(run.cells, variants)
-    assert lines[["row", "variant"]].values.tolist() == [
-        [1, "A"],
-        [1, "B"],
-        [2, "A"],
-        [2, "B"],
-        [3, "A"],
-        [3, "B"],
+    lines = results.run_lines(run)  # each line carries its row's inputs and expected value
+    assert list(lines.columns[:5]) == ["Row", "city", "country", "Expected", "Variant"]
+    assert lines[["Row", "city", "Expected", "Variant"]].values.tolist() == [
+        [1, "Paris", "Paris", "A"],
+        [1, "Paris", "Paris", "B"],
+        [2, "Rome", "Milan", "A"],
+        [2, "Rome", "Milan", "B"],
+        [3, "Oslo", "O.lo", "A"],
+        [3, "Oslo", "O.lo", "B"],
     ]
-    assert set(lines["cost_usd"]) == {str(known_cost(0))}
+    assert set(lines["Cost (USD)"]) == {str(known_cost(0))}
     wide = results.grid(lines)
-    assert list(wide.columns)[:5] == ["A: output", "A: tokens", "A: cost_usd", "A: seconds", "A: check"]
-    assert wide.loc[2, "B: output"] == "echo: Capital check: Rome is in Italy"
+    assert list(wide.columns) == [
+        "Row",
+        "city",
+        "country",
+        "Expected",
+        *(f"{v}: {f}" for v in ("A", "B") for f in ("output", "check", "cost", "time")),
+    ]
+    row = wide.set_index("Row").loc[2]
+    assert row["B: output"] == "echo: Capital check: Rome is in Italy" and row["Expected"] == "Milan"
+    assert row["A: cost"] == format_usd(known_cost(0)) and row["A: time"].endswith(" s")
+    assert row["A: check"] == "Fail" and "None" not in wide.to_string()
     csv = pd.read_csv(pd.io.common.BytesIO(results.to_csv(lines)), dtype=str)
-    assert csv["cost_usd"].tolist() == [str(known_cost(0))] * 6
+    assert csv["Cost (USD)"].tolist() == [str(known_cost(0))] * 6
+    assert csv["city"].tolist()[::2] == ["Paris", "Rome", "Oslo"] and csv["Expected"].tolist()[::2] == list(
+        CITIES.want
+    )
     doc = json.loads(results.to_json(lines, results.totals(run.cells, variants)))
-    assert doc["totals"][0]["cost_usd"] == str(3 * known_cost(0)) and doc["totals"][0]["pass_rate"] == "0"
+    assert doc["totals"][0]["Cost (USD)"] == str(3 * known_cost(0)) and doc["totals"][0]["Pass rate"] == "0 %"
+    assert doc["results"][2]["country"] == "Italy" and doc["results"][2]["Expected"] == "Milan"
     assert len(doc["results"]) == 6 and "sk-test-secret" not in json.dumps(doc)
+
+
+def test_expected_column_is_found_by_name_or_left_to_the_user() -> None:
+    assert results.expected_column(["question", "Answer"]) == "Answer"
+    assert results.expected_column(["q", "LABEL", "expected"]) == "expected"
+    assert results.expected_column(["question", "city"]) is None  # no silent default to the first column
+    assert results.percent(Decimal(2) / 3) == "67 %" and results.percent(None) == ""
 
 
 def test_p95_by_nearest_rank() -> None:

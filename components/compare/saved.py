@@ -85,7 +85,7 @@ def save_testset(run: EvalRun) -> None:
         cap=cap,
         concurrency=run.concurrency,
     )
-    lines = results.table(run.cells, run.variants)
+    lines = results.run_lines(run)
     doc = json.loads(results.to_json(lines, results.totals(run.cells, run.variants)))
     name = f"Test set: {len(run.records):,} rows × {len(run.variants)} variants"
     save_form(definition, doc, default_name=name)
