@@ -52,6 +52,28 @@ def test_csv_and_jsonl_rows_are_text() -> None:
     assert rows.typed_rows([{"a": 1}, {"a": None}]).to_dict("records") == [{"a": "1"}, {"a": ""}]
 
 
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            b"question\nWhat is 2 + 2?\nHello, world\n",
+            "Could not read set.csv. Line 3 has 2 fields where the header has 1: put text with commas in double "
+            "quotes.",
+        ),
+        (
+            b'question,expected\n"Is it, really?,yes\n',
+            "Could not read set.csv. A double quote opened on line 2 is never closed: close it, and write a quote "
+            'inside quoted text as two ("").',
+        ),
+        (b"", "Could not read set.csv: it is empty. Put the column names on its first line."),
+    ],
+)
+def test_a_csv_that_does_not_parse_is_a_sentence_naming_the_line(data: bytes, said: str) -> None:
+    with pytest.raises(rows.RowsError) as err:
+        rows.read_rows(data, "set.csv")
+    assert str(err.value) == said and "C error" not in str(err.value)
+
+
 @pytest.mark.parametrize("depth", [rows.MAX_DEPTH + 1, 100_000])
 def test_deeply_nested_jsonl_is_a_clear_error(depth: int) -> None:
     line = b'{"a": ' + b"[" * depth + b"]" * depth + b"}"
