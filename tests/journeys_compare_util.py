@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +51,24 @@ def write_rows(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def upload(page: Any, path: Path) -> None:
-    rerun_and_wait(page, lambda: page.locator("input[type='file']").set_input_files(str(path)))
+def upload(page: Any, path: Path, *, within: str = "stMain") -> None:
+    """Put ``path`` into the file uploader inside the element with test id ``within``."""
+    box = page.get_by_test_id(within).locator("input[type='file']")
+    rerun_and_wait(page, lambda: box.set_input_files(str(path)))
 
 
-def grid_text(page: Any, key: str) -> str:
-    """What a dataframe shows (its cells, read from the grid's accessible table)."""
-    frame = page.locator(f".st-key-{key}")
+def table_text(page: Any, nth: int) -> str:
+    """What the ``nth`` dataframe shows: its headers and the cells drawn (the grid's accessible table holds the
+    columns in view)."""
+    frame = page.get_by_test_id("stDataFrame").nth(nth)
     expect(frame).to_be_visible()
-    return frame.inner_text()
+    frame.locator("[role=columnheader]").first.wait_for(state="attached")
+    cells = frame.locator("[role=columnheader], [role=gridcell]")
+    return "\n".join(cells.all_text_contents())
+
+
+def ran_and_spent(summary: str) -> tuple[int, Decimal]:
+    """How many requests a test-set summary says ran, and what they cost."""
+    found = re.search(r"(\d+) of (\d+) requests ran and cost \$([0-9.]+)", summary)
+    assert found is not None, summary
+    return int(found.group(1)), Decimal(found.group(3))

@@ -28,6 +28,7 @@ STARTER = pd.DataFrame({"question": ["What is 2 + 2?", "Name the capital of Fran
 NO_CHECK = "none"
 LOADED_ROWS = "ts_loaded_rows"  # rows a saved experiment just loaded; _rows makes them the typed rows
 TEMPLATE, DEFAULT_TEMPLATE = "ts_template", "{{question}}"
+CONCURRENCY = "ts_concurrency"
 EXPECTED = "ts_expected"  # the expected column (a column named expected, answer or label until one is picked)
 
 
@@ -178,9 +179,8 @@ def render(
     if frame is None:
         return
     check, problem = _check(list(frame.columns))
-    concurrency = st.number_input(
-        "Requests at once", 1, MAX_CONCURRENCY, DEFAULT_CONCURRENCY, key="ts_concurrency"
-    )
+    st.session_state.setdefault(CONCURRENCY, DEFAULT_CONCURRENCY)  # likewise: no default beside a state value
+    concurrency = st.number_input("Requests at once", 1, MAX_CONCURRENCY, key=CONCURRENCY)
     cap = _cap()
     if isinstance(cap, str):
         problem, cap = problem or cap, None
@@ -219,6 +219,6 @@ def load(definition: Definition) -> None:
         state[EXPECTED] = check["expected"]
     state["ts_schema"] = json.dumps(check["schema"], indent=2) if check.get("schema") is not None else ""
     state["ts_cap"] = definition.cap or ""
-    state["ts_concurrency"] = max(1, min(MAX_CONCURRENCY, definition.concurrency))
+    state[CONCURRENCY] = max(1, min(MAX_CONCURRENCY, definition.concurrency))
     state[LOADED_ROWS] = definition.make_rows()
     state.pop("ts_editor", None)  # edits made to other rows do not apply to these
