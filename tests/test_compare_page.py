@@ -216,3 +216,40 @@ def test_a_budget_setting_that_is_not_an_amount_sends_nothing(
     at = send(open_compare(), "Why is the sky blue?")
     assert not at.exception and known.requests == []
     assert any("PLAYGROUND_DAILY_BUDGET_USD must be an amount" in e.value for e in at.error)
+
+
+def test_send_to_all_is_never_disabled_and_an_empty_prompt_is_said() -> None:
+    at = open_compare()
+    assert not at.button(key="cmp_send").disabled  # a click right after typing is never swallowed (finding 3)
+    at.button(key="cmp_send").click()
+    run(at)
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["Type a prompt to send to every variant."]
+    assert not at.dataframe  # nothing was sent
+
+
+def _upload(at: AppTest, text: str) -> AppTest:
+    at.file_uploader(key="ts_upload").set_value(("rows.csv", text.encode(), "text/csv"))
+    return run(at)
+
+
+def test_the_expected_column_is_found_by_name_or_asked_for(known: LoopbackServer) -> None:
+    at = _test_set(open_compare(), check="contains")
+    at.text_area(key="ts_template").set_value("{{prompt}}")
+    at = _upload(at, "prompt,Answer\nWhat is 2 + 2?,4\n")
+    assert at.selectbox(key="ts_expected").value == "Answer"  # named so (any case), not the first column
+    at = _upload(at, "prompt,city\nWhere is Rome?,Italy\n")
+    assert at.selectbox(key="ts_expected").value is None  # no silent default: the user is asked
+    assert any(e.value.startswith("Choose the expected column") for e in at.error)
+    at.button(key="ts_run").click()
+    run(at)
+    assert not at.exception
+    assert any(w.value.startswith("Nothing ran. Choose the expected column") for w in at.warning)
+    assert known.requests == []
+    at.selectbox(key="ts_expected").set_value("city")
+    run(at)
+    at.button(key="ts_run").click()
+    run(at)
+    assert len(known.requests) == 2
+    grid = frame_with(at, "Variant 1: output")
+    assert grid[["prompt", "Expected"]].values.tolist() == [["Where is Rome?", "Italy"]]
