@@ -63,7 +63,9 @@ def test_a_saved_conversation_is_listed_with_its_cost_in_a_fresh_session(databas
     (summary,) = stored.list_conversations(owner="local")
     assert summary.total_cost > 0 and list(frame["Cost"]) == [format_usd(summary.total_cost)]
     assert stored.spend_total(owner="local") == summary.total_cost
-    fresh.text_input(key="history_search").set_value("nothing like it")
+    assert frame["Updated"][0].endswith(" UTC") and "+00:00" not in frame["Updated"][0]
+    fresh.text_input(key="history_search").set_value("nothing like it")  # typed, then one click on Search
+    fresh.button(key="history_search_go").click()
     run(fresh)
     assert _titles(fresh) == []  # filtered out
     stored.close()

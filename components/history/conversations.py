@@ -22,7 +22,11 @@ PAGE_SIZE = 100  # conversations listed at once (search and filters narrow it)
 
 
 def _filters(store: Store, ws: Workspace) -> dict[str, object]:
-    search = st.text_input("Search titles and messages", key="history_search", icon=":material/search:")
+    # A form: one click on Search (or Enter) applies what was typed, with no blur needed first.
+    with st.form("history_search_form", border=False):
+        left, right = st.columns([5, 1], vertical_alignment="bottom")
+        search = left.text_input("Search titles and messages", key="history_search", icon=":material/search:")
+        right.form_submit_button("Search", key="history_search_go", icon=":material/search:", width="stretch")
     cols = st.columns(5)
     models = ["Any model", *store.models_used(owner=ws.owner)]
     model = cols[0].selectbox("Model", models, key="history_model")
@@ -53,13 +57,20 @@ def _table(rows: list[ConversationSummary]) -> None:
     frame = pd.DataFrame(
         {
             "Title": [r.title for r in rows],
-            "Updated": [r.updated_at for r in rows],
+            "Updated": [when(r.updated_at) for r in rows],
             "Model": [r.model for r in rows],
             "Messages": [r.message_count for r in rows],
             "Cost": [format_usd(r.total_cost) for r in rows],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch", key="history_table")
+
+
+def when(moment: datetime) -> str:
+    """A stored time for the table: UTC to the minute ("2026-12-06 22:19 UTC"), not ISO with "+00:00"."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def _open(stored: StoredConversation) -> None:
@@ -112,9 +123,12 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
         st.caption("Whoever opens this link gets a read-only copy in their own session.")
         st.code(share_link(st.context.url, shared[1]), language=None)
     title = st.text_input("Title", value=chosen.title, key=f"history_title_{chosen.id}")
-    if st.button("Rename", icon=":material/edit:", key="history_rename") and title.strip():
-        store.rename(owner=ws.owner, conversation_id=chosen.id, title=title, secrets=persist.typed_keys())
-        st.rerun()
+    if st.button("Rename", icon=":material/edit:", key="history_rename"):
+        if not title.strip():
+            st.warning("Type a title, then Rename.", icon=":material/edit_note:")
+        else:
+            store.rename(owner=ws.owner, conversation_id=chosen.id, title=title, secrets=persist.typed_keys())
+            st.rerun()
     if confirm:
         st.warning(f"Delete “{chosen.title}” for good?", icon=":material/delete:")
         if st.button("Delete for good", icon=":material/delete_forever:", key="history_delete", type="primary"):
