@@ -133,7 +133,8 @@ def _stored_results(chosen: Experiment) -> pd.DataFrame | None:
         results = results.get("totals") or results.get("results")
     if not isinstance(results, list) or not results:
         return None
-    return pd.DataFrame([r for r in results if isinstance(r, dict)]).astype(str)
+    frame = pd.DataFrame([r for r in results if isinstance(r, dict)])
+    return frame.astype(object).where(frame.notna(), "").astype(str)  # a missing value is an empty cell
 
 
 def render_library() -> None:

@@ -85,7 +85,7 @@ def render_chart(variants: Sequence[Variant], outcomes: Sequence[Outcome]) -> No
                 "type": "quantitative",
                 "title": "Total time (s)",
                 "scale": {"domain": [0, most_seconds * HEADROOM], "nice": True},
-                "axis": {"tickCount": 6, "format": ".1f", "labelOverlap": True},
+                "axis": {"tickCount": 6, "labelOverlap": True},
             },
             "y": {
                 "field": "cost",
