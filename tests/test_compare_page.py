@@ -54,6 +54,7 @@ def test_two_variants_on_the_offline_engine() -> None:
     frame = at.dataframe[0].value
     assert frame["Variant"].tolist() == ["Variant 1", "Variant 2"]
     assert "None" not in frame.to_string() and "nan" not in frame.to_string()
+    assert "Tool calls" not in frame.columns and "Format" not in frame.columns  # empty for both: left out
     assert frame["Status"].tolist() == ["Complete", "Complete"]
 
 

@@ -61,9 +61,11 @@ def results_frame(variants: Sequence[Variant], outcomes: Sequence[Outcome]) -> p
 
 
 def render_table(frame: pd.DataFrame) -> None:
-    """The results table, each column's meaning in its header's help."""
+    """The results table, each column's meaning in its header's help; a column empty for every variant (no tool
+    calls, no format) is left out so the rest fit."""
     config = {name: st.column_config.TextColumn(name, help=text) for name, text in HELP.items()}
-    st.dataframe(frame, hide_index=True, key="cmp_table", column_config=config)
+    shown = frame.loc[:, [name for name in frame.columns if (frame[name].astype(str) != "").any()]]
+    st.dataframe(shown, hide_index=True, key="cmp_table", column_config=config)
 
 
 def render_chart(variants: Sequence[Variant], outcomes: Sequence[Outcome]) -> None:
