@@ -67,6 +67,14 @@ def table_text(page: Any, nth: int) -> str:
     return "\n".join(cells.all_text_contents())
 
 
+def table_headers(page: Any, nth: int) -> list[str]:
+    """The column headers the ``nth`` dataframe shows (those in view)."""
+    frame = page.get_by_test_id("stDataFrame").nth(nth)
+    expect(frame).to_be_visible()
+    frame.locator("[role=columnheader]").first.wait_for(state="attached")
+    return [t.strip() for t in frame.locator("[role=columnheader]").all_text_contents()]
+
+
 def ran_and_spent(summary: str) -> tuple[int, Decimal]:
     """How many requests a test-set summary says ran, and what they cost."""
     found = re.search(r"(\d+) of (\d+) requests ran and cost \$([0-9.]+)", summary)

@@ -306,3 +306,12 @@ def test_stop_ends_a_test_set_run() -> None:
         run.stop()
         assert run.wait(5)
     assert run.state == "stopped" and len(run.cells) < 30 and run.summary().startswith("Stopped: ")
+
+
+def test_lines_show_an_expected_column_even_with_no_check() -> None:
+    frame = pd.DataFrame({"question": ["Where is Oslo?"], "Answer": ["Norway"]})
+    with LoopbackServer(known_usage_handler()) as server:
+        run = EvalRun(variants=[variant(server)], rows=frame, prompt="{{question}}").start()
+        assert run.wait(20)
+    lines = results.run_lines(run)
+    assert lines[["Row", "question", "Expected", "Check"]].values.tolist() == [[1, "Where is Oslo?", "Norway", ""]]

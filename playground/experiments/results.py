@@ -95,9 +95,11 @@ def table(
 
 
 def run_lines(run: EvalRun) -> pd.DataFrame:
-    """``table`` for a run: its rows' template columns as the inputs, and its check's expected column."""
-    expected = run.check.expected if run.check is not None and run.check.kind != "json" else None
+    """``table`` for a run: its rows' template columns as the inputs, and its check's expected column (with no
+    such check, a column named expected, answer or label)."""
     columns = [str(c) for c in run.records[0]] if run.records else []
+    checked = run.check is not None and run.check.kind != "json"
+    expected = run.check.expected if checked else expected_column(columns)  # type: ignore[union-attr]
     inputs = input_columns(run.template, columns, expected)
     return table(run.cells, run.variants, records=run.records, inputs=inputs, expected=expected)
 

@@ -123,6 +123,30 @@ def test_a_malformed_csv_says_which_line_in_a_sentence(streamlit_app: Server, pa
     expect(page.get_by_text("C error")).to_have_count(0)
 
 
+def test_a_test_set_stops_and_keeps_what_ran(slow_compare_app: Server, page: Any, tmp_path: Any) -> None:
+    """Stop while a test set runs: what finished is kept and shown, the page says Stopped and settles."""
+    from journeys_compare_util import open_compare, table_headers, table_text, upload, write_rows
+
+    open_compare(page, slow_compare_app.url, size=DESK)
+    rerun_and_wait(page, lambda: page.get_by_text("Test set", exact=True).click())
+    rows = "question,expected\n" + "".join(f"Question {n}?,offline\n" for n in range(1, 7))
+    upload(page, write_rows(tmp_path, "six.csv", rows))
+    requests = page.get_by_label("Requests at once")
+    requests.fill("1")
+    page.get_by_role("button", name="Run the test set").click()  # one click commits "1" with it
+    stop = page.get_by_role("button", name="Stop")
+    expect(stop).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("1 of 12")).to_be_visible(timeout=60_000)  # one request finished, more to come
+    rerun_and_wait(page, lambda: stop.click())
+    summary = page.get_by_text("Stopped: ")
+    expect(summary).to_be_visible()
+    assert "of 12 requests ran and cost $" in summary.inner_text()
+    expect(page.get_by_role("button", name="Stop")).to_have_count(0)  # settled: nothing runs
+    headers = table_headers(page, 0)  # the results of what ran, each beside its question and expected value
+    assert headers[:4] == ["Row", "question", "Expected", "Variant 1: output"], headers
+    assert "Question 1?" in table_text(page, 0)
+
+
 # ---- end compare ----
 
 
