@@ -6,7 +6,6 @@ owned by the parts of the app they walk; helpers a section needs live in its own
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,16 +16,7 @@ from playwright.sync_api import expect
 DESK = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-__all__ = [
-    "Any",
-    "Decimal",
-    "Server",
-    "expect",
-    "pytest",
-    "rerun_and_wait",
-    "start_offline_server",
-    "wait_for_app",
-]
+__all__ = ["Any", "Server", "expect", "pytest", "rerun_and_wait", "start_offline_server", "wait_for_app"]
 
 
 # ---- chat: Stop on every reply, a stopped reply settles; Re-run from here (findings 1, 2) ----
@@ -76,6 +66,8 @@ def test_test_set_cap_runs_what_fits_and_results_read_on_their_own(
     """Findings 4 and 5: 3 rows x 2 variants, 4 at once, cap $0.001, Max tokens 400 (a worst case of about
     $0.0002): at least 5 of 6 run and the spend stays under the cap; the results show each row's question and
     expected value, worded headers and a % pass rate."""
+    from decimal import Decimal
+
     from journeys_compare_util import open_compare, ran_and_spent, table_text, upload, write_rows
 
     open_compare(page, streamlit_app.url, size=DESK)
