@@ -275,3 +275,14 @@ def test_the_share_link_is_the_apps_whole_address() -> None:
     assert share_link("http://localhost:8501/history", "abc") == "http://localhost:8501/?share=abc"
     assert share_link("https://team.example/play/history?x=1", "abc") == "https://team.example/play/?share=abc"
     assert share_link(None, "abc") == "?share=abc"
+
+
+def test_renaming_to_an_empty_title_says_what_is_missing(database: str) -> None:
+    _chat("Kept title")
+    at = _history()
+    at.text_input(key=f"history_title_{at.selectbox(key='history_pick').value}").set_value("  ")
+    at.button(key="history_rename").click()
+    run(at)
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["Type a title, then Rename."]
+    assert _titles(at) == ["Kept title"]
