@@ -38,6 +38,7 @@ def _load(name: str) -> None:
 def _save(settings: Settings) -> None:
     name = (st.session_state.get("preset_name") or "").strip()
     if not name:
+        st.session_state[PRESET_PROBLEM] = "Type a name for the preset, then Save preset."
         return
     params = settings.params.model_dump(mode="json")
     tools = tools_as_json(settings.state.tools)

@@ -48,25 +48,20 @@ view = st.radio(
 if view == "Side by side":
     prompt = st.text_area("Prompt", key="cmp_prompt", placeholder="Ask every variant the same thing")
     on_top = st.toggle("On top of the playground's conversation", key="cmp_on_top")
-    go, stop = st.columns([1, 1])
-    send = go.button(
-        "Send to all",
-        key="cmp_send",
-        type="primary",
-        icon=":material/send:",
-        disabled=not prompt.strip() or bool(blocked),
-    )
-    stop.button("Stop", key="cmp_stop", icon=":material/stop_circle:")  # a click reruns: collect_stopped stops all
-    go_now = (send or autorun == "compare") and not stopped_compare and not blocked and prompt.strip()
-    live = compare_live.stream(variants, prompt, on_top=on_top) if go_now else None
+    # Never disabled by what the prompt box last committed: a click right after typing (the box still focused)
+    # commits the text with the click, and an empty prompt is said on click.
+    send = st.button("Send to all", key="cmp_send", type="primary", icon=":material/send:")
+    asked = (send or autorun == "compare") and not stopped_compare
+    missing = "Type a prompt to send to every variant." if not prompt.strip() else blocked
+    if asked and missing:
+        st.warning(missing, icon=":material/edit_note:")
+    live = compare_live.stream(variants, prompt, on_top=on_top) if asked and not missing else None
     result = st.session_state.get(compare_live.RESULT)
     if result is not None:
         compare_live.render_result(result, live)
         compare_saved.save_compare(result)
 else:
-    compare_testset.render(
-        variants, interrupted=stopped_tests, blocked=bool(blocked), autorun=autorun == "testset"
-    )
+    compare_testset.render(variants, interrupted=stopped_tests, blocked=blocked, autorun=autorun == "testset")
     last = st.session_state.get(compare_testset.LAST)
     if last is not None and last.done:
         compare_saved.save_testset(last)

@@ -114,5 +114,5 @@ def test_counting_in_worker_processes_equals_counting_here() -> None:
 def test_a_deeply_nested_jsonl_line_is_a_clear_error_not_a_recursion_error():
     """Issue 12, finding 6: a deeply nested JSONL line raised an uncaught RecursionError."""
     deep = b'{"prompt": "ok"}\n{"prompt": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
-    with pytest.raises(BatchError, match="line 2 is nested too deeply"):
+    with pytest.raises(BatchError, match="Line 2 is nested too deeply"):
         read_table(deep, "rows.jsonl")

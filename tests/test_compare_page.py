@@ -52,8 +52,10 @@ def test_two_variants_on_the_offline_engine() -> None:
     strips = [c.value for c in at.caption if "first token" in c.value]
     assert len(strips) == 2 and all("(estimated)" in s and "$0.0" in s for s in strips)
     frame = at.dataframe[0].value
-    assert frame["variant"].tolist() == ["Variant 1", "Variant 2"]
-    assert frame["status"].tolist() == ["complete", "complete"]
+    assert frame["Variant"].tolist() == ["Variant 1", "Variant 2"]
+    assert "None" not in frame.to_string() and "nan" not in frame.to_string()
+    assert "Tool calls" not in frame.columns and "Format" not in frame.columns  # empty for both: left out
+    assert frame["Status"].tolist() == ["Complete", "Complete"]
 
 
 def test_effort_set_costs_and_difference_are_exact(known: LoopbackServer) -> None:
@@ -65,11 +67,10 @@ def test_effort_set_costs_and_difference_are_exact(known: LoopbackServer) -> Non
     efforts = sorted(r.json()["reasoning_effort"] for r in known.requests)
     assert efforts == ["high", "low"]
     frame = at.dataframe[0].value
-    assert (
-        frame["cost (USD)"].tolist() == [str(known_cost(100)), str(known_cost(1340))] == ["0.000086", "0.000706"]
-    )
-    assert frame["reasoning tokens"].tolist() == [100, 1340]
-    assert frame["vs first"][1].startswith("+1,240 reasoning tokens, +$0.00062, ")
+    assert [known_cost(100), known_cost(1340)] == [Decimal("0.000086"), Decimal("0.000706")]
+    assert frame["Cost"].tolist() == ["$0.000086", "$0.000706"]
+    assert frame["Reasoning tokens"].tolist() == ["100", "1,340"]
+    assert frame["Compared with the first"][1].startswith("+1,240 reasoning tokens, +$0.00062, ")
     assert any(c.value.startswith("vs Effort low: +1,240 reasoning tokens, +$0.00062") for c in at.caption)
     assert any(c.value.endswith("· $0.000086") for c in at.caption)
 
@@ -102,7 +103,10 @@ def test_cap_refuses_a_run_predicted_past_it(known: LoopbackServer) -> None:
     errors = [e.value for e in at.error]
     assert any(e.startswith("Even with no output this run costs at least $0.0000") for e in errors)
     assert errors[-1].endswith("over the cap of $0.000001.")
-    assert at.button(key="ts_run").disabled
+    at.button(key="ts_run").click()  # never disabled (issue 20, step 3): the click says why nothing runs
+    run(at)
+    assert not at.exception
+    assert any(w.value.startswith("Nothing ran. Even with no output") for w in at.warning)
     assert known.requests == []
 
 
@@ -123,11 +127,12 @@ def test_cap_stops_a_run_before_passing_it(known: LoopbackServer) -> None:
     assert len(known.requests) == 2
     summary = next(w.value for w in at.warning if "cap" in w.value)
     assert summary.startswith(
-        "Stopped before the cap of $0.00012: 2 of 4 requests ran and cost $0.000072; "
-        "the next (row 2, Variant 1) could have cost up to $0.0000"
+        "Stopped at the cap of $0.00012: 2 of 4 requests ran and cost $0.000072, leaving $0.000048; "
+        "the next (row 2, Variant 1) could cost up to $0.0000"
     )
+    assert summary.endswith(", more than is left. Raise the cap or lower Max tokens to run the rest.")
     assert known_cost(0) == Decimal("0.000036")
-    assert frame_with(at, "pass_rate")["cost_usd"].tolist() == ["0.000036", "0.000036"]
+    assert frame_with(at, "Pass rate")["Cost"].tolist() == ["$0.000036", "$0.000036"]
 
 
 def test_checks_and_pass_rates(known: LoopbackServer) -> None:
@@ -137,19 +142,25 @@ def test_checks_and_pass_rates(known: LoopbackServer) -> None:
     at.button(key="ts_run").click()
     run(at)
     assert [s.value for s in at.success] == [f"4 of 4 requests ran and cost {format_usd(4 * known_cost(0))}."]
-    totals = frame_with(at, "pass_rate")
-    assert totals["pass_rate"].tolist() == ["1", "1"]
-    assert totals["cost_usd"].tolist() == [str(2 * known_cost(0))] * 2
+    totals = frame_with(at, "Pass rate")
+    assert totals["Pass rate"].tolist() == ["100 %", "100 %"]
+    assert totals["Cost"].tolist() == [format_usd(2 * known_cost(0))] * 2
     grid = frame_with(at, "Variant 1: output")
     assert grid["Variant 1: output"].tolist() == [
         "echo: What is 2 + 2? 4",
         "echo: Name the capital of France. Paris",
     ]
+    # Each row reads on its own: its input and expected value beside every variant's output and verdict.
+    assert list(grid.columns[:4]) == ["Row", "question", "Expected", "Variant 1: output"]
+    assert grid["question"].tolist() == ["What is 2 + 2?", "Name the capital of France."]
+    assert grid["Expected"].tolist() == ["4", "Paris"] and grid["Variant 2: check"].tolist() == ["Pass", "Pass"]
+    assert not any(c.islower() and "_" in c for c in [*grid.columns, *totals.columns])  # no snake_case headers
+    assert "None" not in grid.to_string() and "None" not in totals.to_string()
     at.selectbox(key="ts_check").set_value("equals")
     run(at)
     at.button(key="ts_run").click()
     run(at)
-    assert frame_with(at, "pass_rate")["pass_rate"].tolist() == ["0", "0"]
+    assert frame_with(at, "Pass rate")["Pass rate"].tolist() == ["0 %", "0 %"]
 
 
 def test_a_column_without_a_key_says_it_runs_offline() -> None:
@@ -158,7 +169,7 @@ def test_a_column_without_a_key_says_it_runs_offline() -> None:
     run(at)
     assert any("No key for xAI" in c.value and "offline engine" in c.value for c in at.caption)
     send(at, "Hi")
-    assert at.dataframe[0].value["status"].tolist() == ["complete", "complete"]
+    assert at.dataframe[0].value["Status"].tolist() == ["Complete", "Complete"]
 
 
 def test_switching_views_keeps_the_prompt_and_the_template() -> None:
@@ -206,3 +217,40 @@ def test_a_budget_setting_that_is_not_an_amount_sends_nothing(
     at = send(open_compare(), "Why is the sky blue?")
     assert not at.exception and known.requests == []
     assert any("PLAYGROUND_DAILY_BUDGET_USD must be an amount" in e.value for e in at.error)
+
+
+def test_send_to_all_is_never_disabled_and_an_empty_prompt_is_said() -> None:
+    at = open_compare()
+    assert not at.button(key="cmp_send").disabled  # a click right after typing is never swallowed (finding 3)
+    at.button(key="cmp_send").click()
+    run(at)
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["Type a prompt to send to every variant."]
+    assert not at.dataframe  # nothing was sent
+
+
+def _upload(at: AppTest, text: str) -> AppTest:
+    at.file_uploader(key="ts_upload").set_value(("rows.csv", text.encode(), "text/csv"))
+    return run(at)
+
+
+def test_the_expected_column_is_found_by_name_or_asked_for(known: LoopbackServer) -> None:
+    at = _test_set(open_compare(), check="contains")
+    at.text_area(key="ts_template").set_value("{{prompt}}")
+    at = _upload(at, "prompt,Answer\nWhat is 2 + 2?,4\n")
+    assert at.selectbox(key="ts_expected").value == "Answer"  # named so (any case), not the first column
+    at = _upload(at, "prompt,city\nWhere is Rome?,Italy\n")
+    assert at.selectbox(key="ts_expected").value is None  # no silent default: the user is asked
+    assert any(e.value.startswith("Choose the expected column") for e in at.error)
+    at.button(key="ts_run").click()
+    run(at)
+    assert not at.exception
+    assert any(w.value.startswith("Nothing ran. Choose the expected column") for w in at.warning)
+    assert known.requests == []
+    at.selectbox(key="ts_expected").set_value("city")
+    run(at)
+    at.button(key="ts_run").click()
+    run(at)
+    assert len(known.requests) == 2
+    grid = frame_with(at, "Variant 1: output")
+    assert grid[["prompt", "Expected"]].values.tolist() == [["Where is Rome?", "Italy"]]

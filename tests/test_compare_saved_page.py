@@ -62,7 +62,7 @@ def test_a_saved_comparison_runs_again_with_its_settings(known: LoopbackServer, 
     assert at.text_area(key="cmp_prompt").value == "Why is the sky blue?"
     assert [at.selectbox(key=f"cmp_{i}_effort").value for i in (0, 1)] == ["low", "high"]
     assert bodies(known) == first  # the same requests again
-    assert frame_with(at, "variant")["variant"].tolist() == ["Effort low", "Effort high"]
+    assert frame_with(at, "Variant")["Variant"].tolist() == ["Effort low", "Effort high"]
 
 
 def test_a_saved_test_set_loads_and_runs_again(known: LoopbackServer, db: str) -> None:  # noqa: F811
@@ -78,7 +78,7 @@ def test_a_saved_test_set_loads_and_runs_again(known: LoopbackServer, db: str) -
         {"question": "What is 2 + 2?", "expected": "4"},
         {"question": "Name the capital of France.", "expected": "Paris"},
     ]
-    assert experiment.results["totals"][0]["pass_rate"] == "1"
+    assert experiment.results["totals"][0]["Pass rate"] == "100 %"
     at.text_area(key="ts_template").set_value("changed {{question}}")
     at.text_input(key="ts_cap").set_value("")
     at.radio(key="cmp_view").set_value("Side by side")
@@ -94,7 +94,7 @@ def test_a_saved_test_set_loads_and_runs_again(known: LoopbackServer, db: str) -
     run(at)
     assert not at.exception
     assert bodies(known) == first
-    assert frame_with(at, "pass_rate")["pass_rate"].tolist() == ["1", "1"]
+    assert frame_with(at, "Pass rate")["Pass rate"].tolist() == ["100 %", "100 %"]
     at.button(key="exp_delete").click()
     run(at)
     assert saved(db) == []

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from test_compare_page import known, open_compare, send  # noqa: F401 - the fixture is used by name
 
 from components import state as keys
+from components.compare import live as compare_live
 from playground.tools.examples import EXAMPLE_TOOLS, STARTING_SCHEMAS
 from playground.tools.functions import tools_json
 from playground.tools.response_format import ResponseFormat
@@ -36,7 +37,7 @@ def test_each_column_sends_its_own_tools_and_format(known: LoopbackServer) -> No
     assert "tools" not in bodies[1]
     assert bodies[1]["response_format"]["json_schema"]["schema"] == json.loads(SCHEMA)
     frame = at.dataframe[0].value
-    assert frame["format"].tolist()[1].startswith("Invalid")  # the loopback answers "echo: hello", not JSON
+    assert frame["Format"].tolist()[1].startswith("Invalid")  # the loopback answers "echo: hello", not JSON
     assert any("Tools and output format: JSON schema" in p.proto.popover.label for p in at.get("popover"))
 
 
@@ -48,8 +49,8 @@ def test_offline_columns_show_the_tool_call_and_the_format_verdict() -> None:
     send(at, "What is the weather in Paris? Extract the people: Ada met Alan.")
     assert not at.exception
     frame = at.dataframe[0].value
-    assert frame["tool calls"].tolist() == ["get_weather", ""]
-    assert frame["format"].tolist() == ["", "Valid JSON"]
+    assert frame["Tool calls"].tolist() == ["get_weather", ""]
+    assert frame["Format"].tolist() == ["", "Valid JSON"]
     assert any("Asked to call get_weather" in c.value for c in at.caption)
     assert any('"get_weather"' in c.value for c in at.code)
 
@@ -59,11 +60,13 @@ def test_a_column_whose_json_does_not_parse_blocks_sending() -> None:
     at.text_area(key="cmp_prompt").set_value("hi")
     at.text_area(key="cmp_1_tools").set_value("[{not json")
     run(at)
-    assert at.button(key="cmp_send").disabled
     assert any("The tools cannot be sent" in e.value for e in at.error)
+    at.button(key="cmp_send").click()  # never disabled: the click says what stops it (issue 20, step 3)
+    run(at)
+    assert any(w.value.startswith("Variant 2: The tools cannot be sent") for w in at.warning)
+    assert compare_live.RESULT not in at.session_state  # nothing was sent
     at.text_area(key="cmp_1_tools").set_value("")
     run(at)
-    assert not at.button(key="cmp_send").disabled
     assert not at.error
 
 

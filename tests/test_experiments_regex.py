@@ -76,6 +76,6 @@ def test_a_test_set_run_with_a_catastrophic_pattern_finishes() -> None:
         assert run.wait(HANG)
     assert run.state == "finished" and len(server.requests) == 3
     lines = results.table(run.cells, run.variants)
-    assert lines["check"].tolist() == ["fail", "pass", "pass"]
-    assert lines["detail"].tolist() == [SLOW, "", ""]
+    assert lines["Check"].tolist() == ["Fail", "Pass", "Pass"]
+    assert lines["Detail"].tolist() == [SLOW, "", ""]
     assert results.totals(run.cells, run.variants)[0]["pass_rate"] * 3 == 2

@@ -52,6 +52,28 @@ def test_csv_and_jsonl_rows_are_text() -> None:
     assert rows.typed_rows([{"a": 1}, {"a": None}]).to_dict("records") == [{"a": "1"}, {"a": ""}]
 
 
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            b"question\nWhat is 2 + 2?\nHello, world\n",
+            "Could not read set.csv. Line 3 has 2 fields where the header has 1: put text with commas in double "
+            "quotes.",
+        ),
+        (
+            b'question,expected\n"Is it, really?,yes\n',
+            "Could not read set.csv. A double quote opened on line 2 is never closed: close it, and write a quote "
+            'inside quoted text as two ("").',
+        ),
+        (b"", "Could not read set.csv: it is empty. Put the column names on its first line."),
+    ],
+)
+def test_a_csv_that_does_not_parse_is_a_sentence_naming_the_line(data: bytes, said: str) -> None:
+    with pytest.raises(rows.RowsError) as err:
+        rows.read_rows(data, "set.csv")
+    assert str(err.value) == said and "C error" not in str(err.value)
+
+
 @pytest.mark.parametrize("depth", [rows.MAX_DEPTH + 1, 100_000])
 def test_deeply_nested_jsonl_is_a_clear_error(depth: int) -> None:
     line = b'{"a": ' + b"[" * depth + b"]" * depth + b"}"
@@ -130,7 +152,7 @@ def test_every_row_through_every_variant_with_pass_rates() -> None:
         for c, k in zip(CITIES.city, CITIES.country, strict=True)
     )
     lines = results.table(run.cells, variants)
-    assert lines["check"].tolist() == ["pass", "pass", "fail", "fail", "fail", "fail"]
+    assert lines["Check"].tolist() == ["Pass", "Pass", "Fail", "Fail", "Fail", "Fail"]
     totals = results.totals(run.cells, variants)
     assert [t["pass_rate"] for t in totals] == [Decimal(1) / 3, Decimal(1) / 3]
     assert totals[0]["cost_usd"] == 3 * known_cost(100) and totals[1]["cost_usd"] == 3 * known_cost(1340)
@@ -167,8 +189,47 @@ def test_cap_stops_the_run_before_passing_it() -> None:
     assert run.budget.spent == 3 * cost == Decimal("0.000108") and run.budget.reserved == 0
     assert run.blocked.row == 3 and run.blocked.bounds.high == high
     assert run.summary() == (
-        f"Stopped before the cap of {format_usd(cap)}: 3 of 6 requests ran and cost "
-        f"$0.000108; the next (row 4, A) could have cost up to {format_usd(high)}."
+        f"Stopped at the cap of {format_usd(cap)}: 3 of 6 requests ran and cost $0.000108, leaving "
+        f"{format_usd(cap - Decimal('0.000108'))}; the next (row 4, A) could cost up to {format_usd(high)}, "
+        "more than is left. Raise the cap or lower Max tokens to run the rest."
+    )
+
+
+def _pair(server: LoopbackServer) -> tuple[list, Decimal]:
+    """Two variants at Max tokens 400 and one request's worst case (every request has the same one)."""
+    variants = [variant(server, "A", max_tokens=400), variant(server, "B", max_tokens=400)]
+    high = request_bounds(variants[0], [{"role": "user", "content": "Capital check: Paris is in France"}]).high
+    return variants, high
+
+
+def test_the_cap_waits_for_running_requests_instead_of_stopping() -> None:
+    """Two worst cases fit beside each other, a third does not: the third waits for one to settle and runs."""
+    frame = pd.DataFrame({"city": ["Paris"] * 3, "country": ["France"] * 3})
+    with LoopbackServer(known_usage_handler(delay=0.01)) as server:
+        variants, high = _pair(server)
+        cap = 2 * high + known_cost(0)
+        run = EvalRun(variants=variants, rows=frame, prompt=PROMPT, cap=cap, concurrency=4).start()
+        assert run.wait(20)
+    assert run.state == "finished" and len(run.cells) == len(server.requests) == 6
+    assert run.budget.spent == 6 * known_cost(0) <= cap and run.budget.reserved == 0
+    assert run.summary() == f"6 of 6 requests ran and cost {format_usd(6 * known_cost(0))}."
+
+
+def test_the_cap_stops_only_when_nothing_runs_and_the_next_worst_case_does_not_fit() -> None:
+    frame = pd.DataFrame({"city": ["Paris"] * 3, "country": ["France"] * 3})
+    cost = known_cost(0)
+    with LoopbackServer(known_usage_handler(delay=0.01)) as server:
+        variants, high = _pair(server)
+        cap = high + 2 * cost  # after two replies, a third worst case still fits; after three it does not
+        run = EvalRun(variants=variants, rows=frame, prompt=PROMPT, cap=cap, concurrency=4).start()
+        assert run.wait(20)
+    assert run.state == "capped" and len(run.cells) == len(server.requests) == 3
+    assert run.budget.spent == 3 * cost and cap - run.budget.spent < high and run.budget.reserved == 0
+    assert (run.blocked.row, run.blocked.variant) == (1, 1)
+    assert run.summary() == (
+        f"Stopped at the cap of {format_usd(cap)}: 3 of 6 requests ran and cost {format_usd(3 * cost)}, leaving "
+        f"{format_usd(cap - 3 * cost)}; the next (row 2, B) could cost up to {format_usd(high)}, more than is "
+        "left. Raise the cap or lower Max tokens to run the rest."
     )
 
 
@@ -190,24 +251,45 @@ def test_results_grid_and_exports() -> None:
         variants = [variant(server, "A"), variant(server, "B", temperature=1.0)]
         run = EvalRun(variants=variants, rows=CITIES, prompt=PROMPT, check=checks.Check("equals", "want")).start()
         assert run.wait(20)
-    lines = results.table(run.cells, variants)
-    assert lines[["row", "variant"]].values.tolist() == [
-        [1, "A"],
-        [1, "B"],
-        [2, "A"],
-        [2, "B"],
-        [3, "A"],
-        [3, "B"],
+    lines = results.run_lines(run)  # each line carries its row's inputs and expected value
+    assert list(lines.columns[:5]) == ["Row", "city", "country", "Expected", "Variant"]
+    assert lines[["Row", "city", "Expected", "Variant"]].values.tolist() == [
+        [1, "Paris", "Paris", "A"],
+        [1, "Paris", "Paris", "B"],
+        [2, "Rome", "Milan", "A"],
+        [2, "Rome", "Milan", "B"],
+        [3, "Oslo", "O.lo", "A"],
+        [3, "Oslo", "O.lo", "B"],
     ]
-    assert set(lines["cost_usd"]) == {str(known_cost(0))}
+    assert set(lines["Cost (USD)"]) == {str(known_cost(0))}
     wide = results.grid(lines)
-    assert list(wide.columns)[:5] == ["A: output", "A: tokens", "A: cost_usd", "A: seconds", "A: check"]
-    assert wide.loc[2, "B: output"] == "echo: Capital check: Rome is in Italy"
+    assert list(wide.columns) == [
+        "Row",
+        "city",
+        "country",
+        "Expected",
+        *(f"{v}: {f}" for v in ("A", "B") for f in ("output", "check", "cost", "time")),
+    ]
+    row = wide.set_index("Row").loc[2]
+    assert row["B: output"] == "echo: Capital check: Rome is in Italy" and row["Expected"] == "Milan"
+    assert row["A: cost"] == format_usd(known_cost(0)) and row["A: time"].endswith(" s")
+    assert row["A: check"] == "Fail" and "None" not in wide.to_string()
     csv = pd.read_csv(pd.io.common.BytesIO(results.to_csv(lines)), dtype=str)
-    assert csv["cost_usd"].tolist() == [str(known_cost(0))] * 6
+    assert csv["Cost (USD)"].tolist() == [str(known_cost(0))] * 6
+    assert csv["city"].tolist()[::2] == ["Paris", "Rome", "Oslo"] and csv["Expected"].tolist()[::2] == list(
+        CITIES.want
+    )
     doc = json.loads(results.to_json(lines, results.totals(run.cells, variants)))
-    assert doc["totals"][0]["cost_usd"] == str(3 * known_cost(0)) and doc["totals"][0]["pass_rate"] == "0"
+    assert doc["totals"][0]["Cost (USD)"] == str(3 * known_cost(0)) and doc["totals"][0]["Pass rate"] == "0 %"
+    assert doc["results"][2]["country"] == "Italy" and doc["results"][2]["Expected"] == "Milan"
     assert len(doc["results"]) == 6 and "sk-test-secret" not in json.dumps(doc)
+
+
+def test_expected_column_is_found_by_name_or_left_to_the_user() -> None:
+    assert results.expected_column(["question", "Answer"]) == "Answer"
+    assert results.expected_column(["q", "LABEL", "expected"]) == "expected"
+    assert results.expected_column(["question", "city"]) is None  # no silent default to the first column
+    assert results.percent(Decimal(2) / 3) == "67 %" and results.percent(None) == ""
 
 
 def test_p95_by_nearest_rank() -> None:
@@ -224,3 +306,12 @@ def test_stop_ends_a_test_set_run() -> None:
         run.stop()
         assert run.wait(5)
     assert run.state == "stopped" and len(run.cells) < 30 and run.summary().startswith("Stopped: ")
+
+
+def test_lines_show_an_expected_column_even_with_no_check() -> None:
+    frame = pd.DataFrame({"question": ["Where is Oslo?"], "Answer": ["Norway"]})
+    with LoopbackServer(known_usage_handler()) as server:
+        run = EvalRun(variants=[variant(server)], rows=frame, prompt="{{question}}").start()
+        assert run.wait(20)
+    lines = results.run_lines(run)
+    assert lines[["Row", "question", "Expected", "Check"]].values.tolist() == [[1, "Where is Oslo?", "Norway", ""]]

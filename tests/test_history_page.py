@@ -74,7 +74,9 @@ def test_a_saved_conversation_is_listed_with_its_cost_in_a_fresh_session(databas
     (summary,) = stored.list_conversations(owner="local")
     assert summary.total_cost > 0 and list(frame["Cost"]) == [format_usd(summary.total_cost)]
     assert stored.spend_total(owner="local") == summary.total_cost
-    fresh.text_input(key="history_search").set_value("nothing like it")
+    assert frame["Updated"][0].endswith(" UTC") and "+00:00" not in frame["Updated"][0]
+    fresh.text_input(key="history_search").set_value("nothing like it")  # typed, then one click on Search
+    fresh.button(key="history_search_go").click()
     run(fresh)
     assert _titles(fresh) == []  # filtered out
     stored.close()
@@ -310,3 +312,14 @@ def test_offline_replies_are_not_spent_and_no_budget_stops_them(
     notes = " ".join(c.value for c in history.caption)
     assert f"they would cost {format_usd(would.would_cost)} at the model's list prices" in notes
     assert list(history.dataframe[0].value["Cost"]) == ["$0.00"]  # the conversation's cost: nothing paid
+
+
+def test_renaming_to_an_empty_title_says_what_is_missing(database: str) -> None:
+    _chat("Kept title")
+    at = _history()
+    at.text_input(key=f"history_title_{at.selectbox(key='history_pick').value}").set_value("  ")
+    at.button(key="history_rename").click()
+    run(at)
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["Type a title, then Rename."]
+    assert _titles(at) == ["Kept title"]

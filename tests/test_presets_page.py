@@ -55,3 +55,12 @@ def test_a_preset_keeps_the_tools_and_output_format(database: str) -> None:
     assert loaded.tools == chosen.tools and loaded.response_format == fmt and loaded.mocks == chosen.mocks
     assert '"get_weather"' in fresh.session_state[keys.TOOL_TEXTS]["tools"]
     assert any("2 tools" in c.value for c in fresh.caption)  # the sidebar's summary says so
+
+
+def test_saving_a_preset_without_a_name_says_what_is_missing(database: str) -> None:
+    at = run(new_app())
+    at.button(key="preset_save").click()
+    run(at)
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["Type a name for the preset, then Save preset."]
+    assert not [s for s in at.selectbox if s.key == "preset_pick"]  # nothing saved

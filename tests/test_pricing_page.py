@@ -234,6 +234,17 @@ def test_batch_ratio_output_and_bad_file() -> None:
     assert any("Could not read" in e.value for e in at.error)
 
 
+def test_a_csv_line_with_an_unquoted_comma_is_named_in_a_sentence() -> None:
+    at = open_page()
+    data = b"prompt\nWhat is 2 + 2?\nHello, world\n"  # the walk's file: a comma outside quotes on line 3
+    at.file_uploader(key="pricing_batch_file").set_value(("prompts.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Could not read prompts.csv. Line 3 has 2 fields where the header has 1: put text with commas in double "
+        "quotes."
+    ]
+
+
 def test_page_price_contradiction_is_explained() -> None:
     at = open_page()
     assert "$0.400000 / call" in at.info[0].value and "uses the per-token" in at.info[0].value

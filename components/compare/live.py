@@ -14,6 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from components import persist
 from components import settings as cfg
 from components import state as keys
+from components.compare import table
 from components.tools import panel
 from playground.chat.coalesce import Coalescer, settled_end
 from playground.chat.conversation import Reply
@@ -41,6 +42,7 @@ class Finished:
     history: tuple[dict[str, str], ...]
     outcomes: tuple[Outcome, ...]
     on_top: bool
+    stopped: bool = False  # ended by Stop: what finished and the partial text of the rest are kept
 
 
 def strip(reply: Reply) -> str:
@@ -64,11 +66,12 @@ def _allow(url: str) -> bool:
     return providers.base_url_allowed(url, os.environ, cfg.secrets())
 
 
-def _collect(run: CompareRun, history: list[dict[str, str]], on_top: bool) -> Finished:
+def _collect(run: CompareRun, history: list[dict[str, str]], on_top: bool, *, stopped: bool = False) -> Finished:
     run.stop()
     run.wait(5)
     outcomes = tuple(o for o in run.outcomes() if o is not None)
-    return Finished(tuple(lane.variant for lane in run.lanes), tuple(history), outcomes, on_top)
+    variants = tuple(lane.variant for lane, o in zip(run.lanes, run.outcomes(), strict=True) if o is not None)
+    return Finished(variants, tuple(history), outcomes, on_top, stopped)
 
 
 def collect_stopped() -> bool:
@@ -82,7 +85,7 @@ def collect_stopped() -> bool:
     if held is None:
         return False
     run, history, on_top = held
-    state[RESULT] = _collect(run, history, on_top)
+    state[RESULT] = _collect(run, history, on_top, stopped=True)
     return True
 
 
@@ -143,10 +146,13 @@ def stream(variants: list[Variant], prompt: str, *, on_top: bool) -> list[DeltaG
     history = history_for(prompt, on_top)
     run = CompareRun(variants, history, allow=_allow, ledger=ledger).start()
     st.session_state[RUNNING] = (run, history, on_top)
+    stop = st.empty()  # Stop is there while the columns stream, gone when they end
+    stop.button("Stop", key="cmp_stop", icon=":material/stop_circle:")  # a click reruns: collect_stopped stops all
     try:
         boxes = draw_live(run)
     finally:
         run.stop()  # a rerun (Stop) unwinds here: every stream closes
+    stop.empty()
     # Let the browser paint the columns' last words before the results arrive: drawn in the same frame as the
     # table and the chart they waited for those (BENCHMARKS.md, "Compare page: four columns streaming at once").
     time.sleep(PAINT_PAUSE)
@@ -229,7 +235,8 @@ def _calls_and_format(o: Outcome) -> None:
 def _strip(done: Finished, i: int) -> None:
     o, base = done.outcomes[i], done.outcomes[0].reply
     if o.reply.status != "complete":
-        st.warning(f"{o.reply.status}: {o.reply.error or ''}".strip(": "), icon=":material/warning:")
+        said = table.status_text(o.reply.status) + (f": {o.reply.error}" if o.reply.error else "")
+        st.warning(said, icon=":material/warning:")
     st.caption(strip(o.reply))
     if i:
         st.caption(f"vs {done.variants[0].label}: {describe(difference(base, o.reply))}")
@@ -249,6 +256,7 @@ def render_result(done: Finished, live: list[DeltaGenerator] | None = None) -> N
     """
     if not done.outcomes:
         return
+    _stopped_note(done)
     in_place = live is not None and len(live) == len(done.outcomes)
     if in_place:
         slots = live
@@ -263,36 +271,22 @@ def render_result(done: Finished, live: list[DeltaGenerator] | None = None) -> N
                     st.markdown(done.outcomes[i].reply.reasoning)
             _calls_and_format(done.outcomes[i])
             _strip(done, i)
-    frame = results_frame(done)
-    st.dataframe(frame, hide_index=True, key="cmp_table")
-    chart = frame.dropna(subset=["cost (USD)"]).assign(cost=lambda f: f["cost (USD)"].astype(float))
-    if not chart.empty:
-        st.scatter_chart(
-            chart, x="total (s)", y="cost", color="variant", x_label="Total time (s)", y_label="Cost (USD)"
-        )
+    table.render_table(results_frame(done))
+    table.render_chart(done.variants, done.outcomes)
+
+
+def _stopped_note(done: Finished) -> None:
+    """After a Stop: how many variants had finished, and that the others keep the text that had arrived."""
+    if not done.stopped:
+        return
+    ended = sum(1 for o in done.outcomes if o.reply.status not in ("stopped", "unconfirmed"))
+    st.info(
+        f"Stopped: {ended} of {len(done.outcomes)} variants had finished; the others keep the text that had "
+        "arrived. Send to all again to run them to the end.",
+        icon=":material/stop_circle:",
+    )
 
 
 def results_frame(done: Finished) -> pd.DataFrame:
-    """One line per variant: status, timings, tokens, exact cost (as text) and the difference from the first."""
-    base = done.outcomes[0].reply if done.outcomes else None
-    lines = []
-    for i, (v, o) in enumerate(zip(done.variants, done.outcomes, strict=False)):
-        r, u = o.reply, o.reply.usage
-        lines.append(
-            {
-                "variant": v.label,
-                "model": v.model.name,
-                "status": r.status,
-                "first token (s)": r.timings.first_token,
-                "total (s)": r.timings.total,
-                "tok/s": r.timings.tokens_per_second,
-                "input tokens": u.prompt_tokens if u else None,
-                "output tokens": u.output_tokens if u else None,
-                "reasoning tokens": u.reasoning_tokens if u else None,
-                "cost (USD)": str(r.cost.total) if r.cost is not None else None,
-                "tool calls": ", ".join(c.name for c in o.calls),
-                "format": o.format_check.label if o.format_check is not None else "",
-                "vs first": describe(difference(base, r)) if i and base is not None else "",
-            }
-        )
-    return pd.DataFrame(lines)
+    """One line per variant: status, timings, tokens, cost and the difference from the first (human headers)."""
+    return table.results_frame(done.variants, done.outcomes)

@@ -97,7 +97,7 @@ def save_testset(run: EvalRun) -> None:
         cap=cap,
         concurrency=run.concurrency,
     )
-    lines = results.table(run.cells, run.variants)
+    lines = results.run_lines(run)
     doc = json.loads(results.to_json(lines, results.totals(run.cells, run.variants)))
     name = f"Test set: {len(run.records):,} rows × {len(run.variants)} variants"
     save_form(definition, doc, default_name=name)
@@ -146,7 +146,8 @@ def _stored_results(chosen: Experiment) -> pd.DataFrame | None:
         results = results.get("totals") or results.get("results")
     if not isinstance(results, list) or not results:
         return None
-    return pd.DataFrame([r for r in results if isinstance(r, dict)]).astype(str)
+    frame = pd.DataFrame([r for r in results if isinstance(r, dict)])
+    return frame.astype(object).where(frame.notna(), "").astype(str)  # a missing value is an empty cell
 
 
 def _show_run() -> None:

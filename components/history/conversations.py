@@ -26,7 +26,11 @@ DELETE_ASKED = "history_delete_asked"  # the conversation whose Delete was click
 
 
 def _filters(store: Store, ws: Workspace) -> dict[str, object]:
-    search = st.text_input("Search titles and messages", key="history_search", icon=":material/search:")
+    # A form: one click on Search (or Enter) applies what was typed, with no blur needed first.
+    with st.form("history_search_form", border=False):
+        left, right = st.columns([5, 1], vertical_alignment="bottom")
+        search = left.text_input("Search titles and messages", key="history_search", icon=":material/search:")
+        right.form_submit_button("Search", key="history_search_go", icon=":material/search:", width="stretch")
     cols = st.columns(5)
     models = ["Any model", *store.models_used(owner=ws.owner)]
     model = cols[0].selectbox("Model", models, key="history_model")
@@ -57,13 +61,20 @@ def _table(rows: list[ConversationSummary]) -> None:
     frame = pd.DataFrame(
         {
             "Title": [r.title for r in rows],
-            "Updated": [r.updated_at for r in rows],
+            "Updated": [when(r.updated_at) for r in rows],
             "Model": [r.model for r in rows],
             "Messages": [r.message_count for r in rows],
             "Cost": [format_usd(r.total_cost) for r in rows],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch", key="history_table")
+
+
+def when(moment: datetime) -> str:
+    """A stored time for the table: UTC to the minute ("2026-12-06 22:19 UTC"), not ISO with "+00:00"."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def _open(stored: StoredConversation) -> None:
@@ -125,9 +136,12 @@ def _actions(store: Store, ws: Workspace, chosen: ConversationSummary) -> None:
         st.code(share_link(st.context.url, shared[1]), language=None)
     share_links.render(store, ws, chosen.id)
     title = st.text_input("Title", value=chosen.title, key=f"history_title_{chosen.id}")
-    if st.button("Rename", icon=":material/edit:", key="history_rename") and title.strip():
-        store.rename(owner=ws.owner, conversation_id=chosen.id, title=title, secrets=persist.typed_keys())
-        st.rerun()
+    if st.button("Rename", icon=":material/edit:", key="history_rename"):
+        if not title.strip():
+            st.warning("Type a title, then Rename.", icon=":material/edit_note:")
+        else:
+            store.rename(owner=ws.owner, conversation_id=chosen.id, title=title, secrets=persist.typed_keys())
+            st.rerun()
 
 
 def _ask_delete(conversation_id: str) -> None:

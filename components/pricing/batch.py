@@ -108,7 +108,12 @@ def batch(model: Model, price: Price | None) -> None:
         shown,
         hide_index=True,
         key="pricing_batch_rows",
-        column_config={"cost_usd": st.column_config.TextColumn("cost_usd", help="Exact USD")},
+        column_config={
+            "input_tokens": st.column_config.NumberColumn("Input tokens", format="localized", help="Estimated"),
+            "output_tokens": st.column_config.NumberColumn("Output tokens", format="localized"),
+            "reasoning_tokens": st.column_config.NumberColumn("Reasoning tokens", format="localized"),
+            "cost_usd": st.column_config.TextColumn("Cost (USD)", help="Exact US dollars"),
+        },
     )
     if len(result.rows) > PREVIEW_ROWS:
         st.caption(f"Showing the first {PREVIEW_ROWS:,} of {len(result.rows):,} rows; the download has them all.")

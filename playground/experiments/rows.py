@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from playground.csv_text import csv_problem, jsonl_problem
 from playground.text import without_lone_surrogates
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -49,7 +50,7 @@ def read_rows(data: bytes, name: str) -> pd.DataFrame:
     except (ValueError, pd.errors.ParserError) as exc:
         if isinstance(exc, RowsError):
             raise
-        raise RowsError(f"Could not read {name}: {str(exc).splitlines()[0][:200]}") from None
+        raise RowsError(csv_problem(exc, name)) from None
     return as_text(frame)
 
 
@@ -112,8 +113,8 @@ def _jsonl(text: str) -> pd.DataFrame:
             record = json.loads(line)
         except RecursionError:
             raise RowsError(f"Line {number} nests deeper than {MAX_DEPTH} levels.") from None
-        except ValueError as exc:
-            raise RowsError(f"Line {number} is not valid JSON: {exc}.") from None
+        except json.JSONDecodeError as exc:
+            raise RowsError(jsonl_problem(exc, number)) from None
         if not isinstance(record, dict):
             raise RowsError(f"Line {number} is not a JSON object.")
         if _depth(record) > MAX_DEPTH:

@@ -21,6 +21,7 @@ from .variant import Variant
 
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
+WAIT = 0.5  # seconds a worker waits for room under the cap before it looks again (a settle wakes it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +93,9 @@ class EvalRun:
         self.state = "ready"  # running, finished, stopped (by the user) or capped
         self.blocked: Job | None = None  # the first request the cap kept from starting
         self.stop_event = threading.Event()
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()  # a settled request wakes the workers waiting for room under the cap
         self._next = 0
+        self._running = 0  # requests sent and not yet settled
         self._threads: list[threading.Thread] = []
         self._started = self._ended = 0.0
 
@@ -117,16 +119,25 @@ class EvalRun:
         return self
 
     def _take(self) -> Job | None:
-        """The next job, with its high end reserved; None when done, stopped or the cap is reached."""
+        """The next job, with its high end reserved; None when done, stopped or the cap is reached.
+
+        A job whose worst case does not fit beside the running ones waits for them to settle and tries again;
+        the cap stops the run only when nothing is running and the next worst case still does not fit.
+        """
         with self._lock:
-            if self.stop_event.is_set() or self.blocked is not None or self._next >= len(self.jobs):
-                return None
-            job = self.jobs[self._next]
-            if not self.budget.reserve(job.bounds.high if job.bounds else ZERO):
-                self.blocked = job
-                return None
-            self._next += 1
-            return job
+            while True:
+                if self.stop_event.is_set() or self.blocked is not None or self._next >= len(self.jobs):
+                    return None
+                job = self.jobs[self._next]
+                if self.budget.reserve(job.bounds.high if job.bounds else ZERO):
+                    self._next += 1
+                    self._running += 1
+                    return job
+                if self._running == 0:
+                    self.blocked = job
+                    self._lock.notify_all()
+                    return None
+                self._lock.wait(WAIT)
 
     def _work(self) -> None:
         while (job := self._take()) is not None:
@@ -135,14 +146,16 @@ class EvalRun:
             outcome = run_one(
                 variant, history, stop=self.stop_event, client=self.client, allow=self.allow, ledger=self.ledger
             )
-            cost = outcome.reply.cost.total if outcome.reply.cost is not None else ZERO
-            self.budget.settle(job.bounds.high if job.bounds else ZERO, cost)
             verdict = None
             if self.check is not None and outcome.error is None and outcome.reply.status != "stopped":
                 check = variant_check(self.check, variant)
                 verdict = checks.run(check, outcome.output(), self.records[job.row])
+            cost = outcome.reply.cost.total if outcome.reply.cost is not None else ZERO
             with self._lock:
+                self.budget.settle(job.bounds.high if job.bounds else ZERO, cost)
+                self._running -= 1
                 self.cells.append(Cell(job.row, job.variant, job.prompt, outcome, verdict))
+                self._lock.notify_all()
                 if len(self.cells) == self._next and (self._next == len(self.jobs) or self._halted()):
                     self._finish()
         with self._lock:  # the cap or a stop may leave nothing running when this worker found no job
@@ -153,6 +166,8 @@ class EvalRun:
         return self.stop_event.is_set() or self.blocked is not None
 
     def _finish(self) -> None:
+        if self.state != "running":
+            return
         self._ended = time.perf_counter()
         if self.stop_event.is_set():
             self.state = "stopped"
@@ -163,6 +178,7 @@ class EvalRun:
         """Stop launching requests and stop the running ones at their next event."""
         self.stop_event.set()
         with self._lock:
+            self._lock.notify_all()
             if self.state == "running" and len(self.cells) == self._next:
                 self._finish()
 
@@ -189,11 +205,13 @@ class EvalRun:
         done, total = len(self.cells), len(self.jobs)
         spent = format_usd(self.budget.spent)
         if self.state == "capped" and self.blocked is not None and self.blocked.bounds is not None:
+            cap = self.budget.cap or ZERO
             return (
-                f"Stopped before the cap of {format_usd(self.budget.cap or ZERO)}: {done:,} of {total:,} requests "
-                f"ran and cost {spent}; the next (row {self.blocked.row + 1}, "
-                f"{self.variants[self.blocked.variant].label}) could have cost up to "
-                f"{format_usd(self.blocked.bounds.high)}."
+                f"Stopped at the cap of {format_usd(cap)}: {done:,} of {total:,} requests ran and cost {spent}, "
+                f"leaving {format_usd(cap - self.budget.spent)}; the next (row {self.blocked.row + 1}, "
+                f"{self.variants[self.blocked.variant].label}) could cost up to "
+                f"{format_usd(self.blocked.bounds.high)}, more than is left. Raise the cap or lower Max tokens "
+                "to run the rest."
             )
         if self.state == "stopped":
             return f"Stopped: {done:,} of {total:,} requests ran and cost {spent}."

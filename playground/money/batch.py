@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from playground.chat.events import Usage
+from playground.csv_text import csv_problem, jsonl_problem
 from playground.facts.catalog import Price
 from playground.money import tokens
 from playground.money.pricing import Cost, cost
@@ -62,8 +63,15 @@ def read_table(data: bytes, name: str) -> pd.DataFrame:
             return _read_csv(data)
         if suffix in (".jsonl", ".ndjson"):
             return _read_jsonl(data)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise BatchError(f"Could not read {name}: {str(exc).splitlines()[0][:200]}") from None
+    except UnicodeDecodeError:
+        raise BatchError(
+            f"Could not read {name}: it is not UTF-8 text. Save it as UTF-8 and upload it again."
+        ) from None
+    except (ValueError, pd.errors.ParserError) as exc:
+        if suffix == ".csv":
+            raise BatchError(csv_problem(exc, name)) from None
+        said = str(exc).splitlines()[0][:300].rstrip(".")
+        raise BatchError(f"Could not read {name}. {said[:1].upper()}{said[1:]}.") from None
     raise BatchError(f"{name}: expected a .csv or .jsonl file")
 
 
@@ -81,12 +89,14 @@ def _read_jsonl(data: bytes) -> pd.DataFrame:
         if line.strip():
             try:
                 records.append(without_lone_surrogates(json.loads(line)))  # U+FFFD: the page can draw it
+            except json.JSONDecodeError as exc:
+                raise ValueError(jsonl_problem(exc, number)) from None
             except RecursionError:
                 raise ValueError(
                     f"line {number} is nested too deeply to read (a prompt file is rows of text)"
                 ) from None
     if not all(isinstance(r, dict) for r in records):
-        raise ValueError("every line must be a JSON object")
+        raise ValueError('every line must be a JSON object, such as {"prompt": "…"}')
     try:
         return pd.json_normalize(records)
     except RecursionError:

@@ -58,7 +58,7 @@ def test_four_columns_stream_side_by_side_and_stop_stops_all(slow_app: Server, p
     for i in range(4):
         result = page.locator(f".st-key-cmp_result_{i}")
         expect(result).to_contain_text(ANSWER_START)
-        expect(result).to_contain_text("stopped")
+        expect(result).to_contain_text("Stopped")  # the status in words (issue 20, finding 9)
     table = page.get_by_test_id("stDataFrame").first  # the results table
     expect(table).to_be_visible()
 
