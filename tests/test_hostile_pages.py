@@ -157,6 +157,6 @@ def test_finding_11_a_pages_requests_count_toward_its_sessions_share(monkeypatch
         at = open_compare()
         send_compare(at, "Two lanes, one session")
         frame = at.dataframe[0].value
-        assert frame["status"].tolist() == ["complete", "complete"]  # the second lane waited, it did not fail
+        assert frame["Status"].tolist() == ["Complete", "Complete"]  # the second lane waited, it did not fail
         assert len(server.requests) == 2 and peak[0] == 1
     http.close_all()
