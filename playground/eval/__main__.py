@@ -1,0 +1,5 @@
+"""``python -m playground.eval run|tune …`` (see ``playground.eval.cli``)."""
+
+from playground.eval.cli import run_main
+
+run_main()
