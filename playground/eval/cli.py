@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from playground.experiments.budget import Budget
 from playground.money.pricing import format_usd
 
-from . import report, summary
+from . import report, simulate, summary
 from . import runner as r
 from .experiment import Environment, Experiment, ExperimentError, check_schema, load, load_secrets, read_json
 
@@ -91,8 +91,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.baseline:
         baseline = read_json(Path(args.baseline), "baseline")
         check_schema(baseline, where=args.baseline, against=report.BASELINE_SCHEMA)
-    for notice in experiment.notices:
-        err.write(f"Note: {notice}\n")
+    say_notices(err, experiment)
     suite = experiment.suite
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(suite.variants))]
     jobs = r.plan(suite, cells, repeats)
@@ -108,7 +107,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         budget,
         concurrency=experiment.concurrency,
         allow=env.allow,
-        on_attempt=Progress(len(jobs), budget),
+        on_attempt=Progress(len(jobs), budget, stream=err),
     )
     state = _run(batch, err)
     labels = [v.label for v in suite.variants]
@@ -138,6 +137,16 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report.junit(suite, batch.attempts, summaries, target=experiment.target, regressions=regressions),
     )
     return FAILED if failed else OK
+
+
+def say_notices(err: TextIO, experiment: Experiment) -> None:
+    """Provider notices, and the simulation's rule when the experiment opts in."""
+    for notice in experiment.notices:
+        err.write(f"Note: {notice}\n")
+    if experiment.suite.simulation is not None:
+        err.write(
+            f"Note: on the offline engine only (real providers are graded as they answer): {simulate.RULE}\n"
+        )
 
 
 def _say_forecast(err: TextIO, forecast: r.Forecast, cap: Decimal | None) -> None:

@@ -15,9 +15,9 @@ from playground.experiments.budget import Budget
 from playground.experiments.variant import Variant
 from playground.money.pricing import ZERO, format_usd
 
-from . import judge, simulate
+from . import judge
 from . import runner as r
-from .cli import FAILED, OK, Progress, _cap, _environment, _write
+from .cli import FAILED, OK, Progress, _cap, _environment, _write, say_notices
 from .experiment import ExperimentError, check_schema, load, read_json
 from .tuner import Observation, Tuner, TuneResult
 
@@ -59,9 +59,18 @@ def settings(base: Variant, space: Mapping[str, Sequence[Any]]) -> list[Variant]
 class RunnerEvaluator:
     """The tuner's cells through the test-set runner (answers, judge, grading), under one budget."""
 
-    def __init__(self, suite: r.Suite, *, repeats: int, budget: Budget, concurrency: int, allow: Any) -> None:
+    def __init__(
+        self,
+        suite: r.Suite,
+        *,
+        repeats: int,
+        budget: Budget,
+        concurrency: int,
+        allow: Any,
+        progress: TextIO | None = None,
+    ) -> None:
         self.suite, self.repeats, self.budget = suite, repeats, budget
-        self.concurrency, self.allow = concurrency, allow
+        self.concurrency, self.allow, self.progress = concurrency, allow, progress
         self._high: dict[tuple[int, int], Decimal] = {}
 
     def high(self, arm: int, row: int) -> Decimal:
@@ -78,7 +87,7 @@ class RunnerEvaluator:
             self.budget,
             concurrency=self.concurrency,
             allow=self.allow,
-            on_attempt=Progress(len(jobs), self.budget),
+            on_attempt=Progress(len(jobs), self.budget, stream=self.progress) if self.progress else None,
         )
         attempts = batch.run()
         out = []
@@ -103,13 +112,15 @@ def tune_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     suite = replace(experiment.suite, variants=tuple(variants))
     if suite.judge is None and suite.rubrics:
         suite = replace(suite, judge=judge.default_judge(experiment.suite.variants[0]))
-    for notice in experiment.notices:
-        err.write(f"Note: {notice}\n")
-    if suite.simulation is not None and variants[0].config.provider.offline:
-        err.write(f"Note: {simulate.RULE}\n")
+    say_notices(err, experiment)
     budget = Budget(cap)
     evaluator = RunnerEvaluator(
-        suite, repeats=experiment.repeats, budget=budget, concurrency=experiment.concurrency, allow=env.allow
+        suite,
+        repeats=experiment.repeats,
+        budget=budget,
+        concurrency=experiment.concurrency,
+        allow=env.allow,
+        progress=err,
     )
     first = sum((evaluator.high(arm, 0) for arm in range(len(variants))), ZERO)
     if cap is not None and first > cap:

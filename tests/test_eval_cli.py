@@ -1,0 +1,169 @@
+"""``python -m playground.eval``: run and tune on examples/ against the offline server and a loopback server;
+exit codes 0, 1 and 2; JUnit XML a JUnit reader parses; a baseline regression makes ``run`` exit 1."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from browser_servers import ROOT, server_env, start_offline_server
+from eval_loopback import CapitalsServer, always, never
+from test_eval_tuner import rule
+
+from playground.eval.cli import main
+
+EXAMPLE = ROOT / "examples" / "capitals.json"
+SPACE = ROOT / "examples" / "space.json"
+
+
+@pytest.fixture(scope="module")
+def offline_server():
+    server = start_offline_server(pace=0.0)
+    yield server
+    server.stop()
+
+
+def point_at(monkeypatch: pytest.MonkeyPatch, base_url: str) -> None:
+    """The app's settings for an OpenAI-compatible server at ``base_url``."""
+    monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+    monkeypatch.setenv("PLAYGROUND_BASE_URL", base_url)
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def experiment(tmp_path: Path, **changes: object) -> Path:
+    doc = {**json.loads(EXAMPLE.read_text()), **changes}
+    path = tmp_path / "experiment.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def junit_cases(path: Path) -> dict[str, list[ET.Element]]:
+    root = ET.parse(path).getroot()
+    assert root.tag == "testsuites"
+    return {suite.get("name"): list(suite.iter("testcase")) for suite in root.iter("testsuite")}
+
+
+def test_run_on_the_example_against_the_offline_server_passes(offline_server, tmp_path: Path) -> None:
+    result, junit = tmp_path / "result.json", tmp_path / "result.xml"
+    env = server_env({"PLAYGROUND_PROVIDER": "custom", "PLAYGROUND_BASE_URL": offline_server.url})
+    cmd = [
+        sys.executable,
+        "-m",
+        "playground.eval",
+        "run",
+        str(EXAMPLE),
+        "--json",
+        str(result),
+        "--junit",
+        str(junit),
+    ]
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "120 answers and 120 judge requests: predicted cost" in done.stderr and "120/120 answers" in done.stderr
+    assert "Pass rate (95 % interval)" in done.stdout and "PASSED: every variant reaches 80 %." in done.stdout
+    doc = json.loads(result.read_text())
+    assert doc["state"] == "finished" and Decimal(doc["spent_usd"]) <= Decimal(doc["cap_usd"])
+    assert all(r["simulated"] for r in doc["results"])  # the example opts in; the server is the offline engine
+    assert {j["by"] for r in doc["results"] for j in r["judge"]} == {"Offline engine (not a model)"}
+    assert Decimal(doc["forecast"]["low_usd"]) <= Decimal(doc["spent_usd"]) <= Decimal(doc["forecast"]["high_usd"])
+    cases = junit_cases(junit)
+    assert list(cases) == [v["label"] for v in doc["variants"]]
+    for variant in doc["variants"]:
+        mine = cases[variant["label"]]
+        assert len(mine) == 21  # a case per row and the target
+        failed_rows = sum(1 for rows in variant["rows"].values() if not all(rows))
+        assert sum(1 for c in mine[:20] if c.find("failure") is not None) == failed_rows
+        assert mine[20].find("failure") is None
+
+
+def test_run_exits_1_when_the_checks_fail(monkeypatch, tmp_path: Path) -> None:
+    junit = tmp_path / "r.xml"
+    with CapitalsServer(rule=never) as server:
+        point_at(monkeypatch, f"{server.url}/v1")
+        code, out, _err = cli("run", str(EXAMPLE), "--repeats", "1", "--junit", str(junit))
+    assert code == 1 and "FAILED: Effort low, temperature 1 passes 0 %, under the target of 80 %" in out
+    cases = junit_cases(junit)
+    assert all(c.find("failure") is not None for suite in cases.values() for c in suite)
+    failure = next(iter(cases.values()))[0].find("failure")
+    assert failure.get("message") == "1 of 1 repeats failed" and "contains capital" in failure.text
+
+
+def test_a_baseline_regression_makes_run_exit_1(monkeypatch, tmp_path: Path) -> None:
+    path = experiment(tmp_path, target=0.0)  # the target always passes: only the baseline decides
+    base, junit = tmp_path / "base.json", tmp_path / "now.xml"
+    with CapitalsServer(rule=always) as server:
+        point_at(monkeypatch, f"{server.url}/v1")
+        assert cli("run", str(path), "--json", str(base))[0] == 0
+        code, out, _ = cli("run", str(path), "--baseline", str(base))
+        assert code == 0 and "did not regress against the baseline (0 points" in out
+    with CapitalsServer(rule=never) as server:
+        point_at(monkeypatch, f"{server.url}/v1")
+        code, out, _ = cli("run", str(path), "--baseline", str(base), "--junit", str(junit))
+    assert code == 1
+    assert "Effort low, temperature 1 regressed against the baseline: 100 ± " in out
+    assert "20 rows now fail more often" in out
+    case = [
+        c for c in junit_cases(junit)["Effort low, temperature 1"] if c.get("name").startswith("no regression")
+    ]
+    assert case and case[0].find("failure") is not None
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "examples/missing.json"], "examples/missing.json: no such file."),
+        (["run", "README.md"], "README.md: the experiment is not valid JSON"),
+        (["run", str(EXAMPLE), "--max-usd", "ten"], "--max-usd must be a number of US dollars, not 'ten'."),
+        (["run", str(EXAMPLE), "--repeats", "11"], "--repeats must be from 1 to 10."),
+        (["run", str(EXAMPLE), "--max-usd", "0.0000001"], "Even with no output this run costs at least"),
+        (["run", str(EXAMPLE), "--baseline", str(EXAMPLE)], "'rows' is a required property"),
+        (["tune", str(EXAMPLE), "--space", str(EXAMPLE), "--max-usd", "1"], "Additional properties"),
+        (["tune", str(EXAMPLE), "--space", str(SPACE), "--max-usd", "0.0001"], "does not cover one row"),
+        (["walk"], ""),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message_and_sends_nothing(monkeypatch, argv, message) -> None:
+    with CapitalsServer(rule=always) as server:
+        point_at(monkeypatch, f"{server.url}/v1")
+        code, out, err = cli(*argv)
+        assert server.requests == []
+    assert code == 2 and message in err and "Traceback" not in err + out
+
+
+def test_tune_on_the_examples_against_the_offline_server(offline_server, monkeypatch, tmp_path: Path) -> None:
+    point_at(monkeypatch, offline_server.url)
+    out_json = tmp_path / "tune.json"
+    code, out, err = cli("tune", str(EXAMPLE), "--space", str(SPACE), "--max-usd", "0.30", "--json", str(out_json))
+    assert code == 0, out + err
+    doc = json.loads(out_json.read_text())
+    assert Decimal(doc["spent_usd"]) <= Decimal("0.30") and doc["recommended"] is not None
+    assert Decimal(doc["spent_usd"]) < Decimal(doc["full_grid_high_usd"])
+    assert len(doc["settings"]) == 12 and any(s["on_frontier"] for s in doc["settings"])
+    assert f"RECOMMENDED: {doc['recommended']['label']}" in out and "Simulated, not a model" in err
+
+
+def test_tune_against_a_loopback_server_recommends_the_setting_that_passes(monkeypatch, tmp_path: Path) -> None:
+    out_json = tmp_path / "tune.json"
+    with CapitalsServer(rule=rule) as server:
+        point_at(monkeypatch, f"{server.url}/v1")
+        code, out, _ = cli(
+            "tune", str(EXAMPLE), "--space", str(SPACE), "--max-usd", "0.50", "--json", str(out_json)
+        )
+    assert code == 0
+    doc = json.loads(out_json.read_text())
+    params = doc["recommended"]["params"]
+    assert params["reasoning_effort"] == "high" and params["temperature"] <= 1
+    dropped = [s for s in doc["settings"] if s["dropped"]]
+    assert dropped and all(s["pass_rate"] == 0 for s in dropped)
+    assert all("points more" in s["dropped"] for s in dropped) and "Dropped " in out
