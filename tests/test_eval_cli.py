@@ -167,3 +167,16 @@ def test_tune_against_a_loopback_server_recommends_the_setting_that_passes(monke
     dropped = [s for s in doc["settings"] if s["dropped"]]
     assert dropped and all(s["pass_rate"] == 0 for s in dropped)
     assert all("points more" in s["dropped"] for s in dropped) and "Dropped " in out
+
+
+def test_the_key_never_reaches_the_output_or_the_files(monkeypatch, tmp_path: Path) -> None:
+    secret = "sk-eval-secret-0123456789"
+    result, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    with CapitalsServer(rule=never) as server:
+        point_at(monkeypatch, f"{server.url}/v1")
+        monkeypatch.setenv("PLAYGROUND_API_KEY", secret)
+        code, out, err = cli("run", str(EXAMPLE), "--repeats", "1", "--json", str(result), "--junit", str(junit))
+        assert server.requests[0].headers["Authorization"] == f"Bearer {secret}"  # it was used, and only sent
+    assert code == 1
+    for text in (out, err, result.read_text(), junit.read_text()):
+        assert secret not in text

@@ -2,4 +2,5 @@
 
 from playground.eval.cli import run_main
 
-run_main()
+if __name__ == "__main__":
+    run_main()
