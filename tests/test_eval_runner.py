@@ -116,3 +116,23 @@ def test_the_offline_engine_judges_by_its_stated_rule(monkeypatch) -> None:  # n
         appears = ROWS[a.row]["capital"].lower() in a.output.lower()
         assert verdict.passed is appears and verdict.reason.startswith("Rule: the expected text")
         assert not a.simulated  # no opt-in: the engine's own description is graded
+
+
+def test_a_broken_attempt_is_recorded_and_its_hold_counted_not_leaked(monkeypatch) -> None:  # noqa: ANN001
+    real = g.grade_rule
+
+    def flaky(grader: g.Grader, output: str, row: dict) -> g.Grade:
+        if row["country"] == "Italy":
+            raise RuntimeError("boom")
+        return real(grader, output, row)
+
+    monkeypatch.setattr(g, "grade_rule", flaky)
+    with CapitalsServer(rule=lambda *_: 1.0) as server:
+        s = suite(server, "low")
+        batch, _ = run(s, 1, Decimal("1.00"))
+    assert len(batch.attempts) == 20 and batch.budget.reserved == 0
+    broken = [a for a in batch.attempts if a.error]
+    assert [ROWS[a.row]["country"] for a in broken] == ["Italy"]
+    assert broken[0].error == "Internal error (RuntimeError); nothing was graded." and not broken[0].passed
+    italy = next(job for job in r.plan(s, [(2, 0)], 1))
+    assert batch.budget.spent >= italy.high  # the unknown cost counts in full

@@ -165,7 +165,7 @@ def _run(batch: r.Batch, err: TextIO) -> str:
     except KeyboardInterrupt:
         batch.stop.set()
         err.write("\nStopping: waiting for the running requests to end…\n")
-        batch.run()
+        batch.join()
     if batch.stop.is_set():
         return "stopped"
     return "capped" if batch.blocked is not None else "finished"

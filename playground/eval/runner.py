@@ -166,20 +166,26 @@ class Batch:
     stop: threading.Event = field(default_factory=threading.Event)
     attempts: list[Attempt] = field(default_factory=list)
     blocked: Job | None = None
+    _workers: list[threading.Thread] = field(default_factory=list)
     _next: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self) -> list[Attempt]:
         """Run every job that fits the cap (blocking); returns the attempts in the order they finished."""
-        workers = [
+        self._workers = [
             threading.Thread(target=self._work, daemon=True, name="eval-worker")
             for _ in range(max(1, min(self.concurrency, MAX_CONCURRENCY, len(self.jobs))))
         ]
-        for worker in workers:
+        for worker in self._workers:
             worker.start()
-        for worker in workers:
+        return self.join()
+
+    def join(self) -> list[Attempt]:
+        """Wait for the workers (short joins, so Ctrl+C reaches the main thread); after ``stop`` they end at the
+        running requests' next event."""
+        for worker in self._workers:
             while worker.is_alive():
-                worker.join(0.2)  # short joins: Ctrl+C reaches the main thread
+                worker.join(0.2)
         return self.attempts
 
     def _take(self) -> Job | None:
@@ -195,10 +201,16 @@ class Batch:
 
     def _work(self) -> None:
         while (job := self._take()) is not None:
-            attempt = attempt_job(
-                self.suite, job, stop=self.stop, client=self.client, allow=self.allow, ledger=self.ledger
-            )
-            spent = (attempt.cost or ZERO) + attempt.judge_cost
+            try:
+                attempt = attempt_job(
+                    self.suite, job, stop=self.stop, client=self.client, allow=self.allow, ledger=self.ledger
+                )
+                spent = (attempt.cost or ZERO) + attempt.judge_cost
+            except Exception as exc:  # noqa: BLE001 - one broken attempt must not end the run or leak its hold
+                # what it cost is unknown: count its whole reservation as spent, so the cap still holds
+                problem = f"Internal error ({exc.__class__.__name__}); nothing was graded."
+                attempt = Attempt(job.row, job.variant, job.repeat, "", "error", problem, None, None, None)
+                spent = job.high
             self.budget.settle(job.high, spent)
             with self._lock:
                 self.attempts.append(attempt)
