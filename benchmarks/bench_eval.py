@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python -m benchmarks.bench_eval [--part stats|throughput|all] [--seeds 200] [--runs 1000]
+    python -m benchmarks.bench_eval [--part stats|http|throughput|all] [--seeds 200] [--runs 1000]
         [--rows 1000] [--repeats 3] [--concurrency 8] [--pace 0.002]
 
 ``stats`` runs the statistical core on simulated outcomes (``tests/eval_sim.py``: a known probability per
@@ -14,6 +14,10 @@ setting, a seeded draw per row and repeat shared by every setting, costs settled
 3. coverage of the 95 % pass-rate interval on ``--runs`` simulated test sets (40 rows of Beta(3.5, 1.5)
    difficulty, mean 0.7, 3 repeats each; also 20 and 100 rows);
 4. A/A: one setting against itself (independent draws, same rows) called different, on ``--runs`` runs.
+
+``http`` tunes over HTTP against the loopback server of the tests (``tests/eval_loopback.py``: right with
+probability 0.95 at effort high, 0.75 at low, halved above temperature 1; a judge answering the verdict schema):
+effort × temperature on 200 rows, cap 30 % of the grid, on ``--http-seeds`` seeds.
 
 ``throughput`` runs a ``--rows``-row test set × ``--repeats`` repeats × a rubric (judged) on 2 variants through
 ``playground.eval.runner`` against the paced offline server at ``--concurrency``, against the ideal (the mean time
@@ -98,7 +102,8 @@ def coverage_and_aa(runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("stats", "throughput", "all"), default="all")
+    parser.add_argument("--part", choices=("stats", "http", "throughput", "all"), default="all")
+    parser.add_argument("--http-seeds", type=int, default=20)
     parser.add_argument("--seeds", type=int, default=200)
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=1000)
@@ -112,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         tuner_picks(args.seeds)
         cap_never_passed(args.runs)
         coverage_and_aa(args.runs)
+    if args.part in ("http", "all"):
+        from benchmarks.bench_eval_http import http
+
+        http(args)
     if args.part in ("throughput", "all"):
         from benchmarks.bench_eval_throughput import throughput
 

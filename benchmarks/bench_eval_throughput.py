@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import threading
 import time
@@ -26,6 +27,12 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def suite(url: str, rows: int) -> r.Suite:
@@ -66,9 +73,11 @@ def throughput(args: argparse.Namespace) -> None:
                 half.append(rss_mib(server.proc.pid))
 
         batch = r.Batch(s, jobs, Budget(None), concurrency=args.concurrency, on_attempt=seen)
+        server_cpu, own_cpu = cpu_seconds(server.proc.pid), time.process_time()
         started = time.perf_counter()
         batch.run()
         elapsed = time.perf_counter() - started
+        server_cpu, own_cpu = cpu_seconds(server.proc.pid) - server_cpu, time.process_time() - own_cpu
         end = rss_mib(server.proc.pid)
     finally:
         server.stop()
@@ -84,6 +93,7 @@ def throughput(args: argparse.Namespace) -> None:
     print(f"| ideal: mean single attempt × attempts / concurrency | {ideal:.1f} s |")
     print(f"| measured | {elapsed:.1f} s |")
     print(f"| ratio to the ideal | {elapsed / ideal:.3f}x |")
+    print(f"| CPU during the run: offline server, this process | {server_cpu:.1f} s, {own_cpu:.1f} s |")
     print(f"| errors | {sum(1 for a in batch.attempts if a.error)} |")
     middle = half[0] if half else float("nan")
     print(f"| offline server RSS: warm, half, end | {warm:.1f} / {middle:.1f} / {end:.1f} MiB |")

@@ -72,6 +72,7 @@ def test_run_on_the_example_against_the_offline_server_passes(offline_server, tm
     assert done.returncode == 0, done.stdout + done.stderr
     assert "120 answers and 120 judge requests: predicted cost" in done.stderr and "120/120 answers" in done.stderr
     assert "Pass rate (95 % interval)" in done.stdout and "PASSED: every variant reaches 80 %." in done.stdout
+    assert "Judge (Offline engine (not a model)): 120 requests cost $" in done.stdout
     doc = json.loads(result.read_text())
     assert doc["state"] == "finished" and Decimal(doc["spent_usd"]) <= Decimal(doc["cap_usd"])
     assert all(r["simulated"] for r in doc["results"])  # the example opts in; the server is the offline engine

@@ -114,8 +114,9 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     summaries = summary.summarize(batch.attempts, labels, seed=experiment.seed)
     differences = summary.compare_all(summaries, repeats=repeats, forecast=forecast, seed=experiment.seed)
     regressions = report.against_baseline(summaries, baseline, seed=experiment.seed) if baseline else []
+    note = judge_line(batch.attempts, forecast)
     failed = _print_run(
-        out, summaries, differences, regressions, experiment, state, len(batch.attempts), len(jobs)
+        out, summaries, differences, regressions, experiment, state, len(batch.attempts), len(jobs), note
     )
     doc = report.result_json(
         source=args.experiment,
@@ -171,6 +172,19 @@ def _run(batch: r.Batch, err: TextIO) -> str:
     return "capped" if batch.blocked is not None else "finished"
 
 
+def judge_line(attempts: Sequence[r.Attempt], forecast: r.Forecast) -> str:
+    """Who judged, how many requests, what they cost against their prediction (empty with no rubric)."""
+    verdicts = [v for a in attempts for v in a.verdicts]
+    if not verdicts:
+        return ""
+    by = ", ".join(dict.fromkeys(v.by for v in verdicts))
+    spent = sum((v.cost for v in verdicts if v.cost is not None), Decimal(0))
+    return (
+        f"Judge ({by}): {len(verdicts):,} requests cost {format_usd(spent)} "
+        f"(predicted {format_usd(forecast.judges.low)} to {format_usd(forecast.judges.high)}).\n"
+    )
+
+
 def _print_run(
     out: TextIO,
     summaries: Sequence[summary.VariantSummary],
@@ -180,9 +194,10 @@ def _print_run(
     state: str,
     done: int,
     total: int,
+    note: str = "",
 ) -> bool:
-    """Print the table and the verdict; True when the run failed."""
-    out.write(report.table(summaries) + "\n\n")
+    """Print the table, the sentences, ``note`` and the verdict; True when the run failed."""
+    out.write(report.table(summaries) + "\n\n" + note)
     for d in differences:
         out.write(d.sentence + "\n")
     for reg in regressions:
