@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--pace", type=float, default=0.002)
     parser.add_argument("--sample", type=int, default=60)
+    parser.add_argument("--no-judge", action="store_true", help="throughput: the contains grader only")
     args = parser.parse_args(argv)
     if args.part in ("stats", "all"):
         print("| measure | result |\n|---|---|")

@@ -35,7 +35,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def suite(url: str, rows: int) -> r.Suite:
+def suite(url: str, rows: int, *, rubric: bool = True) -> r.Suite:
     config = ProviderConfig(CUSTOM, url, auth="none")
     variants = tuple(
         Variant(f"Effort {e}", config, GROK_3_MINI, GenerationParams(reasoning_effort=e, max_tokens=40))
@@ -47,6 +47,7 @@ def suite(url: str, rows: int) -> r.Suite:
         )
     )
     graders = (g.Grader("contains", 1.0, "answer"), g.Grader("rubric", 1.0, "answer", rubric="The sum is right."))
+    graders = graders if rubric else graders[:1]
     records = tuple({"n": str(i), "answer": str(i + 1)} for i in range(rows))
     return r.Suite(variants, records, PROMPT, graders, threshold=0.5, judge=judge)
 
@@ -54,7 +55,7 @@ def suite(url: str, rows: int) -> r.Suite:
 def throughput(args: argparse.Namespace) -> None:
     server = start_offline_server(pace=args.pace)
     try:
-        s = suite(server.url, args.rows)
+        s = suite(server.url, args.rows, rubric=not args.no_judge)
         cells = [(row, v) for row in range(args.rows) for v in range(2)]
         jobs = r.plan(s, cells, args.repeats)
         step = max(1, len(jobs) // args.sample)
@@ -82,7 +83,7 @@ def throughput(args: argparse.Namespace) -> None:
     finally:
         server.stop()
     ideal = statistics.fmean(singles) * len(jobs) / args.concurrency
-    requests = len(jobs) * 2
+    requests = len(jobs) * (1 if args.no_judge else 2)
     print("\n| measure | result |\n|---|---|")
     shape = f"{args.rows:,} × 2 × {args.repeats} = {len(jobs):,}"
     print(f"| rows × variants × repeats (answers; each also judged) | {shape} |")
