@@ -181,3 +181,62 @@ def test_the_key_never_reaches_the_output_or_the_files(monkeypatch, tmp_path: Pa
     assert code == 1
     for text in (out, err, result.read_text(), junit.read_text()):
         assert secret not in text
+
+
+def test_a_test_set_saved_by_the_page_runs_from_the_command_line(monkeypatch, tmp_path: Path) -> None:
+    from experiments_util import variant
+
+    from playground.experiments.checks import Check
+    from playground.experiments.saved import testset_definition
+
+    rows = [{"country": "France", "capital": "Paris"}, {"country": "Japan", "capital": "Tokyo"}]
+    with CapitalsServer(rule=always) as server:
+        point_at(monkeypatch, f"{server.url}/v1")
+        saved = testset_definition(
+            [variant(server, "Effort low", reasoning_effort="low")],
+            template="What is the capital of {{country}}?",
+            rows=rows,
+            check=Check("contains", "capital"),
+            cap="0.10",
+            concurrency=2,
+        )
+        path = tmp_path / "saved.json"
+        path.write_text(json.dumps(saved.as_json()))
+        code, out, _ = cli("run", str(path))
+        assert len(server.requests) == 2  # one check, no judge
+    assert code == 0 and "Effort low" in out and "PASSED" in out
+
+
+def test_provider_settings_are_read_as_the_app_reads_them(monkeypatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_PROVIDER", "xai")
+    code, _, err = cli("run", str(EXAMPLE), "--max-usd", "0.0000001")
+    assert code == 2 and "Note: No key for xai (XAI_API_KEY): running on the offline engine, not a model." in err
+    monkeypatch.setenv("XAI_API_KEY", "bad key")
+    code, out, err = cli("run", str(EXAMPLE))
+    assert code == 2 and "The API key in XAI_API_KEY (environment) cannot be used" in err
+    assert "bad key" not in err + out
+
+
+def test_a_judge_that_fails_fails_its_rubric_with_the_reason(monkeypatch, tmp_path: Path) -> None:
+    from loopback import json_reply
+
+    result = tmp_path / "r.json"
+    with CapitalsServer(rule=always) as server:
+        answer = server.handler
+
+        def refuse_judging(req):  # noqa: ANN001, ANN202
+            fmt = req.json().get("response_format") or {}
+            if fmt.get("type") == "json_schema":
+                return json_reply(
+                    400, {"error": {"message": "response_format refused", "param": "response_format"}}
+                )
+            return answer(req)
+
+        server.handler = refuse_judging
+        point_at(monkeypatch, f"{server.url}/v1")
+        code, _, _ = cli("run", str(EXAMPLE), "--repeats", "1", "--json", str(result))
+    assert code == 1  # contains passes (weight 2 of 3) but the threshold is 0.9
+    first = json.loads(result.read_text())["results"][0]
+    assert first["score"] == pytest.approx(2 / 3) and not first["passed"]
+    assert first["grades"][1]["detail"].startswith("The judge did not answer:")
+    assert "response_format refused" in first["grades"][1]["detail"]
