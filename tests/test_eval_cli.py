@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from browser_servers import ROOT, server_env, start_offline_server
-from eval_loopback import CapitalsServer, always, never
+from eval_loopback import CAPITALS, CapitalsServer, always, never
 from test_eval_tuner import rule
 
 from playground.eval.cli import main
@@ -114,6 +115,10 @@ def test_a_baseline_regression_makes_run_exit_1(monkeypatch, tmp_path: Path) -> 
     assert code == 1
     assert "Effort low, temperature 1 regressed against the baseline: 100 ± " in out
     assert "20 rows now fail more often" in out
+    changed = re.findall(r"^  row (\d+): passed 3 of 3 → 0 of 3; answer: \[-(.+?)-\]\{\+(.+?)\+\}$", out, re.M)
+    assert len(changed) == 20 and out.count("… and 10 more rows (all of them in --json).") == 2  # 10 per variant
+    for row, before, after in changed:
+        assert before == list(CAPITALS.values())[int(row) - 1] != after
     case = [
         c for c in junit_cases(junit)["Effort low, temperature 1"] if c.get("name").startswith("no regression")
     ]

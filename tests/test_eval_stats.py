@@ -56,3 +56,11 @@ def test_more_rows_needed_shrinks_as_the_difference_grows() -> None:
     small = np.array([0.05] * 10 + [0.0] * 10)
     large = np.array([0.5] * 10 + [0.0] * 10)
     assert stats.rows_needed(small) > stats.rows_needed(large) > 0
+
+
+def test_word_differences_mark_what_was_removed_and_added() -> None:
+    from playground.eval.baseline import word_diff
+
+    assert word_diff("The capital is Paris.", "The capital is Lyon.") == "The capital is [-Paris-]{+Lyon+}."
+    assert word_diff("Paris", "Paris") == "Paris"
+    assert word_diff("", "Rome") == "{+Rome+}" and word_diff("Rome", "") == "[-Rome-]"

@@ -23,6 +23,7 @@ from playground.money.pricing import format_usd
 
 from . import report, simulate, summary
 from . import runner as r
+from .baseline import BASELINE_SCHEMA, MAX_SHOWN, Regression, against_baseline
 from .experiment import Environment, Experiment, ExperimentError, check_schema, load, load_secrets, read_json
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
@@ -90,7 +91,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     baseline = None
     if args.baseline:
         baseline = read_json(Path(args.baseline), "baseline")
-        check_schema(baseline, where=args.baseline, against=report.BASELINE_SCHEMA)
+        check_schema(baseline, where=args.baseline, against=BASELINE_SCHEMA)
     say_notices(err, experiment)
     suite = experiment.suite
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(suite.variants))]
@@ -113,7 +114,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     labels = [v.label for v in suite.variants]
     summaries = summary.summarize(batch.attempts, labels, seed=experiment.seed)
     differences = summary.compare_all(summaries, repeats=repeats, forecast=forecast, seed=experiment.seed)
-    regressions = report.against_baseline(summaries, baseline, seed=experiment.seed) if baseline else []
+    regressions = against_baseline(summaries, batch.attempts, baseline, seed=experiment.seed) if baseline else []
     note = judge_line(batch.attempts, forecast)
     failed = _print_run(
         out, summaries, differences, regressions, experiment, state, len(batch.attempts), len(jobs), note
@@ -189,7 +190,7 @@ def _print_run(
     out: TextIO,
     summaries: Sequence[summary.VariantSummary],
     differences: Sequence[summary.Difference],
-    regressions: Sequence[report.Regression],
+    regressions: Sequence[Regression],
     experiment: Experiment,
     state: str,
     done: int,
@@ -202,6 +203,10 @@ def _print_run(
         out.write(d.sentence + "\n")
     for reg in regressions:
         out.write(reg.sentence() + "\n")
+        for change in reg.changed[:MAX_SHOWN]:
+            out.write(f"  {change.line()}\n")
+        if len(reg.changed) > MAX_SHOWN:
+            out.write(f"  … and {len(reg.changed) - MAX_SHOWN:,} more rows (all of them in --json).\n")
     problems = [
         f"{s.label} passes {summary.percent(s.pass_rate.estimate)}, "
         f"under the target of {experiment.target * 100:.0f} %"

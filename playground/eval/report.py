@@ -7,83 +7,15 @@ wrote: each variant's per-row verdicts are compared with the same variant (by la
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from playground.money.pricing import format_usd
 
-from . import stats
+from .baseline import Regression
 from .runner import Attempt, Forecast, Suite
 from .summary import Difference, VariantSummary, grouped_answers, percent
-
-BASELINE_SCHEMA = {
-    "type": "object",
-    "required": ["variants"],
-    "properties": {
-        "variants": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["label", "rows"],
-                "properties": {
-                    "label": {"type": "string"},
-                    "rows": {
-                        "type": "object",
-                        "additionalProperties": {"type": "array", "items": {"type": "boolean"}},
-                    },
-                },
-            },
-        }
-    },
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Regression:
-    """One variant against its baseline run: the paired difference and the rows whose verdict changed."""
-
-    label: str
-    comparison: stats.Comparison
-    worse_rows: tuple[int, ...]
-    better_rows: tuple[int, ...]
-
-    @property
-    def regressed(self) -> bool:
-        return self.comparison.separable and self.comparison.diff.estimate < 0
-
-    def sentence(self) -> str:
-        diff = self.comparison.diff
-        changed = f"{len(self.worse_rows)} rows now fail more often, {len(self.better_rows)} pass more often"
-        if self.regressed:
-            return (
-                f"{self.label} regressed against the baseline: {abs(diff.estimate) * 100:.0f} ± "
-                f"{max(1, round(diff.half_width * 100))} points fewer pass ({changed})."
-            )
-        return (
-            f"{self.label} did not regress against the baseline ({stats.signed(diff.estimate)} points; {changed})."
-        )
-
-
-def against_baseline(
-    summaries: Sequence[VariantSummary], baseline: Mapping[str, Any], *, seed: int = 0
-) -> list[Regression]:
-    """Each variant that the baseline also ran, compared row by row (baseline as A, now as B)."""
-    before = {v["label"]: {int(k): list(r) for k, r in v["rows"].items()} for v in baseline["variants"]}
-    out = []
-    for s in summaries:
-        if s.label not in before:
-            continue
-        old = before[s.label]
-        comparison = stats.paired(old, s.by_row, seed=seed)
-        worse, better = [], []
-        for row, now in s.by_row.items():
-            if old.get(row) and now:
-                delta = sum(now) / len(now) - sum(old[row]) / len(old[row])
-                (worse if delta < 0 else better if delta > 0 else []).append(row)
-        out.append(Regression(s.label, comparison, tuple(sorted(worse)), tuple(sorted(better))))
-    return out
 
 
 def _usd(value: Decimal | None) -> str | None:
