@@ -79,6 +79,14 @@ def test_run_on_the_example_against_the_offline_server_passes(offline_server, tm
     assert all(r["simulated"] for r in doc["results"])  # the example opts in; the server is the offline engine
     assert {j["by"] for r in doc["results"] for j in r["judge"]} == {"Offline engine (not a model)"}
     assert Decimal(doc["forecast"]["low_usd"]) <= Decimal(doc["spent_usd"]) <= Decimal(doc["forecast"]["high_usd"])
+    assert len(doc["answers"]) == 40  # identical answers of a row's 3 repeats grouped, with counts
+    for group in doc["answers"]:
+        counts = [g["count"] for g in group["groups"]]
+        outputs = [
+            r["output"] for r in doc["results"] if r["row"] == group["row"] and r["variant"] == group["variant"]
+        ]
+        assert sum(counts) == 3 and counts == sorted(counts, reverse=True)
+        assert {g["answer"]: g["count"] for g in group["groups"]} == {o: outputs.count(o) for o in set(outputs)}
     cases = junit_cases(junit)
     assert list(cases) == [v["label"] for v in doc["variants"]]
     for variant in doc["variants"]:
