@@ -14,7 +14,6 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +37,8 @@ class ExperimentError(ValueError):
     """The experiment cannot be read or run (message is safe to show; exit code 2)."""
 
 
-@cache
 def schema() -> dict[str, Any]:
+    """The experiment file's JSON Schema (read each time: a few kB, and no cache holds anything between runs)."""
     return json.loads(SCHEMA_PATH.read_text())
 
 
