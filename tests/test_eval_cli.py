@@ -140,6 +140,8 @@ def test_a_baseline_regression_makes_run_exit_1(monkeypatch, tmp_path: Path) -> 
         (["run", "README.md"], "README.md: the experiment is not valid JSON"),
         (["run", str(EXAMPLE), "--max-usd", "ten"], "--max-usd must be a number of US dollars, not 'ten'."),
         (["run", str(EXAMPLE), "--repeats", "11"], "--repeats must be from 1 to 10."),
+        (["run", str(EXAMPLE), "--repeats", "0"], "--repeats must be from 1 to 10."),
+        (["run", str(EXAMPLE), "--max-usd", "NaN"], "--max-usd must be more than 0."),
         (["run", str(EXAMPLE), "--max-usd", "0.0000001"], "Even with no output this run costs at least"),
         (["run", str(EXAMPLE), "--baseline", str(EXAMPLE)], "'rows' is a required property"),
         (["tune", str(EXAMPLE), "--space", str(EXAMPLE), "--max-usd", "1"], "Additional properties"),

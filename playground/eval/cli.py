@@ -84,7 +84,7 @@ def _environment() -> Environment:
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     env = _environment()
     experiment = load(Path(args.experiment), env=env)
-    repeats = args.repeats or experiment.repeats
+    repeats = args.repeats if args.repeats is not None else experiment.repeats
     if not 1 <= repeats <= r.MAX_REPEATS:
         raise ExperimentError(f"--repeats must be from 1 to {r.MAX_REPEATS}.")
     cap = _cap(args.max_usd, experiment.cap)
