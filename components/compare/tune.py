@@ -7,7 +7,7 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +46,11 @@ class TuneJob:
 
     variants: tuple[Variant, ...]
     budget: Budget
+    evaluator: RunnerEvaluator | None = None
     thread: threading.Thread | None = None
     result: TuneResult | None = None
     error: str = ""
-    simulated: bool = False
     rows: int = 0
-    notices: list[str] = field(default_factory=list)
 
 
 def keep() -> None:
@@ -110,10 +109,9 @@ def start(base: Variant) -> None:
         return
     suite = replace(experiment.suite, variants=tuple(variants), judge=judge.default_judge(base))
     budget = Budget(st.session_state["tune_cap_decimal"])
-    job = TuneJob(tuple(variants), budget, simulated=suite.simulation is not None, rows=len(suite.rows))
-    evaluator = RunnerEvaluator(
-        suite, repeats=1, budget=budget, concurrency=8, allow=Environment(dict(os.environ), cfg.secrets()).allow
-    )
+    allow = Environment(dict(os.environ), cfg.secrets()).allow
+    evaluator = RunnerEvaluator(suite, repeats=1, budget=budget, concurrency=8, allow=allow)
+    job = TuneJob(tuple(variants), budget, evaluator, rows=len(suite.rows))
 
     def work() -> None:
         try:
@@ -172,9 +170,9 @@ def render(variants: list[Variant]) -> None:
         return
     if job is None:
         return
-    if base.config.provider.offline and job.simulated:
-        st.info(simulate.RULE, icon=":material/science:")
     _wait(job)
+    if job.evaluator is not None and job.evaluator.simulated:  # said with every result it shaped
+        st.info(simulate.RULE, icon=":material/science:")
     _show(job)
 
 

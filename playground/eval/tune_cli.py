@@ -72,6 +72,7 @@ class RunnerEvaluator:
         self.suite, self.repeats, self.budget = suite, repeats, budget
         self.concurrency, self.allow, self.progress = concurrency, allow, progress
         self._high: dict[tuple[int, int], Decimal] = {}
+        self.simulated = False  # whether any answer was simulated (the experiment opted in, the engine is offline)
 
     def high(self, arm: int, row: int) -> Decimal:
         key = (arm, row)
@@ -90,6 +91,7 @@ class RunnerEvaluator:
             on_attempt=Progress(len(jobs), self.budget, stream=self.progress) if self.progress else None,
         )
         attempts = batch.run()
+        self.simulated = self.simulated or any(a.simulated for a in attempts)
         out = []
         for arm, row in cells:
             mine = sorted((a for a in attempts if a.variant == arm and a.row == row), key=lambda a: a.repeat)

@@ -1,0 +1,35 @@
+"""The Tune view in real Chromium, as a new user walks it: no key (the offline engine, a labelled simulation),
+the example test set, Tune, the frontier, and one click that applies the recommendation to the playground."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from browser_servers import Server
+from browser_util import rerun_and_wait, wait_for_app
+from playwright.sync_api import expect
+
+TUNING = 180_000  # ms: the tuning runs every setting on the example's rows, with a judge, on 2 shared cores
+
+
+def test_tune_from_start_to_the_applied_setting(streamlit_app: Server, page: Any) -> None:
+    page.goto(f"{streamlit_app.url}/compare")
+    wait_for_app(page)
+    rerun_and_wait(page, lambda: page.get_by_text("Tune", exact=True).click())
+    expect(page.get_by_text("The example: 20 capitals")).to_be_visible()
+    page.get_by_role("button", name="Tune", exact=True).click()
+    recommended = page.get_by_text(re.compile(r"^Recommended: effort (low|high), temperature"))
+    expect(recommended).to_be_visible(timeout=TUNING)
+    wait_for_app(page, timeout=TUNING)
+    expect(page.get_by_text("Simulated, not a model:")).to_be_visible()  # never mistaken for Grok
+    expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()  # the frontier
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    text = recommended.inner_text()
+    temperature = re.search(r"temperature ([0-9.]+)", text).group(1)
+    assert "None" not in text and "+00:00" not in text
+    rerun_and_wait(page, lambda: page.get_by_role("button", name="Apply to the playground").click())
+    page.wait_for_url(re.compile(r"/$|/chat$"), timeout=30_000)
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_label("Temperature value")).to_have_value(f"{float(temperature):.2f}")
