@@ -3,6 +3,9 @@
 import streamlit as st
 
 from components.compare import (
+    evaluate as compare_evaluate,
+)
+from components.compare import (
     live as compare_live,
 )
 from components.compare import (
@@ -38,6 +41,7 @@ for name in KEPT:  # values of the view not drawn survive (Streamlit drops the s
     if name in st.session_state:
         st.session_state[name] = st.session_state[name]
 compare_tune.keep()
+compare_evaluate.keep()
 st.title("Compare")
 autorun = st.session_state.pop(compare_saved.AUTORUN, None)  # "Run again" on a saved experiment
 compare_saved.render_library()
@@ -47,7 +51,11 @@ variants = compare_variants.render_columns()
 blocked = compare_variants.blocking_problem()  # a column's tools or schema that do not parse: nothing is sent
 # One view at a time (not tabs, which draw both): a streaming comparison updates a smaller page.
 view = st.radio(
-    "View", ["Side by side", "Test set", "Tune"], key="cmp_view", horizontal=True, label_visibility="collapsed"
+    "View",
+    ["Side by side", "Test set", "Evaluate", "Tune"],
+    key="cmp_view",
+    horizontal=True,
+    label_visibility="collapsed",
 )
 if view == "Side by side":
     prompt = st.text_area("Prompt", key="cmp_prompt", placeholder="Ask every variant the same thing")
@@ -67,6 +75,8 @@ if view == "Side by side":
     if result is not None:
         compare_live.render_result(result, live)
         compare_saved.save_compare(result)
+elif view == "Evaluate":
+    compare_evaluate.render(variants)
 elif view == "Tune":
     compare_tune.render(variants)
 else:

@@ -3,11 +3,12 @@ loopback server, the frontier, what was dropped, the cap, and Apply to the playg
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from apptest_util import new_app, run
-from eval_loopback import CapitalsServer
+from eval_loopback import CapitalsServer, never
 from streamlit.testing.v1 import AppTest
 from test_eval_tuner import rule
 
@@ -83,3 +84,52 @@ def test_bad_space_values_say_so_and_send_nothing(field: str, value: str, messag
     run(at)
     assert any(message in e.value for e in at.error)
     assert at.session_state["tune_temperature"] == value  # what was typed survives
+
+
+def open_view(view: str) -> AppTest:
+    at = new_app()
+    run(at)
+    at.switch_page(PAGE)
+    run(at)
+    at.radio(key="cmp_view").set_value(view)
+    return run(at)
+
+
+def evaluate(at: AppTest) -> AppTest:
+    at.button(key="eval_go").click()
+    at.run(timeout=240)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_evaluate_repeats_intervals_judge_cost_and_a_baseline_with_the_changed_rows(monkeypatch) -> None:
+    with CapitalsServer(seed=4) as server:
+        monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+        monkeypatch.setenv("PLAYGROUND_BASE_URL", server.url + "/v1")
+        at = open_view("Evaluate")
+        assert at.number_input(key="eval_repeats").value == 3
+        evaluate(at)
+        assert server.answers == 120 and server.judged == 120  # 20 rows × 2 columns × 3 repeats, each judged
+        forecast = [i.value for i in at.info if "judge requests: predicted cost" in i.value]
+        assert forecast and forecast[0].startswith("120 answers and 120 judge requests")
+        table = next(d.value for d in at.dataframe if "Flip rate" in d.value.columns)
+        assert len(table) == 2 and all(re.fullmatch(r"\d+ % \(\d+–\d+ %\)", v) for v in table["Pass rate"])
+        assert all(re.fullmatch(r"\d+ %", v) for v in table["Flip rate"])
+        sentences = [
+            m.value
+            for m in at.markdown
+            if "separable" in m.value or "passes" in m.value or "same verdicts" in m.value
+        ]
+        assert len(sentences) == 1
+        caption = next(c.value for c in at.caption if c.value.startswith("The judge cost $"))
+        assert ", inside its predicted $" in caption and "of the $0.50 cap." in caption
+        at.button(key="eval_keep").click()
+        run(at)
+        server.rule = never  # the next run gets every answer wrong
+        evaluate(at)
+    regressed = [m.value for m in at.markdown if "regressed against the baseline" in m.value]
+    assert len(regressed) == 2
+    changes = [m.value for m in at.markdown if m.value.startswith("Baseline: ")]
+    assert changes and all(":red-background[" in c for c in changes)
+    now = [m.value for m in at.markdown if m.value.startswith("This run: ")]
+    assert now and all(":green-background[" in c for c in now)

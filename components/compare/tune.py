@@ -37,6 +37,14 @@ KEPT = (
     "tune_cap",
 )
 SOURCES = ("The example: 20 capitals", "An experiment file")
+DEFAULTS: dict[str, Any] = {
+    "tune_source": SOURCES[0],
+    "tune_effort": ["low", "high"],
+    "tune_temperature": "0, 1.4",
+    "tune_top_p": "0.9",
+    "tune_max_tokens": "1000",
+    "tune_cap": 0.30,
+}
 POLL = 0.3  # seconds between progress updates while tuning
 
 
@@ -84,10 +92,11 @@ def _space() -> dict[str, list[Any]]:
     return space
 
 
-def _experiment_doc() -> tuple[Any, str]:
-    if st.session_state.get("tune_source", SOURCES[0]) == SOURCES[0]:
+def experiment_doc(source_key: str = "tune_source", file_key: str = "tune_file") -> tuple[Any, str]:
+    """The chosen experiment as JSON and its name: the example, or the uploaded file."""
+    if st.session_state.get(source_key, SOURCES[0]) == SOURCES[0]:
         return json.loads(EXAMPLE.read_text()), "the example"
-    upload = st.session_state.get("tune_file")
+    upload = st.session_state.get(file_key)
     if upload is None:
         raise ExperimentError("Choose an experiment file first.")
     try:
@@ -99,7 +108,7 @@ def _experiment_doc() -> tuple[Any, str]:
 def start(base: Variant) -> None:
     """Plan and start a tuning from the view's values; a problem is shown and nothing is sent."""
     try:
-        doc, where = _experiment_doc()
+        doc, where = experiment_doc()
         experiment = parse_experiment(doc, where=where, env=Environment(dict(os.environ), cfg.secrets()))
         variants = settings(base, _space())
         if len(variants) > MAX_SETTINGS:
@@ -144,18 +153,18 @@ def render(variants: list[Variant]) -> None:
         f"Tunes the first column ({base.label}) on a test set with its graders: a few rows on every setting, "
         "then only the settings not credibly worse, never passing the cap."
     )
+    for name, value in DEFAULTS.items():  # seeded once: the widgets take no default (their values are kept)
+        st.session_state.setdefault(name, value)
     st.radio("Test set", SOURCES, key="tune_source", horizontal=True)
     if st.session_state.get("tune_source") == SOURCES[1]:
         st.file_uploader("Experiment (JSON)", type=["json"], key="tune_file")
     left, right = st.columns(2)
-    left.multiselect("Reasoning effort", ["low", "high"], default=["low", "high"], key="tune_effort")
-    left.text_input("Temperatures", "0, 1.4", key="tune_temperature")
-    left.text_input("top_p values", "0.9", key="tune_top_p")
-    right.text_input("Max tokens", "1000", key="tune_max_tokens")
+    left.multiselect("Reasoning effort", ["low", "high"], key="tune_effort")
+    left.text_input("Temperatures", key="tune_temperature")
+    left.text_input("top_p values", key="tune_top_p")
+    right.text_input("Max tokens", key="tune_max_tokens")
     right.text_area("Alternative system messages", key="tune_systems", help="A blank line between two messages.")
-    cap = right.number_input(
-        "Spend cap (USD)", min_value=0.01, max_value=1000.0, value=0.30, step=0.05, key="tune_cap"
-    )
+    cap = right.number_input("Spend cap (USD)", min_value=0.01, max_value=1000.0, step=0.05, key="tune_cap")
     job: TuneJob | None = st.session_state.get(RUNNING)
     running = job is not None and job.thread is not None and job.thread.is_alive()
     if st.button("Tune", key="tune_go", type="primary", icon=":material/tune:", disabled=running):

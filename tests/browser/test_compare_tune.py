@@ -33,3 +33,30 @@ def test_tune_from_start_to_the_applied_setting(streamlit_app: Server, page: Any
     wait_for_app(page)
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_label("Temperature value")).to_have_value(f"{float(temperature):.2f}")
+
+
+def test_a_run_against_the_baseline_shows_the_changed_rows_highlighted(streamlit_app: Server, page: Any) -> None:
+    page.goto(f"{streamlit_app.url}/compare")
+    wait_for_app(page)
+    rerun_and_wait(page, lambda: page.get_by_text("Evaluate", exact=True).click())
+    page.get_by_role("button", name="Evaluate", exact=True).click()
+    expect(page.get_by_text(re.compile(r"^The judge cost \$"))).to_be_visible(timeout=TUNING)
+    wait_for_app(page, timeout=TUNING)
+    expect(page.get_by_text("Simulated, not a model:")).to_be_visible()
+    rerun_and_wait(page, lambda: page.get_by_role("button", name="Keep as the baseline").click())
+    repeats = page.get_by_label("Repeats")
+    repeats.fill("1")
+    rerun_and_wait(page, lambda: repeats.press("Enter"))
+    page.get_by_role("button", name="Evaluate", exact=True).click()
+    expect(page.get_by_text("Against the baseline", exact=True)).to_be_visible(timeout=TUNING)
+    wait_for_app(page, timeout=TUNING)
+    before = page.get_by_text(re.compile(r"^Baseline: ")).first
+    after = page.get_by_text(re.compile(r"^This run: ")).first
+    expect(before).to_be_visible()
+    expect(after).to_be_visible()
+    removed = before.locator("span").filter(has_text=re.compile(r"\S"))
+    added = after.locator("span").filter(has_text=re.compile(r"\S"))
+    assert removed.count() and added.count()
+    colour = removed.first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent"), colour  # the removed words are highlighted
+    assert "\\" not in before.inner_text() and ":red-background" not in before.inner_text()  # nothing raw
