@@ -129,6 +129,8 @@ def test_evaluate_repeats_intervals_judge_cost_and_a_baseline_with_the_changed_r
         evaluate(at)
     regressed = [m.value for m in at.markdown if "regressed against the baseline" in m.value]
     assert len(regressed) == 2
+    shifts = [c.value for c in at.caption if c.value.startswith(("Cost per answer", "p95 latency"))]
+    assert len(shifts) == 4 and all("95 % interval" in c and "paired by row" in c for c in shifts)
     changes = [m.value for m in at.markdown if m.value.startswith("Baseline: ")]
     assert changes and all(":red-background[" in c for c in changes)
     now = [m.value for m in at.markdown if m.value.startswith("This run: ")]

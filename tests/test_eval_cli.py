@@ -119,8 +119,22 @@ def test_a_baseline_regression_makes_run_exit_1(monkeypatch, tmp_path: Path) -> 
         assert code == 0 and "did not regress against the baseline (0 points" in out
     with CapitalsServer(rule=never) as server:
         point_at(monkeypatch, f"{server.url}/v1")
-        code, out, _ = cli("run", str(path), "--baseline", str(base), "--junit", str(junit))
+        now = tmp_path / "now.json"
+        code, out, _ = cli("run", str(path), "--baseline", str(base), "--junit", str(junit), "--json", str(now))
     assert code == 1
+    # the same declared usage either way: the cost did not move; the latency line is there with its interval
+    same_cost = (
+        r"^  Cost per answer \(judging included\): \$[0-9.]+ → \$[0-9.]+; "
+        r"the mean cost per request changed by \$0 \(95 % interval \$0 to \$0, paired by row\)\.$"
+    )
+    assert len(re.findall(same_cost, out, re.M)) == 2
+    assert (
+        len(re.findall(r"^  p95 latency: [0-9.]+ s → [0-9.]+ s; .*95 % interval .* paired by row\)\.$", out, re.M))
+        == 2
+    )
+    for entry in json.loads(now.read_text())["baseline"]:
+        assert entry["regressed"] and len(entry["changed"]) == 20 and entry["worse_rows"] == list(range(1, 21))
+        assert all(re.fullmatch(r"\[-.+-\]\{\+.+\+\}", c["diff"]) for c in entry["changed"])
     assert "Effort low, temperature 1 regressed against the baseline: 100 ± " in out
     assert "20 rows now fail more often" in out
     changed = re.findall(r"^  row (\d+): passed 3 of 3 → 0 of 3; answer: \[-(.+?)-\]\{\+(.+?)\+\}$", out, re.M)

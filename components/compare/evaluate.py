@@ -215,6 +215,9 @@ def _against_baseline(job: EvalJob, sums: list[summary.VariantSummary]) -> None:
     st.subheader("Against the baseline", divider="gray")
     for reg in against_baseline(sums, job.batch.attempts, baseline):
         st.markdown(escaped(reg.sentence()))
+        for shift in (reg.cost, reg.latency):
+            if shift is not None:
+                st.caption(escaped(shift.sentence()))
         for change in reg.changed[:20]:
             with st.container(border=True, key=re.sub(r"\W", "_", f"eval_change_{reg.label}_{change.row}")):
                 st.caption(

@@ -10,7 +10,12 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+
+import numpy as np
+
+from playground.money.pricing import format_usd
 
 from . import stats
 from .runner import Attempt
@@ -97,6 +102,8 @@ class Regression:
     worse_rows: tuple[int, ...]
     better_rows: tuple[int, ...]
     changed: tuple[ChangedRow, ...] = ()
+    cost: Shift | None = None
+    latency: Shift | None = None
 
     @property
     def regressed(self) -> bool:
@@ -113,6 +120,82 @@ class Regression:
         return (
             f"{self.label} did not regress against the baseline ({stats.signed(diff.estimate)} points; {changed})."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """Cost per request or latency now against the baseline: both values, and the paired per-row difference."""
+
+    what: str  # "cost" or "latency"
+    before: float
+    after: float
+    diff: stats.Interval
+
+    def _amount(self, value: float, *, sign: bool = False) -> str:
+        if self.what == "cost":
+            amount = Decimal(str(round(abs(value), 6)))
+            text = format_usd(amount)
+        else:
+            amount = Decimal(str(round(abs(value), 2)))
+            text = f"{amount:.2f} s"
+        if not sign or amount == 0:
+            return text if amount or self.what != "cost" else "$0"
+        return ("−" if value < 0 else "+") + text
+
+    def sentence(self) -> str:
+        name = "Cost per answer (judging included)" if self.what == "cost" else "p95 latency"
+        if not self.diff.rows:
+            return f"{name}: {self._amount(self.before)} → {self._amount(self.after)}."
+        low, high = self._amount(self.diff.low, sign=True), self._amount(self.diff.high, sign=True)
+        mean = "cost" if self.what == "cost" else "time"
+        change = self._amount(self.diff.estimate, sign=True)
+        return (
+            f"{name}: {self._amount(self.before)} → {self._amount(self.after)}; the mean {mean} per request "
+            f"changed by {change} (95 % interval {low} to {high}, paired by row)."
+        )
+
+
+def _per_row(items: Sequence[tuple[int, float | None]]) -> dict[int, list[float]]:
+    out: dict[int, list[float]] = {}
+    for row, value in items:
+        if value is not None:
+            out.setdefault(row, []).append(value)
+    return out
+
+
+def _shift(what: str, old: dict[int, list[float]], new: dict[int, list[float]], *, seed: int) -> Shift:
+    rows = [r for r in old if r in new]
+    diffs = np.array([np.mean(new[r]) - np.mean(old[r]) for r in rows], dtype=float)
+    interval = stats.bootstrap_mean(diffs, seed=seed, bounded=False, clip=False)
+    if what == "cost":
+        before = float(np.mean([v for r in old.values() for v in r])) if old else 0.0
+        after = float(np.mean([v for r in new.values() for v in r])) if new else 0.0
+    else:
+        before = stats.p95([v for r in old.values() for v in r]) or 0.0
+        after = stats.p95([v for r in new.values() for v in r]) or 0.0
+    return Shift(what, before, after, interval)
+
+
+def shifts(label: str, index: int, attempts: Sequence[Attempt], baseline: Mapping[str, Any], *, seed: int = 0):  # noqa: ANN201
+    """(cost per request, latency) now against the baseline's results for ``label`` (cost includes judging)."""
+    results = [
+        x for x in baseline.get("results") or [] if x.get("variant") == label and isinstance(x.get("row"), int)
+    ]
+
+    def cost_of(item: Mapping[str, Any]) -> float | None:
+        if item.get("cost_usd") is None:
+            return None
+        judged = sum(float(j.get("cost_usd") or 0) for j in item.get("judge") or [])
+        return float(item["cost_usd"]) + judged
+
+    old_cost = _per_row([(x["row"] - 1, cost_of(x)) for x in results])
+    old_time = _per_row([(x["row"] - 1, x.get("seconds")) for x in results])
+    mine = [a for a in attempts if a.variant == index]
+    new_cost = _per_row(
+        [(a.row, float((a.cost or 0) + a.judge_cost) if a.cost is not None else None) for a in mine]
+    )
+    new_time = _per_row([(a.row, a.seconds) for a in mine])
+    return _shift("cost", old_cost, new_cost, seed=seed), _shift("latency", old_time, new_time, seed=seed)
 
 
 def _answers(results: Sequence[Mapping[str, Any]], label: str) -> dict[int, str]:
@@ -150,5 +233,6 @@ def against_baseline(
                 new = stats.group_answers(mine)[0][0] if mine else ""
                 changed.append(ChangedRow(row, tuple(old[row]), tuple(now), old_answers.get(row, ""), new))
         comparison = stats.paired(old, s.by_row, seed=seed)
-        out.append(Regression(s.label, comparison, tuple(worse), tuple(better), tuple(changed)))
+        cost, latency = shifts(s.label, index, attempts, baseline, seed=seed)
+        out.append(Regression(s.label, comparison, tuple(worse), tuple(better), tuple(changed), cost, latency))
     return out

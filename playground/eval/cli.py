@@ -203,6 +203,9 @@ def _print_run(
         out.write(d.sentence + "\n")
     for reg in regressions:
         out.write(reg.sentence() + "\n")
+        for shift in (reg.cost, reg.latency):
+            if shift is not None:
+                out.write(f"  {shift.sentence()}\n")
         for change in reg.changed[:MAX_SHOWN]:
             out.write(f"  {change.line()}\n")
         if len(reg.changed) > MAX_SHOWN:

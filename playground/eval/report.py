@@ -60,7 +60,10 @@ def result_json(
                 "label": r.label,
                 "regressed": r.regressed,
                 "sentence": r.sentence(),
-                "worse_rows": list(r.worse_rows),
+                "worse_rows": [row + 1 for row in r.worse_rows],
+                "changed": [c.as_json() for c in r.changed],
+                "cost": r.cost.sentence() if r.cost else None,
+                "latency": r.latency.sentence() if r.latency else None,
             }
             for r in regressions
         ],

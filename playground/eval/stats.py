@@ -79,7 +79,13 @@ def wilson(successes: float, n: int, level: float = LEVEL) -> tuple[float, float
 
 
 def bootstrap_mean(
-    values: np.ndarray, *, seed: int, level: float = LEVEL, resamples: int = RESAMPLES, bounded: bool = True
+    values: np.ndarray,
+    *,
+    seed: int,
+    level: float = LEVEL,
+    resamples: int = RESAMPLES,
+    bounded: bool = True,
+    clip: bool = True,
 ) -> Interval:
     """The mean of ``values`` (one per row) with a seeded, small-sample-corrected percentile bootstrap interval."""
     n = len(values)
@@ -99,7 +105,7 @@ def bootstrap_mean(
     low, high = mean - (mean - float(low)) * scale, mean + (float(high) - mean) * scale
     if bounded:
         low, high = max(0.0, low), min(1.0, high)
-    else:
+    elif clip:  # a difference of proportions
         low, high = max(-1.0, low), min(1.0, high)
     return Interval(mean, low, high, n)
 
