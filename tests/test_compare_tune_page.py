@@ -58,6 +58,10 @@ def test_tune_on_a_loopback_server_recommends_the_setting_that_passes_and_applie
     run(at)
     assert at.session_state["temperature"] == 0.5 and at.session_state["reasoning_effort"] == "high"
     assert at.slider(key="temperature").value == 0.5  # the playground's sidebar shows the applied setting
+    at.switch_page("pages/model.py")
+    run(at)
+    code = "\n".join(c.value for c in at.code)
+    assert re.search(r"temperature\W+0\.5\b", code) and re.search(r"reasoning_effort\W+high", code)
 
 
 def test_tune_on_the_offline_engine_is_a_labelled_simulation() -> None:
