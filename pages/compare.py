@@ -3,6 +3,9 @@
 import streamlit as st
 
 from components.compare import (
+    evaluate as compare_evaluate,
+)
+from components.compare import (
     live as compare_live,
 )
 from components.compare import (
@@ -10,6 +13,9 @@ from components.compare import (
 )
 from components.compare import (
     testset as compare_testset,
+)
+from components.compare import (
+    tune as compare_tune,
 )
 from components.compare import (
     variants as compare_variants,
@@ -34,6 +40,8 @@ KEPT = (
 for name in KEPT:  # values of the view not drawn survive (Streamlit drops the state of widgets it does not draw)
     if name in st.session_state:
         st.session_state[name] = st.session_state[name]
+compare_tune.keep()
+compare_evaluate.keep()
 st.title("Compare")
 autorun = st.session_state.pop(compare_saved.AUTORUN, None)  # "Run again" on a saved experiment
 compare_saved.render_library()
@@ -43,7 +51,11 @@ variants = compare_variants.render_columns()
 blocked = compare_variants.blocking_problem()  # a column's tools or schema that do not parse: nothing is sent
 # One view at a time (not tabs, which draw both): a streaming comparison updates a smaller page.
 view = st.radio(
-    "View", ["Side by side", "Test set"], key="cmp_view", horizontal=True, label_visibility="collapsed"
+    "View",
+    ["Side by side", "Test set", "Evaluate", "Tune"],
+    key="cmp_view",
+    horizontal=True,
+    label_visibility="collapsed",
 )
 if view == "Side by side":
     prompt = st.text_area("Prompt", key="cmp_prompt", placeholder="Ask every variant the same thing")
@@ -60,6 +72,10 @@ if view == "Side by side":
     if result is not None:
         compare_live.render_result(result, live)
         compare_saved.save_compare(result)
+elif view == "Evaluate":
+    compare_evaluate.render(variants)
+elif view == "Tune":
+    compare_tune.render(variants)
 else:
     compare_testset.render(variants, interrupted=stopped_tests, blocked=blocked, autorun=autorun == "testset")
     last = st.session_state.get(compare_testset.LAST)

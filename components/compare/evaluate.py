@@ -1,0 +1,229 @@
+"""The Evaluate view: a test set with its graders (weights, threshold, a rubric judge) and repeats through every
+column; pass rates with intervals, flip rates, differences in words, the judge's cost against its prediction, and
+a run kept as the baseline that later runs are compared with (changed rows with their differences highlighted)."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components import settings as cfg
+from components.compare.tune import SOURCES, experiment_doc
+from playground.eval import report, simulate, summary
+from playground.eval import runner as r
+from playground.eval.baseline import against_baseline
+from playground.eval.experiment import Environment, ExperimentError, parse_experiment
+from playground.experiments.budget import Budget
+from playground.experiments.variant import Variant
+from playground.money.pricing import format_usd
+
+RUNNING, BASELINE, PROBLEM = "eval_running", "eval_baseline", "eval_problem"
+KEPT = ("eval_source", "eval_repeats", "eval_cap")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
+_DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
+
+
+@dataclass
+class EvalJob:
+    """A run on its own thread (it survives a rerun)."""
+
+    suite: r.Suite
+    repeats: int
+    forecast: r.Forecast
+    batch: r.Batch
+    thread: threading.Thread | None = None
+    error: str = ""
+    result: dict[str, Any] = field(default_factory=dict)  # the result JSON, once finished
+
+
+def keep() -> None:
+    for name in KEPT:
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
+
+
+def escaped(text: str) -> str:
+    """Model text as literal Markdown: every punctuation mark escaped, on one line."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+def highlighted(diff: str, *, side: str) -> str:
+    """One side of a word diff as Markdown: removed words on a red background (before), added on green (after)."""
+    out, last = [], 0
+    for match in _DIFF.finditer(diff):
+        out.append(escaped(diff[last : match.start()]))
+        removed, added = match.group(1), match.group(2)
+        if side == "before" and removed is not None:
+            out.append(f":red-background[{escaped(removed)}]")
+        if side == "after" and added is not None:
+            out.append(f":green-background[{escaped(added)}]")
+        last = match.end()
+    out.append(escaped(diff[last:]))
+    return "".join(out) or "_(empty)_"
+
+
+def start(variants: list[Variant], repeats: int, cap: Decimal) -> None:
+    try:
+        doc, where = experiment_doc("eval_source", "eval_file")
+        experiment = parse_experiment(doc, where=where, env=Environment(dict(os.environ), cfg.secrets()))
+    except ExperimentError as exc:
+        st.session_state[PROBLEM] = str(exc)
+        return
+    suite = replace(experiment.suite, variants=tuple(variants))
+    cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(variants))]
+    jobs = r.plan(suite, cells, repeats)
+    forecast = r.forecast(suite, jobs)
+    refusal = forecast.refusal(cap)
+    if refusal is not None:
+        st.session_state[PROBLEM] = refusal
+        return
+    allow = Environment(dict(os.environ), cfg.secrets()).allow
+    batch = r.Batch(suite, jobs, Budget(cap), concurrency=8, allow=allow)
+    job = EvalJob(suite, repeats, forecast, batch)
+
+    def work() -> None:
+        try:
+            batch.run()
+            labels = [v.label for v in variants]
+            sums = summary.summarize(batch.attempts, labels)
+            diffs = summary.compare_all(sums, repeats=repeats, forecast=forecast)
+            job.result = report.result_json(
+                source=where,
+                suite=suite,
+                repeats=repeats,
+                target=experiment.target,
+                attempts=batch.attempts,
+                summaries=sums,
+                differences=diffs,
+                forecast=forecast,
+                spent=batch.budget.spent,
+                cap=cap,
+                state="capped" if batch.blocked is not None else "finished",
+            )
+        except Exception as exc:  # noqa: BLE001 - shown on the page, never a traceback
+            job.error = f"The run stopped: {exc.__class__.__name__}."
+
+    job.thread = threading.Thread(target=work, daemon=True, name="evaluate")
+    st.session_state[RUNNING], st.session_state[PROBLEM] = job, None
+    job.thread.start()
+
+
+def render(variants: list[Variant]) -> None:
+    st.caption("Runs a test set with its graders through every column, each row several times, under a cap.")
+    for name, value in {"eval_source": SOURCES[0], "eval_repeats": 3, "eval_cap": 0.50}.items():
+        st.session_state.setdefault(
+            name, value
+        )  # seeded once: the widgets take no default (their values are kept)
+    st.radio("Test set", SOURCES, key="eval_source", horizontal=True)
+    if st.session_state.get("eval_source") == SOURCES[1]:
+        st.file_uploader("Experiment (JSON)", type=["json"], key="eval_file")
+    left, right = st.columns(2)
+    repeats = left.number_input("Repeats", min_value=1, max_value=10, key="eval_repeats")
+    cap = right.number_input("Spend cap (USD)", min_value=0.01, max_value=1000.0, step=0.05, key="eval_cap")
+    job: EvalJob | None = st.session_state.get(RUNNING)
+    running = job is not None and job.thread is not None and job.thread.is_alive()
+    if st.button("Evaluate", key="eval_go", type="primary", icon=":material/fact_check:", disabled=running):
+        start(variants, int(repeats), Decimal(str(round(cap, 2))))
+        job = st.session_state.get(RUNNING)
+    if st.session_state.get(PROBLEM):
+        st.error(st.session_state[PROBLEM], icon=":material/error:")
+        return
+    if job is None:
+        return
+    f = job.forecast
+    st.info(
+        f"{f.answers.requests:,} answers and {f.judges.requests:,} judge requests: predicted cost "
+        f"{format_usd(f.low)} to {format_usd(f.high)} (judge {format_usd(f.judges.low)} to "
+        f"{format_usd(f.judges.high)}).",
+        icon=":material/request_quote:",
+    )
+    _wait(job)
+    if job.error:
+        st.error(job.error, icon=":material/error:")
+        return
+    _show(job)
+
+
+def _wait(job: EvalJob) -> None:
+    if job.thread is None or not job.thread.is_alive():
+        return
+    bar = st.progress(0.0, text="Running…")
+    while job.thread.is_alive():
+        done, total = len(job.batch.attempts), len(job.batch.jobs)
+        bar.progress(done / max(1, total), text=f"{done:,} of {total:,} answers")
+        time.sleep(0.3)
+    bar.empty()
+
+
+def _show(job: EvalJob) -> None:
+    doc = job.result
+    if not doc:
+        return
+    attempts = job.batch.attempts
+    if any(a.simulated for a in attempts):
+        st.info(simulate.RULE, icon=":material/science:")
+    labels = [v.label for v in job.suite.variants]
+    sums = summary.summarize(attempts, labels)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Variant": labels,
+                "Pass rate": [s.pass_rate.points() if s.pass_rate.rows else "–" for s in sums],
+                "Flip rate": [summary.percent(s.flip_rate) for s in sums],
+                "Cost": [format_usd(s.answer_cost) for s in sums],
+                "Judge cost": [format_usd(s.judge_cost) for s in sums],
+                "p95 latency (s)": [s.p95_seconds for s in sums],
+            }
+        ),
+        hide_index=True,
+        key="eval_table",
+        column_config={"p95 latency (s)": st.column_config.NumberColumn(format="%.2f s")},
+    )
+    for d in doc["differences"]:
+        st.markdown(escaped(d["sentence"]))
+    judged = sum((a.judge_cost for a in attempts), Decimal(0))
+    f = job.forecast
+    inside = f.judges.low <= judged <= f.judges.high
+    budget = job.batch.budget
+    st.caption(
+        f"The judge cost {format_usd(judged)}, {'inside' if inside else 'outside'} its predicted "
+        f"{format_usd(f.judges.low)} to {format_usd(f.judges.high)}; the run spent {format_usd(budget.spent)} "
+        f"of the {format_usd(budget.cap or Decimal(0))} cap."
+    )
+    st.button(
+        "Keep as the baseline", key="eval_keep", icon=":material/bookmark:", on_click=_keep_baseline, args=(doc,)
+    )
+    _against_baseline(job, sums)
+
+
+def _keep_baseline(doc: dict[str, Any]) -> None:
+    st.session_state[BASELINE] = doc
+
+
+def _against_baseline(job: EvalJob, sums: list[summary.VariantSummary]) -> None:
+    baseline = st.session_state.get(BASELINE)
+    if not baseline or baseline is job.result:
+        return
+    st.subheader("Against the baseline", divider="gray")
+    for reg in against_baseline(sums, job.batch.attempts, baseline):
+        st.markdown(escaped(reg.sentence()))
+        for shift in (reg.cost, reg.latency):
+            if shift is not None:
+                st.caption(escaped(shift.sentence()))
+        for change in reg.changed[:20]:
+            with st.container(border=True, key=re.sub(r"\W", "_", f"eval_change_{reg.label}_{change.row}")):
+                st.caption(
+                    f"{reg.label}, row {change.row + 1}: passed {sum(change.before)} of {len(change.before)} → "
+                    f"{sum(change.after)} of {len(change.after)}"
+                )
+                before, after = st.columns(2)
+                before.markdown("Baseline: " + highlighted(change.diff, side="before"))
+                after.markdown("This run: " + highlighted(change.diff, side="after"))
