@@ -45,7 +45,7 @@ FIXED = {
 PRIOR = {  # plausible values the ridge pulls towards
     "words": 1.0, "long": 0.5, "capitalised": 0.0, "foreign_words": 0.0, "plain_foreign": 0.5,
     "plain_letters": 0.1, "plain_k": 0.0, "plain_wyjz": 0.0, "plain_double": 0.0, "plain_vowel_end": 0.0,
-    "plain_long": 0.0, "turkish": 0.0, "humps": 0.8,
+    "plain_long": 0.0, "turkish": 0.0, "nordic": 0.0, "humps": 0.8,
     "upper": 0.7, "punct": 1.0, "punct_long": 1.0, "han_common": 1.0, "kana": 0.5, "hangul_common": 1.0,
     "cjk_punct": 1.0, "fullwidth": 1.0, "joiners": 3.0, "general_punct": 1.0, "letter_runs": 1.0,
     "space_wide": 1.0, "latin1": 1.0, "latin_ext": 1.0, "combining": 2.0, "greek": 0.8, "cyrillic": 0.3,
@@ -63,6 +63,7 @@ RIDGE_FOR = {
     "plain_double": 0.02,
     "plain_vowel_end": 0.02,
     "plain_long": 0.02,
+    "nordic": 0.02,
 }  # seen in one source only: the default pull towards the prior would swamp it
 # "other" (Debian's UI strings, Vim's tutors) is measured but fitted lightly: short UI strings and instructional
 # text full of commands tokenize unlike the everyday prose the "languages" category vouches for.

@@ -8,9 +8,11 @@ without spaces); paragraphs are separated by blank lines.
 JOIN = {"ja": "", "zh": ""}
 
 try:
+    from benchmarks.corpus_north import NORTH
     from benchmarks.corpus_scripts import SCRIPTS
     from benchmarks.corpus_world import SEEN, UNSEEN
 except ImportError:  # run as a script from benchmarks/
+    from corpus_north import NORTH  # type: ignore[no-redef]
     from corpus_scripts import SCRIPTS  # type: ignore[no-redef]
     from corpus_world import SEEN, UNSEEN  # type: ignore[no-redef]
 
@@ -229,7 +231,7 @@ O que vamos cozinhar hoje à noite? Ainda há um pouco de frango, tomates e pime
 frango assado com legumes.
 """,
 }
-LANGS = {**LATIN, **SCRIPTS, **SEEN}  # fitted (on half their paragraphs) and measured on the other half
+LANGS = {**LATIN, **SCRIPTS, **SEEN, **NORTH}  # fitted (on half their paragraphs) and measured on the other half
 ALL = {**LANGS, **UNSEEN}  # UNSEEN: never fitted, measured whole
 
 

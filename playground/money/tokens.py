@@ -55,20 +55,20 @@ HANGUL_COMMON = (
     "줄지치커트파표하한할합해"
 )
 COEF: dict[str, float] = {
-    "words": 0.934, "long": 0.561, "capitalised": 0.062, "foreign_words": 0.0, "plain_foreign": 0.1,
-    "plain_letters": 0.0, "plain_long": 0.502, "plain_k": 1.101, "plain_wyjz": 0.308, "plain_double": 2.023,
-    "plain_vowel_end": 0.404, "turkish": 0.289, "humps": 1.559, "upper": 0.289, "punct": 1.056,
-    "punct_long": 0.506, "digits": 1.0, "breaks": 1.0, "letter_runs": 0.221, "space_wide": 0.85,
-    "han_common": 1.316, "hangul_common": 1.607, "kana": 0.439, "cjk_punct": 1.0, "fullwidth": 1.0,
-    "general_punct": 1.97, "joiners": 3.0, "base64": 1.62, "hex": 0.319, "devanagari": 2.648, "thai": 1.96,
-    "latin1": 0.0, "latin_ext": 0.632, "combining": 2.0, "greek": 0.981, "cyrillic": 0.379, "rtl": 1.293,
-    "arabic": 1.07, "indic": 1.5, "e1": 3.443, "symbol": 2.692, "cjk_misc": 3.004, "han": 2.9, "hangul": 3.0,
-    "special": 2.288, "astral": 3.94,
+    "words": 0.936, "long": 0.563, "capitalised": 0.023, "foreign_words": 0.0, "plain_foreign": 0.111,
+    "plain_letters": 0.0, "plain_long": 0.55, "plain_k": 1.038, "plain_wyjz": 0.333, "plain_double": 1.845,
+    "plain_vowel_end": 0.368, "turkish": 0.301, "nordic": 1.846, "humps": 1.552, "upper": 0.288,
+    "punct": 1.055, "punct_long": 0.508, "digits": 1.0, "breaks": 1.0, "letter_runs": 0.19,
+    "space_wide": 0.85, "han_common": 1.316, "hangul_common": 1.607, "kana": 0.439, "cjk_punct": 1.0,
+    "fullwidth": 1.0, "general_punct": 1.969, "joiners": 3.0, "base64": 1.63, "hex": 0.314,
+    "devanagari": 2.648, "thai": 1.96, "latin1": 0.0, "latin_ext": 0.618, "combining": 2.0, "greek": 0.987,
+    "cyrillic": 0.385, "rtl": 1.3, "arabic": 1.077, "indic": 1.5, "e1": 3.48, "symbol": 2.694,
+    "cjk_misc": 3.005, "han": 2.9, "hangul": 3.0, "special": 2.291, "astral": 3.94,
 }
 # worst error per category on held-out text, in percent
 ACCURACY: dict[str, float] = {
-    "prose": 2.8, "code": 4.4, "json": 3.2, "cjk": 3.2, "emoji": 0.5, "languages": 8.9, "encoded": 5.8,
-    "minified": 0.8, "other": 5.3,
+    "prose": 2.8, "code": 4.4, "json": 3.3, "cjk": 3.2, "emoji": 0.5, "languages": 8.9, "encoded": 5.9,
+    "minified": 1.0, "other": 5.0,
 }
 # fmt: on
 # --- end fitted ---
@@ -159,6 +159,8 @@ BLOB = 16
 FOREIGN_REACH = 8
 ENGLISH_REACH = 10
 _RARE_LETTERS = _table({b"kK": b"k", b"wWyYjJzZ": b"w", b"aiou": b"v", b" ,.;:!?": b" "}, b"n")
+_NORDIC = (b"\xc3\xa6", b"\xc3\xb8")  # æ ø
+_NORDIC_BYTES = (b"\xc3\x86", b"\xc3\x98")  # Æ Ø: spelled as raw bytes by the tokenizer, counted twice
 _DOUBLE_VOWELS = (b"aa", b"ii", b"uu", b"\xc3\xa4\xc3\xa4", b"\xc3\xb6\xc3\xb6")
 # Most frequent first: English prose is told apart at the first one or two.  Not " is ", " of ", " was " (Dutch
 # words too) nor " be " (Hungarian).
@@ -183,7 +185,7 @@ _NOT_HANGUL_LEAD = bytes(b for b in range(256) if not 0xEA <= b <= 0xED)
 FEATURES = (  # every count the estimate weighs, in a fixed order (the lead-byte classes last)
     *"""
     words long capitalised foreign_words plain_foreign plain_letters plain_long plain_k plain_wyjz plain_double
-    plain_vowel_end turkish humps upper punct punct_long digits breaks letter_runs
+    plain_vowel_end turkish nordic humps upper punct punct_long digits breaks letter_runs
     space_wide han_common hangul_common kana cjk_punct fullwidth general_punct joiners base64 hex
     devanagari thai
     """.split(),
@@ -260,7 +262,12 @@ def _wide_features(text: str, raw: bytes, chars: bytes, f: dict[str, int]) -> No
         f[name] = patterns[name]
     # Words of a language written in Latin letters with accents split into more pieces than English words: each
     # accented letter marks up to FOREIGN_REACH words as such (a min, so more text never counts fewer).
-    f["foreign_words"] = min(f["words"], FOREIGN_REACH * (wide_raw.count(b"\xc3") + f["latin_ext"]))
+    latin1 = wide_raw.count(b"\xc3")
+    f["foreign_words"] = min(f["words"], FOREIGN_REACH * (latin1 + f["latin_ext"]))
+    if latin1:
+        # Norwegian and Danish æ and ø break the word they are in (a piece of their own, the rest split finely);
+        # capital Æ and Ø are not in the vocabulary at all and cost two byte tokens.
+        f["nordic"] = sum(map(wide_raw.count, _NORDIC)) + 2 * sum(map(wide_raw.count, _NORDIC_BYTES))
     if f["latin_ext"] or f["indic"]:
         pairs = wide_raw.translate(_PAIRS)
         # Turkish (dotless i, soft g, s-cedilla): long suffixed words, split more again
