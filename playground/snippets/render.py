@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from playground.snippets.render_python import python_requests, python_sdk
-from playground.snippets.spec import KeyRef, Spec, literal, uses_key
+from playground.snippets.spec import KeyRef, Spec, comment, literal, uses_key
 from playground.wire.request import KEY_PLACEHOLDER
 
 _SENTINEL = "\x00API_KEY\x00"
@@ -37,7 +37,8 @@ def javascript(spec: Spec) -> str:
     head = f'const API_KEY = process.env.{spec.key_env} ?? "{KEY_PLACEHOLDER}";\n\n' if uses_key(spec) else ""
     head += f"const url = {literal(spec.url, 'js')};\n\nconst data = {literal(spec.body, 'js')};\n\n"
     head += 'async function main() {\n  const response = await fetch(url, {\n    method: "POST",\n'
-    head += f"    headers: {literal(spec.headers, 'js', 1)},\n    body: JSON.stringify(data),\n  }});\n"
+    head += f"{comment(spec, '//', '    ')}    headers: {literal(spec.headers, 'js', 1)},\n"
+    head += "    body: JSON.stringify(data),\n  });\n"
     head += "  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);\n"
     tail = "}\n\nmain().catch((err) => {\n  console.error(err);\n  process.exitCode = 1;\n});\n"
     if not spec.stream:
@@ -78,7 +79,7 @@ def curl(spec: Spec) -> str:
     body = {k: _SENTINEL if isinstance(v, KeyRef) else v for k, v in spec.body.items()}
     text = _sh(json.dumps(body, indent=2, ensure_ascii=False))
     lines.append("-d " + text.replace(json.dumps(_SENTINEL)[1:-1], f"'\"{key}\"'"))
-    return " \\\n  ".join(lines) + "\n"
+    return comment(spec, "#") + " \\\n  ".join(lines) + "\n"
 
 
 _PHP_STREAM = {
@@ -121,7 +122,7 @@ def php(spec: Spec) -> str:
     head += f"$url = {literal(spec.url, 'php')};\n\n$data = {literal(spec.body, 'php')};\n\n"
     head += f"""$context = stream_context_create(['http' => [
     'method' => 'POST',
-    'header' => {literal(headers, "php", 1)},
+{comment(spec, "//", "    ")}    'header' => {literal(headers, "php", 1)},
     'content' => json_encode($data, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE),
     'protocol_version' => 1.1,
     'ignore_errors' => true,

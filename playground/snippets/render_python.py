@@ -3,7 +3,7 @@ read from the environment."""
 
 from __future__ import annotations
 
-from playground.snippets.spec import KeyRef, Spec, literal, uses_key
+from playground.snippets.spec import KeyRef, Spec, comment, literal, uses_key
 from playground.wire.anthropic_messages import ANTHROPIC_VERSION
 from playground.wire.request import KEY_PLACEHOLDER
 
@@ -81,7 +81,8 @@ _PY_RESULT = {
 def python_requests(spec: Spec) -> str:
     """Python with ``requests``, in the product page's style."""
     head = "import json\nimport os\n\nimport requests\n\n" + (_python_key(spec) if uses_key(spec) else "")
-    head += f"url = {literal(spec.url, 'python')}\n\nheaders = {literal(spec.headers, 'python')}\n\n"
+    head += f"url = {literal(spec.url, 'python')}\n\n{comment(spec, '#')}"
+    head += f"headers = {literal(spec.headers, 'python')}\n\n"
     head += f"data = {literal(spec.body, 'python')}\n\n"
     if not spec.stream:
         return (
@@ -140,8 +141,18 @@ def python_sdk(spec: Spec) -> str:
         lines.append(f"    extra_body={literal(extra, 'python', 1)},")
     base = spec.url.removesuffix("/v1/messages" if anthropic else "/chat/completions")
     client, streamed, whole = _SDK_USE[spec.protocol]
-    head = f"import os\n\n{client}\n    base_url={literal(base, 'python')},\n{_sdk_auth(spec, anthropic)})\n\n"
+    head = f"import os\n\n{client}\n    base_url={literal(base, 'python')},\n{_sdk_auth(spec, anthropic)}"
+    head += _sdk_conversation(spec) + ")\n\n"
     return head + (streamed if spec.stream else whole).replace("@ARGS@", "\n".join(lines))
+
+
+def _sdk_conversation(spec: Spec) -> str:
+    """The conversation header as the client's ``default_headers`` (xAI), with its comment; "" without one."""
+    if not spec.conversation_header:
+        return ""
+    name = spec.conversation_header
+    value = literal({name: spec.headers[name]}, "python", 1)
+    return f"{comment(spec, '#', '    ')}    default_headers={value},\n"
 
 
 def _sdk_auth(spec: Spec, anthropic: bool) -> str:

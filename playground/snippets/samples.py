@@ -12,7 +12,7 @@ from playground.facts.catalog import Model
 from playground.facts.page import PAGE
 from playground.facts.providers import MODELSLAB, Protocol, ProviderConfig
 from playground.snippets.render import RENDERERS
-from playground.snippets.spec import KeyRef, Spec
+from playground.snippets.spec import CONVERSATION_PLACEHOLDER, KeyRef, Spec
 from playground.wire.protocols import build_plan
 from playground.wire.request import KEY_PLACEHOLDER, RequestPlan
 
@@ -65,29 +65,38 @@ def _mark(value: Any, prefix: str = "") -> Any:
     return value
 
 
-def spec_from_plan(plan: RequestPlan, *, stream: bool, protocol: Protocol, key_env: str) -> Spec:
-    """A redacted plan with its key slots turned into ``KeyRef`` markers."""
+def spec_from_plan(
+    plan: RequestPlan, *, stream: bool, protocol: Protocol, key_env: str, conversation_header: str = ""
+) -> Spec:
+    """A redacted plan with its key slots turned into ``KeyRef`` markers (and the conversation header named when
+    the plan carries it)."""
     plan = plan.redacted()
     headers = {
         k: _mark(_mark(v), "Bearer ") if k.lower() == "authorization" else _mark(v)
         for k, v in plan.headers.items()
     }
     body = {k: _mark(v) if k == "key" else v for k, v in plan.body.items()}
-    return Spec(plan.url, headers, body, stream, protocol, key_env)
+    carried = conversation_header if conversation_header in headers else ""
+    return Spec(plan.url, headers, body, stream, protocol, key_env, carried)
 
 
 def build_samples(state: ChatState) -> Samples:
     """Every sample for this state; none ever contains the configured key."""
     cfg, note = sample_config(state.config)
-    sample = state.evolve(config=cfg, history=sample_history(state.history))
+    # the conversation header as the app sends it (xAI's x-grok-conv-id), its value a placeholder
+    conversation = CONVERSATION_PLACEHOLDER if cfg.provider.conversation_header else ""
+    sample = state.evolve(config=cfg, history=sample_history(state.history), conversation_id=conversation)
     stream, protocol = state.stream, state.protocol
     key_env = cfg.provider.key_env or "API_KEY"
+    header = cfg.provider.conversation_header
     plan = build_plan(sample)
-    spec = spec_from_plan(plan, stream=stream, protocol=protocol, key_env=key_env)
+    spec = spec_from_plan(plan, stream=stream, protocol=protocol, key_env=key_env, conversation_header=header)
     sdk_cfg = replace(cfg, auth="bearer") if cfg.auth == "body" else cfg  # the SDKs send the key in a header
     sdk_plan = build_plan(sample.evolve(config=sdk_cfg))
     specs = {name: spec for name in LANGUAGES}
-    specs["python_sdk"] = spec_from_plan(sdk_plan, stream=stream, protocol=protocol, key_env=key_env)
+    specs["python_sdk"] = spec_from_plan(
+        sdk_plan, stream=stream, protocol=protocol, key_env=key_env, conversation_header=header
+    )
     code = {name: _scrub(RENDERERS[name](specs[name]), state.config.api_key) for name in LANGUAGES}
     sdk = "anthropic" if protocol == "anthropic" else "openai"
     labels = {

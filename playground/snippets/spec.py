@@ -17,9 +17,13 @@ class KeyRef:
     prefix: str = ""
 
 
+CONVERSATION_PLACEHOLDER = "<your-conversation-id>"  # what a sample sends in the conversation header
+
+
 @dataclass(frozen=True, slots=True)
 class Spec:
-    """One request as the samples render it: the key slots are ``KeyRef`` markers."""
+    """One request as the samples render it: the key slots are ``KeyRef`` markers; ``conversation_header`` names
+    the header that carries the conversation id (xAI's ``x-grok-conv-id``), "" when the request has none."""
 
     url: str
     headers: dict[str, Any]
@@ -27,6 +31,16 @@ class Spec:
     stream: bool
     protocol: Protocol
     key_env: str
+    conversation_header: str = ""
+
+    def header_note(self) -> str:
+        """The one-line comment on the conversation header (without the comment marker), or ""."""
+        if not self.conversation_header:
+            return ""
+        return (
+            f"{self.conversation_header}: one stable id per conversation, so xAI routes its turns to the server "
+            "caching its prompt"
+        )
 
 
 def literal(value: Any, lang: str, level: int = 0) -> str:
@@ -63,3 +77,9 @@ def literal(value: Any, lang: str, level: int = 0) -> str:
 def uses_key(spec: Spec) -> bool:
     """Whether the request carries the key (a ``KeyRef``) in a header or the body."""
     return any(isinstance(v, KeyRef) for v in (*spec.headers.values(), *spec.body.values()))
+
+
+def comment(spec: Spec, marker: str, indent: str = "") -> str:
+    """The conversation header's one-line comment (``marker`` starts it), or "" when the request has none."""
+    note = spec.header_note()
+    return f"{indent}{marker} {note}\n" if note else ""
