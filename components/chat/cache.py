@@ -68,25 +68,24 @@ def next_turn(conv: Conversation, settings: object, next_user: str = "") -> Next
     )
 
 
-def next_line(turn: NextTurn) -> str:
-    """The footer's cache prediction, and what an edit does."""
-    cost = f" ≈ {format_usd(turn.input_cost)} of input" if turn.input_cost is not None else ""
-    line = (
-        f":material/cached: Next message with the prompt cache: ≈ {turn.cached_tokens:,} of {turn.input_tokens:,} "
-        f"input tokens from the cache ({hit_percent(turn.cached_tokens, turn.input_tokens)} %){cost}"
+def next_words(turn: NextTurn) -> str:
+    """The footer's "Next message" tokens as the cache will read them ("120 of 1,500 input tokens from the cache
+    (8 %)")."""
+    return (
+        f"{turn.cached_tokens:,} of {turn.input_tokens:,} input tokens from the cache "
+        f"({hit_percent(turn.cached_tokens, turn.input_tokens)} %)"
     )
+
+
+def edit_words(turn: NextTurn) -> str:
+    """What an edit of the system message or an earlier message does to the next turn ("" when nothing changed
+    what the cache reads)."""
     if not turn.reread_tokens:
-        return line
+        return ""
     extra = f": +{format_usd(turn.extra_cost)}" if turn.extra_cost is not None else ""
     payback = (
         f"; it pays back after {turn.payback_turns} turns"
         if turn.payback_turns is not None
         else "; it does not pay back (the prompt is not shorter)"
     )
-    return f"{line}. Your edit: the next turn re-reads {turn.reread_tokens:,} tokens at full price{extra}{payback}"
-
-
-def render_next(conv: Conversation, settings: object) -> None:
-    """Write the footer's cache prediction, if there is one."""
-    if (turn := next_turn(conv, settings)) is not None:
-        st.caption(next_line(turn))
+    return f". Your edit: the next turn re-reads {turn.reread_tokens:,} tokens at full price{extra}{payback}"

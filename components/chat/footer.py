@@ -10,6 +10,7 @@ from components.chat import cache as chat_cache
 from components.remote import exact_input_tokens, exact_source
 from components.state import conversation
 from playground.chat.conversation import Reply
+from playground.money.cache_forecast import NextTurn
 from playground.money.pricing import format_usd, per_million
 from playground.money.tokens import MESSAGE_OVERHEAD
 from playground.offline.spend import LIST_PRICES, answered_offline, prices_of, would_cost
@@ -58,22 +59,30 @@ def render_footer(slot: st.delta_generator.DeltaGenerator, settings: object) -> 
         if exact is not None:
             by = exact_source(settings.state)
             st.caption(f":material/check_circle: {exact:,} input tokens so far, counted exactly by {by}.")
-        chat_cache.render_next(conv, settings)
+        turn = chat_cache.next_turn(conv, settings)
         st.caption(
-            _prediction(model, params, used),
+            _prediction(model, params, used, turn),
             help="Estimated from the system message, the history"
             + (f" and {extra:,} tokens of tool definitions and schema" if extra else "")
+            + ("; the cached part is the prefix the last request shares with this one" if turn else "")
             + "; reasoning tokens count towards max tokens and are billed as output.",
         )
 
 
-def _prediction(model: object, params: object, used: int) -> str:
-    next_in = used + MESSAGE_OVERHEAD
-    if model.price is None:
-        return f":material/query_stats: Next message ≈ {next_in:,} input tokens (no known price for {model.name})"
-    cost_in = per_million(next_in, model.price.input)
+def _prediction(model: object, params: object, used: int, turn: NextTurn | None = None) -> str:
+    """The one "Next message" line: what the prompt cache will read when the provider routes the conversation to
+    it (``turn``, xAI's conversation header), else the whole prompt at the input price."""
+    if turn is not None:
+        inputs, cost_in = chat_cache.next_words(turn), turn.input_cost
+    else:
+        next_in = used + MESSAGE_OVERHEAD
+        inputs = f"{next_in:,} input tokens"
+        cost_in = per_million(next_in, model.price.input) if model.price is not None else None
+    edit = chat_cache.edit_words(turn) if turn is not None else ""
+    if model.price is None or cost_in is None:
+        return f":material/query_stats: Next message ≈ {inputs} (no known price for {model.name}){edit}"
     cost_out = per_million(params.max_tokens, model.price.output)
     return (
-        f":material/query_stats: Next message ≈ {next_in:,} input tokens ≈ {format_usd(cost_in)}, "
-        f"plus up to {format_usd(cost_out)} of output at max tokens ({params.max_tokens:,})"
+        f":material/query_stats: Next message ≈ {inputs} ≈ {format_usd(cost_in)} of input, "
+        f"plus up to {format_usd(cost_out)} of output at max tokens ({params.max_tokens:,}){edit}"
     )
