@@ -15,6 +15,7 @@ from playground.chat.coalesce import Coalescer, settled_end
 from playground.chat.conversation import Conversation
 from playground.chat.errors import NotAllowed, PlaygroundError
 from playground.chat.events import ReasoningDelta, TextDelta
+from playground.chat.markdown import balance
 from playground.chat.turn import ReplyBuilder
 from playground.facts import providers
 from playground.text import plain
@@ -117,7 +118,7 @@ class _Segments:
             self.tail.markdown(state.model_markdown(text[self.settled : cut]))
             self.tail = self.box.empty()
             self.settled = cut
-        self.tail.markdown(state.model_markdown(text[self.settled :]))
+        self.tail.markdown(state.model_markdown(balance(text[self.settled :])))  # open markup closed for display
 
 
 class _Live:
