@@ -44,7 +44,37 @@ def render_starters(on_pick: object) -> None:
 
 
 def reply_strip(reply: Reply) -> str:
-    """One line under a reply: timings, tokens in/out/reasoning/cached, cost split, and the estimate label."""
+    """The one line under a reply: total time, speed, tokens out (with reasoning) and cost."""
+    t, u = reply.timings, reply.usage
+    parts = []
+    if t.total is not None:
+        parts.append(f"{t.total:.1f} s")
+    if t.tokens_per_second:
+        parts.append(f"{t.tokens_per_second:.0f} tok/s")
+    if u is not None:
+        approx = "≈" if u.estimated else ""
+        reasoning = f" ({u.reasoning_tokens:,} reasoning)" if u.reasoning_tokens else ""
+        parts.append(f"{approx}{u.output_tokens:,} tokens{reasoning}")
+    if u is not None and u.invalid:
+        parts.append(":material/warning: not priced")
+    elif reply.cost is not None:
+        parts.append(format_usd(reply.cost.total))
+    elif reply.served_other:
+        parts.append("cost unknown")
+    return " · ".join(parts)
+
+
+def render_strip(reply: Reply) -> None:
+    """The reply's one-line strip with a "Details" popover holding the rest."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
+        st.caption(reply_strip(reply), width="content", wrap=False)
+        with st.popover("Details", type="tertiary"):
+            st.caption("  \n".join(reply_details(reply)))
+
+
+def reply_details(reply: Reply) -> list[str]:
+    """Everything measured about a reply, one fact per line: timings, finish, served model, tokens in/out/
+    reasoning/cached, the cost split, price and usage notes."""
     t, u = reply.timings, reply.usage
     parts = []
     if t.first_token is not None:
@@ -79,7 +109,7 @@ def reply_strip(reply: Reply) -> str:
         parts.append(reply.price_note)
     if u is not None and (note := reading_note(u)):
         parts.append(note)
-    return " · ".join(parts)
+    return parts
 
 
 def _thought_label(reply: Reply) -> str:
@@ -119,7 +149,7 @@ def render_message(message: Message) -> None:
             st.caption(":material/content_cut: Cut at max tokens.")
         elif reply.status == "unconfirmed":
             st.caption(":material/help: The stream ended without a finish reason: the reply may be cut.")
-        st.caption(reply_strip(reply))
+        render_strip(reply)
 
 
 def render_history(conv: Conversation) -> None:
