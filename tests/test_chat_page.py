@@ -123,6 +123,10 @@ def test_regenerate_and_edit_resend(recorder):
 def test_clear_asks_first_then_empties(recorder):
     at = start_app()
     send(at, "Something")
+    assert not [b for b in at.button if b.key == "confirm_clear"]  # asked only after "Clear conversation"
+    at.button(key="clear").click()
+    run(at)
+    assert chat(at) and at.button(key="confirm_clear").label == "Yes, clear it"
     at.button(key="confirm_clear").click()
     run(at)
     assert chat(at) == [] and at.button(key="starter_0")
@@ -146,12 +150,12 @@ def test_export_has_per_reply_usage_and_cost_and_no_key(recorder, monkeypatch):
     exported = {label: data() if callable(data) else data for label, data in downloads.items()}
     assert recorder.requests[-1].headers["Authorization"] == "Bearer sk-sentinel-export-123"
     assert all("sk-sentinel-export-123" not in text for text in exported.values())
-    doc = json.loads(exported["JSON"])
+    doc = json.loads(exported["Export JSON"])
     reply = doc["replies"][0]
     assert reply["usage"]["prompt_tokens"] == 50 and reply["usage"]["reasoning_tokens"] == 8
     assert reply["cost"]["total"] and reply["timings"]["total"] is not None
     assert doc["messages"][-1]["content"] == "Hello there"
-    assert "Hello there" in exported["Markdown"] and "cost $" in exported["Markdown"]
+    assert "Hello there" in exported["Export Markdown"] and "cost $" in exported["Export Markdown"]
 
 
 def anthropic_stream(req):
