@@ -45,13 +45,13 @@ def test_sidebar_defaults_are_the_pages():
         for k in ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty")
     ]
     assert values == [0.7, 1000, 0.9, 0.0, 0.0]
-    assert at.number_input(key="temperature_typed").value == 0.7
+    assert not at.sidebar.number_input  # one control per parameter: the slider (no typed-number box beside it)
 
 
 def test_sidebar_values_reach_the_request_body(recorder):
     at = start_app()
     at.slider(key="temperature").set_value(1.3)
-    at.number_input(key="max_tokens_typed").set_value(512)  # a typed number
+    at.slider(key="max_tokens").set_value(512)
     at.slider(key="top_p").set_value(0.5)
     at.slider(key="frequency_penalty").set_value(0.4)
     at.slider(key="presence_penalty").set_value(-0.6)
@@ -67,7 +67,7 @@ def test_sidebar_values_reach_the_request_body(recorder):
     ]
     assert body["stream"] is True
     assert chat(at)[-1] == ("assistant", "Thinking it over\nHello there")  # the thinking block, then the answer
-    assert at.expander[-1].label.startswith("Thought for")
+    assert at.main.expander[-1].label.startswith("Thought for")
     assert "tokens in 50 · out 20 · reasoning 8" in captions(at)
 
 
