@@ -71,16 +71,14 @@ def _provider_and_key() -> str:
     provider_id = st.selectbox(
         "Provider",
         allowed,
+        help="The offline engine answers on this machine: no network, no key, not Grok.",
         index=allowed.index(default) if default in allowed else 0,
         key=keys.PROVIDER,
         format_func=lambda p: providers.PROVIDERS[p].label,
         bind="query-params",
     )
     provider = providers.PROVIDERS[provider_id]
-    if provider.offline:
-        st.caption(
-            ":material/cloud_off: Replies come from the embedded offline engine: no network, no key, not Grok."
-        )
+    if provider.offline:  # the page's header says it too, in a badge
         return provider_id
     public = providers.public_mode(os.environ, cfg.secrets())
     if provider.user_url and not providers.custom_url_hidden(os.environ, cfg.secrets()):
@@ -193,20 +191,24 @@ def _omitted(current: cfg.Settings) -> dict[str, str]:
 
 @st.fragment
 def _general(
-    top: DeltaGenerator, max_slot: DeltaGenerator, bottom: DeltaGenerator, footer: DeltaGenerator
+    top: DeltaGenerator,
+    max_slot: DeltaGenerator,
+    bottom: DeltaGenerator,
+    effort: DeltaGenerator,
+    footer: DeltaGenerator,
 ) -> None:
     """Provider, key, model, system message, max tokens and effort, with the footer that depends on them."""
     with top:
         provider_id = _provider_and_key()
         _model_picker(provider_id)
         st.session_state.setdefault(keys.SYSTEM, DEFAULTS.system)  # a default, not value=: Reset writes the state
-        st.text_area("System message", key=keys.SYSTEM, height=120, bind="query-params")
+        st.text_area("System message", key=keys.SYSTEM, height=96, bind="query-params")
     current = cfg.current_settings()
     if not st.session_state.get(keys.FULL_RUN, True) and _choice(current) != st.session_state.get(keys.CHOICE):
         st.rerun()  # the header, prices, history labels and the other controls depend on these
     with max_slot:
         _param_control("max_tokens", _omitted(current).get("max_tokens"), current.model.context)
-    with bottom:
+    with effort:
         if current.model.reasoning:
             st.selectbox(
                 "Reasoning effort",
@@ -215,6 +217,7 @@ def _general(
                 bind="query-params",
                 help=spec("reasoning_effort")["help"] + " default: the provider's.",
             )
+    with bottom:
         current = cfg.current_settings()
         if current.problem:
             st.warning(current.problem, icon=":material/error:")
@@ -235,14 +238,14 @@ def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
     itself breaks Streamlit's element paths). Reset is drawn here too: it changes every control, so it reruns all.
     """
     with st.sidebar:
-        st.subheader("Settings", anchor=False)
         top = st.container()
         slots = {name: st.container() for name in SAMPLING_FIELDS if name not in ADVANCED}
         bottom = st.container()
         advanced = st.expander("Advanced", icon=":material/tune:", key="sidebar_advanced")
+        effort = advanced.container()
         slots |= {name: advanced.container() for name in ADVANCED}
     st.session_state[keys.FULL_RUN] = True
-    _general(top, slots["max_tokens"], bottom, footer_slot)
+    _general(top, slots["max_tokens"], bottom, effort, footer_slot)
     st.session_state[keys.FULL_RUN] = False
     current = cfg.current_settings()
     st.session_state[keys.CHOICE] = _choice(current)
