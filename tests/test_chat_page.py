@@ -67,7 +67,7 @@ def test_sidebar_values_reach_the_request_body(recorder):
     ]
     assert body["stream"] is True
     assert chat(at)[-1] == ("assistant", "Thinking it over\nHello there")  # the thinking block, then the answer
-    assert at.main.expander[-1].label.startswith("Thought for")
+    assert at.main.expander[-2].label.startswith("Thought for")  # the thinking block, then the strip
     assert "tokens in 50 · out 20 · reasoning 8" in captions(at)
 
 

@@ -44,7 +44,8 @@ def render_starters(on_pick: object) -> None:
 
 
 def reply_strip(reply: Reply) -> str:
-    """The one line under a reply: total time, speed, tokens out (with reasoning) and cost."""
+    """The one line under a reply (short enough for a phone): total time, speed, tokens out (reasoning included;
+    the thinking block's label has the reasoning's share) and cost."""
     t, u = reply.timings, reply.usage
     parts = []
     if t.total is not None:
@@ -52,9 +53,7 @@ def reply_strip(reply: Reply) -> str:
     if t.tokens_per_second:
         parts.append(f"{t.tokens_per_second:.0f} tok/s")
     if u is not None:
-        approx = "≈" if u.estimated else ""
-        reasoning = f" ({u.reasoning_tokens:,} reasoning)" if u.reasoning_tokens else ""
-        parts.append(f"{approx}{u.output_tokens:,} tokens{reasoning}")
+        parts.append(f"{'≈' if u.estimated else ''}{u.output_tokens:,} tokens")
     if u is not None and u.invalid:
         parts.append(":material/warning: not priced")
     elif reply.cost is not None:
@@ -65,11 +64,9 @@ def reply_strip(reply: Reply) -> str:
 
 
 def render_strip(reply: Reply) -> None:
-    """The reply's one-line strip with a "Details" popover holding the rest."""
-    with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
-        st.caption(reply_strip(reply), width="content", wrap=False)
-        with st.popover("Details", type="tertiary"):
-            st.caption("  \n".join(reply_details(reply)))
+    """The reply's one-line strip; a click on it unfolds the rest."""
+    with st.expander(reply_strip(reply), type="compact"):
+        st.caption("  \n".join(reply_details(reply)))
 
 
 def reply_details(reply: Reply) -> list[str]:
@@ -113,8 +110,11 @@ def reply_details(reply: Reply) -> list[str]:
 
 
 def _thought_label(reply: Reply) -> str:
-    secs = reply.timings.reasoning_seconds
-    return f"Thought for {secs:.1f} s" if secs is not None else "Thinking"
+    secs, u = reply.timings.reasoning_seconds, reply.usage
+    label = f"Thought for {secs:.1f} s" if secs is not None else "Thinking"
+    if u is not None and u.reasoning_tokens:
+        label += f" ({'≈' if u.estimated else ''}{u.reasoning_tokens:,} tokens)"
+    return label
 
 
 def _render_tool_result(message: Message) -> None:
