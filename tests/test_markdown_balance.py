@@ -28,6 +28,11 @@ def test_an_open_fence_is_closed_with_its_own_marker() -> None:
     assert balance("```\na\n```\n\n````\nb") == "```\na\n```\n\n````\nb\n````"
 
 
+def test_a_closing_fence_half_arrived_is_not_shown_as_code() -> None:
+    assert balance("```\nprint(1)\n`") == "```\nprint(1)\n```"
+    assert balance("```\nprint(1)\n``") == "```\nprint(1)\n```"
+
+
 def test_markers_inside_an_open_fence_are_code_not_markup() -> None:
     assert balance("```\nx = a**b and `y") == "```\nx = a**b and `y\n```"
 

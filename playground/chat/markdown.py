@@ -68,6 +68,9 @@ def balance(text: str) -> str:
     for drawing a live tail; text with nothing open comes back unchanged."""
     fence, after = _open_fence(text)
     if fence is not None:
+        last = text.rsplit("\n", 1)[-1].strip()
+        if last and set(last) == {fence[0]}:  # the closing fence half arrived: not code to show
+            text = text[: len(text) - len(text.rsplit("\n", 1)[-1])]
         return text + ("" if text.endswith("\n") else "\n") + fence
     start = max(after, text.rfind("\n\n") + 2 if "\n\n" in text else 0)
     para = text[start:]
