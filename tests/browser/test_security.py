@@ -123,7 +123,7 @@ def test_the_key_never_reaches_the_browser(
     send(page, "Again", messages=3)
     expect(page.get_by_test_id("stAlert")).to_contain_text("[redacted]")  # the echoed key, masked
     look("error")
-    page.get_by_role("button", name="Export").click()
+    page.get_by_role("button", name="More").click()  # export sits in the actions' "More" menu
     exported = []
     for label in ("JSON", "Markdown"):
         with page.expect_download() as download:
@@ -178,8 +178,8 @@ def test_model_output_never_runs_as_script(
     reply = page.get_by_test_id("stChatMessage").nth(1)
     expect(reply).to_contain_text("raw link")
     expect(reply).to_contain_text("<script>")  # shown as text, not run
-    reply.get_by_test_id("stExpander").locator("summary").click()  # the reasoning, with its own <img onerror>
-    expect(reply.get_by_test_id("stExpander")).to_contain_text("Thinking")
+    reply.get_by_test_id("stExpander").first.locator("summary").click()  # the reasoning, its own <img onerror>
+    expect(reply.get_by_test_id("stExpander").first).to_contain_text("Thinking")
     provider.script("html_error")
     send(page, "And an error", messages=3)
     expect(page.get_by_test_id("stAlert")).to_contain_text("Bad")
