@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from components import persist, state
-from components.chat import messages_editor
 from components.chat.generation import request_reply
 from components.code_samples import code_dialog
 from components.remote import model_check
@@ -85,7 +84,8 @@ def render_actions(settings: Settings) -> None:
             with st.popover("Edit", icon=":material/edit:", help="Edit the last prompt and send it again"):
                 st.text_area("Last prompt", value=conv.messages[index].content, key="edit_prompt")
                 st.button("Resend", icon=":material/send:", key="resend", on_click=resend_edited)
-        with st.popover("More", icon=":material/more_horiz:", key="more_actions"):
+        # tracked (a rerun on open and close) so that an item opening a dialog can close the menu first
+        with st.popover("More", icon=":material/more_horiz:", key=MORE, on_change="rerun"):
             _more(settings, conv)
     if st.session_state.pop(state.SHOW_CODE, False):
         code_dialog()
@@ -118,16 +118,20 @@ def _more(settings: Settings, conv: object) -> None:
         on_click="ignore",
         width="stretch",
     )
-    messages_editor.render_entry()
+    st.button(
+        "Edit messages", icon=":material/edit_note:", key="open_messages", on_click=_edit_messages, width="stretch"
+    )
     st.button("View code", icon=":material/code:", key="view_code", on_click=_open_code, width="stretch")
     st.button("Clear conversation", icon=":material/delete:", key="clear", on_click=_ask_clear, width="stretch")
 
 
 CONFIRM_CLEAR = "confirm_clear_open"  # open the "Clear" confirmation on this run
+MORE = "more_actions"  # the "More" menu's open state
 
 
 def _ask_clear() -> None:
     st.session_state[CONFIRM_CLEAR] = True
+    st.session_state[MORE] = False
 
 
 @st.dialog("Clear the conversation?")
@@ -140,6 +144,12 @@ def clear_dialog() -> None:
 
 def _open_code() -> None:
     st.session_state[state.SHOW_CODE] = True
+    st.session_state[MORE] = False
+
+
+def _edit_messages() -> None:
+    st.session_state[state.MESSAGES_OPEN] = True  # what messages_editor's own entry button sets
+    st.session_state[MORE] = False
 
 
 def render_error(settings: Settings) -> None:

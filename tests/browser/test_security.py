@@ -131,12 +131,13 @@ def test_the_key_never_reaches_the_browser(
         exported.append(open(download.value.path(), "rb").read())
     assert b"Hello" in exported[0] and b"Hello" in exported[1]
     look("export")
-    page.keyboard.press("Escape")
+    # the menu is still open after the downloads: View code is its next item (and closes it)
     rerun_and_wait(page, lambda: page.get_by_role("button", name="View code").click())
-    dialog = page.get_by_role("dialog")
+    dialog = page.get_by_role("dialog", name="Code for this conversation")
     expect(dialog).to_contain_text("PLAYGROUND_API_KEY")  # the samples read the key from the environment
     look("code dialog")
     page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
     link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("Model", re.I))
     navigate_and_wait(page, link, "model")
     look("model page")
