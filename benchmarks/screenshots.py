@@ -49,16 +49,21 @@ def playground_mid_stream(browser: Any, url: str, out: Path) -> None:
 
 
 def compare_with_deltas(browser: Any, url: str, out: Path) -> None:
-    """Two variants answered side by side, the results table with each one's difference from the first."""
+    """Two variants answered side by side (the second capped at 200 tokens), the results table with each one's
+    difference from the first."""
     page = _page(browser, f"{url}/compare")
+    capped = page.locator(".st-key-cmp_1_max_tokens input")
+    capped.fill("200")
+    rerun_and_wait(page, lambda: capped.press("Enter"))
     page.get_by_label("Prompt", exact=True).fill("Why is the sky blue?")
     page.get_by_label("Prompt", exact=True).press("Control+Enter")
     wait_for_app(page)
     rerun_and_wait(page, lambda: page.get_by_role("button", name="Send to all").click())
-    page.locator(".st-key-cmp_result_1").wait_for()
-    table = page.get_by_test_id("stDataFrame").first
-    table.wait_for()
-    table.scroll_into_view_if_needed()
+    done = page.locator(".st-key-cmp_continue_1")  # drawn under the last column once every lane has ended
+    done.wait_for(timeout=180_000)
+    wait_for_app(page, timeout=60_000)
+    done.evaluate("e => e.scrollIntoView({block: 'start'})")  # the strips and the difference, the table below
+    page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollBy(0, -160)")
     page.screenshot(path=str(out))
     page.context.close()
 
@@ -72,8 +77,7 @@ def test_set_results(browser: Any, url: str, out: Path) -> None:
         csv.write_text(TEST_SET)
         rerun_and_wait(page, lambda: page.locator("input[type='file']").set_input_files(str(csv)))
     rerun_and_wait(page, lambda: page.get_by_role("button", name="Run the test set").click())
-    done = page.get_by_text("6 of 6 requests ran and cost $")
-    done.wait_for()
+    page.get_by_text("6 of 6 requests ran and cost $").wait_for(timeout=180_000)
     page.get_by_test_id("stDataFrame").last.scroll_into_view_if_needed()
     page.screenshot(path=str(out))
     page.context.close()
@@ -93,7 +97,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     # no provider configured: the offline engine, at a pace that leaves a few seconds of streaming to catch
-    app = start_streamlit(env={"PLAYGROUND_OFFLINE_PACE": "0.02"})  # the environment's PLAYGROUND_* are scrubbed
+    app = start_streamlit(env={"PLAYGROUND_OFFLINE_PACE": "0.01"})  # the environment's PLAYGROUND_* are scrubbed
     try:
         from playwright.sync_api import sync_playwright
 
