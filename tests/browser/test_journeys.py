@@ -171,6 +171,17 @@ def test_calm_each_page_answers_at_its_own_url(
     page.context.close()
 
 
+def test_calm_a_fresh_servers_first_request_for_playground_answers(streamlit_factory: Any, browser: Any) -> None:
+    """A server's very first session runs in Streamlit's legacy ``pages/`` mode, which knows pages by file name."""
+    from journeys_calm_util import open_page
+
+    app = streamlit_factory({"PLAYGROUND_PROVIDER": None, "PLAYGROUND_BASE_URL": None})
+    page = open_page(browser, f"{app.url}/playground", DESK)
+    expect(page.get_by_role("heading", name="xAI: Grok 3 Mini Beta").first).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.context.close()
+
+
 def test_calm_sidebar_fits_one_screen_with_one_control_per_parameter(calm_new_user: Server, browser: Any) -> None:
     import re
 
