@@ -4,6 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.routing import serve_default_at
+
 st.set_page_config(
     page_title="Grok 3 Mini playground",
     page_icon=str(Path(__file__).parent / "assets" / "icon.png"),
@@ -17,4 +19,5 @@ pages = [
     st.Page("pages/pricing.py", title="Pricing", icon=":material/payments:", url_path="pricing"),
     st.Page("pages/model.py", title="Model and API", icon=":material/info:", url_path="model"),
 ]
+serve_default_at("playground")  # the default page lives at / and at its own URL
 st.navigation(pages).run()

@@ -1,7 +1,7 @@
 """Where the playground's first load goes, and its floor: pages side by side in Chromium, interleaved rounds.
 
-The bare replay (``baseline_replay_app.py``), the playground (``floor_app.py`` with ``BENCH_FLOOR=full``), two
-sketches (``collapsed``: rare controls in a lazily built expander; ``slidersonly``: no typed-number boxes), the
+The bare replay (``baseline_replay_app.py``), the playground (``floor_app.py`` with ``BENCH_FLOOR=full``), a
+sketch (``collapsed``: the sidebar's "Advanced" part built only when opened), the
 page without the settings sidebar (``nosidebar``) and only header, history and input (``minimal``), all with
 ``--messages`` seeded. Per page: first load (navigation start to the settled page, ``bench_tuning``'s rule),
 first contentful paint, websocket open, first and last message from the server (ms after navigation start),
@@ -55,8 +55,7 @@ def pages(before: str | None) -> dict[str, tuple[str, dict[str, str]]]:
         out["playground before"] = (str(Path(before).resolve() / "benchmarks" / "seeded_app.py"), {})
     names = {
         "full": "playground",
-        "collapsed": "sketch: rare controls in a lazy expander",
-        "slidersonly": "sketch: no typed-number boxes",
+        "collapsed": "sketch: Advanced built only when opened",
         "nosidebar": "no settings sidebar",
         "minimal": "header + history + input",
     }

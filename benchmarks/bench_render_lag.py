@@ -10,6 +10,9 @@ window. A run still not showing the marker ``--cap`` seconds after the last byte
 contender is not run again at that size).
 
     python -m benchmarks.bench_render_lag [--runs 5] [--cases 2000@500,2000@0,20000@0,20000@0/flat] [--cap 60]
+        [--before DIR]
+
+``--before DIR`` adds the playground of an extracted older tree (its ``app.py``) as a contender.
 
 The streams are answer-like Markdown (paragraphs, lists, headings, code blocks; ~6 characters per token) unless
 the case ends in ``/flat`` (one paragraph of filler words, the worst case for redrawing).
@@ -160,6 +163,7 @@ def main() -> None:
         "tool = a tool call whose arguments arrive in that many pieces (the playground page only)",
     )
     parser.add_argument("--cap", type=float, default=60.0, help="seconds after the last byte before giving up")
+    parser.add_argument("--before", default=None, help="an extracted older tree: its app.py joins the contenders")
     args = parser.parse_args()
     cases = [Case.parse(c) for c in args.cases.split(",")]
     from playwright.sync_api import sync_playwright
@@ -173,6 +177,9 @@ def main() -> None:
         "every chunk (st.write_stream)": f"{base.url}/?mode=every",
         "fixed 50 ms window": f"{base.url}/?mode=fixed50",
     }
+    older = start_streamlit(env=env, script=str(Path(args.before).resolve() / "app.py")) if args.before else None
+    if older is not None:
+        contenders["playground before"] = older.url
     results: dict[tuple[str, Case], list[float | None]] = {}
     load = [os.getloadavg()[0]]
     try:
@@ -191,7 +198,7 @@ def main() -> None:
                 load.append(os.getloadavg()[0])
             browser.close()
     finally:
-        for server in (ours, base, pace):
+        for server in (ours, base, pace, *([older] if older else [])):
             server.stop()
     print(
         f"# render lag in Chromium: last byte from the server -> whole answer painted; median (min–max) of "

@@ -1,15 +1,12 @@
 """Experiment only: the real playground with parts of its chrome taken away, to find the first load's floor.
 
-``BENCH_FLOOR=full|nosidebar|minimal BENCH_SEED_MESSAGES=N streamlit run benchmarks/floor_app.py``:
+``BENCH_FLOOR=full|collapsed|nosidebar|minimal BENCH_SEED_MESSAGES=N streamlit run benchmarks/floor_app.py``:
 
 * ``full``: ``app.py`` unchanged (as ``seeded_app.py``);
-* ``slidersonly``: the full sidebar without the typed-number box beside each slider (a sketch: the cost of
-  those 5 boxes, which the issue asks for);
 * ``nosidebar``: ``app.py`` with ``render_sidebar`` replaced by reading the settings (no settings widgets; the
   page navigation, header, history, actions and footer stay);
-* ``collapsed``: the sidebar as ``render_sidebar`` draws it, but Top P, the two penalties, the tools entry, the
-  images toggle and Reset inside a closed expander whose contents are built only when opened (a design sketch:
-  what such a change could save, not the product);
+* ``collapsed``: the sidebar as ``render_sidebar`` draws it, but its closed "Advanced" expander built only when
+  opened (a design sketch: what that could still save, not the product);
 * ``minimal``: no navigation, no sidebar: the page config, the header, the seeded history and the chat input.
 
 Each run's script time (seconds) is appended to ``BENCH_SCRIPT_LOG`` if set. Not a product change.
@@ -37,24 +34,23 @@ from components.chat import pane  # noqa: E402
 from components.presets import render_presets  # noqa: E402
 from components.state import CONVERSATION  # noqa: E402
 from components.tools import dialog  # noqa: E402
-from playground.facts.params import spec  # noqa: E402
 
 
 def collapsed_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
-    """``render_sidebar`` with its rarely used controls in a lazily built expander (see the module docstring)."""
+    """``render_sidebar`` with its "Advanced" part built only when opened (see the module docstring)."""
     with st.sidebar:
-        st.subheader("Settings", anchor=False)
         top, temperature, max_slot, bottom = st.container(), st.container(), st.container(), st.container()
-        more = st.expander("More settings", icon=":material/tune:", key="bench_more", on_change="rerun")
+        more = st.expander("Advanced", icon=":material/tune:", key="bench_more", on_change="rerun")
+        effort = more.container()
     st.session_state[keys.FULL_RUN] = True
-    sidebar._general(top, max_slot, bottom, footer_slot)
+    sidebar._general(top, max_slot, bottom, effort, footer_slot)
     st.session_state[keys.FULL_RUN] = False
     current = cfg.current_settings()
     st.session_state[keys.CHOICE] = sidebar._choice(current)
     omitted = sidebar._omitted(current)
     sidebar._param_fragment(temperature, "temperature", omitted.get("temperature"))
     if more.open:
-        for name in ("top_p", "frequency_penalty", "presence_penalty"):
+        for name in sidebar.ADVANCED:
             sidebar._param_fragment(more.container(), name, omitted.get(name))
         with more:
             dialog.render_entry(current.protocol)
@@ -63,27 +59,6 @@ def collapsed_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
     with st.sidebar:
         render_presets(current)
     return current
-
-
-real_param_control = sidebar._param_control
-
-
-def slider_only(name: str, reason: str | None, max_value: float | None) -> None:
-    """The parameter's slider alone (see the module docstring)."""
-    info = spec(name)
-    kind = int if name == "max_tokens" else float
-    top = max_value if max_value is not None else info["max"]
-    st.session_state.setdefault(name, info["default"])
-    st.slider(
-        sidebar.LABELS[name],
-        kind(info["min"]),
-        kind(top),
-        step=kind(info["step"]),
-        key=name,
-        help=info["help"],
-        disabled=reason is not None,
-        bind="query-params",
-    )
 
 
 started = time.perf_counter()
@@ -100,8 +75,6 @@ else:
     real_sidebar = sidebar.render_sidebar
     if floor == "nosidebar":
         sidebar.render_sidebar = lambda footer_slot: cfg.current_settings()
-    elif floor == "slidersonly":
-        sidebar._param_control = slider_only
     elif floor == "collapsed":
         sidebar.render_sidebar = collapsed_sidebar
     _page = st.Page
@@ -117,7 +90,7 @@ else:
         )
     finally:
         st.Page = _page
-        sidebar.render_sidebar, sidebar._param_control = real_sidebar, real_param_control
+        sidebar.render_sidebar = real_sidebar
 if os.environ.get("BENCH_SCRIPT_LOG"):
     with open(os.environ["BENCH_SCRIPT_LOG"], "a") as log:
         log.write(f"{floor} {time.perf_counter() - started:.4f}\n")

@@ -20,8 +20,11 @@ def _reasons(title: str, reasons: Mapping[str, str]) -> None:
         st.caption(f"{title}\n{lines}")
 
 
-def render_code_samples(state: ChatState, *, key: str = "code_samples") -> samples.Samples:
-    """Tabs of samples that send exactly the app's next request (the key only ever from the environment)."""
+def render_code_samples(
+    state: ChatState, *, key: str = "code_samples", quick_start_first: bool = False
+) -> samples.Samples:
+    """Tabs of samples that send exactly the app's next request (the key only ever from the environment), and the
+    product page's Quick Start: first and open on the model page (under its Quick start heading), else last."""
     stream = st.toggle(
         "Streaming",
         value=True,
@@ -38,7 +41,11 @@ def render_code_samples(state: ChatState, *, key: str = "code_samples") -> sampl
     st.caption(f"{built.provider_label} · {state.model.name} · `{built.url}` · messages: {source}.{key_note}")
     if built.note:
         st.info(built.note, icon=":material/info:")
-    *tabs, page_tab = st.tabs([*(built.labels[name] for name in samples.LANGUAGES), QUICK_START_TAB])
+    live = [built.labels[name] for name in samples.LANGUAGES]
+    if quick_start_first:
+        page_tab, *tabs = st.tabs([QUICK_START_TAB, *live], default=QUICK_START_TAB)
+    else:
+        *tabs, page_tab = st.tabs([*live, QUICK_START_TAB])
     for tab, name in zip(tabs, samples.LANGUAGES, strict=True):
         with tab:
             st.code(built.code[name], language=samples.LANGUAGE_OF[name])

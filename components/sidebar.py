@@ -28,12 +28,7 @@ LABELS = {
 }
 
 
-def _typed_key(name: str) -> str:
-    return f"{name}_typed"
-
-
-def _copy(src: str, dst: str) -> None:
-    st.session_state[dst] = st.session_state[src]
+ADVANCED = ("top_p", "frequency_penalty", "presence_penalty")  # in the collapsed "Advanced" part
 
 
 def reset_defaults() -> None:
@@ -41,13 +36,13 @@ def reset_defaults() -> None:
     state = st.session_state
     for name in SAMPLING_FIELDS:
         state[name] = getattr(DEFAULTS, name)
-        state[_typed_key(name)] = getattr(DEFAULTS, name)
     state[keys.SYSTEM] = DEFAULTS.system
     state["reasoning_effort"] = "default"
 
 
 def _param_control(name: str, reason: str | None, max_value: float | None) -> None:
-    """A slider that also takes typed numbers; disabled with its reason when the model rejects it."""
+    """One slider per parameter (drag, or focus it and use the arrow keys); disabled with its reason when the
+    model rejects it."""
     info = spec(name)
     top = max_value if max_value is not None else info["max"]
     kind = int if name == "max_tokens" else float
@@ -55,34 +50,16 @@ def _param_control(name: str, reason: str | None, max_value: float | None) -> No
     state.setdefault(name, info["default"])
     if state[name] > top:  # the model's context can be smaller than the value in the URL
         state[name] = kind(top)
-    if state.get(_typed_key(name)) != state[name]:  # write only on change: a rewrite would race fast key presses
-        state[_typed_key(name)] = state[name]
-    slider_col, typed_col = st.columns([3, 2], vertical_alignment="bottom")
-    with slider_col:
-        st.slider(
-            LABELS[name],
-            kind(info["min"]),
-            kind(top),
-            step=kind(info["step"]),
-            key=name,
-            help=info["help"],
-            disabled=reason is not None,
-            bind="query-params",
-            on_change=_copy,
-            args=(name, _typed_key(name)),
-        )
-    with typed_col:
-        st.number_input(
-            f"{LABELS[name]} value",
-            kind(info["min"]),
-            kind(top),
-            step=kind(info["step"]),
-            key=_typed_key(name),
-            disabled=reason is not None,
-            label_visibility="collapsed",
-            on_change=_copy,
-            args=(_typed_key(name), name),
-        )
+    st.slider(
+        LABELS[name],
+        kind(info["min"]),
+        kind(top),
+        step=kind(info["step"]),
+        key=name,
+        help=info["help"],
+        disabled=reason is not None,
+        bind="query-params",
+    )
     if reason:
         st.caption(f":material/block: Not sent: {reason}.")
 
@@ -94,16 +71,14 @@ def _provider_and_key() -> str:
     provider_id = st.selectbox(
         "Provider",
         allowed,
+        help="The offline engine answers on this machine: no network, no key, not Grok.",
         index=allowed.index(default) if default in allowed else 0,
         key=keys.PROVIDER,
         format_func=lambda p: providers.PROVIDERS[p].label,
         bind="query-params",
     )
     provider = providers.PROVIDERS[provider_id]
-    if provider.offline:
-        st.caption(
-            ":material/cloud_off: Replies come from the embedded offline engine: no network, no key, not Grok."
-        )
+    if provider.offline:  # the page's header says it too, in a badge
         return provider_id
     public = providers.public_mode(os.environ, cfg.secrets())
     if provider.user_url and not providers.custom_url_hidden(os.environ, cfg.secrets()):
@@ -216,20 +191,24 @@ def _omitted(current: cfg.Settings) -> dict[str, str]:
 
 @st.fragment
 def _general(
-    top: DeltaGenerator, max_slot: DeltaGenerator, bottom: DeltaGenerator, footer: DeltaGenerator
+    top: DeltaGenerator,
+    max_slot: DeltaGenerator,
+    bottom: DeltaGenerator,
+    effort: DeltaGenerator,
+    footer: DeltaGenerator,
 ) -> None:
     """Provider, key, model, system message, max tokens and effort, with the footer that depends on them."""
     with top:
         provider_id = _provider_and_key()
         _model_picker(provider_id)
         st.session_state.setdefault(keys.SYSTEM, DEFAULTS.system)  # a default, not value=: Reset writes the state
-        st.text_area("System message", key=keys.SYSTEM, height=120, bind="query-params")
+        st.text_area("System message", key=keys.SYSTEM, height=96, bind="query-params")
     current = cfg.current_settings()
     if not st.session_state.get(keys.FULL_RUN, True) and _choice(current) != st.session_state.get(keys.CHOICE):
         st.rerun()  # the header, prices, history labels and the other controls depend on these
     with max_slot:
         _param_control("max_tokens", _omitted(current).get("max_tokens"), current.model.context)
-    with bottom:
+    with effort:
         if current.model.reasoning:
             st.selectbox(
                 "Reasoning effort",
@@ -238,6 +217,7 @@ def _general(
                 bind="query-params",
                 help=spec("reasoning_effort")["help"] + " default: the provider's.",
             )
+    with bottom:
         current = cfg.current_settings()
         if current.problem:
             st.warning(current.problem, icon=":material/error:")
@@ -258,12 +238,14 @@ def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
     itself breaks Streamlit's element paths). Reset is drawn here too: it changes every control, so it reruns all.
     """
     with st.sidebar:
-        st.subheader("Settings", anchor=False)
         top = st.container()
-        slots = {name: st.container() for name in SAMPLING_FIELDS}
+        slots = {name: st.container() for name in SAMPLING_FIELDS if name not in ADVANCED}
         bottom = st.container()
+        advanced = st.expander("Advanced", icon=":material/tune:", key="sidebar_advanced")
+        effort = advanced.container()
+        slots |= {name: advanced.container() for name in ADVANCED}
     st.session_state[keys.FULL_RUN] = True
-    _general(top, slots["max_tokens"], bottom, footer_slot)
+    _general(top, slots["max_tokens"], bottom, effort, footer_slot)
     st.session_state[keys.FULL_RUN] = False
     current = cfg.current_settings()
     st.session_state[keys.CHOICE] = _choice(current)
@@ -271,7 +253,7 @@ def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
     for name in SAMPLING_FIELDS:
         if name != "max_tokens":
             _param_fragment(slots[name], name, omitted.get(name))
-    with st.sidebar:
+    with advanced:
         dialog.render_entry(current.protocol)
         st.toggle(
             "Load images in replies",
@@ -282,5 +264,6 @@ def render_sidebar(footer_slot: DeltaGenerator) -> cfg.Settings:
         st.button(
             "Reset to page defaults", icon=":material/restart_alt:", key="reset_defaults", on_click=reset_defaults
         )
+    with st.sidebar:
         render_presets(current)
     return current

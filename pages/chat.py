@@ -13,7 +13,9 @@ require_router()
 persist.open_shared_link()
 persist.reopen_chat()
 conv = conversation()
-header_box, history_box, footer_box = st.container(), st.container(), st.container()
+# The starters' slot is redrawn (empty) on every run: the run that starts the first reply replaces them at once
+# instead of leaving them greyed out until it ends.
+header_box, starters_slot, history_box, footer_box = st.container(), st.empty(), st.container(), st.container()
 settings = render_sidebar(footer_box)
 # Drawn before any streaming (it is pinned to the bottom wherever it is called): a stopped run ends mid-script,
 # and an input not drawn in that run would vanish with it.
@@ -24,7 +26,8 @@ st.chat_input(
 with header_box:
     pane.render_header(settings)
     persist.render_health()
-    if not conv.messages:
+if not conv.messages:
+    with starters_slot.container():
         pane.render_starters(actions.send)
         messages_editor.render_entry()
 

@@ -26,7 +26,7 @@ if model.id != GROK_3_MINI.id:
         f"The playground is set to {model.name}: these samples and the Claude Code command use it.",
         icon=":material/swap_horiz:",
     )
-render_code_samples(state, key="model_page_code")
+render_code_samples(state, key="model_page_code", quick_start_first=True)
 model_info.render_docs_note()
 model_info.render_pricing()
 model_info.render_claude_code(model)

@@ -70,7 +70,9 @@ def test_429_says_how_long_to_wait_and_retry_then_works(serve):
     assert [r.json()["messages"][-1]["content"] for r in server.requests] == ["Hello?", "Hello?"]
 
 
-def test_unsupported_parameter_offers_retry_without_it_which_then_succeeds(serve):
+def test_unsupported_parameter_offers_one_retry_naming_its_family_which_then_succeeds(serve):
+    """Grok 3 Mini is an xAI reasoning model: the rejected presence_penalty belongs to a documented family, so one
+    button names the whole family (there used to be a second one for presence_penalty alone)."""
     server = serve(
         json_reply(
             400,
@@ -84,15 +86,33 @@ def test_unsupported_parameter_offers_retry_without_it_which_then_succeeds(serve
     at = start_app()
     send(at, "Hello?")
     assert "presence_penalty" in errors(at)
-    at.button(key="retry_without").click()
+    retries = [b for b in at.button if b.key and b.key.startswith("retry_without")]
+    assert [b.label for b in retries] == ["Retry without presence_penalty, frequency_penalty, stop"]
+    retries[0].click()
     run(at)
     assert chat(at)[-1][1].endswith("Fine without it")
     assert "presence_penalty" in server.requests[0].json()
     assert "presence_penalty" not in server.requests[1].json()
-    assert "frequency_penalty" in server.requests[1].json()
+    assert "frequency_penalty" not in server.requests[1].json()
     assert at.slider(key="presence_penalty").disabled  # it stays off for this model
     send(at, "And again")
     assert "presence_penalty" not in server.requests[2].json()
+
+
+def test_an_unsupported_parameter_outside_any_family_gets_one_retry_without_it(serve):
+    server = serve(
+        json_reply(400, {"code": "x", "error": "Argument not supported on this model: top_p"}),
+        answer_stream("Fine without it"),
+    )
+    at = start_app()
+    send(at, "Hello?")
+    retries = [b for b in at.button if b.key and b.key.startswith("retry_without")]
+    assert [b.label for b in retries] == ["Retry without top_p"]
+    retries[0].click()
+    run(at)
+    assert chat(at)[-1][1].endswith("Fine without it")
+    assert "top_p" in server.requests[0].json() and "top_p" not in server.requests[1].json()
+    assert "presence_penalty" in server.requests[1].json()
 
 
 def test_a_broken_stream_keeps_its_partial_text_and_the_next_message_works(serve):

@@ -45,13 +45,13 @@ def test_sidebar_defaults_are_the_pages():
         for k in ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty")
     ]
     assert values == [0.7, 1000, 0.9, 0.0, 0.0]
-    assert at.number_input(key="temperature_typed").value == 0.7
+    assert not at.sidebar.number_input  # one control per parameter: the slider (no typed-number box beside it)
 
 
 def test_sidebar_values_reach_the_request_body(recorder):
     at = start_app()
     at.slider(key="temperature").set_value(1.3)
-    at.number_input(key="max_tokens_typed").set_value(512)  # a typed number
+    at.slider(key="max_tokens").set_value(512)
     at.slider(key="top_p").set_value(0.5)
     at.slider(key="frequency_penalty").set_value(0.4)
     at.slider(key="presence_penalty").set_value(-0.6)
@@ -67,7 +67,7 @@ def test_sidebar_values_reach_the_request_body(recorder):
     ]
     assert body["stream"] is True
     assert chat(at)[-1] == ("assistant", "Thinking it over\nHello there")  # the thinking block, then the answer
-    assert at.expander[-1].label.startswith("Thought for")
+    assert at.main.expander[-2].label.startswith("Thought for")  # the thinking block, then the strip
     assert "tokens in 50 · out 20 · reasoning 8" in captions(at)
 
 
@@ -123,6 +123,10 @@ def test_regenerate_and_edit_resend(recorder):
 def test_clear_asks_first_then_empties(recorder):
     at = start_app()
     send(at, "Something")
+    assert not [b for b in at.button if b.key == "confirm_clear"]  # asked only after "Clear conversation"
+    at.button(key="clear").click()
+    run(at)
+    assert chat(at) and at.button(key="confirm_clear").label == "Yes, clear it"
     at.button(key="confirm_clear").click()
     run(at)
     assert chat(at) == [] and at.button(key="starter_0")
@@ -146,12 +150,12 @@ def test_export_has_per_reply_usage_and_cost_and_no_key(recorder, monkeypatch):
     exported = {label: data() if callable(data) else data for label, data in downloads.items()}
     assert recorder.requests[-1].headers["Authorization"] == "Bearer sk-sentinel-export-123"
     assert all("sk-sentinel-export-123" not in text for text in exported.values())
-    doc = json.loads(exported["JSON"])
+    doc = json.loads(exported["Export JSON"])
     reply = doc["replies"][0]
     assert reply["usage"]["prompt_tokens"] == 50 and reply["usage"]["reasoning_tokens"] == 8
     assert reply["cost"]["total"] and reply["timings"]["total"] is not None
     assert doc["messages"][-1]["content"] == "Hello there"
-    assert "Hello there" in exported["Markdown"] and "cost $" in exported["Markdown"]
+    assert "Hello there" in exported["Export Markdown"] and "cost $" in exported["Export Markdown"]
 
 
 def anthropic_stream(req):

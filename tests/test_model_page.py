@@ -16,8 +16,9 @@ from playground.facts.providers import MODELSLAB
 from playground.snippets import samples as snippets
 
 SECRET = "sk-model-page-secret-77d1"
-TABS = ["Python (requests)", "Python (openai)", "JavaScript (fetch)", "cURL", "PHP", "Quick start (product page)"]
-TABS += ["Python", "JavaScript", "cURL", "PHP"]  # the Quick Start tab's own language tabs, as the page names them
+TABS = ["Quick start (product page)", "Python", "JavaScript", "cURL", "PHP"]  # first, with its own language tabs
+TABS += ["Python (requests)", "Python (openai)", "JavaScript (fetch)", "cURL", "PHP"]  # then the live samples
+DIALOG_TABS = [*TABS[5:], *TABS[:5]]  # "View code" opens on the conversation's code: the page's sample comes last
 
 
 def model_page(**state: object) -> AppTest:
@@ -33,8 +34,8 @@ def code_values(at: AppTest) -> list[str]:
 
 def sample_code(at: AppTest, lang: str) -> str:
     """The code block of one language tab of the page's samples."""
-    labels = [t.label for t in at.tabs]
-    tab = at.tabs[labels.index({"python_requests": "Python (requests)", "curl": "cURL"}.get(lang, lang))]
+    labels = [t.label for t in at.tabs][::-1]  # the live samples come after the Quick Start's own cURL and PHP
+    tab = at.tabs[-1 - labels.index({"python_requests": "Python (requests)", "curl": "cURL"}.get(lang, lang))]
     return tab.code[0].value
 
 
@@ -158,7 +159,7 @@ def test_code_dialog_renders_inside_st_dialog() -> None:
     at = AppTest.from_function(script, default_timeout=30)
     at.run()
     assert not at.exception
-    assert [t.label for t in at.tabs] == TABS
+    assert [t.label for t in at.tabs] == DIALOG_TABS
     at.toggle(key="dialog_code_stream").set_value(False).run()
     assert not at.exception
     assert "stream=False" in at.tabs[1].code[0].value
@@ -167,5 +168,5 @@ def test_code_dialog_renders_inside_st_dialog() -> None:
 @pytest.mark.parametrize("protocol", ["anthropic"])
 def test_anthropic_protocol_samples_on_the_page(protocol: str) -> None:
     at = model_page(provider="modelslab", api_key_modelslab=SECRET, protocol=protocol)
-    assert [t.label for t in at.tabs][1] == "Python (anthropic)"
+    assert [t.label for t in at.tabs][6] == "Python (anthropic)"  # after the Quick Start and its 4 tabs
     assert "https://modelslab.com/api/v7/llm/v1/messages" in sample_code(at, "python_requests")

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from loopback import LoopbackServer, sse, sse_reply
 
-from components.chat.pane import reply_strip
+from components.chat.pane import reply_details
 from playground.chat import export
 from playground.chat.conversation import Conversation
 from playground.chat.turn import ReplyBuilder
@@ -71,7 +71,7 @@ def test_a_retired_slug_answered_by_a_newer_model_is_priced_at_the_newer_models_
     assert reply.cost.total == genai_total("grok-4.3", "x-ai", reply.usage)
     assert reply.cost.total > cost(reply.usage, GROK_3_MINI.price).total  # dearer than what was asked
     assert "genai-prices" in reply.price_note and "grok-4.3" in reply.price_note
-    strip = reply_strip(reply)
+    strip = "\n".join(reply_details(reply))
     assert "served by `grok-4.3`" in strip and "priced as `grok-4.3`" in strip
 
 
@@ -86,7 +86,7 @@ def test_a_served_model_nobody_prices_has_no_cost_and_says_so(client) -> None:
     reply = answered_by("mystery-model-9", MODELSLAB, client)
     assert reply.served_other and reply.cost is None
     assert reply.price_note.startswith("cannot price `mystery-model-9`")
-    strip = reply_strip(reply)
+    strip = "\n".join(reply_details(reply))
     assert "served by `mystery-model-9`" in strip and "cost unknown" in strip
 
 
@@ -103,7 +103,9 @@ def test_a_served_model_nobody_prices_has_no_cost_and_says_so(client) -> None:
 def test_the_asked_model_under_another_spelling_is_not_served_by_another(provider, served, client) -> None:
     reply = answered_by(served, provider, client)
     assert reply.served_model == served and not reply.served_other and reply.price_note == ""
-    assert reply.cost == cost(reply.usage, GROK_3_MINI.price) and "served by" not in reply_strip(reply)
+    assert reply.cost == cost(reply.usage, GROK_3_MINI.price) and "served by" not in "\n".join(
+        reply_details(reply)
+    )
 
 
 def test_the_offline_engine_is_a_stand_in_not_another_model() -> None:
@@ -124,7 +126,7 @@ def test_the_offline_engine_on_loopback_behind_a_custom_url_is_a_stand_in_too() 
     builder.feed(ServedModel("offline-engine"))
     reply = builder.finish()
     assert not reply.served_other and reply.cost == cost(reply.usage, GROK_3_MINI.price)
-    assert "served by" not in reply_strip(reply)
+    assert "served by" not in "\n".join(reply_details(reply))
 
 
 def test_export_records_the_asked_and_the_served_model(client) -> None:

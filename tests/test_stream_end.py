@@ -10,7 +10,7 @@ import pytest
 from apptest_util import captions, chat, send, start_app
 from loopback import LoopbackServer, Reply, json_reply, sse, sse_reply
 
-from components.chat.pane import reply_strip
+from components.chat.pane import reply_details
 from playground.chat.events import UNKNOWN_FINISH, Finish, TextDelta, Usage
 from playground.chat.export import reply_record
 from playground.chat.turn import ReplyBuilder
@@ -64,7 +64,7 @@ def test_no_finish_reason_and_no_done_is_kept_and_marked(server: LoopbackServer)
     assert got == [TextDelta("Half an "), TextDelta("answer"), Finish(UNKNOWN_FINISH)]
     reply = reply_of(got)
     assert reply.status == "unconfirmed" and reply.finish_reason == UNKNOWN_FINISH
-    assert f"finish {UNKNOWN_FINISH}" in reply_strip(reply)  # what the user sees under the reply
+    assert f"finish {UNKNOWN_FINISH}" in "\n".join(reply_details(reply))  # what the user sees under the reply
     record = reply_record(reply)  # what the JSON and Markdown exports write
     assert (record["status"], record["finish_reason"]) == ("unconfirmed", UNKNOWN_FINISH)
 
@@ -93,7 +93,7 @@ def test_done_without_finish_reason_is_a_normal_end(server: LoopbackServer) -> N
     assert [type(e) for e in got] == [TextDelta, Usage]
     reply = reply_of(got)
     assert reply.status == "complete" and reply.finish_reason is None
-    assert "finish complete" in reply_strip(reply)
+    assert "finish complete" in "\n".join(reply_details(reply))
 
 
 def test_whole_json_reply_without_finish_reason_is_not_marked(server: LoopbackServer) -> None:

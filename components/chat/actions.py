@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from components import persist, state
-from components.chat import messages_editor
 from components.chat.generation import request_reply
 from components.code_samples import code_dialog
 from components.remote import model_check
@@ -72,57 +71,85 @@ def switch_model(model_id: str) -> None:
 
 
 def render_actions(settings: Settings) -> None:
-    """The row of conversation actions under the history."""
+    """The conversation actions under the history: two primary ones and a "More" menu, one row even on a phone."""
     conv = conversation()
     if not conv.messages:
         return
-    secrets = (settings.config.api_key,)
-    with st.container(horizontal=True, key="conversation_actions"):
-        st.button(
-            "Regenerate",
-            icon=":material/refresh:",
-            key="regenerate",
-            on_click=regenerate,
-            disabled=conv.last_user_index() is None,
-        )
+    with st.container(horizontal=True, key="conversation_actions", wrap=False):
         index = conv.last_user_index()
+        st.button(
+            "Regenerate", icon=":material/refresh:", key="regenerate", on_click=regenerate, disabled=index is None
+        )
         if index is not None:
-            with st.popover("Edit last prompt", icon=":material/edit:"):
+            with st.popover("Edit", icon=":material/edit:", help="Edit the last prompt and send it again"):
                 st.text_area("Last prompt", value=conv.messages[index].content, key="edit_prompt")
                 st.button("Resend", icon=":material/send:", key="resend", on_click=resend_edited)
-        with st.popover("Export", icon=":material/download:"):
-            args = {"params": settings.params, "model_id": settings.model.id, "secrets": secrets}
-            tools = settings.state.tools
-            # callables: built only when clicked, so a long conversation costs nothing on every rerun
-            st.download_button(
-                "JSON",
-                lambda: export.to_json(conv, provider_id=settings.config.provider.id, tools=tools, **args),
-                file_name="conversation.json",
-                mime="application/json",
-                key="export_json",
-                icon=":material/data_object:",
-                on_click="ignore",
-            )
-            st.download_button(
-                "Markdown",
-                lambda: export.to_markdown(conv, **args),
-                file_name="conversation.md",
-                mime="text/markdown",
-                key="export_md",
-                icon=":material/description:",
-                on_click="ignore",
-            )
-        messages_editor.render_entry()
-        st.button("View code", icon=":material/code:", key="view_code", on_click=_open_code)
-        with st.popover("Clear", icon=":material/delete:"):
-            st.write(persist.clear_question())
-            st.button("Yes, clear it", type="primary", key="confirm_clear", on_click=clear)
+        # tracked (a rerun on open and close) so that an item opening a dialog can close the menu first
+        with st.popover("More", icon=":material/more_horiz:", key=MORE, on_change="rerun"):
+            _more(settings, conv)
     if st.session_state.pop(state.SHOW_CODE, False):
         code_dialog()
+    if st.session_state.pop(CONFIRM_CLEAR, False):
+        clear_dialog()
+
+
+def _more(settings: Settings, conv: object) -> None:
+    """The less used actions: export, edit messages, view code, clear (asks first)."""
+    args = {"params": settings.params, "model_id": settings.model.id, "secrets": (settings.config.api_key,)}
+    tools = settings.state.tools
+    # callables: built only when clicked, so a long conversation costs nothing on every rerun
+    st.download_button(
+        "Export JSON",
+        lambda: export.to_json(conv, provider_id=settings.config.provider.id, tools=tools, **args),
+        file_name="conversation.json",
+        mime="application/json",
+        key="export_json",
+        icon=":material/data_object:",
+        on_click="ignore",
+        width="stretch",
+    )
+    st.download_button(
+        "Export Markdown",
+        lambda: export.to_markdown(conv, **args),
+        file_name="conversation.md",
+        mime="text/markdown",
+        key="export_md",
+        icon=":material/description:",
+        on_click="ignore",
+        width="stretch",
+    )
+    st.button(
+        "Edit messages", icon=":material/edit_note:", key="open_messages", on_click=_edit_messages, width="stretch"
+    )
+    st.button("View code", icon=":material/code:", key="view_code", on_click=_open_code, width="stretch")
+    st.button("Clear conversation", icon=":material/delete:", key="clear", on_click=_ask_clear, width="stretch")
+
+
+CONFIRM_CLEAR = "confirm_clear_open"  # open the "Clear" confirmation on this run
+MORE = "more_actions"  # the "More" menu's open state
+
+
+def _ask_clear() -> None:
+    st.session_state[CONFIRM_CLEAR] = True
+    st.session_state[MORE] = False
+
+
+@st.dialog("Clear the conversation?")
+def clear_dialog() -> None:
+    """Asks before the whole conversation goes."""
+    st.write(persist.clear_question())
+    if st.button("Yes, clear it", type="primary", key="confirm_clear", on_click=clear):
+        st.rerun()  # the whole page, not just the dialog: the history is gone
 
 
 def _open_code() -> None:
     st.session_state[state.SHOW_CODE] = True
+    st.session_state[MORE] = False
+
+
+def _edit_messages() -> None:
+    st.session_state[state.MESSAGES_OPEN] = True  # what messages_editor's own entry button sets
+    st.session_state[MORE] = False
 
 
 def render_error(settings: Settings) -> None:
@@ -132,7 +159,7 @@ def render_error(settings: Settings) -> None:
         return
     st.error(f"**{plain(error.message)}** {error.action}", icon=":material/error:")  # server words: plain text
     with st.container(horizontal=True, key="error_actions"):
-        if isinstance(error, UnsupportedParameter) and error.param:
+        if isinstance(error, UnsupportedParameter) and error.param and not _family_button(settings, error):
             st.button(
                 f"Retry without {error.param}",
                 key="retry_without",
@@ -140,8 +167,6 @@ def render_error(settings: Settings) -> None:
                 on_click=retry_without,
                 args=(settings.model.id, error.param),
             )
-        if isinstance(error, UnsupportedParameter) and error.param:
-            _family_button(settings, error)
         if isinstance(error, UnknownModel):
             _switch_buttons(settings, error)
         wait = error.retry_after
@@ -149,12 +174,13 @@ def render_error(settings: Settings) -> None:
         st.button(label, key="retry", icon=":material/replay:", on_click=regenerate)  # drops a partial reply
 
 
-def _family_button(settings: Settings, error: UnsupportedParameter) -> None:
-    """One retry without the rejected parameter's whole family, when a provider documents one."""
+def _family_button(settings: Settings, error: UnsupportedParameter) -> bool:
+    """One retry without the rejected parameter's whole family, when a provider documents one (then the only
+    retry-without button: it says it all); whether it was drawn."""
     model, provider_id = settings.model, settings.config.provider.id
     family = family_for(model=model, provider_id=provider_id, param=error.param or "")
     if family is None:
-        return
+        return False
     reasons = drop_reasons(
         model=model, provider_id=provider_id, param=error.param or "", server_said=server_said(error)
     )
@@ -166,6 +192,7 @@ def _family_button(settings: Settings, error: UnsupportedParameter) -> None:
         args=(model.id, settings.config.base_url, reasons),
         help=f"{family.source}: {family.quote}. Remembered for this model at this URL for the session.",
     )
+    return True
 
 
 def _model_label(model_id: str) -> str:

@@ -15,9 +15,9 @@ from playground.chat.coalesce import Coalescer, settled_end
 from playground.chat.conversation import Conversation
 from playground.chat.errors import NotAllowed, PlaygroundError
 from playground.chat.events import ReasoningDelta, TextDelta
+from playground.chat.markdown import balance
 from playground.chat.pending import PendingReply
 from playground.chat.turn import ReplyBuilder
-from playground.chat.unfinished import close_unfinished
 from playground.facts import providers
 from playground.money.cache import prompt_prefix
 from playground.money.cache_forecast import with_system
@@ -99,7 +99,7 @@ class _Segments:
             self.tail.markdown(state.model_markdown(text[self.settled : cut]))
             self.tail = self.box.empty()
             self.settled = cut
-        self.tail.markdown(state.model_markdown(close_unfinished(text[self.settled :])))  # never a raw "**"
+        self.tail.markdown(state.model_markdown(balance(text[self.settled :])))  # open markup closed for display
 
 
 @st.fragment(run_every=SETTLE_TICK)

@@ -13,8 +13,9 @@ from playground.chat.conversation import Conversation, Message, Reply
 from playground.chat.unfinished import close_unfinished
 from playground.facts.page import PAGE
 from playground.facts.providers import PROVIDERS
+from playground.money.pricing import format_usd
 from playground.money.usage_reading import reading_note
-from playground.offline.spend import LIST_PRICES, prices_of, reply_cost
+from playground.offline.spend import LIST_PRICES, answered_offline, prices_of, reply_cost
 from playground.text import plain
 
 WINDOW = 20  # messages drawn at first; older ones load on request (a long history must not slow every rerun)
@@ -52,7 +53,37 @@ def prices_at() -> str:
 
 
 def reply_strip(reply: Reply, *, at: str = LIST_PRICES) -> str:
-    """One line under a reply: timings, tokens in/out/reasoning/cached, cost split, and the estimate label."""
+    """The one line under a reply (short enough for a phone): total time, speed, tokens out (reasoning included;
+    the thinking block's label has the reasoning's share) and cost."""
+    t, u = reply.timings, reply.usage
+    parts = []
+    if t.total is not None:
+        parts.append(f"{t.total:.1f} s")
+    if t.tokens_per_second:
+        parts.append(f"{t.tokens_per_second:.0f} tok/s")
+    if u is not None:
+        parts.append(f"{'≈' if u.estimated else ''}{u.output_tokens:,} tokens")
+    if u is not None and u.invalid:
+        parts.append(":material/warning: not priced")
+    elif reply.cost is not None and answered_offline(reply.provider_id):
+        parts.append("nothing spent (offline)")  # the details say what it would cost ``at`` those prices
+    elif reply.cost is not None:
+        parts.append(format_usd(reply.cost.total))
+    elif reply.served_other:
+        parts.append("cost unknown")
+    return " · ".join(parts)
+
+
+def render_strip(reply: Reply, *, at: str = LIST_PRICES) -> None:
+    """The reply's one-line strip; a click on it unfolds the rest (the cache's figures too)."""
+    with st.expander(reply_strip(reply, at=at), type="compact"):
+        st.caption("  \n".join(reply_details(reply, at=at)))
+        chat_cache.render_reply(reply)
+
+
+def reply_details(reply: Reply, *, at: str = LIST_PRICES) -> list[str]:
+    """Everything measured about a reply, one fact per line: timings, finish, served model, tokens in/out/
+    reasoning/cached, the cost split, price and usage notes."""
     t, u = reply.timings, reply.usage
     parts = []
     if t.first_token is not None:
@@ -82,12 +113,15 @@ def reply_strip(reply: Reply, *, at: str = LIST_PRICES) -> str:
         parts.append(reply.price_note)
     if u is not None and (note := reading_note(u)):
         parts.append(note)
-    return " · ".join(parts)
+    return parts
 
 
 def _thought_label(reply: Reply) -> str:
-    secs = reply.timings.reasoning_seconds
-    return f"Thought for {secs:.1f} s" if secs is not None else "Thinking"
+    secs, u = reply.timings.reasoning_seconds, reply.usage
+    label = f"Thought for {secs:.1f} s" if secs is not None else "Thinking"
+    if u is not None and u.reasoning_tokens:
+        label += f" ({'≈' if u.estimated else ''}{u.reasoning_tokens:,} tokens)"
+    return label
 
 
 def _render_tool_result(message: Message) -> None:
@@ -123,8 +157,7 @@ def render_message(message: Message) -> None:
             st.caption(":material/content_cut: Cut at max tokens.")
         elif reply.status == "unconfirmed":
             st.caption(":material/help: The stream ended without a finish reason: the reply may be cut.")
-        st.caption(reply_strip(reply, at=prices_at()))
-        chat_cache.render_reply(reply)
+        render_strip(reply, at=prices_at())
 
 
 def render_history(conv: Conversation) -> None:

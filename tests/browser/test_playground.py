@@ -65,8 +65,8 @@ def test_starter_streams_thinking_answer_and_strip(
     expect(messages.nth(0)).to_contain_text(STARTER)
     reply = messages.nth(1)
     # The thinking block (st.status while streaming) ends as a collapsed expander that says how long it took.
-    thought = reply.get_by_test_id("stExpander")
-    expect(thought).to_have_count(1)
+    expect(reply.get_by_test_id("stExpander")).to_have_count(2)  # the thinking block, then the strip
+    thought = reply.get_by_test_id("stExpander").first
     expect(thought.locator("summary")).to_contain_text(re.compile(r"Thought for \d+\.\d s"))
     expect(thought.locator("details")).not_to_have_attribute("open", re.compile(".*"))
     thought.locator("summary").click()
@@ -75,9 +75,10 @@ def test_starter_streams_thinking_answer_and_strip(
     expect(reply).to_contain_text(ANSWER_START)
     expect(reply).to_contain_text(ANSWER_END)
     expect(reply.get_by_role("heading", name="The request")).to_be_visible()
-    # The per-reply strip: timings, tokens, cost.
-    strip = reply.get_by_test_id("stCaptionContainer").filter(has_text="first token")
-    expect(strip).to_have_count(1)
+    # The per-reply strip: one line (time, speed, tokens, cost); a click unfolds the details.
+    strip = reply.get_by_test_id("stExpander").last
+    expect(strip.locator("summary")).to_contain_text(re.compile(r"tok/s · ≈?[1-9][\d,]* tokens · \$0\.\d+"))
+    strip.locator("summary").click()
     text = strip.inner_text()
     for part in (
         "first token",
@@ -111,7 +112,7 @@ def test_slider_move_goes_to_the_url_and_a_reload_restores_it(
             f"() => parseFloat(new URLSearchParams(location.search).get('temperature')) === {value}"
         )
         wait_for_app(page)
-    expect(page.get_by_test_id("stSidebar").get_by_label("Temperature value")).to_have_value("0.85")
+    expect(temperature).to_have_attribute("aria-valuetext", "0.85")  # one control per parameter: the slider
     shared = page.url
     page.reload()
     wait_for_app(page)
@@ -124,6 +125,7 @@ def test_slider_move_goes_to_the_url_and_a_reload_restores_it(
         fresh.goto(shared)
         fresh.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
         expect(_slider(fresh, "Temperature")).to_have_attribute("aria-valuetext", "0.85")
+        fresh.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Advanced").click()
         expect(_slider(fresh, "Top P")).to_have_attribute("aria-valuetext", "0.90")
     finally:
         other.close()
@@ -154,11 +156,11 @@ def test_stop_button_ends_a_slow_stream_and_keeps_the_partial_reply(
     stored = _answer_words(reply)
     assert ANSWER_END not in " ".join(stored)
     assert stored[: len(shown) - 1] == shown[:-1]  # what was on screen at the stop is what was kept
-    expect(reply.get_by_test_id("stCaptionContainer").filter(has_text="first token")).to_contain_text(
-        "finish stopped"
-    )
     page.wait_for_timeout(3 * SLOW_PACE * 1000 + 300)  # were it still streaming, a few more words would show
     assert reply.inner_text() == kept
+    strip = reply.get_by_test_id("stExpander").last  # the details under the one-line strip
+    strip.locator("summary").click()
+    expect(strip).to_contain_text("finish stopped")
     # The next message's run keeps the stopped reply as it was.
     box.fill("And now something short")
     box.press("Enter")

@@ -146,7 +146,7 @@ def test_the_key_never_reaches_the_browser(
     send(page, "Again", messages=3)
     expect(page.get_by_test_id("stAlert")).to_contain_text("[redacted]")  # the echoed key, masked
     look("error")
-    page.get_by_role("button", name="Export").click()
+    page.get_by_role("button", name="More").click()  # export sits in the actions' "More" menu
     exported = []
     for label in ("JSON", "Markdown"):
         with page.expect_download() as download:
@@ -154,12 +154,13 @@ def test_the_key_never_reaches_the_browser(
         exported.append(open(download.value.path(), "rb").read())
     assert b"Hello" in exported[0] and b"Hello" in exported[1]
     look("export")
-    page.keyboard.press("Escape")
+    # the menu is still open after the downloads: View code is its next item (and closes it)
     rerun_and_wait(page, lambda: page.get_by_role("button", name="View code").click())
-    dialog = page.get_by_role("dialog")
+    dialog = page.get_by_role("dialog", name="Code for this conversation")
     expect(dialog).to_contain_text("PLAYGROUND_API_KEY")  # the samples read the key from the environment
     look("code dialog")
     page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
     link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("Model", re.I))
     navigate_and_wait(page, link, "model")
     look("model page")
@@ -201,8 +202,8 @@ def test_model_output_never_runs_as_script(
     reply = page.get_by_test_id("stChatMessage").nth(1)
     expect(reply).to_contain_text("raw link")
     expect(reply).to_contain_text("<script>")  # shown as text, not run
-    reply.get_by_test_id("stExpander").locator("summary").click()  # the reasoning, with its own <img onerror>
-    expect(reply.get_by_test_id("stExpander")).to_contain_text("Thinking")
+    reply.get_by_test_id("stExpander").first.locator("summary").click()  # the reasoning, its own <img onerror>
+    expect(reply.get_by_test_id("stExpander").first).to_contain_text("Thinking")
     provider.script("html_error")
     send(page, "And an error", messages=3)
     expect(page.get_by_test_id("stAlert")).to_contain_text("Bad")

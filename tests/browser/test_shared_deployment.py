@@ -121,6 +121,9 @@ def test_server_text_is_not_a_link_and_reply_images_wait_for_the_switch(streamli
         reply = page.get_by_test_id("stChatMessage").last
         expect(reply).to_contain_text("image from 127.0.0.1, not loaded")
         assert reply.locator("img[src*='leak.png']").count() == 0
+        page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Advanced").locator(
+            "summary"
+        ).click()  # the toggle sits in the sidebar's Advanced part
         page.get_by_test_id("stSidebar").get_by_text("Load images in replies").click()
         wait_for_app(page)
         expect(page.get_by_test_id("stChatMessage").last.locator("img[src*='leak.png']")).to_have_count(1)

@@ -30,6 +30,7 @@ def paced_app(shared_streamlit: Any, browser_logs: Any) -> Iterator[Server]:
 def _tools_one_at_a_time(page: Any) -> None:
     """Load the example tools and turn parallel calls off (one call per round), through the dialog."""
     sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stExpander").filter(has_text="Advanced").locator("summary").click()  # where it sits
     sidebar.get_by_role("button", name="Tools and output format").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
