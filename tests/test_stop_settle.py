@@ -17,9 +17,9 @@ from apptest_util import captions, chat, run, start_app
 from components import state
 from playground.chat.conversation import Conversation
 from playground.chat.events import ReasoningDelta, TextDelta
+from playground.chat.markdown import balance
 from playground.chat.pending import PendingReply
 from playground.chat.turn import ReplyBuilder
-from playground.chat.unfinished import close_unfinished
 from playground.facts.catalog import GROK_3_MINI
 from playground.money.pricing import format_usd
 from playground.tools.response_format import ResponseFormat
@@ -32,7 +32,7 @@ PARTIAL = "**This is the offline engine,"
     ("cut", "drawn"),
     [
         ("**This is the offline engine,", "**This is the offline engine,**"),
-        ("**This is the offline engine, ", "**This is the offline engine,**"),  # a closer may not follow a space
+        ("**This is the offline engine, ", "**This is the offline engine,** "),  # a closer may not follow a space
         ("Done **well** and", "Done **well** and"),
         ("a dangling **", "a dangling"),
         ("x *it and ~~gone", "x *it and ~~gone~~*"),
@@ -46,7 +46,7 @@ PARTIAL = "**This is the offline engine,"
     ],
 )
 def test_markdown_cut_mid_stream_is_closed_for_drawing(cut: str, drawn: str) -> None:
-    assert close_unfinished(cut) == drawn
+    assert balance(cut) == drawn
 
 
 def _pending(conv: Conversation, saved: list[int]) -> PendingReply:
@@ -142,7 +142,9 @@ def test_the_page_after_a_stop_draws_the_reply_settled_even_while_the_stream_sti
     assert "finish stopped" in text and "estimated tokens in" in text
     cost = conv.messages[1].reply.cost.total
     assert cost > Decimal(0)
-    assert f"Last reply {format_usd(cost)}" in text and "over 1 replies" in text  # the footer counts it
+    # the footer counts it (an offline reply: what it would cost, nothing spent)
+    assert f"Last reply offline, nothing spent (would cost {format_usd(cost)}" in text
+    assert "nothing spent so far" in text
     assert at.button(key="regenerate").disabled is False  # the action row is drawn
     assert state.LIVE_REPLY not in at.session_state
     assert saved == [2]

@@ -10,7 +10,7 @@ from components.chat.tool_cards import plain_name, render_calls, render_check
 from components.settings import Settings
 from components.state import HISTORY_WINDOW
 from playground.chat.conversation import Conversation, Message, Reply
-from playground.chat.unfinished import close_unfinished
+from playground.chat.markdown import balance
 from playground.facts.page import PAGE
 from playground.facts.providers import PROVIDERS
 from playground.money.pricing import format_usd
@@ -145,7 +145,7 @@ def render_message(message: Message) -> None:
             render_check(message.content, message.check)
         elif message.content:
             cut = reply is not None and reply.status != "complete"  # stopped, failed or cut: close what is open
-            st.markdown(state.model_markdown(close_unfinished(message.content) if cut else message.content))
+            st.markdown(state.model_markdown(balance(message.content) if cut else message.content))
         render_calls(message)
         if reply is None:
             return

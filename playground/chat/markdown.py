@@ -1,5 +1,5 @@
-"""Markdown that is still streaming, balanced for display: an open code fence, code span, ``**`` or ``_`` is
-closed at the end of the live tail, so half a reply never shows its raw markers.
+"""Markdown cut mid-stream, balanced for display: an open code fence, code span, ``**``, ``*``, ``~~`` or ``_`` is
+closed at the end of the live tail (or of a stopped reply), so half a reply never shows its raw markers.
 
 Display only: the stored text is never changed; the next flush draws the real text again.
 """
@@ -12,6 +12,8 @@ _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.M)
 _TICKS = re.compile(r"`+")
 _STRONG = re.compile(r"(?<![\\*])\*\*(?!\*)")  # ``**`` alone (a ``***`` run is left as it is)
 _UNDERSCORE = re.compile(r"(?<![\\_])_{1,2}(?!_)")
+_STAR = re.compile(r"(?<![\\*])\*(?!\*)")  # a lone ``*`` (a list marker opens nothing: a space follows it)
+_STRIKE = re.compile(r"(?<![\\~])~~(?!~)")
 
 
 def _open_fence(text: str) -> tuple[str | None, int]:
@@ -75,7 +77,8 @@ def balance(text: str) -> str:
     start = max(after, text.rfind("\n\n") + 2 if "\n\n" in text else 0)
     para = text[start:]
     masked, code = _mask_code(para)
-    opened = sorted(code + _open_delims(masked, _STRONG) + _open_delims(masked, _UNDERSCORE), reverse=True)
+    delims = [d for p in (_STRONG, _STAR, _STRIKE, _UNDERSCORE) for d in _open_delims(masked, p)]
+    opened = sorted(code + delims, reverse=True)
     if not opened:
         return text
     body = para.rstrip()
