@@ -30,6 +30,12 @@ def _reload(chat_id: str, user: dict | None = None):
     return run(at)
 
 
+def _ask_clear(at) -> None:
+    """More → Clear conversation: the question comes in a dialog."""
+    at.button(key="clear").click()
+    run(at)
+
+
 def _infos(at) -> str:
     return " ".join(i.value for i in at.info)
 
@@ -51,15 +57,15 @@ def test_a_reload_reopens_the_chat_that_was_open(database: str) -> None:
 
 
 def test_another_owners_or_an_unknown_chat_opens_a_fresh_one_with_a_note(database: str) -> None:
-    ana = {"is_logged_in": True, "email": "ana@example.com"}
+    ana = {"is_logged_in": True, "iss": "https://id.example", "sub": "ana-1", "email": "ana@example.com"}
     at = new_app()
     at.user = ana
     run(at)
     send(at, "Ana's secret plans")
     _flush()
-    (saved,) = Store.open(url=database).list_conversations(owner="user:ana@example.com")
+    (saved,) = Store.open(url=database).list_conversations(owner="user:https://id.example|ana-1")
     assert [role for role, _ in chat(_reload(saved.id, ana))] == ["user", "assistant"]
-    for other in (_reload(saved.id, {"is_logged_in": True, "email": "bob@example.com"}), _reload("f" * 32)):
+    for other in (_reload(saved.id, {"is_logged_in": True, "iss": "https://id.example", "sub": "bob-2"}), _reload("f" * 32)):
         assert chat(other) == []  # never someone else's chat
         assert "cannot be opened (it is not one of your saved chats): this is a new chat" in _infos(other)
         assert "chat" not in other.query_params
@@ -69,6 +75,7 @@ def test_another_owners_or_an_unknown_chat_opens_a_fresh_one_with_a_note(databas
 def test_clear_says_the_chat_stays_in_history_when_saving_is_on(database: str) -> None:
     at = run(new_app())
     send(at, "Keep me")
+    _ask_clear(at)
     assert "Start a new chat? This one stays in History." in [m.value for m in at.markdown]
 
 
@@ -76,5 +83,6 @@ def test_clear_says_it_is_gone_when_saving_is_off(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("PLAYGROUND_DATABASE_URL", "none")
     at = run(new_app())
     send(at, "Gone soon")
+    _ask_clear(at)
     assert any("Saving is off here, so it cannot be brought back" in m.value for m in at.markdown)
     assert "chat" not in at.query_params

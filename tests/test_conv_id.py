@@ -59,6 +59,8 @@ def test_the_page_sends_one_id_per_conversation_and_another_for_another_owner(mo
         send(at, "Two")
         first, second = (r.headers[HEADER] for r in chat_requests(server))
         assert first == second
+        at.button(key="clear").click()  # More → Clear conversation asks in a dialog
+        run(at)
         at.button(key="confirm_clear").click()
         run(at)
         send(at, "Three")

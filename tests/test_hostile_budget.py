@@ -134,7 +134,7 @@ def test_finding_1_the_chat_holds_a_model_outside_the_catalogue(
         text = " ".join(e.value for e in at.error)
         assert text.startswith("Not sent") and "dearest price known" in text
         assert not [r for r in server.requests if r.method == "POST"]
-        at.number_input(key="max_tokens_typed").set_value(50)  # a request whose held maximum fits is sent
+        at.slider(key="max_tokens").set_value(50)  # a request whose held maximum fits is sent
         run(at)
         send(at, "A short one, then")
         assert [role for role, _ in chat(at)] == ["user", "user", "assistant"]

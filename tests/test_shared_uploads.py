@@ -17,7 +17,7 @@ def test_finding_6_a_deeply_nested_jsonl_upload_is_explained_not_a_crash():
     deep = b'{"prompt": "ok"}\n{"prompt": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
     at.file_uploader(key="pricing_batch_file").set_value(("rows.jsonl", deep, "text/plain")).run()
     assert not at.exception
-    assert any("line 2 is nested too deeply" in e.value for e in at.error)
+    assert any("Line 2 is nested too deeply" in e.value for e in at.error)
 
 
 def test_finding_6_uploaded_files_are_counted_once_per_content(monkeypatch):
