@@ -16,7 +16,7 @@ import streamlit as st
 
 from components import persist
 from components import settings as cfg
-from components.compare import eval_runs
+from components.compare import eval_io, eval_runs
 from components.compare.eval_runs import escaped, show_regressions
 from components.compare.tune import SOURCES, experiment_doc
 from playground.eval import report, simulate, summary
@@ -109,9 +109,11 @@ def render(variants: list[Variant]) -> None:
     st.radio("Test set", SOURCES, key="eval_source", horizontal=True)
     if st.session_state.get("eval_source") == SOURCES[1]:
         st.file_uploader("Experiment (JSON)", type=["json"], key="eval_file")
+        eval_io.render_import()
     left, right = st.columns(2)
     repeats = left.number_input("Repeats", min_value=1, max_value=10, key="eval_repeats")
     cap = right.number_input("Spend cap (USD)", min_value=0.01, max_value=1000.0, step=0.05, key="eval_cap")
+    eval_io.render_export(variants, repeats=int(repeats), cap=Decimal(str(round(cap, 2))))
     job: EvalJob | None = st.session_state.get(RUNNING)
     running = job is not None and job.thread is not None and job.thread.is_alive()
     if st.button("Evaluate", key="eval_go", type="primary", icon=":material/fact_check:", disabled=running):
