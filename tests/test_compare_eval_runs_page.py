@@ -3,6 +3,7 @@ as the baseline, a changed run lists the rows whose verdict flipped, and a new s
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -80,6 +81,10 @@ def test_a_baseline_run_and_a_changed_run_with_the_flipped_rows_kept_for_a_new_s
     captions = [c.value for c in at.caption]
     assert sum(bool(re.match(r"^.+, row \d+: passed 1 of 1 → 0 of 1$", c)) for c in captions) == 40
     shown = rows
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    titles = json.dumps(charts)
+    for axis in ("Run (oldest first)", "Pass rate (%) with its 95 % interval", "Cost (USD)"):
+        assert f'"title": "{axis}"' in titles  # the runs over time, axes titled
 
     again = open_evaluate()  # a new session: nothing run yet, everything read back from the database
     table = runs_table(again)

@@ -145,10 +145,11 @@ def _chart(runs: Sequence[RunEntry]) -> None:
     color = alt.Color("Variant:N", title="Variant")
     tip = ["Run", "When", "Variant", "Pass rate (%)", "Low (%)", "High (%)", "Cost (USD)"]
     base = alt.Chart(points)
-    band = base.mark_errorbar().encode(
-        x=x, y=alt.Y("Low (%):Q", title="Pass rate (%) with its 95 % interval"), y2="High (%):Q", color=color
+    title = "Pass rate (%) with its 95 % interval"  # one title on both layers (different ones would be joined)
+    band = base.mark_errorbar().encode(x=x, y=alt.Y("Low (%):Q", title=title), y2="High (%):Q", color=color)
+    line = base.mark_line(point=True).encode(
+        x=x, y=alt.Y("Pass rate (%):Q", title=title), color=color, tooltip=tip
     )
-    line = base.mark_line(point=True).encode(x=x, y="Pass rate (%):Q", color=color, tooltip=tip)
     cost = base.mark_line(point=True).encode(
         x=x, y=alt.Y("Cost (USD):Q", title="Cost (USD)"), color=color, tooltip=tip
     )
