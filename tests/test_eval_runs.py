@@ -107,3 +107,23 @@ def test_chart_points_hold_the_interval_and_cost(results: dict) -> None:
     assert [p["Run"] for p in points] == [1, 1, 2, 2]
     assert [p["Pass rate (%)"] for p in points] == [100.0, 100.0, 0.0, 0.0]
     assert all(p["Low (%)"] <= p["Pass rate (%)"] <= p["High (%)"] and p["Cost (USD)"] > 0 for p in points)
+
+
+def test_a_database_at_0006_with_an_experiment_upgrades_to_keep_runs(db_url: str, results: dict) -> None:
+    from sqlalchemy import inspect
+
+    from playground.store.engine import make_engine, upgrade
+
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, revision="0006")
+        assert "eval_runs" not in inspect(engine).get_table_names()
+        old = Store(engine=engine, url=db_url)
+        exp = old.save_experiment(owner="ada", name="Before 0007", definition={"kind": "eval"})
+        upgrade(engine)
+        assert current_revision(engine) == "0007" and "eval_runs" in inspect(engine).get_table_names()
+        store = Store(engine=engine, url=db_url)
+        run = store.save_run(owner="ada", experiment_id=exp, summary=run_summary(results["good"]), result={})
+        assert [r.id for r in store.list_runs(owner="ada", experiment_id=exp)] == [run]
+    finally:
+        engine.dispose()
