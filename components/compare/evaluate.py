@@ -5,7 +5,6 @@ a run kept as the baseline that later runs are compared with (changed rows with 
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -15,7 +14,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components import persist
 from components import settings as cfg
+from components.compare import eval_io, eval_runs
+from components.compare.eval_runs import escaped, show_regressions
 from components.compare.tune import SOURCES, experiment_doc
 from playground.eval import report, simulate, summary
 from playground.eval import runner as r
@@ -27,8 +29,6 @@ from playground.money.pricing import format_usd
 
 RUNNING, BASELINE, PROBLEM = "eval_running", "eval_baseline", "eval_problem"
 KEPT = ("eval_source", "eval_repeats", "eval_cap")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
-_DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
 
 
 @dataclass
@@ -39,8 +39,12 @@ class EvalJob:
     repeats: int
     forecast: r.Forecast
     batch: r.Batch
+    where: str = ""  # the experiment's name: "the example" or the file's
+    doc: Any = None  # the experiment file as read
     thread: threading.Thread | None = None
     error: str = ""
+    kept: bool = False  # the finished run was handed to the store (once)
+    run_id: str | None = None  # its id there
     result: dict[str, Any] = field(default_factory=dict)  # the result JSON, once finished
 
 
@@ -48,26 +52,6 @@ def keep() -> None:
     for name in KEPT:
         if name in st.session_state:
             st.session_state[name] = st.session_state[name]
-
-
-def escaped(text: str) -> str:
-    """Model text as literal Markdown: every punctuation mark escaped, on one line."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
-
-
-def highlighted(diff: str, *, side: str) -> str:
-    """One side of a word diff as Markdown: removed words on a red background (before), added on green (after)."""
-    out, last = [], 0
-    for match in _DIFF.finditer(diff):
-        out.append(escaped(diff[last : match.start()]))
-        removed, added = match.group(1), match.group(2)
-        if side == "before" and removed is not None:
-            out.append(f":red-background[{escaped(removed)}]")
-        if side == "after" and added is not None:
-            out.append(f":green-background[{escaped(added)}]")
-        last = match.end()
-    out.append(escaped(diff[last:]))
-    return "".join(out) or "_(empty)_"
 
 
 def start(variants: list[Variant], repeats: int, cap: Decimal) -> None:
@@ -87,7 +71,7 @@ def start(variants: list[Variant], repeats: int, cap: Decimal) -> None:
         return
     allow = Environment(dict(os.environ), cfg.secrets()).allow
     batch = r.Batch(suite, jobs, Budget(cap), concurrency=8, allow=allow)
-    job = EvalJob(suite, repeats, forecast, batch)
+    job = EvalJob(suite, repeats, forecast, batch, where=where, doc=doc)
 
     def work() -> None:
         try:
@@ -125,9 +109,11 @@ def render(variants: list[Variant]) -> None:
     st.radio("Test set", SOURCES, key="eval_source", horizontal=True)
     if st.session_state.get("eval_source") == SOURCES[1]:
         st.file_uploader("Experiment (JSON)", type=["json"], key="eval_file")
+        eval_io.render_import()
     left, right = st.columns(2)
     repeats = left.number_input("Repeats", min_value=1, max_value=10, key="eval_repeats")
     cap = right.number_input("Spend cap (USD)", min_value=0.01, max_value=1000.0, step=0.05, key="eval_cap")
+    eval_io.render_export(variants, repeats=int(repeats), cap=Decimal(str(round(cap, 2))))
     job: EvalJob | None = st.session_state.get(RUNNING)
     running = job is not None and job.thread is not None and job.thread.is_alive()
     if st.button("Evaluate", key="eval_go", type="primary", icon=":material/fact_check:", disabled=running):
@@ -137,6 +123,7 @@ def render(variants: list[Variant]) -> None:
         st.error(st.session_state[PROBLEM], icon=":material/error:")
         return
     if job is None:
+        _stored_runs()
         return
     f = job.forecast
     st.info(
@@ -198,6 +185,20 @@ def _show(job: EvalJob) -> None:
         f"{format_usd(f.judges.low)} to {format_usd(f.judges.high)}; the run spent {format_usd(budget.spent)} "
         f"of the {format_usd(budget.cap or Decimal(0))} cap."
     )
+    stored = persist.link().store is not None
+    if stored and not job.kept:
+        job.kept = True
+        job.run_id = eval_runs.keep_run(job.where, job.doc, doc)
+    if job.run_id is not None:
+        st.button(
+            "Keep as the baseline",
+            key="eval_keep",
+            icon=":material/bookmark:",
+            on_click=eval_runs.mark,
+            args=(job.run_id,),
+        )
+        eval_runs.render(job.where)
+        return
     st.button(
         "Keep as the baseline", key="eval_keep", icon=":material/bookmark:", on_click=_keep_baseline, args=(doc,)
     )
@@ -208,22 +209,20 @@ def _keep_baseline(doc: dict[str, Any]) -> None:
     st.session_state[BASELINE] = doc
 
 
+def _stored_runs() -> None:
+    """Before any run in this session: the runs kept for the chosen experiment (from an earlier session)."""
+    if persist.link().store is None:
+        return
+    try:
+        _doc, where = experiment_doc("eval_source", "eval_file")
+    except ExperimentError:
+        return
+    eval_runs.render(where)
+
+
 def _against_baseline(job: EvalJob, sums: list[summary.VariantSummary]) -> None:
     baseline = st.session_state.get(BASELINE)
     if not baseline or baseline is job.result:
         return
     st.subheader("Against the baseline", divider="gray")
-    for reg in against_baseline(sums, job.batch.attempts, baseline):
-        st.markdown(escaped(reg.sentence()))
-        for shift in (reg.cost, reg.latency):
-            if shift is not None:
-                st.caption(escaped(shift.sentence()))
-        for change in reg.changed[:20]:
-            with st.container(border=True, key=re.sub(r"\W", "_", f"eval_change_{reg.label}_{change.row}")):
-                st.caption(
-                    f"{reg.label}, row {change.row + 1}: passed {sum(change.before)} of {len(change.before)} → "
-                    f"{sum(change.after)} of {len(change.after)}"
-                )
-                before, after = st.columns(2)
-                before.markdown("Baseline: " + highlighted(change.diff, side="before"))
-                after.markdown("This run: " + highlighted(change.diff, side="after"))
+    show_regressions(against_baseline(sums, job.batch.attempts, baseline))

@@ -17,6 +17,7 @@ from components import settings as cfg
 from components.compare import live
 from components.compare import testset as compare_testset
 from components.compare import variants as compare_variants
+from components.compare.tune import SOURCES
 from playground.experiments import results
 from playground.experiments.saved import Definition, DefinitionError, compare_definition, testset_definition
 from playground.experiments.testrun import EvalRun
@@ -26,7 +27,7 @@ AUTORUN = "cmp_autorun"  # "compare" or "testset": this run starts the experimen
 NOTICE = "cmp_saved_notice"  # (kind, text) shown once after a save, load or delete
 PICK = "exp_pick"
 SAVED = "cmp_saved_last"  # (kind, name) of the save just made, said once under its form
-KIND_LABELS = {"compare": "Comparison", "testset": "Test set"}
+KIND_LABELS = {"compare": "Comparison", "testset": "Test set", "eval": "Evaluation"}
 SHOW_RUN = "cmp_saved_show_run"  # the kind just run again: the page scrolls to where its results stream
 RESULTS_AT = {"compare": ".st-key-cmp_live_0, .st-key-cmp_send", "testset": ".st-key-ts_stop, .st-key-ts_totals"}
 SCROLL_JS = """<script>
@@ -116,6 +117,12 @@ def load(experiment_id: str, *, run: bool) -> None:
     if chosen is None:
         state[NOTICE] = ("warning", "That experiment is gone (deleted, or the database is down).")
         return
+    if chosen.definition.get("kind") == "eval":  # its runs are drawn by the Evaluate view
+        state["cmp_view"] = "Evaluate"
+        where = str(chosen.definition.get("source") or "")
+        state["eval_source"] = SOURCES[0] if where == "the example" else SOURCES[1]
+        state[NOTICE] = ("info", f"“{chosen.name}”: its runs are under Evaluate (choose {where} there).")
+        return
     try:
         definition = Definition.from_json(chosen.definition)
         variants = definition.make_variants(resolve=cfg.resolve_config)
@@ -179,6 +186,20 @@ def render_library() -> None:
             st.caption("That experiment cannot be read right now.")
             return
         variants = [str(v.get("label", "")) for v in chosen.definition.get("variants", [])]
+        if chosen.definition.get("kind") == "eval":
+            st.caption(
+                f"Evaluation runs of {chosen.definition.get('source', 'an experiment')}: open it to see them."
+            )
+            st.button(
+                "Open",
+                key="exp_load",
+                on_click=load,
+                args=(picked,),
+                kwargs={"run": False},
+                icon=":material/upload:",
+            )
+            st.button("Delete", key="exp_delete", on_click=delete, args=(picked,), icon=":material/delete:")
+            return
         st.caption(
             f"Variants: {', '.join(variants)} · prompt: {json.dumps(chosen.definition.get('prompt', ''))[:200]}"
         )

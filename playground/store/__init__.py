@@ -17,6 +17,7 @@ from playground.store.records import (
     Share,
     StoredConversation,
 )
+from playground.store.runs import RunEntry, StoredRun
 from playground.store.store import Store, new_id
 from playground.store.writer import BackgroundWriter, Health
 
@@ -32,9 +33,11 @@ __all__ = [
     "ModelSpend",
     "OfflineSpend",
     "Preset",
+    "RunEntry",
     "Share",
     "Store",
     "StoredConversation",
+    "StoredRun",
     "default_path",
     "new_id",
     "resolve_url",

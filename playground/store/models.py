@@ -170,3 +170,18 @@ class BudgetRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     committed: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     reserved: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+
+
+class EvalRunRow(Base):
+    """One evaluation run of a saved experiment: its summary and the per-row results a comparison needs (0007)."""
+
+    __tablename__ = "eval_runs"
+    __table_args__ = (Index("ix_eval_runs_owner_experiment_created", "owner", "experiment_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    experiment_id: Mapped[str] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    owner: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    baseline: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -22,6 +22,7 @@ from playground.store.records import (
     Sort,
     StoredConversation,
 )
+from playground.store.runs import EvalRuns
 from playground.store.shares import ShareLinks, end_links
 from playground.store.spending import LibraryAndSpend
 
@@ -35,7 +36,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Store(LibraryAndSpend, ShareLinks):
+class Store(LibraryAndSpend, ShareLinks, EvalRuns):
     """Conversations, presets, experiments, shares, the spend ledger and budgets of every owner."""
 
     def __init__(

@@ -16,9 +16,25 @@ if TYPE_CHECKING:
 
 
 def check_schema(schema: Any, *, what: str = "The schema") -> Problem | None:
-    """``None`` for a valid JSON Schema (draft 2020-12) object, else the first problem and its path."""
+    """``None`` for a valid JSON Schema (draft 2020-12) object, else the first problem and its path.
+
+    Checked once per schema as written (the metaschema check costs milliseconds; the offline engine met the same
+    judge schema three times in every judge request)."""
     if not isinstance(schema, dict):
         return Problem("$", f"{what} must be a JSON object.")
+    try:
+        key = json.dumps(schema)  # key order kept: the first problem follows the schema's order
+    except (TypeError, ValueError, RecursionError):
+        return _check(schema, what)
+    return _checked(key, what)
+
+
+@lru_cache(maxsize=256)
+def _checked(key: str, what: str) -> Problem | None:
+    return _check(json.loads(key), what)
+
+
+def _check(schema: dict[str, Any], what: str) -> Problem | None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
