@@ -65,7 +65,10 @@ def test_another_owners_or_an_unknown_chat_opens_a_fresh_one_with_a_note(databas
     _flush()
     (saved,) = Store.open(url=database).list_conversations(owner="user:https://id.example|ana-1")
     assert [role for role, _ in chat(_reload(saved.id, ana))] == ["user", "assistant"]
-    for other in (_reload(saved.id, {"is_logged_in": True, "iss": "https://id.example", "sub": "bob-2"}), _reload("f" * 32)):
+    for other in (
+        _reload(saved.id, {"is_logged_in": True, "iss": "https://id.example", "sub": "bob-2"}),
+        _reload("f" * 32),
+    ):
         assert chat(other) == []  # never someone else's chat
         assert "cannot be opened (it is not one of your saved chats): this is a new chat" in _infos(other)
         assert "chat" not in other.query_params

@@ -33,6 +33,7 @@ PROCESS_CACHES = {
 # Bounded compile caches keyed by a schema or pattern text: they speed up checks, and nothing reads them back out.
 COMPILE_CACHES = {
     ("playground.tools.schema", "_compiled"): "compiled JSON schemas (64 at most)",
+    ("playground.tools.schema", "_checked"): "a schema's check against the metaschema (256 at most)",
     ("playground.experiments.checks", "_pattern"): "compiled regular expressions of regex checks (256 at most)",
 }
 
