@@ -29,9 +29,11 @@ def footer(page: Any) -> Any:
     return page.locator(".st-key-conversation_footer")
 
 
-def strip(message: Any) -> Any:
-    """The per-reply strip (timings, tokens, cost) under a chat message."""
-    return message.get_by_test_id("stCaptionContainer").filter(has_text="first token")
+def strip_details(message: Any) -> Any:
+    """The per-reply strip under a chat message, opened: its one line unfolds the details (timings, tokens, cost)."""
+    strip = message.get_by_test_id("stExpander").last
+    strip.locator("summary").click()
+    return strip
 
 
 def stop_while_answering(page: Any) -> Any:
@@ -54,18 +56,19 @@ def expect_settled_stop(page: Any, reply: Any, *, replies: int) -> None:
     text = reply.inner_text()
     assert ANSWER_END not in text and "**" not in text, text
     expect(reply.locator("strong").first).to_contain_text("This is the")  # the bold drawn as bold
-    expect(strip(reply)).to_contain_text("finish stopped")
-    strip_text = strip(reply).inner_text()
-    cost = re.search(r"cost (\$[\d.]+)", strip_text)
-    assert cost and re.search(r"tokens in [1-9][\d,]* · out [1-9]", strip_text), strip_text
     actions = page.locator(".st-key-conversation_actions")
     expect(actions.get_by_role("button", name=re.compile("Regenerate"))).to_be_enabled()
-    expect(footer(page)).to_contain_text(f"Last reply {cost.group(1)}")
-    expect(footer(page)).to_contain_text(f"over {replies} repl")
     runs = script_runs(page)
     page.wait_for_timeout(max(4 * SLOW_PACE * 1000 + 300, 2_500))  # streaming or ticking, it would show by now
     assert reply.inner_text() == text
     assert script_runs(page) == runs  # settled for good: nothing keeps rerunning the page
+    details = strip_details(reply)
+    expect(details).to_contain_text("finish stopped")
+    strip_text = details.inner_text()
+    cost = re.search(r"cost (\$[\d.]+)", strip_text)
+    assert cost and re.search(r"tokens in [1-9][\d,]* · out [1-9]", strip_text), strip_text
+    expect(footer(page)).to_contain_text(f"Last reply {cost.group(1)}")
+    expect(footer(page)).to_contain_text(f"over {replies} repl")
 
 
 def examples_answered_with_mocks(page: Any) -> None:
@@ -73,6 +76,7 @@ def examples_answered_with_mocks(page: Any) -> None:
     from browser_util import wait_for_app
 
     sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stExpander").filter(has_text="Advanced").locator("summary").click()  # where it sits
     sidebar.get_by_role("button", name="Tools and output format").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()

@@ -68,7 +68,7 @@ def test_chat_stop_during_resend_settles_the_page(
     _open_chat(page, chat_slow_app)
     page.get_by_role("button", name=STARTER).click()
     expect_settled_stop(page, stop_while_answering(page), replies=1)
-    page.get_by_role("button", name="Edit last prompt").click()
+    page.locator(".st-key-conversation_actions").get_by_role("button", name="Edit", exact=True).click()
     page.get_by_role("textbox", name="Last prompt").fill("Explain binary search step by step")
     page.locator(".st-key-resend").get_by_role("button").click()
     reply = stop_while_answering(page)
@@ -88,6 +88,7 @@ def test_chat_rerun_from_here_closes_the_dialog_streams_at_once_and_stops(
     _open_chat(page, chat_slow_app)
     page.get_by_role("button", name=STARTER).click()
     expect_settled_stop(page, stop_while_answering(page), replies=1)
+    page.get_by_role("button", name="More").click()  # Edit messages sits in the actions' More menu
     page.locator(".st-key-open_messages").get_by_role("button").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
