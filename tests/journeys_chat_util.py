@@ -30,7 +30,7 @@ def footer(page: Any) -> Any:
 
 
 def strip_details(message: Any) -> Any:
-    """The per-reply strip under a chat message, opened: its one line unfolds the details (timings, tokens, cost)."""
+    """The per-reply strip under a chat message, opened: its line unfolds the details (timings, tokens, cost)."""
     strip = message.get_by_test_id("stExpander").last
     strip.locator("summary").click()
     return strip

@@ -33,13 +33,17 @@ def type_without_leaving(page: Any, label: str, text: str) -> None:
     expect(box).to_be_focused()
 
 
-def wait_until_streaming(page: Any, columns: int, *, least: int = 20, timeout: float = 30) -> list[int]:
-    """Wait until every live column shows at least ``least`` characters; their lengths."""
+def wait_until_streaming(
+    page: Any, columns: int, *, least: int = 20, timeout: float = 30, showing: str = ""
+) -> list[int]:
+    """Wait until every live column shows at least ``least`` characters (and ``showing``, when given: the answer
+    rather than only the reasoning); their lengths."""
     deadline = time.monotonic() + timeout
     lengths = [0] * columns
     while time.monotonic() < deadline:
-        lengths = [len(live_text(page, i)) for i in range(columns)]
-        if all(n >= least for n in lengths):
+        texts = [live_text(page, i) for i in range(columns)]
+        lengths = [len(t) for t in texts]
+        if all(n >= least for n in lengths) and all(showing in t for t in texts):
             return lengths
         time.sleep(0.1)
     raise AssertionError(f"the columns did not stream: {lengths}")

@@ -66,7 +66,7 @@ def reply_strip(reply: Reply, *, at: str = LIST_PRICES) -> str:
     if u is not None and u.invalid:
         parts.append(":material/warning: not priced")
     elif reply.cost is not None and answered_offline(reply.provider_id):
-        parts.append("nothing spent (offline)")  # the details say what it would cost ``at`` those prices
+        parts.append("not spent")  # offline: the details say what it would cost ``at`` those prices
     elif reply.cost is not None:
         parts.append(format_usd(reply.cost.total))
     elif reply.served_other:

@@ -25,6 +25,10 @@ def test_the_cache_shows_per_reply_in_the_totals_and_before_an_edit(shared_strea
     wait_for_app(page)
     send(page, "Is the Sintra day trip available on Saturday?", 1)
     send(page, "And on Sunday?", 2)
+    for reply in page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id("stExpander")).all():
+        reply.get_by_test_id("stExpander").last.locator(
+            "summary"
+        ).click()  # the cache's figures are in the details
     lines = page.get_by_text(re.compile(r"Prompt cache: [\d,]+ of")).all_inner_texts()
     assert len(lines) == 2, lines
     assert "Prompt cache: 0 of " in lines[0] and "(0 % hit)" in lines[0]

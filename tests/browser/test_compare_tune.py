@@ -32,7 +32,8 @@ def test_tune_from_start_to_the_applied_setting(streamlit_app: Server, page: Any
     page.wait_for_url(re.compile(r"/$|/chat$"), timeout=30_000)
     wait_for_app(page)
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar.get_by_label("Temperature value")).to_have_value(f"{float(temperature):.2f}")
+    slider = sidebar.get_by_role("slider", name="Temperature")  # one slider per parameter
+    expect(slider).to_have_attribute("aria-valuetext", f"{float(temperature):.2f}")
 
 
 def test_a_run_against_the_baseline_shows_the_changed_rows_highlighted(streamlit_app: Server, page: Any) -> None:
