@@ -68,11 +68,14 @@ def _provider_and_key() -> str:
     """Provider picker, base URL (custom) and the key field; returns the chosen provider id."""
     allowed = providers.allowed_provider_ids(os.environ, cfg.secrets())
     default = cfg.default_provider_id()
+    index = allowed.index(default) if default in allowed else 0
+    if keys.PROVIDER in st.session_state:  # set by a preset or "Continue with this one": a default beside it warns
+        index = 0
     provider_id = st.selectbox(
         "Provider",
         allowed,
         help="The offline engine answers on this machine: no network, no key, not Grok.",
-        index=allowed.index(default) if default in allowed else 0,
+        index=index,
         key=keys.PROVIDER,
         format_func=lambda p: providers.PROVIDERS[p].label,
         bind="query-params",
@@ -153,7 +156,7 @@ def _model_picker(provider_id: str) -> catalog.Model:
     model_id = st.selectbox(
         "Model",
         ids,
-        index=ids.index(default),
+        index=0 if keys.MODEL_ID in st.session_state else ids.index(default),  # the session's value wins
         key=keys.MODEL_ID,
         format_func=lambda m: catalog.get_model(m).name,
         bind="query-params",
