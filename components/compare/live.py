@@ -45,6 +45,18 @@ class Finished:
     stopped: bool = False  # ended by Stop: what finished and the partial text of the rest are kept
 
 
+def sidebar_values(v: Variant) -> dict[str, object]:
+    """The playground sidebar's widget values (keys as PARAM_KEYS) that set it to variant ``v``."""
+    p = v.params
+    values: dict[str, object] = {
+        keys.PROVIDER: v.config.provider.id,
+        keys.MODEL_ID: v.model.id,
+        keys.SYSTEM: p.system,
+    }
+    values |= {"temperature": p.temperature, "max_tokens": p.max_tokens, "top_p": p.top_p}
+    return values | {"reasoning_effort": p.reasoning_effort or "default"}
+
+
 def strip(reply: Reply) -> str:
     """First token, tok/s, total time, tokens in / out / reasoning and cost, on one line."""
     t, u = reply.timings, reply.usage
@@ -201,10 +213,7 @@ def continue_with(i: int) -> None:
     conv = keys.conversation()
     conv.add_user(done.history[-1]["content"])
     conv.add_assistant(outcome.text, outcome.reply)
-    p = v.params
-    values = {keys.PROVIDER: v.config.provider.id, keys.MODEL_ID: v.model.id, keys.SYSTEM: p.system}
-    values |= {"temperature": p.temperature, "max_tokens": p.max_tokens, "top_p": p.top_p}
-    values |= {"reasoning_effort": p.reasoning_effort or "default"}  # the sidebar's widget keys (PARAM_KEYS)
+    values = sidebar_values(v)
     if v.protocol in v.config.provider.protocols:
         values[keys.PROTOCOL] = v.protocol
     for name, value in values.items():

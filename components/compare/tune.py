@@ -15,7 +15,6 @@ import pandas as pd
 import streamlit as st
 
 from components import settings as cfg
-from components import state as keys
 from components.compare import live
 from playground.eval import judge, simulate
 from playground.eval.experiment import Environment, ExperimentError, parse_experiment
@@ -136,12 +135,7 @@ def start(base: Variant) -> None:
 def apply(index: int) -> None:
     """Put setting ``index`` of the last tuning into the playground's sidebar and open the playground."""
     job: TuneJob = st.session_state[RUNNING]
-    v = job.variants[index]
-    p = v.params
-    values = {keys.PROVIDER: v.config.provider.id, keys.MODEL_ID: v.model.id, keys.SYSTEM: p.system}
-    values |= {"temperature": p.temperature, "max_tokens": p.max_tokens, "top_p": p.top_p}
-    values |= {"reasoning_effort": p.reasoning_effort or "default"}
-    for name, value in values.items():
+    for name, value in live.sidebar_values(job.variants[index]).items():
         st.session_state[name] = value
     st.session_state[live.GO_PLAYGROUND] = True
 
