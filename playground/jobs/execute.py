@@ -54,6 +54,7 @@ class Driver:
     client: httpx.Client | None = None
     allow: Callable[[str], bool] | None = None
     ledger: Ledger | None = None
+    round_only: bool = False  # a tuning round: end when the job has nothing pending or running
     shared_limits: bool = True  # concurrency per provider and key shared through the database, adapting to 429s
     shutdown: threading.Event = field(default_factory=threading.Event)
     halt: threading.Event = field(default_factory=threading.Event)  # the job stopped, or this process is ending
@@ -124,6 +125,8 @@ class Driver:
     def _over(self) -> bool:
         """Nothing to take: over when nothing is left; else give back the units of workers gone quiet."""
         if store.settle(self.engine, self.job_id) in store.ENDED_STATES:
+            return True
+        if self.round_only and store.idle(self.engine, self.job_id):
             return True
         store.reclaim(self.engine, self.job_id, quiet=QUIET)
         return False
