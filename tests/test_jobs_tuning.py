@@ -15,7 +15,7 @@ from playground.eval.export import export_doc
 from playground.eval.tune_cli import settings
 from playground.jobs import reading, spec
 from playground.jobs.local import LocalJobs
-from playground.jobs.tuning import enqueue_tune
+from playground.jobs.tuning import enqueue_tune, outcome
 
 SPACE = json.loads((ROOT / "examples" / "space.json").read_text())
 
@@ -36,7 +36,7 @@ def test_a_tuning_job_runs_its_rounds_as_units_under_the_cap_and_keeps_its_resul
     with CapitalsServer(seed=3) as server:
         env = env_for(server.url)
         job_id, experiment = tune_job(engine, env, cap="0.05")
-        jobs = LocalJobs(engine, env=env, summarize=lambda res: {"state": res.state, "best": res.best})
+        jobs = LocalJobs(engine, env=env)
         jobs.start(job_id, experiment.suite, concurrency=4, owner="tester")
         assert jobs.wait(job_id, 120)
         sent = keys_sent(r.headers for r in server.requests)
@@ -46,9 +46,11 @@ def test_a_tuning_job_runs_its_rounds_as_units_under_the_cap_and_keeps_its_resul
     assert status.total == len(done) == status.done > 0
     assert status.spent <= Decimal("0.05")
     assert set(sent.values()) == {1} and len(sent) == len(done)
-    with engine.connect() as conn:
-        outcome = conn.exec_driver_sql("select outcome from jobs").scalar()
-    assert "state" in (json.loads(outcome) if isinstance(outcome, str) else outcome)
+    result = outcome(engine, job_id)  # what any session draws later, read back from the job
+    assert result is not None and result.state in ("separated", "rows", "cap")
+    assert [p.label for p in result.points] == [v.label for v in experiment.suite.variants]
+    assert result.recommended is not None and result.spent == status.spent
+    assert sum(p.pass_rate.rows for p in result.points) > 0
     assert {u.variant for u in done} == {0, 1, 2, 3}  # every setting answered the first round
 
 

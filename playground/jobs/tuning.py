@@ -17,6 +17,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy import func as sqlfunc
 
 from playground.eval import runner as r
+from playground.eval.tune_json import from_json, to_json
 from playground.eval.tuner import Observation, Tuner, TuneResult
 from playground.experiments.budget import Budget
 from playground.money.budget import Ledger
@@ -155,7 +156,7 @@ def run_tune(
     result = tuner.run()
     if shutdown.is_set():  # this process is going away: the job stays unfinished, for a resume
         return None
-    outcome = summarize(result) if summarize is not None else {"state": result.state, "log": list(result.log)}
+    outcome = summarize(result) if summarize is not None else to_json(result)
     conclude(engine, job_id, outcome=outcome)
     return result
 
@@ -184,3 +185,10 @@ def enqueue_tune(
         backend=backend,
         kind="tune",
     )
+
+
+def outcome(engine: Engine, job_id: str) -> TuneResult | None:
+    """A finished tuning job's result, as its coordinator found it (None while it runs)."""
+    with read_session(engine) as s:
+        doc = s.scalar(select(JobRow.outcome).where(JobRow.id == job_id))
+    return None if not doc or "points" not in doc else from_json(doc)
