@@ -32,8 +32,9 @@ from .limits import SharedLimit, scope_of
 from .spec import holds
 
 MAX_TRIES = 5  # sends of one unit before a transient failure is recorded as its result
-BEAT = 2.0  # seconds between heartbeats
-QUIET = 15.0  # a worker not heard from for this long has its units given back
+QUIET = float(os.environ.get("PLAYGROUND_WORKER_QUIET") or 15.0)  # a worker not heard from for this long has
+# its units given back (tests lower it through the environment to see a killed worker's units come back sooner)
+BEAT = min(2.0, QUIET / 4)  # seconds between heartbeats
 POLL = 0.5  # seconds between looks at the job's state
 
 
@@ -58,6 +59,7 @@ class Driver:
     shared_limits: bool = True  # concurrency per provider and key shared through the database, adapting to 429s
     shutdown: threading.Event = field(default_factory=threading.Event)
     halt: threading.Event = field(default_factory=threading.Event)  # the job stopped, or this process is ending
+    lanes: int | None = None  # threads of this process on the job (default ``concurrency``, the shared ceiling)
 
     def __post_init__(self) -> None:
         self._hold_of = holds(self.suite)
@@ -71,7 +73,7 @@ class Driver:
         store.start(self.engine, self.job_id)
         lanes = [
             threading.Thread(target=self._lane, daemon=True, name=f"job-{self.job_id[:8]}")
-            for _ in range(max(1, min(self.concurrency, r.MAX_CONCURRENCY)))
+            for _ in range(max(1, min(self.lanes or self.concurrency, r.MAX_CONCURRENCY)))
         ]
         for lane in lanes:
             lane.start()
