@@ -60,6 +60,7 @@ class Driver:
     shutdown: threading.Event = field(default_factory=threading.Event)
     halt: threading.Event = field(default_factory=threading.Event)  # the job stopped, or this process is ending
     lanes: int | None = None  # threads of this process on the job (default ``concurrency``, the shared ceiling)
+    leave_when: Callable[[], bool] | None = None  # checked when there is nothing to take: True ends this driver
 
     def __post_init__(self) -> None:
         self._hold_of = holds(self.suite)
@@ -127,6 +128,8 @@ class Driver:
     def _over(self) -> bool:
         """Nothing to take: over when nothing is left; else give back the units of workers gone quiet."""
         if store.settle(self.engine, self.job_id) in store.ENDED_STATES:
+            return True
+        if self.leave_when is not None and self.leave_when():
             return True
         if self.round_only and store.idle(self.engine, self.job_id):
             return True

@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from playground.eval.experiment import Environment, ExperimentError
 from playground.money.budget import Ledger, limits
 
-from . import execute, reading, spec, store
+from . import execute, reading, spec, store, tuning
 
 log = logging.getLogger("playground.worker")
 
@@ -177,6 +177,17 @@ class WorkerState:
             store.fail(self.engine, job_id, note=NO_KEY_HERE.format(provider=provider))
             return "failed"
         log.info("Job %s: working on it (%s units).", job_id, job.total)
+        if job.kind == "tune":  # one worker leads the search; the others help with each round's units
+            kwargs = dict(allow=self.env.allow, ledger=ledger, shutdown=self.shutdown, lanes=self.lanes)
+            return tuning.work_on_tuning(
+                self.engine,
+                job_id,
+                experiment.suite,
+                worker=self.worker,
+                concurrency=experiment.concurrency,
+                quiet=execute.QUIET,
+                **kwargs,
+            )
         driver = execute.Driver(
             self.engine,
             job_id,

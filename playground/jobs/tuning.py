@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ from playground.experiments.budget import Budget
 from playground.money.budget import Ledger
 from playground.money.pricing import ZERO
 from playground.store.engine import read_session, write_session
-from playground.store.job_tables import JobRow, JobUnitRow
+from playground.store.job_tables import JobRow, JobUnitRow, JobWorkerRow
 
 from . import reading, store
 from .execute import Driver
@@ -128,6 +129,7 @@ def run_tune(
     ledger: Ledger | None = None,
     shutdown: threading.Event | None = None,
     summarize: Callable[[TuneResult], Mapping[str, Any]] | None = None,
+    lanes: int | None = None,
 ) -> TuneResult | None:
     """Coordinate the search (replaying what was committed) until it ends; None when stopped or shut down."""
     found = reading.document(engine, job_id)
@@ -149,6 +151,7 @@ def run_tune(
             ledger=ledger,
             shutdown=shutdown,
             round_only=True,
+            lanes=lanes,
         ).run()
 
     evaluator = JobEvaluator(engine, job_id, suite, repeats=repeats, cap=status.cap, drive=drive)
@@ -192,3 +195,49 @@ def outcome(engine: Engine, job_id: str) -> TuneResult | None:
     with read_session(engine) as s:
         doc = s.scalar(select(JobRow.outcome).where(JobRow.id == job_id))
     return None if not doc or "points" not in doc else from_json(doc)
+
+
+def lead(engine: Engine, job_id: str, *, worker: str, quiet: float) -> bool:
+    """Become the tuning's coordinator: when it has none, it is already this worker, or its worker went quiet."""
+    since = store.now() - timedelta(seconds=quiet)
+    with write_session(engine) as s:
+        alive = select(JobWorkerRow.id).where(JobWorkerRow.seen_at >= since)
+        free = JobRow.leader.is_(None) | (JobRow.leader == worker) | JobRow.leader.not_in(alive)
+        query = update(JobRow).where(JobRow.id == job_id, JobRow.state.in_(store.LIVE_STATES), free)
+        return bool(s.execute(query.values(leader=worker)).rowcount)
+
+
+def leader_gone(engine: Engine, job_id: str, *, quiet: float) -> bool:
+    """The coordinator went quiet (or there is none): a helping worker should try to take its place."""
+    since = store.now() - timedelta(seconds=quiet)
+    with read_session(engine) as s:
+        leader = s.scalar(select(JobRow.leader).where(JobRow.id == job_id))
+        if leader is None:
+            return True
+        seen = s.scalar(select(JobWorkerRow.seen_at).where(JobWorkerRow.id == leader))
+        return seen is None or store.aware(seen) < since
+
+
+def work_on_tuning(
+    engine: Engine, job_id: str, suite: r.Suite, *, worker: str, concurrency: int, quiet: float, **kwargs: Any
+) -> str | None:
+    """A worker's part in a tuning job: the search when it can lead, else a helper on each round's units until
+    the coordinator goes quiet (then it tries to lead: the search replays from what was committed)."""
+    shutdown: threading.Event = kwargs.get("shutdown") or threading.Event()
+    while not shutdown.is_set() and store.state_of(engine, job_id) in store.LIVE_STATES:
+        if lead(engine, job_id, worker=worker, quiet=quiet):
+            run_tune(engine, job_id, suite, worker=worker, concurrency=concurrency, **kwargs)
+            break
+        Driver(
+            engine,
+            job_id,
+            suite,
+            worker,
+            concurrency,
+            allow=kwargs.get("allow"),
+            ledger=kwargs.get("ledger"),
+            shutdown=shutdown,
+            lanes=kwargs.get("lanes"),
+            leave_when=lambda: leader_gone(engine, job_id, quiet=quiet),
+        ).run()
+    return store.state_of(engine, job_id)
