@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
+import threading
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from playground.chat.events import Usage
 from playground.eval import graders as g
 from playground.eval import runner as r
+from playground.eval.cli import main
 from playground.experiments.variant import Variant
 from playground.facts.batch import BATCH_DISCOUNT_ENV, BatchSupport, batch_discount, batch_support
 from playground.facts.catalog import GROK_3_MINI, Price
@@ -16,6 +21,7 @@ from playground.facts.params import GenerationParams
 from playground.facts.providers import CUSTOM, PROVIDERS, ProviderConfig, resolve
 from playground.money.batch_price import at_batch, batch_cost, batch_price, discounted
 from playground.money.pricing import cost
+from playground.offline import server as offline_server
 
 HALF = BatchSupport(Decimal("0.5"), "test")
 
@@ -91,3 +97,33 @@ def test_no_batch_price_where_a_variant_has_no_batch_api() -> None:
     )
     assert b.batch_low is None and a.batch_low == a.low / 2
     assert declared.batch_low == a.low / 2 + b.low * Decimal("0.8")
+
+
+def test_the_command_line_prediction_and_result_show_both_prices(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    srv = offline_server.serve("127.0.0.1", 0, pace=0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    doc = json.loads((Path(__file__).resolve().parent.parent / "examples" / "capitals.json").read_text())
+    doc.update(rows=doc["rows"][:2], repeats=1, graders=[g for g in doc["graders"] if g["kind"] != "rubric"])
+    path, result = tmp_path / "experiment.json", tmp_path / "result.json"
+    path.write_text(json.dumps(doc))
+    monkeypatch.setenv("PLAYGROUND_PROVIDER", "custom")
+    monkeypatch.setenv("PLAYGROUND_BASE_URL", offline_server.base_url(srv))
+    runs = {}
+    try:
+        for declared in ("", "0.5"):
+            monkeypatch.setenv(BATCH_DISCOUNT_ENV, declared)
+            out, err = io.StringIO(), io.StringIO()
+            main(["run", str(path), "--json", str(result)], out=out, err=err)
+            runs[declared] = (err.getvalue(), json.loads(result.read_text())["forecast"])
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    said, forecast = runs[""]
+    assert "4 answers: predicted cost $" in said and "As one batch" not in said
+    assert forecast["batch_low_usd"] is None and forecast["batch_high_usd"] is None
+    said, forecast = runs["0.5"]
+    low, high = Decimal(forecast["low_usd"]), Decimal(forecast["high_usd"])
+    assert Decimal(forecast["batch_low_usd"]) == low / 2 and Decimal(forecast["batch_high_usd"]) == high / 2
+    assert f"As one batch (declared by the operator ({BATCH_DISCOUNT_ENV}=0.5)): $" in said
