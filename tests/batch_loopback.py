@@ -65,11 +65,12 @@ class BatchServer(LoopbackServer):
         fail_ids: frozenset[str] = frozenset(),
         expire_after: int | None = None,
         create_429: int = 0,
+        retry_after: str = "7",
         echo_key: bool = False,
     ) -> None:
         super().__init__(self._handle)
         self.polls, self.fail_ids, self.expire_after = polls, fail_ids, expire_after
-        self.create_429, self.echo_key = create_429, echo_key
+        self.create_429, self.retry_after, self.echo_key = create_429, retry_after, echo_key
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.looks: dict[str, int] = {}
@@ -112,7 +113,9 @@ class BatchServer(LoopbackServer):
             said = "Rate limit reached for batches"
             if self.echo_key:
                 said += f" (key {req.headers.get('Authorization', '').removeprefix('Bearer ')})"
-            return json_reply(429, {"error": {"message": said, "type": "rate_limit_error"}}, {"Retry-After": "7"})
+            return json_reply(
+                429, {"error": {"message": said, "type": "rate_limit_error"}}, {"Retry-After": self.retry_after}
+            )
         body = req.json()
         if body.get("endpoint") != "/v1/chat/completions" or body.get("completion_window") != "24h":
             return json_reply(
