@@ -33,6 +33,7 @@ from playground.offline import ENGINE_MODEL
 from playground.tools.response_format import ResponseFormat
 from playground.tools.settings import ToolSettings
 from playground.wire.request import capped_max_tokens
+from playground.wire.retry import RetryNotice
 
 VERDICT_SCHEMA = {
     "type": "object",
@@ -153,10 +154,13 @@ def ask(
     client: httpx.Client | None = None,
     allow: Callable[[str], bool] | None = None,
     ledger: Ledger | None = None,
+    headers: Mapping[str, str] | None = None,
+    on_retry: Callable[[RetryNotice], None] | None = None,
 ) -> JudgeVerdict:
     """Send one judge request and read its verdict (a bad answer never raises: the verdict fails, saying why)."""
+    history = [{"role": "user", "content": text}]
     outcome = run_one(
-        judge, [{"role": "user", "content": text}], stop=stop, client=client, allow=allow, ledger=ledger
+        judge, history, stop=stop, client=client, allow=allow, ledger=ledger, headers=headers, on_retry=on_retry
     )
     reply = outcome.reply
     spent = reply.cost.total if reply.cost is not None else None

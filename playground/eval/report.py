@@ -69,9 +69,7 @@ def result_json(
             }
             for r in regressions
         ],
-        "results": [
-            _attempt_json(a, labels) for a in sorted(attempts, key=lambda a: (a.row, a.variant, a.repeat))
-        ],
+        "results": [attempt_json(a, labels) for a in sorted(attempts, key=lambda a: (a.row, a.variant, a.repeat))],
         "answers": [
             {"row": row + 1, "variant": label, "groups": [{"answer": t, "count": c} for t, c in groups]}
             for row in range(len(suite.rows))
@@ -114,7 +112,7 @@ def _difference_json(d: Difference) -> dict[str, Any]:
     }
 
 
-def _attempt_json(a: Attempt, labels: Sequence[str]) -> dict[str, Any]:
+def attempt_json(a: Attempt, labels: Sequence[str]) -> dict[str, Any]:
     return {
         "row": a.row + 1,
         "variant": labels[a.variant],

@@ -17,6 +17,14 @@ from decimal import Decimal
 
 import httpx
 
+from playground.chat.errors import (
+    ConnectionFailed,
+    RateLimited,
+    ReplyTooLarge,
+    ServerError,
+    StreamBroken,
+    Timeout,
+)
 from playground.experiments import template
 from playground.experiments.budget import Bounds, Budget, Prediction, predict, request_bounds
 from playground.experiments.run import Outcome, run_one
@@ -25,11 +33,13 @@ from playground.facts.batch import BatchSupport, batch_support
 from playground.money.batch_price import at_batch
 from playground.money.budget import Ledger
 from playground.money.pricing import ZERO
+from playground.wire.retry import RetryNotice
 
 from . import graders as g
 from . import judge as j
 from . import simulate
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_REPEATS = 10
 MAX_CONCURRENCY = 32
 
@@ -85,6 +95,13 @@ class Attempt:
     passed: bool = False
     verdicts: tuple[j.JudgeVerdict, ...] = ()
     simulated: bool = False
+    retry_after: float | None = None  # a transient failure (rate limit, 5xx, connection): seconds asked, or 0
+    slow_down: bool = False  # the failure was a 429 or a 503: fewer requests at once
+
+    @property
+    def transient(self) -> bool:
+        """Failed in a way that sending again later may fix (a job retries it with backoff)."""
+        return self.retry_after is not None
 
     @property
     def judge_cost(self) -> Decimal:
@@ -254,30 +271,43 @@ def attempt_job(
     client: httpx.Client | None = None,
     allow: Callable[[str], bool] | None = None,
     ledger: Ledger | None = None,
+    key: str | None = None,
+    on_retry: Callable[[RetryNotice], None] | None = None,
 ) -> Attempt:
-    """Send one answer request, simulate it where opted in, ask the judge for each rubric, and grade it."""
+    """Send one answer request, simulate it where opted in, ask the judge for each rubric, and grade it.
+
+    ``key`` is sent as the answer's ``Idempotency-Key`` (each judge request gets ``key`` + ``-judge`` + its
+    number); ``on_retry`` hears the wire's retries."""
     variant, record = suite.variants[job.variant], suite.rows[job.row]
     history = [{"role": "user", "content": template.render(suite.prompt, record)}]
-    outcome = run_one(variant, history, stop=stop, client=client, allow=allow, ledger=ledger)
+    send = dict(stop=stop, client=client, allow=allow, ledger=ledger, on_retry=on_retry)
+    outcome = run_one(variant, history, headers=_key(key), **send)
     reply = outcome.reply
     spent = reply.cost.total if reply.cost is not None else None
     tokens = reply.usage.output_tokens if reply.usage is not None else None
     base = dict(row=job.row, variant=job.variant, repeat=job.repeat, cost=spent, seconds=reply.timings.total)
     if outcome.error is not None or reply.status == "stopped":
         error = str(outcome.error) if outcome.error is not None else "Stopped."
+        status = reply.status or "error"
         return Attempt(
-            **base, output=outcome.text, status=reply.status or "error", error=error, output_tokens=tokens
+            **base,
+            output=outcome.text,
+            status=status,
+            error=error,
+            output_tokens=tokens,
+            retry_after=_transient(outcome),
         )
     output, simulated = _output(suite, job, variant, outcome)
     measured = g.Measured(spent, reply.timings.total, tokens)
     grades, verdicts = [], []
-    for grader in suite.graders:
+    for number, grader in enumerate(suite.graders):
         if grader.kind in g.RULES:
             grades.append(g.grade_rule(grader, output, record))
         elif grader.kind in g.LIMITS:
             grades.append(g.grade_limit(grader, measured))
         else:
-            verdict = _judge(suite, grader, output, record, stop=stop, client=client, allow=allow, ledger=ledger)
+            headers = _key(f"{key}-judge{number}" if key else None)
+            verdict = _judge(suite, grader, output, record, headers=headers, **send)
             verdicts.append(verdict)
             detail = verdict.error or f"{verdict.by}: {verdict.reason}"
             grades.append(g.Grade(grader.name, verdict.score, verdict.passed, detail))
@@ -294,6 +324,25 @@ def attempt_job(
         verdicts=tuple(verdicts),
         simulated=simulated,
     )
+
+
+def _key(key: str | None) -> dict[str, str] | None:
+    return {IDEMPOTENCY_HEADER: key} if key else None
+
+
+def _transient(outcome: Outcome) -> float | None:
+    """Seconds the server asked to wait (0 when it did not say) for errors worth sending again later; else None."""
+    error = outcome.error
+    if isinstance(error, RateLimited | ServerError):
+        return error.retry_after or 0.0
+    if isinstance(error, ConnectionFailed | Timeout | StreamBroken) and not isinstance(error, ReplyTooLarge):
+        return 0.0
+    return None
+
+
+def slows_down(error: object) -> bool:
+    """A rate limit or an overloaded server (429, 503): a job's shared concurrency should come down."""
+    return isinstance(error, RateLimited) or (isinstance(error, ServerError) and error.status == 503)
 
 
 def _output(suite: Suite, job: Job, variant: Variant, outcome: Outcome) -> tuple[str, bool]:

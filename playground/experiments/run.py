@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import httpx
@@ -20,6 +20,7 @@ from playground.tools.calls import ToolCall
 from playground.tools.response_format import ReplyCheck, check_reply
 from playground.wire.protocols import build_plan, stream_events
 from playground.wire.request import RequestPlan
+from playground.wire.retry import RetryNotice
 
 from .variant import Variant
 
@@ -34,12 +35,22 @@ class Sink(Protocol):
 
 
 def open_stream(
-    variant: Variant, history: History, *, client: httpx.Client | None = None
+    variant: Variant,
+    history: History,
+    *,
+    client: httpx.Client | None = None,
+    headers: Mapping[str, str] | None = None,
+    on_retry: Callable[[RetryNotice], None] | None = None,
 ) -> tuple[RequestPlan, Iterator[Event]]:
-    """The one adapter onto the playground's single-request path: the plan and its (lazy) event stream."""
+    """The one adapter onto the playground's single-request path: the plan and its (lazy) event stream.
+
+    ``headers`` are added to the request (a job's ``Idempotency-Key``); ``on_retry`` hears each retry the wire
+    makes (a job's shared rate limit slows down on a 429)."""
     state = variant.chat_state(history)
     plan = build_plan(state)
-    return plan, stream_events(state, plan, client=client)
+    if headers:
+        plan = replace(plan, headers={**plan.headers, **headers})
+    return plan, stream_events(state, plan, client=client, on_retry=on_retry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +103,8 @@ def run_one(
     on_builder: Callable[[ReplyBuilder], None] | None = None,
     sink: Sink | None = None,
     ledger: Ledger | None = None,
+    headers: Mapping[str, str] | None = None,
+    on_retry: Callable[[RetryNotice], None] | None = None,
 ) -> Outcome:
     """Stream one request to the end, a stop or an error; never raises a ``PlaygroundError``.
 
@@ -100,7 +113,7 @@ def run_one(
     ``ledger`` holds the daily budget before sending (a refusal is the outcome's error, nothing sent) and records
     the reply's spend after, as the chat does.
     """
-    plan, events = open_stream(variant, history, client=client)
+    plan, events = open_stream(variant, history, client=client, headers=headers, on_retry=on_retry)
     builder = start_builder(variant, plan)
     if on_builder is not None:
         on_builder(builder)

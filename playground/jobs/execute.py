@@ -1,0 +1,179 @@
+"""Run one job's units on this process's threads, side by side with any other worker on the same job.
+
+Each lane takes the next pending unit with its hold on the cap (one transaction), sends it with the unit's
+idempotency key, and commits its result and cost (another). A transient failure (429, 5xx, a dropped connection)
+goes back to pending with backoff, at most ``MAX_TRIES`` sends; a permanent one is recorded as a failed unit and
+the job goes on. A stop (from any session, replica or the command line) is seen within half a second and ends the
+running requests at their next event; a process shutting down gives its units back for the other workers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import httpx
+from sqlalchemy import Engine
+
+from playground.eval import runner as r
+from playground.eval.report import attempt_json
+from playground.money.budget import Ledger
+from playground.money.pricing import ZERO
+from playground.wire.retry import RetryNotice, backoff
+
+from . import store
+from .limits import SharedLimit, scope_of
+from .spec import holds
+
+MAX_TRIES = 5  # sends of one unit before a transient failure is recorded as its result
+BEAT = 2.0  # seconds between heartbeats
+QUIET = 15.0  # a worker not heard from for this long has its units given back
+POLL = 0.5  # seconds between looks at the job's state
+
+
+def worker_id() -> str:
+    """This process's worker name: host, pid and a random tail (unique even when a pid is reused)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Driver:
+    """One job on ``concurrency`` threads of this process, until the job ends or ``shutdown`` is set."""
+
+    engine: Engine
+    job_id: str
+    suite: r.Suite
+    worker: str
+    concurrency: int
+    client: httpx.Client | None = None
+    allow: Callable[[str], bool] | None = None
+    ledger: Ledger | None = None
+    shared_limits: bool = True  # concurrency per provider and key shared through the database, adapting to 429s
+    shutdown: threading.Event = field(default_factory=threading.Event)
+    halt: threading.Event = field(default_factory=threading.Event)  # the job stopped, or this process is ending
+
+    def __post_init__(self) -> None:
+        self._hold_of = holds(self.suite)
+        self._labels = [v.label for v in self.suite.variants]
+        self._limiters: dict[str, SharedLimit] = {}
+        self._lock = threading.Lock()
+
+    def run(self) -> str | None:
+        """Work until the job is over for this process; returns the job's state then."""
+        self._beat()
+        store.start(self.engine, self.job_id)
+        lanes = [
+            threading.Thread(target=self._lane, daemon=True, name=f"job-{self.job_id[:8]}")
+            for _ in range(max(1, min(self.concurrency, r.MAX_CONCURRENCY)))
+        ]
+        for lane in lanes:
+            lane.start()
+        beaten = time.monotonic()
+        while any(lane.is_alive() for lane in lanes):
+            for lane in lanes:
+                lane.join(POLL / len(lanes))
+            if time.monotonic() - beaten >= BEAT:
+                self._beat()
+                beaten = time.monotonic()
+            if self.shutdown.is_set() or store.state_of(self.engine, self.job_id) not in ("running",):
+                self.halt.set()
+        return store.settle(self.engine, self.job_id)
+
+    def _beat(self) -> None:
+        store.heartbeat(self.engine, worker=self.worker, host=socket.gethostname(), pid=os.getpid())
+
+    def _lane(self) -> None:
+        while not self.halt.is_set():
+            got = store.take(self.engine, self.job_id, worker=self.worker, hold_of=self._hold_of)
+            if isinstance(got, store.Unit):
+                self._limited(got)
+            elif got == store.WAIT or not self._over():
+                time.sleep(0.2 if got == store.WAIT else POLL)
+            else:
+                return
+
+    def _limited(self, unit: store.Unit) -> None:
+        """Send ``unit`` once its provider's shared limit has room (given back if the job stops first)."""
+        limiter = self._limiter(unit.variant)
+        if limiter is not None and not limiter.acquire(self.halt):
+            store.give_back(self.engine, unit, worker=self.worker)
+            return
+        ok = False
+        try:
+            ok = self._send(unit, limiter)
+        finally:
+            if limiter is not None:
+                limiter.release(ok=ok)
+
+    def _limiter(self, variant: int) -> SharedLimit | None:
+        if not self.shared_limits:
+            return None
+        config = self.suite.variants[variant].config
+        scope = scope_of(config)
+        with self._lock:
+            if scope not in self._limiters:
+                self._limiters[scope] = SharedLimit(self.engine, scope, ceiling=self.concurrency)
+            return self._limiters[scope]
+
+    def _over(self) -> bool:
+        """Nothing to take: over when nothing is left; else give back the units of workers gone quiet."""
+        if store.settle(self.engine, self.job_id) in store.ENDED_STATES:
+            return True
+        store.reclaim(self.engine, self.job_id, quiet=QUIET)
+        return False
+
+    def _send(self, unit: store.Unit, limiter: SharedLimit | None) -> bool:
+        """Send one unit and commit what came back; True when it succeeded."""
+        job = r.Job(unit.row, unit.variant, unit.repeat, None)
+        try:
+            attempt = r.attempt_job(
+                self.suite,
+                job,
+                stop=self.halt,
+                client=self.client,
+                allow=self.allow,
+                ledger=self.ledger,
+                key=unit.key,
+                on_retry=_slowing(limiter),
+            )
+        except Exception as exc:  # noqa: BLE001 - one broken unit must not end the job or leak its hold
+            problem = f"Internal error ({exc.__class__.__name__}); nothing was graded."
+            attempt = r.Attempt(unit.row, unit.variant, unit.repeat, "", "error", problem, None, None, None)
+            return self._commit(unit, attempt, None)  # what it cost is unknown: its whole hold counts
+        spent = (attempt.cost or ZERO) + attempt.judge_cost
+        if attempt.status == "stopped" and self.halt.is_set():
+            store.give_back(self.engine, unit, worker=self.worker, spent=spent)
+            return False
+        if attempt.transient and unit.tries < MAX_TRIES:
+            if attempt.slow_down and limiter is not None:
+                limiter.slowed(attempt.retry_after)
+            wait = attempt.retry_after or backoff(unit.tries - 1)
+            store.give_back(self.engine, unit, worker=self.worker, spent=spent, retry_in=wait)
+            return False
+        return self._commit(unit, attempt, spent)
+
+    def _commit(self, unit: store.Unit, attempt: r.Attempt, cost: Decimal | None) -> bool:
+        failed = attempt.status == "error"
+        result = attempt_json(attempt, self._labels)
+        store.commit(
+            self.engine, unit, worker=self.worker, result=result, cost=cost, seconds=attempt.seconds, failed=failed
+        )
+        return not failed
+
+
+def _slowing(limiter: SharedLimit | None) -> Callable[[RetryNotice], None] | None:
+    """What the wire's own retries tell the shared limit: a 429 or 503 slows every worker."""
+    if limiter is None:
+        return None
+
+    def heard(notice: RetryNotice) -> None:
+        if r.slows_down(notice.error):
+            limiter.slowed(notice.error.retry_after)
+
+    return heard
