@@ -282,6 +282,25 @@ def attempt_job(
     history = [{"role": "user", "content": template.render(suite.prompt, record)}]
     send = dict(stop=stop, client=client, allow=allow, ledger=ledger, on_retry=on_retry)
     outcome = run_one(variant, history, headers=_key(key), **send)
+    return grade_outcome(suite, job, outcome, key=key, **send)  # type: ignore[arg-type]
+
+
+def grade_outcome(
+    suite: Suite,
+    job: Job,
+    outcome: Outcome,
+    *,
+    stop: threading.Event | None = None,
+    client: httpx.Client | None = None,
+    allow: Callable[[str], bool] | None = None,
+    ledger: Ledger | None = None,
+    key: str | None = None,
+    on_retry: Callable[[RetryNotice], None] | None = None,
+) -> Attempt:
+    """Grade an answer already received (a live request's, or a batch line's): simulate it where opted in, ask
+    the judge for each rubric (live requests), and score it."""
+    variant, record = suite.variants[job.variant], suite.rows[job.row]
+    send = dict(stop=stop or threading.Event(), client=client, allow=allow, ledger=ledger, on_retry=on_retry)
     reply = outcome.reply
     spent = reply.cost.total if reply.cost is not None else None
     tokens = reply.usage.output_tokens if reply.usage is not None else None

@@ -1,0 +1,310 @@
+"""A job in batch mode: its pending units sent as Batch API batches, polled by a worker, read back into the units.
+
+``advance(engine, job_id, suite=...)`` is what a worker (or the app server's thread) calls every ``POLL`` seconds:
+it submits the pending units (each held on the job's cap by ``store.take``, the live units' reservation, under
+the pseudo-worker ``batch:<job id>`` so no live lane or reclaim touches them), one batch per provider URL, key
+and model, each line's ``custom_id`` the unit's idempotency key; then it polls the batches, and once they have
+ended writes every line back with ``store.commit`` (the live units' result JSON, priced at the batch price; a
+failed or expired line is a failed unit) and settles the job. A stop cancels the batches in flight; what they
+finished is kept and the rest goes back to pending. The job's ``batch`` column holds the batches' ids and states
+(never a key); a second caller while one submits does nothing, so a job is submitted once.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, select
+
+from playground.chat.errors import (
+    ConnectionFailed,
+    NotAllowed,
+    PlaygroundError,
+    RateLimited,
+    ServerError,
+    Timeout,
+)
+from playground.eval import runner as r
+from playground.eval.report import attempt_json
+from playground.facts.batch import BatchSupport, batch_support
+from playground.money.budget import Ledger
+from playground.money.pricing import ZERO
+from playground.store.engine import read_session, write_session
+from playground.store.job_tables import JobRow, JobUnitRow
+from playground.wire import batch_api
+from playground.wire.retry import backoff
+
+from . import store
+from .batch_lines import Planned, group_key, outcome_from, plan_unit
+from .spec import holds
+
+POLL = 10.0  # seconds between a worker's looks at a batch job
+STALE = 300.0  # a submission not finished after this long was cut off: another caller may take over
+MAX_UNITS = batch_api.MAX_LINES  # units claimed per look (one input file holds at most this many)
+TRANSIENT = (RateLimited, ServerError, ConnectionFailed, Timeout)
+
+
+def holder(job_id: str) -> str:
+    """The pseudo-worker holding a job's units while they sit in a batch."""
+    return f"batch:{job_id}"
+
+
+def record_of(engine: Engine, job_id: str) -> dict[str, Any]:
+    """The job's ``batch`` column (empty when nothing was submitted)."""
+    with read_session(engine) as s:
+        return dict(s.scalar(select(JobRow.batch).where(JobRow.id == job_id)) or {})
+
+
+def _write(engine: Engine, job_id: str, record: Mapping[str, Any]) -> None:
+    with write_session(engine) as s:
+        job = s.get(JobRow, job_id)
+        if job is not None:
+            job.batch = dict(record)
+
+
+def _begin(engine: Engine, job_id: str) -> bool | None:
+    """Mark the job as submitting: None when another caller is submitting or has batches in flight, True when a
+    submission cut off long ago is taken over (its units are given back first), else False."""
+    with write_session(engine) as s:
+        job = s.get(JobRow, job_id, with_for_update=engine.dialect.name == "postgresql")
+        record = dict(job.batch or {}) if job is not None else {}
+        if job is None or record.get("batches"):
+            return None
+        submitting = record.get("phase") == "submitting"
+        if submitting and time.time() - float(record.get("since", 0)) < STALE:
+            return None
+        job.batch = {**record, "phase": "submitting", "since": time.time(), "batches": []}
+        return submitting
+
+
+def _give_back_held(engine: Engine, job_id: str) -> None:
+    """Units a cut-off submission held and no recorded batch holds: back to pending. (A batch the provider
+    accepted just before the cut carries ``metadata.playground_job``, so it can be found and cancelled.)"""
+    with read_session(engine) as s:
+        idxs = list(
+            s.scalars(
+                select(JobUnitRow.idx).where(
+                    JobUnitRow.job_id == job_id, JobUnitRow.state == "running", JobUnitRow.worker == holder(job_id)
+                )
+            )
+        )
+    for unit in _held(engine, job_id, idxs):
+        store.give_back(engine, unit, worker=holder(job_id))
+
+
+def supports(
+    suite: r.Suite, env: Mapping[str, str], secrets: Mapping[str, object] | None = None
+) -> list[BatchSupport] | str:
+    """Each variant's Batch API, or why the job cannot run as a batch."""
+    found = []
+    for v in suite.variants:
+        support = batch_support(v.config, env, secrets) if v.protocol == "openai" else None
+        if support is None:
+            where = f"{v.label} ({v.config.provider.label})"
+            return f"Batch pricing needs a Batch API for every variant; {where} has none."
+        found.append(support)
+    return found
+
+
+def advance(
+    engine: Engine,
+    job_id: str,
+    *,
+    suite: r.Suite,
+    client: httpx.Client | None = None,
+    env: Mapping[str, str] | None = None,
+    secrets: Mapping[str, object] | None = None,
+    ledger: Ledger | None = None,
+    allow: Callable[[str], bool] | None = None,
+) -> bool:
+    """Move a batch job on by one look (submit, poll, or read back); True when the job has ended."""
+    state = store.start(engine, job_id)
+    if state is None or state in store.ENDED_STATES:
+        return True
+    found = supports(suite, os.environ if env is None else env, secrets)
+    if isinstance(found, str):
+        store.fail(engine, job_id, note=found)
+        return True
+    record = record_of(engine, job_id)
+    if record.get("batches"):
+        if not _poll(
+            engine, job_id, suite, record, found, stopping=state == "stopping", client=client, ledger=ledger
+        ):
+            return False
+    elif state == "running":
+        _submit(engine, job_id, suite, found, client=client, allow=allow)
+    return store.settle(engine, job_id) in store.ENDED_STATES
+
+
+def _claim(engine: Engine, job_id: str, suite: r.Suite) -> list[store.Unit]:
+    hold_of, claimed = holds(suite), []
+    while len(claimed) < MAX_UNITS:
+        got = store.take(engine, job_id, worker=holder(job_id), hold_of=hold_of)
+        if not isinstance(got, store.Unit):
+            break
+        claimed.append(got)
+    return claimed
+
+
+def _submit(
+    engine: Engine,
+    job_id: str,
+    suite: r.Suite,
+    found: list[BatchSupport],
+    *,
+    client: httpx.Client | None,
+    allow: Callable[[str], bool] | None,
+) -> None:
+    """Claim the pending units (each held on the cap) and send them as batches; the record says what flies."""
+    began = _begin(engine, job_id)
+    if began is None:
+        return
+    if began:
+        _give_back_held(engine, job_id)
+    groups: dict[tuple[str, str, str], list[tuple[store.Unit, Planned]]] = {}
+    for unit in _claim(engine, job_id, suite):
+        planned = plan_unit(suite, row=unit.row, variant=unit.variant)
+        groups.setdefault(group_key(planned), []).append((unit, planned))
+    batches = []
+    for members in groups.values():
+        config = members[0][1].variant.config
+        items = [(unit.key, planned.plan) for unit, planned in members]
+        try:
+            if not config.provider.offline and allow is not None and not allow(config.base_url):
+                raise NotAllowed(f"This deployment does not allow requests to {config.base_url}.")
+            info = batch_api.submit(config, items=items, client=client, metadata={"playground_job": job_id})
+        except PlaygroundError as err:
+            _not_sent(engine, job_id, suite, [u for u, _ in members], err)
+            continue
+        variant = members[0][0].variant
+        batches.append({"variant": variant, "units": [u.idx for u, _ in members], **info.as_json()})
+    _write(engine, job_id, {"phase": "running" if batches else "idle", "batches": batches, "since": time.time()})
+
+
+def _not_sent(engine: Engine, job_id: str, suite: r.Suite, units: list[store.Unit], err: PlaygroundError) -> None:
+    """A batch the provider refused: a transient refusal goes back to pending (sent again later), any other is
+    every unit's failure (nothing was sent, nothing spent)."""
+    for unit in units:
+        if isinstance(err, TRANSIENT) and unit.tries < 5:
+            wait = err.retry_after if err.retry_after is not None else backoff(unit.tries - 1)
+            store.give_back(engine, unit, worker=holder(job_id), retry_in=wait)
+            continue
+        attempt = r.Attempt(unit.row, unit.variant, unit.repeat, "", "error", str(err), ZERO, None, None)
+        labels = [v.label for v in suite.variants]
+        store.commit(
+            engine, unit, worker=holder(job_id), result=attempt_json(attempt, labels), cost=ZERO, seconds=None,
+            failed=True,
+        )  # fmt: skip
+
+
+def _poll(
+    engine: Engine,
+    job_id: str,
+    suite: r.Suite,
+    record: dict[str, Any],
+    found: list[BatchSupport],
+    *,
+    stopping: bool,
+    client: httpx.Client | None,
+    ledger: Ledger | None,
+) -> bool:
+    """Look at every batch in flight; once all have ended, write their lines back. True when none is in flight."""
+    batches, ended = [], True
+    for entry in record["batches"]:
+        config = suite.variants[entry["variant"]].config
+        try:
+            if stopping and not record.get("cancelled"):
+                batch_api.cancel(config, batch_id=entry["id"], client=client)
+            info = batch_api.retrieve(config, batch_id=entry["id"], client=client)
+        except PlaygroundError as err:
+            if isinstance(err, TRANSIENT):
+                return False  # asked again at the next look
+            info = batch_api.BatchInfo(entry["id"], "failed", errors=(err.message,))
+        batches.append({**entry, **info.as_json()})
+        ended = ended and info.done
+    _write(engine, job_id, {**record, "batches": batches, "cancelled": stopping or record.get("cancelled", False)})
+    if not ended:
+        return False
+    for entry in batches:
+        _read_back(engine, job_id, suite, entry, found[entry["variant"]], client=client, ledger=ledger)
+    history = [*record.get("history", []), *({k: e[k] for k in ("id", "status")} for e in batches)]
+    _write(engine, job_id, {"phase": "idle", "batches": [], "history": history[-100:]})
+    return True
+
+
+def _held(engine: Engine, job_id: str, idxs: list[int]) -> list[store.Unit]:
+    with read_session(engine) as s:
+        rows = s.scalars(
+            select(JobUnitRow).where(
+                JobUnitRow.job_id == job_id,
+                JobUnitRow.idx.in_(idxs),
+                JobUnitRow.state == "running",
+                JobUnitRow.worker == holder(job_id),
+            )
+        ).all()
+        return [store.Unit(job_id, u.idx, u.row, u.variant, u.repeat, u.tries, u.hold or ZERO) for u in rows]
+
+
+def _read_back(
+    engine: Engine,
+    job_id: str,
+    suite: r.Suite,
+    entry: Mapping[str, Any],
+    support: BatchSupport,
+    *,
+    client: httpx.Client | None,
+    ledger: Ledger | None,
+) -> None:
+    """Write every unit of an ended batch: its line's outcome graded and priced (or, after a stop, to pending)."""
+    config = suite.variants[entry["variant"]].config
+    info = batch_api.batch_info(entry)
+    try:
+        lines = (
+            batch_api.results(config, info=info, client=client)
+            if info.output_file_id or info.error_file_id
+            else {}
+        )
+    except PlaygroundError as err:
+        lines, info = {}, batch_api.BatchInfo(info.id, "failed", errors=(err.message,))
+    units = _held(engine, job_id, [int(i) for i in entry["units"]])
+    why = batch_api.missing(info, lines, [u.key for u in units])
+    labels = [v.label for v in suite.variants]
+    for unit in units:
+        line = lines.get(unit.key)
+        if line is None and info.status == "cancelled":
+            store.give_back(engine, unit, worker=holder(job_id))  # stopped before it ran: still to do
+            continue
+        planned = plan_unit(suite, row=unit.row, variant=unit.variant)
+        outcome = outcome_from(planned, line, support=support, why=why.get(unit.key, ""))
+        if ledger is not None and line is not None:
+            ledger.record(reply=outcome.reply, reservation=None)
+        job = r.Job(unit.row, unit.variant, unit.repeat, None)
+        attempt = r.grade_outcome(suite, job, outcome, key=unit.key, ledger=ledger, client=client)
+        cost: Decimal = (attempt.cost or ZERO) + attempt.judge_cost
+        failed = attempt.status == "error"
+        store.commit(
+            engine, unit, worker=holder(job_id), result=attempt_json(attempt, labels), cost=cost, seconds=None,
+            failed=failed,
+        )  # fmt: skip
+
+
+def run(
+    engine: Engine,
+    job_id: str,
+    *,
+    suite: r.Suite,
+    stop: Callable[[], bool] = lambda: False,
+    poll: float | None = None,
+    **kwargs: Any,
+) -> None:
+    """Advance the job every ``poll`` seconds until it ends or ``stop()`` (a thread's loop; a worker may instead
+    call ``advance`` from its own schedule)."""
+    while not stop() and not advance(engine, job_id, suite=suite, **kwargs):
+        deadline = time.monotonic() + (POLL if poll is None else poll)
+        while time.monotonic() < deadline and not stop():
+            time.sleep(0.05)
