@@ -7,13 +7,15 @@ of known usage (``PROMPT_TOKENS``, ``ANSWER_TOKENS``, ``REASONING_TOKENS``), ``"
 Knobs: ``polls`` looks before a batch ends (validating, in_progress, finalizing on the way); ``fail_ids`` lines
 answered HTTP 500 in the error file; ``expire_after`` lines answered before the batch expires (the rest get
 OpenAI's ``batch_expired`` error line); ``create_429`` answers to ``POST /v1/batches`` that are 429s with
-``Retry-After``; ``echo_key`` makes an error body repeat the request's key (it must never reach a message).
+``Retry-After``; ``echo_key`` makes an error body repeat the request's key (it must never reach a message);
+``upload_seconds`` slows every upload.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
@@ -67,10 +69,12 @@ class BatchServer(LoopbackServer):
         create_429: int = 0,
         retry_after: str = "7",
         echo_key: bool = False,
+        upload_seconds: float = 0.0,
     ) -> None:
         super().__init__(self._handle)
         self.polls, self.fail_ids, self.expire_after = polls, fail_ids, expire_after
         self.create_429, self.retry_after, self.echo_key = create_429, retry_after, echo_key
+        self.upload_seconds = upload_seconds
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.looks: dict[str, int] = {}
@@ -98,6 +102,7 @@ class BatchServer(LoopbackServer):
             )
 
     def _upload(self, req: Recorded) -> Reply:
+        time.sleep(self.upload_seconds)  # a slow upload: a second caller arrives meanwhile
         form = parse_form(req)
         if form.get("purpose") != b"batch" or "file" not in form:
             return json_reply(

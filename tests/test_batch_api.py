@@ -135,3 +135,9 @@ def test_ids_from_the_server_are_checked_before_they_go_into_a_path() -> None:
         batch_api.batch_info({"id": "../../files/secret", "status": "completed"})
     with pytest.raises(ServerError, match="file id"):
         batch_api.batch_info({"id": "batch_1", "status": "completed", "output_file_id": "a/b"})
+
+
+def test_a_key_the_provider_echoes_in_a_batch_error_is_masked() -> None:
+    data = {"id": "batch_1", "status": "failed", "errors": {"data": [{"message": f"bad input for {KEY}"}]}}
+    info = batch_api.batch_info(data, secrets=[KEY])
+    assert info.errors == ("bad input for [redacted]",) and KEY not in json.dumps(info.as_json())

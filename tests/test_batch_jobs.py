@@ -4,6 +4,7 @@ units at the batch price, failed and expired lines as failed units, a 429 on cre
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import replace
 from decimal import Decimal
@@ -17,9 +18,11 @@ from playground.eval.experiment import Environment
 from playground.experiments import template
 from playground.facts.batch import BATCH_DISCOUNT_ENV
 from playground.facts.catalog import GROK_3_MINI
-from playground.jobs import batch, reading, spec, store
+from playground.jobs import batch, batch_record, reading, spec, store
 from playground.jobs.local import LocalJobs
 from playground.money.pricing import cost
+from playground.store.engine import write_session
+from playground.store.job_tables import JobRow
 from playground.wire.batch_api import batch_body
 from playground.wire.openai_chat import complete_chat
 from playground.wire.protocols import build_plan
@@ -35,14 +38,22 @@ def live_cost() -> Decimal:
     return (PROMPT_TOKENS * price.input + tokens_out * price.output) / Decimal(1_000_000)
 
 
-def doc(**changes: object) -> dict:
+def doc(*, judged: bool = False, **changes: object) -> dict:
     base = example()
-    graders = [g for g in base["graders"] if g["kind"] != "rubric"]  # no judge: every request is a batch line
+    graders = [g for g in base["graders"] if judged or g["kind"] != "rubric"]  # no judge: only batch lines
     return example(rows=base["rows"][:ROWS], graders=graders, simulate=None, **changes)
 
 
-def enqueue(engine: Engine, env: Environment, *, repeats: int = 1, cap: Decimal | None = None, **changes: object):
-    document = doc(**changes)
+def enqueue(
+    engine: Engine,
+    env: Environment,
+    *,
+    repeats: int = 1,
+    cap: Decimal | None = None,
+    judged: bool = False,
+    **changes: object,
+):
+    document = doc(judged=judged, **changes)
     experiment = spec.read(document, env=env)
     job_id = spec.enqueue(
         engine,
@@ -70,7 +81,7 @@ def test_a_batch_job_is_sent_once_and_read_back_at_the_batch_price(db_url: str) 
     with BatchServer(polls=2) as server:
         job_id, suite = enqueue(engine, env_for(f"{server.url}/v1"), repeats=2)
         assert not batch.advance(engine, job_id, suite=suite, env=DECLARED)  # submitted
-        record = batch.record_of(engine, job_id)
+        record = batch_record.record_of(engine, job_id)
         assert record["phase"] == "running" and len(record["batches"]) == 1
         assert not batch.advance(engine, job_id, suite=suite, env=DECLARED)  # still running: nothing sent again
         assert len(server.batches) == 1 and len(server.files) == 1
@@ -89,7 +100,7 @@ def test_a_batch_job_is_sent_once_and_read_back_at_the_batch_price(db_url: str) 
     first = results[0]
     assert Decimal(first["cost_usd"]) == each and first["status"] == "complete"
     assert first["output"].startswith("echo: What is the capital of")
-    assert batch.record_of(engine, job_id)["history"][0]["status"] == "completed"
+    assert batch_record.record_of(engine, job_id)["history"][0]["status"] == "completed"
 
 
 def test_failed_and_expired_lines_are_failed_units(db_url: str) -> None:
@@ -172,7 +183,7 @@ def test_the_offline_engine_runs_a_batch_job_on_the_servers_thread_with_no_key(
     monkeypatch.setattr(batch, "POLL", 0.05)
     engine = engine_for(db_url)
     env = Environment({"PLAYGROUND_PROVIDER": "offline"}, {})
-    job_id, suite = enqueue(engine, env)
+    job_id, suite = enqueue(engine, env, judged=True)  # the judge reads the answers: it asks live
     jobs = LocalJobs(engine, env=env)
     jobs.start(job_id, suite, concurrency=2, owner="tester")
     assert jobs.wait(job_id, 60)
@@ -185,5 +196,47 @@ def test_the_offline_engine_runs_a_batch_job_on_the_servers_thread_with_no_key(
         # the engine's chat endpoint, asked the line's body live (no stand-in headers: a batch line has none)
         asked = complete_chat(replace(plan, headers={}, body=batch_body(plan)), config=variant.config)
         live = cost(asked.usage, GROK_3_MINI.price).total
-        assert unit.state == "done" and unit.cost == live / 2 and live > 0
-    assert batch.record_of(engine, job_id)["history"][0]["status"] == "completed"
+        judged = sum(Decimal(v["cost_usd"]) for v in unit.result["judge"])
+        assert unit.result["judge"] and judged > 0
+        assert unit.state == "done" and unit.cost == live / 2 + judged and live > 0
+        assert Decimal(unit.result["cost_usd"]) == live / 2
+    assert batch_record.record_of(engine, job_id)["history"][0]["status"] == "completed"
+
+
+def test_two_callers_at_once_submit_one_batch(db_url: str) -> None:
+    engine = engine_for(db_url)
+    with BatchServer(polls=0, upload_seconds=0.5) as server:
+        job_id, suite = enqueue(engine, env_for(f"{server.url}/v1"))
+        callers = [
+            threading.Thread(target=batch.advance, args=(engine, job_id), kwargs={"suite": suite, "env": DECLARED})
+            for _ in range(2)
+        ]
+        for caller in callers:
+            caller.start()
+        for caller in callers:
+            caller.join(30)
+        assert len(server.batches) == 1 and len(server.files) == 1
+        drive(engine, job_id, suite)
+    assert len(server.batches) == 1 and set(server.sent.values()) == {1}
+    assert {u.state for u in units(engine, job_id)} == {"done"}
+
+
+def test_a_held_lease_waits_and_a_cut_off_submission_gives_its_units_back(db_url: str) -> None:
+    engine = engine_for(db_url)
+    with BatchServer(polls=0) as server:
+        job_id, suite = enqueue(engine, env_for(f"{server.url}/v1"))
+        store.start(engine, job_id)
+        assert batch_record.lease(engine, job_id, "a caller that dies") is not None
+        batch_record.write(engine, job_id, {"phase": "submitting", "batches": []})
+        hold_of = spec.holds(suite)
+        taken = [store.take(engine, job_id, worker=batch_record.holder(job_id), hold_of=hold_of) for _ in range(2)]
+        assert all(isinstance(t, store.Unit) for t in taken)
+        assert not batch.advance(engine, job_id, suite=suite, env=DECLARED)  # the lease is held: nothing happens
+        assert not server.requests
+        with write_session(engine) as s:  # the caller died: its lease runs out
+            job = s.get(JobRow, job_id)
+            job.batch = {**job.batch, "lease": {**job.batch["lease"], "until": time.time() - 1}}
+        drive(engine, job_id, suite)
+    assert len(server.batches) == 1 and len(server.batches["batch_1"]["_lines"]) == ROWS * 2
+    assert set(server.sent.values()) == {1} and {u.state for u in units(engine, job_id)} == {"done"}
+    assert reading.status(engine, job_id).spent == live_cost() / 2 * ROWS * 2

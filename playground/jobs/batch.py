@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from playground.chat.errors import (
     ConnectionFailed,
@@ -34,67 +35,18 @@ from playground.eval.report import attempt_json
 from playground.facts.batch import BatchSupport, batch_support
 from playground.money.budget import Ledger
 from playground.money.pricing import ZERO
-from playground.store.engine import read_session, write_session
-from playground.store.job_tables import JobRow, JobUnitRow
 from playground.wire import batch_api
 from playground.wire.retry import backoff
 
+from . import batch_record as rec
 from . import store
 from .batch_lines import Planned, group_key, outcome_from, plan_unit
+from .execute import MAX_TRIES
 from .spec import holds
 
 POLL = 10.0  # seconds between a worker's looks at a batch job
-STALE = 300.0  # a submission not finished after this long was cut off: another caller may take over
 MAX_UNITS = batch_api.MAX_LINES  # units claimed per look (one input file holds at most this many)
 TRANSIENT = (RateLimited, ServerError, ConnectionFailed, Timeout)
-
-
-def holder(job_id: str) -> str:
-    """The pseudo-worker holding a job's units while they sit in a batch."""
-    return f"batch:{job_id}"
-
-
-def record_of(engine: Engine, job_id: str) -> dict[str, Any]:
-    """The job's ``batch`` column (empty when nothing was submitted)."""
-    with read_session(engine) as s:
-        return dict(s.scalar(select(JobRow.batch).where(JobRow.id == job_id)) or {})
-
-
-def _write(engine: Engine, job_id: str, record: Mapping[str, Any]) -> None:
-    with write_session(engine) as s:
-        job = s.get(JobRow, job_id)
-        if job is not None:
-            job.batch = dict(record)
-
-
-def _begin(engine: Engine, job_id: str) -> bool | None:
-    """Mark the job as submitting: None when another caller is submitting or has batches in flight, True when a
-    submission cut off long ago is taken over (its units are given back first), else False."""
-    with write_session(engine) as s:
-        job = s.get(JobRow, job_id, with_for_update=engine.dialect.name == "postgresql")
-        record = dict(job.batch or {}) if job is not None else {}
-        if job is None or record.get("batches"):
-            return None
-        submitting = record.get("phase") == "submitting"
-        if submitting and time.time() - float(record.get("since", 0)) < STALE:
-            return None
-        job.batch = {**record, "phase": "submitting", "since": time.time(), "batches": []}
-        return submitting
-
-
-def _give_back_held(engine: Engine, job_id: str) -> None:
-    """Units a cut-off submission held and no recorded batch holds: back to pending. (A batch the provider
-    accepted just before the cut carries ``metadata.playground_job``, so it can be found and cancelled.)"""
-    with read_session(engine) as s:
-        idxs = list(
-            s.scalars(
-                select(JobUnitRow.idx).where(
-                    JobUnitRow.job_id == job_id, JobUnitRow.state == "running", JobUnitRow.worker == holder(job_id)
-                )
-            )
-        )
-    for unit in _held(engine, job_id, idxs):
-        store.give_back(engine, unit, worker=holder(job_id))
 
 
 def supports(
@@ -130,21 +82,28 @@ def advance(
     if isinstance(found, str):
         store.fail(engine, job_id, note=found)
         return True
-    record = record_of(engine, job_id)
-    if record.get("batches"):
-        if not _poll(
-            engine, job_id, suite, record, found, stopping=state == "stopping", client=client, ledger=ledger
-        ):
-            return False
-    elif state == "running":
-        _submit(engine, job_id, suite, found, client=client, allow=allow)
+    token = uuid.uuid4().hex
+    record = rec.lease(engine, job_id, token)
+    if record is None:
+        return False  # another caller is at it
+    try:
+        if record["cut_off"] and record.get("phase") == "submitting":
+            rec.give_back_held(engine, job_id)
+        if record.get("batches"):
+            stopping = state == "stopping"
+            if not _poll(engine, job_id, suite, record, found, stopping=stopping, client=client, ledger=ledger):
+                return False
+        elif state == "running":
+            _submit(engine, job_id, suite, found, client=client, allow=allow)
+    finally:
+        rec.release(engine, job_id, token)
     return store.settle(engine, job_id) in store.ENDED_STATES
 
 
 def _claim(engine: Engine, job_id: str, suite: r.Suite) -> list[store.Unit]:
     hold_of, claimed = holds(suite), []
     while len(claimed) < MAX_UNITS:
-        got = store.take(engine, job_id, worker=holder(job_id), hold_of=hold_of)
+        got = store.take(engine, job_id, worker=rec.holder(job_id), hold_of=hold_of)
         if not isinstance(got, store.Unit):
             break
         claimed.append(got)
@@ -161,11 +120,7 @@ def _submit(
     allow: Callable[[str], bool] | None,
 ) -> None:
     """Claim the pending units (each held on the cap) and send them as batches; the record says what flies."""
-    began = _begin(engine, job_id)
-    if began is None:
-        return
-    if began:
-        _give_back_held(engine, job_id)
+    rec.write(engine, job_id, {**rec.record_of(engine, job_id), "phase": "submitting", "batches": []})
     groups: dict[tuple[str, str, str], list[tuple[store.Unit, Planned]]] = {}
     for unit in _claim(engine, job_id, suite):
         planned = plan_unit(suite, row=unit.row, variant=unit.variant)
@@ -183,21 +138,22 @@ def _submit(
             continue
         variant = members[0][0].variant
         batches.append({"variant": variant, "units": [u.idx for u, _ in members], **info.as_json()})
-    _write(engine, job_id, {"phase": "running" if batches else "idle", "batches": batches, "since": time.time()})
+    history = rec.record_of(engine, job_id).get("history", [])
+    rec.write(engine, job_id, {"phase": "running" if batches else "idle", "batches": batches, "history": history})
 
 
 def _not_sent(engine: Engine, job_id: str, suite: r.Suite, units: list[store.Unit], err: PlaygroundError) -> None:
     """A batch the provider refused: a transient refusal goes back to pending (sent again later), any other is
     every unit's failure (nothing was sent, nothing spent)."""
     for unit in units:
-        if isinstance(err, TRANSIENT) and unit.tries < 5:
+        if isinstance(err, TRANSIENT) and unit.tries < MAX_TRIES:
             wait = err.retry_after if err.retry_after is not None else backoff(unit.tries - 1)
-            store.give_back(engine, unit, worker=holder(job_id), retry_in=wait)
+            store.give_back(engine, unit, worker=rec.holder(job_id), retry_in=wait)
             continue
         attempt = r.Attempt(unit.row, unit.variant, unit.repeat, "", "error", str(err), ZERO, None, None)
         labels = [v.label for v in suite.variants]
         store.commit(
-            engine, unit, worker=holder(job_id), result=attempt_json(attempt, labels), cost=ZERO, seconds=None,
+            engine, unit, worker=rec.holder(job_id), result=attempt_json(attempt, labels), cost=ZERO, seconds=None,
             failed=True,
         )  # fmt: skip
 
@@ -227,27 +183,16 @@ def _poll(
             info = batch_api.BatchInfo(entry["id"], "failed", errors=(err.message,))
         batches.append({**entry, **info.as_json()})
         ended = ended and info.done
-    _write(engine, job_id, {**record, "batches": batches, "cancelled": stopping or record.get("cancelled", False)})
+    rec.write(
+        engine, job_id, {**record, "batches": batches, "cancelled": stopping or record.get("cancelled", False)}
+    )
     if not ended:
         return False
     for entry in batches:
         _read_back(engine, job_id, suite, entry, found[entry["variant"]], client=client, ledger=ledger)
     history = [*record.get("history", []), *({k: e[k] for k in ("id", "status")} for e in batches)]
-    _write(engine, job_id, {"phase": "idle", "batches": [], "history": history[-100:]})
+    rec.write(engine, job_id, {"phase": "idle", "batches": [], "history": history[-100:]})
     return True
-
-
-def _held(engine: Engine, job_id: str, idxs: list[int]) -> list[store.Unit]:
-    with read_session(engine) as s:
-        rows = s.scalars(
-            select(JobUnitRow).where(
-                JobUnitRow.job_id == job_id,
-                JobUnitRow.idx.in_(idxs),
-                JobUnitRow.state == "running",
-                JobUnitRow.worker == holder(job_id),
-            )
-        ).all()
-        return [store.Unit(job_id, u.idx, u.row, u.variant, u.repeat, u.tries, u.hold or ZERO) for u in rows]
 
 
 def _read_back(
@@ -271,13 +216,15 @@ def _read_back(
         )
     except PlaygroundError as err:
         lines, info = {}, batch_api.BatchInfo(info.id, "failed", errors=(err.message,))
-    units = _held(engine, job_id, [int(i) for i in entry["units"]])
+    units = rec.held_units(engine, job_id, [int(i) for i in entry["units"]])
     why = batch_api.missing(info, lines, [u.key for u in units])
     labels = [v.label for v in suite.variants]
-    for unit in units:
+    for number, unit in enumerate(units, start=1):
+        if number % 200 == 0:
+            rec.renew(engine, job_id)
         line = lines.get(unit.key)
         if line is None and info.status == "cancelled":
-            store.give_back(engine, unit, worker=holder(job_id))  # stopped before it ran: still to do
+            store.give_back(engine, unit, worker=rec.holder(job_id))  # stopped before it ran: still to do
             continue
         planned = plan_unit(suite, row=unit.row, variant=unit.variant)
         outcome = outcome_from(planned, line, support=support, why=why.get(unit.key, ""))
@@ -288,7 +235,7 @@ def _read_back(
         cost: Decimal = (attempt.cost or ZERO) + attempt.judge_cost
         failed = attempt.status == "error"
         store.commit(
-            engine, unit, worker=holder(job_id), result=attempt_json(attempt, labels), cost=cost, seconds=None,
+            engine, unit, worker=rec.holder(job_id), result=attempt_json(attempt, labels), cost=cost, seconds=None,
             failed=failed,
         )  # fmt: skip
 

@@ -145,6 +145,10 @@ def _send(
     return response
 
 
+def _info(config: ProviderConfig, response: httpx.Response) -> BatchInfo:
+    return batch_info(_json(config, response), secrets=[config.api_key] if config.api_key else [])
+
+
 def _json(config: ProviderConfig, response: httpx.Response) -> dict[str, Any]:
     try:
         data = response.json()
@@ -166,12 +170,13 @@ def _count(value: object) -> int:
     return value if type(value) is int and value >= 0 else 0
 
 
-def batch_info(data: Mapping[str, Any]) -> BatchInfo:
-    """A batch object read defensively (unknown statuses are kept as sent, counts default to 0)."""
+def batch_info(data: Mapping[str, Any], *, secrets: Sequence[str] = ()) -> BatchInfo:
+    """A batch object read defensively (unknown statuses are kept as sent, counts default to 0; ``secrets`` are
+    masked in the error messages it carries)."""
     counts = data.get("request_counts") if isinstance(data.get("request_counts"), Mapping) else {}
     errors = data.get("errors") if isinstance(data.get("errors"), Mapping) else {}
     messages = tuple(
-        quote(str(e.get("message") or e.get("code") or ""), 200)
+        quote(redact(str(e.get("message") or e.get("code") or ""), list(secrets)), 200)
         for e in (errors.get("data") or [])
         if isinstance(e, Mapping)
     )
@@ -204,7 +209,7 @@ def create(
     }
     if metadata:
         payload["metadata"] = dict(metadata)
-    return batch_info(_json(config, _send(config, "POST", "/batches", client=client, json=payload)))
+    return _info(config, _send(config, "POST", "/batches", client=client, json=payload))
 
 
 def submit(
@@ -234,7 +239,7 @@ def retrieve(config: ProviderConfig, *, batch_id: str, client: httpx.Client | No
     """The batch's status and counts now."""
     path = f"/batches/{_safe_id(batch_id, 'batch id')}"
     try:
-        return batch_info(_json(config, _send(config, "GET", path, client=client)))
+        return _info(config, _send(config, "GET", path, client=client))
     except PlaygroundError as err:
         raise _gone(err, "batch") from None
 
@@ -242,7 +247,7 @@ def retrieve(config: ProviderConfig, *, batch_id: str, client: httpx.Client | No
 def cancel(config: ProviderConfig, *, batch_id: str, client: httpx.Client | None = None) -> BatchInfo:
     """Ask the provider to cancel the batch (it passes through ``cancelling``; finished lines are kept)."""
     path = f"/batches/{_safe_id(batch_id, 'batch id')}/cancel"
-    return batch_info(_json(config, _send(config, "POST", path, client=client)))
+    return _info(config, _send(config, "POST", path, client=client))
 
 
 def file_content(config: ProviderConfig, *, file_id: str, client: httpx.Client | None = None) -> bytes:
