@@ -92,14 +92,21 @@ class BatchServer(LoopbackServer):
             if req.method == "GET" and path.startswith("/v1/batches/") and len(parts) == 4:
                 return self._look(parts[3], req)
             if req.method == "POST" and path.endswith("/cancel") and parts[3] in self.batches:
-                self.batches[parts[3]]["status"] = "cancelling"
-                return json_reply(200, self.batches[parts[3]])
+                return self._cancel(parts[3])
             if req.method == "GET" and path.startswith("/v1/files/") and path.endswith("/content"):
                 if parts[3] in self.files:
                     return Reply(200, {"Content-Type": "application/octet-stream"}, self.files[parts[3]])
             return json_reply(
                 404, {"error": {"message": f"No such thing: {path}", "type": "invalid_request_error"}}
             )
+
+    def _cancel(self, batch_id: str) -> Reply:
+        batch = self.batches[batch_id]
+        if batch["status"] in ("completed", "expired", "failed", "cancelled"):
+            said = f"Cannot cancel a batch with status {batch['status']}."
+            return json_reply(400, {"error": {"message": said, "type": "invalid_request_error"}})
+        batch["status"] = "cancelling"
+        return json_reply(200, self._public(batch_id))
 
     def _upload(self, req: Recorded) -> Reply:
         time.sleep(self.upload_seconds)  # a slow upload: a second caller arrives meanwhile

@@ -151,6 +151,19 @@ def test_a_stop_cancels_the_batch_and_keeps_the_units_to_do(db_url: str) -> None
     assert reading.status(engine, job_id).spent == 0
 
 
+def test_a_stop_after_the_batch_ended_keeps_its_answers(db_url: str) -> None:
+    engine = engine_for(db_url)
+    with BatchServer(polls=0) as server:
+        job_id, suite = enqueue(engine, env_for(f"{server.url}/v1"))
+        assert not batch.advance(engine, job_id, suite=suite, env=DECLARED)
+        assert store.request_stop(engine, job_id, owner="tester")
+        drive(engine, job_id, suite)  # the first look finds it completed: nothing to cancel
+        assert not [q for q in server.requests if q.path.endswith("/cancel")]
+    status = reading.status(engine, job_id)
+    assert status.state == "stopped" and status.done == ROWS * 2 and status.failed == 0
+    assert status.spent == live_cost() / 2 * ROWS * 2
+
+
 def test_the_cap_holds_across_batches(db_url: str) -> None:
     engine = engine_for(db_url)
     with BatchServer(polls=0) as server:

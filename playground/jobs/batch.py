@@ -33,6 +33,7 @@ from playground.chat.errors import (
 from playground.eval import runner as r
 from playground.eval.report import attempt_json
 from playground.facts.batch import BatchSupport, batch_support
+from playground.facts.providers import ProviderConfig
 from playground.money.budget import Ledger
 from playground.money.pricing import ZERO
 from playground.wire import batch_api
@@ -91,7 +92,10 @@ def advance(
             rec.give_back_held(engine, job_id)
         if record.get("batches"):
             stopping = state == "stopping"
-            if not _poll(engine, job_id, suite, record, found, stopping=stopping, client=client, ledger=ledger):
+            polled = _poll(
+                engine, job_id, suite, record, found, stopping=stopping, client=client, ledger=ledger, allow=allow
+            )
+            if not polled:
                 return False
         elif state == "running":
             _submit(engine, job_id, suite, found, client=client, allow=allow)
@@ -168,15 +172,16 @@ def _poll(
     stopping: bool,
     client: httpx.Client | None,
     ledger: Ledger | None,
+    allow: Callable[[str], bool] | None,
 ) -> bool:
     """Look at every batch in flight; once all have ended, write their lines back. True when none is in flight."""
     batches, ended = [], True
     for entry in record["batches"]:
         config = suite.variants[entry["variant"]].config
         try:
-            if stopping and not record.get("cancelled"):
-                batch_api.cancel(config, batch_id=entry["id"], client=client)
             info = batch_api.retrieve(config, batch_id=entry["id"], client=client)
+            if stopping and not info.done and not record.get("cancelled"):
+                info = _cancel(config, info, client=client)
         except PlaygroundError as err:
             if isinstance(err, TRANSIENT):
                 return False  # asked again at the next look
@@ -189,10 +194,22 @@ def _poll(
     if not ended:
         return False
     for entry in batches:
-        _read_back(engine, job_id, suite, entry, found[entry["variant"]], client=client, ledger=ledger)
+        _read_back(
+            engine, job_id, suite, entry, found[entry["variant"]], client=client, ledger=ledger, allow=allow
+        )
     history = [*record.get("history", []), *({k: e[k] for k in ("id", "status")} for e in batches)]
     rec.write(engine, job_id, {"phase": "idle", "batches": [], "history": history[-100:]})
     return True
+
+
+def _cancel(
+    config: ProviderConfig, info: batch_api.BatchInfo, *, client: httpx.Client | None
+) -> batch_api.BatchInfo:
+    """Ask the provider to cancel (a batch that ended meanwhile refuses: the next look reads it as it ended)."""
+    try:
+        return batch_api.cancel(config, batch_id=info.id, client=client)
+    except PlaygroundError:
+        return info
 
 
 def _read_back(
@@ -204,6 +221,7 @@ def _read_back(
     *,
     client: httpx.Client | None,
     ledger: Ledger | None,
+    allow: Callable[[str], bool] | None,
 ) -> None:
     """Write every unit of an ended batch: its line's outcome graded and priced (or, after a stop, to pending)."""
     config = suite.variants[entry["variant"]].config
@@ -226,13 +244,18 @@ def _read_back(
         if line is None and info.status == "cancelled":
             store.give_back(engine, unit, worker=rec.holder(job_id))  # stopped before it ran: still to do
             continue
-        planned = plan_unit(suite, row=unit.row, variant=unit.variant)
-        outcome = outcome_from(planned, line, support=support, why=why.get(unit.key, ""))
-        if ledger is not None and line is not None:
-            ledger.record(reply=outcome.reply, reservation=None)
-        job = r.Job(unit.row, unit.variant, unit.repeat, None)
-        attempt = r.grade_outcome(suite, job, outcome, key=unit.key, ledger=ledger, client=client)
-        cost: Decimal = (attempt.cost or ZERO) + attempt.judge_cost
+        try:
+            planned = plan_unit(suite, row=unit.row, variant=unit.variant)
+            outcome = outcome_from(planned, line, support=support, why=why.get(unit.key, ""))
+            if ledger is not None and line is not None:
+                ledger.record(reply=outcome.reply, reservation=None)
+            job = r.Job(unit.row, unit.variant, unit.repeat, None)
+            attempt = r.grade_outcome(suite, job, outcome, key=unit.key, ledger=ledger, client=client, allow=allow)
+            cost: Decimal | None = (attempt.cost or ZERO) + attempt.judge_cost
+        except Exception as exc:  # noqa: BLE001 - one broken unit must not end the job (its hold counts as spent)
+            problem = f"Internal error ({exc.__class__.__name__}); nothing was graded."
+            attempt = r.Attempt(unit.row, unit.variant, unit.repeat, "", "error", problem, None, None, None)
+            cost = None
         failed = attempt.status == "error"
         store.commit(
             engine, unit, worker=rec.holder(job_id), result=attempt_json(attempt, labels), cost=cost, seconds=None,
