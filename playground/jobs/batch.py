@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from playground.chat.errors import (
     ConnectionFailed,
     NotAllowed,
+    OverBudget,
     PlaygroundError,
     RateLimited,
     ServerError,
@@ -41,7 +42,7 @@ from playground.wire.retry import backoff
 
 from . import batch_record as rec
 from . import store
-from .batch_lines import Planned, group_key, outcome_from, plan_unit
+from .batch_lines import Planned, group_key, outcome_from, over_budget, plan_unit
 from .execute import MAX_TRIES
 from .spec import holds
 
@@ -98,7 +99,7 @@ def advance(
             if not polled:
                 return False
         elif state == "running":
-            _submit(engine, job_id, suite, found, client=client, allow=allow)
+            _submit(engine, job_id, suite, found, client=client, allow=allow, ledger=ledger)
     finally:
         rec.release(engine, job_id, token)
     return store.settle(engine, job_id) in store.ENDED_STATES
@@ -122,12 +123,17 @@ def _submit(
     *,
     client: httpx.Client | None,
     allow: Callable[[str], bool] | None,
+    ledger: Ledger | None,
 ) -> None:
     """Claim the pending units (each held on the cap) and send them as batches; the record says what flies."""
     rec.write(engine, job_id, {**rec.record_of(engine, job_id), "phase": "submitting", "batches": []})
     groups: dict[tuple[str, str, str], list[tuple[store.Unit, Planned]]] = {}
     for unit in _claim(engine, job_id, suite):
         planned = plan_unit(suite, row=unit.row, variant=unit.variant)
+        refused = over_budget(ledger, planned)
+        if refused is not None:  # as a live unit: not sent, failed with the budget's numbers
+            _not_sent(engine, job_id, suite, [unit], OverBudget(refused))
+            continue
         groups.setdefault(group_key(planned), []).append((unit, planned))
     batches = []
     for members in groups.values():

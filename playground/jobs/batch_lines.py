@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 from playground.chat.errors import BadRequest, PlaygroundError, ServerError
 from playground.eval import runner as r
 from playground.experiments import template
-from playground.experiments.run import Outcome, start_builder
+from playground.experiments.run import Outcome, budget_messages, start_builder
 from playground.experiments.variant import Variant
 from playground.facts.batch import BatchSupport
 from playground.money.batch_price import discounted
+from playground.money.budget import Ledger
 from playground.money.pricing import ZERO, Cost
 from playground.tools.response_format import check_reply
 from playground.wire.batch_api import LineResult
@@ -30,17 +31,35 @@ NOTHING = Cost(ZERO, ZERO, ZERO, ZERO, ZERO)
 
 @dataclass(frozen=True, slots=True)
 class Planned:
-    """One unit's request: its variant and the exact plan a live run would send."""
+    """One unit's request: its variant, its messages and the exact plan a live run would send."""
 
     variant: Variant
     plan: RequestPlan
+    history: tuple[dict[str, str], ...] = ()
 
 
 def plan_unit(suite: r.Suite, *, row: int, variant: int) -> Planned:
     """The live request of the unit at (``row``, ``variant``)."""
     chosen = suite.variants[variant]
-    history = [{"role": "user", "content": template.render(suite.prompt, suite.rows[row])}]
-    return Planned(chosen, build_plan(chosen.chat_state(history)))
+    history = ({"role": "user", "content": template.render(suite.prompt, suite.rows[row])},)
+    return Planned(chosen, build_plan(chosen.chat_state(history)), history)
+
+
+def over_budget(ledger: Ledger | None, planned: Planned) -> str | None:
+    """The daily budget's refusal of this request, or None when it may go (the same hold as a live request's: its
+    predicted maximum at the live price; the hold lapses after the ledger's hold time, and the spend is recorded
+    when the line comes back)."""
+    if ledger is None:
+        return None
+    variant = planned.variant
+    got = ledger.hold(
+        price=variant.priced_model().price,
+        messages=budget_messages(variant, planned.history),
+        max_tokens=variant.params.max_tokens,
+        config=variant.config,
+        offline=variant.config.provider.offline,
+    )
+    return got if isinstance(got, str) else None
 
 
 def group_key(planned: Planned) -> tuple[str, str, str]:
