@@ -8,7 +8,6 @@ and is ended with a note saying so, rather than quietly running on the offline e
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable
 
@@ -18,7 +17,7 @@ from playground.eval import runner as r
 from playground.eval.experiment import Environment, ExperimentError
 from playground.money.budget import Ledger
 
-from . import batch, reading, spec, store
+from . import reading, spec, store
 from .execute import Driver, worker_id
 
 NO_KEY_AFTER_RESTART = (
@@ -48,26 +47,17 @@ class LocalJobs:
             thread = self._threads.get(job_id)
             if thread is not None and thread.is_alive():
                 return
-            ledger = self.ledger_for(owner) if self.ledger_for else None
-            job = reading.status(self.engine, job_id)
-            if job is not None and job.mode == "batch":  # submitted as batches, polled (playground/jobs/batch.py)
-                env, secrets, allow = self.env.env, self.env.secrets, self.env.allow
-                target: Callable[[], object] = functools.partial(
-                    batch.run, self.engine, job_id, suite=suite, stop=self.shutdown.is_set, env=env,
-                    secrets=secrets, ledger=ledger, allow=allow,
-                )  # fmt: skip
-            else:
-                target = Driver(
-                    self.engine,
-                    job_id,
-                    suite,
-                    self.worker,
-                    concurrency,
-                    allow=self.env.allow,
-                    ledger=ledger,
-                    shutdown=self.shutdown,
-                ).run
-            thread = threading.Thread(target=target, daemon=True, name=f"job-{job_id[:8]}")
+            driver = Driver(
+                self.engine,
+                job_id,
+                suite,
+                self.worker,
+                concurrency,
+                allow=self.env.allow,
+                ledger=self.ledger_for(owner) if self.ledger_for else None,
+                shutdown=self.shutdown,
+            )
+            thread = threading.Thread(target=driver.run, daemon=True, name=f"job-{job_id[:8]}")
             self._threads[job_id] = thread
             thread.start()
 
