@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -121,3 +122,35 @@ def test_the_store_is_bounded() -> None:
     kept = [i for i in ids if store.handle("GET", f"/v1/files/{i}", "", b"").status == 200]
     assert kept == ids[-batches.MAX_FILES :]
     assert store.handle("POST", "/v1/chat/completions", "", b"") is None  # not a Batch API route
+
+
+def test_a_batch_is_in_progress_until_the_delay_then_finalizing_then_completed() -> None:
+    now = [100.0]
+    store = batches.BatchStore(delay=30, clock=lambda: now[0])
+    cfg = ProviderConfig(CUSTOM, "http://offline.invalid/v1")
+    jsonl = batch_api.build_jsonl(items(cfg, 2))
+    form = (
+        b'--b\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nbatch\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="in.jsonl"\r\n\r\n'
+        + jsonl
+        + b"\r\n--b--\r\n"
+    )
+    file_id = store.handle("POST", "/v1/files", "multipart/form-data; boundary=b", form).payload["id"]
+    create = {"input_file_id": file_id, "endpoint": "/v1/chat/completions", "completion_window": "24h"}
+    batch_id = store.handle("POST", "/v1/batches", "application/json", json.dumps(create).encode()).payload["id"]
+
+    def look() -> dict:
+        return store.handle("GET", f"/v1/batches/{batch_id}", "", b"").payload
+
+    assert look()["status"] == "in_progress"
+    now[0] += 29.9
+    assert look()["status"] == "in_progress"
+    now[0] += 0.1
+    assert look()["status"] == "finalizing"  # the lines are answered on a thread, not in this look
+    deadline = time.monotonic() + 20
+    while look()["status"] == "finalizing" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    done = look()
+    assert done["status"] == "completed" and done["request_counts"] == {"total": 2, "completed": 2, "failed": 0}
+    output = store.handle("GET", f"/v1/files/{done['output_file_id']}/content", "", b"").content
+    assert sorted(json.loads(x)["custom_id"] for x in output.decode().splitlines()) == ["unit-0", "unit-1"]

@@ -1,8 +1,9 @@
 """The offline engine's Batch API: OpenAI's ``/v1/files`` and ``/v1/batches`` shapes, in memory and bounded.
 
-A batch completes ``delay`` seconds after it was created (``PLAYGROUND_OFFLINE_BATCH_DELAY``, default 2 s): the
-first look after that answers every line with the engine's non-streamed ``chat.completion`` and writes the output
-file (lines that succeeded) and the error file (lines the engine refused, HTTP 400). Both the loopback server
+A batch is in progress for ``delay`` seconds after it was created (``PLAYGROUND_OFFLINE_BATCH_DELAY``, default
+2 s); the first look after that makes it finalizing while a thread answers every line with the engine's
+non-streamed ``chat.completion`` and writes the output file (lines that succeeded) and the error file (lines the
+engine refused, HTTP 400); then it is completed. Both the loopback server
 (``playground.offline.server``) and the in-process transport serve a ``BatchStore``; each store lives in its own
 process, so workers on several machines share batches through the loopback server, not the in-process engine.
 """
@@ -224,11 +225,13 @@ class BatchStore:
         return Answer(200, batch.json())
 
     def _advance(self, batch: _Batch) -> None:
-        """Move the batch on: a cancel ends it; once ``delay`` has passed, every line is answered."""
-        if batch.status == "cancelling":
+        """Move the batch on: a cancel ends it; once ``delay`` has passed it is finalizing while a thread answers
+        every line (a large file does not hold up this look)."""
+        if batch.status == "cancelling" and batch.output_file_id is None:
             batch.status = "cancelled"
         elif batch.status == "in_progress" and self.clock() - batch.created >= self.delay:
-            self._run(batch)
+            batch.status = "finalizing"
+            threading.Thread(target=self._run, args=(batch,), daemon=True, name="offline-batch").start()
 
     def _run(self, batch: _Batch) -> None:
         good, bad = [], []
@@ -241,11 +244,13 @@ class BatchStore:
                 "error": None,
             }
             (good if status == 200 else bad).append(json.dumps(out, ensure_ascii=False))
-        if good:
-            batch.output_file_id = self._keep(f"{batch.id}_output.jsonl", "batch_output", _jsonl(good)).id
-        if bad:
-            batch.error_file_id = self._keep(f"{batch.id}_errors.jsonl", "batch_output", _jsonl(bad)).id
-        batch.completed, batch.failed, batch.status = len(good), len(bad), "completed"
+        with self._lock:  # a cancel that came meanwhile keeps what was answered, as OpenAI's does
+            if good:
+                batch.output_file_id = self._keep(f"{batch.id}_output.jsonl", "batch_output", _jsonl(good)).id
+            if bad:
+                batch.error_file_id = self._keep(f"{batch.id}_errors.jsonl", "batch_output", _jsonl(bad)).id
+            batch.completed, batch.failed = len(good), len(bad)
+            batch.status = "cancelled" if batch.status == "cancelling" else "completed"
 
 
 def _jsonl(lines: list[str]) -> bytes:
