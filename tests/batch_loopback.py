@@ -8,7 +8,7 @@ Knobs: ``polls`` looks before a batch ends (validating, in_progress, finalizing 
 answered HTTP 500 in the error file; ``expire_after`` lines answered before the batch expires (the rest get
 OpenAI's ``batch_expired`` error line); ``create_429`` answers to ``POST /v1/batches`` that are 429s with
 ``Retry-After``; ``echo_key`` makes an error body repeat the request's key (it must never reach a message);
-``upload_seconds`` slows every upload.
+``upload_seconds`` slows every upload; ``refuse_create`` answers every create with a 400 naming the key.
 """
 
 from __future__ import annotations
@@ -70,11 +70,12 @@ class BatchServer(LoopbackServer):
         retry_after: str = "7",
         echo_key: bool = False,
         upload_seconds: float = 0.0,
+        refuse_create: bool = False,
     ) -> None:
         super().__init__(self._handle)
         self.polls, self.fail_ids, self.expire_after = polls, fail_ids, expire_after
         self.create_429, self.retry_after, self.echo_key = create_429, retry_after, echo_key
-        self.upload_seconds = upload_seconds
+        self.upload_seconds, self.refuse_create = upload_seconds, refuse_create
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.looks: dict[str, int] = {}
@@ -128,6 +129,11 @@ class BatchServer(LoopbackServer):
             return json_reply(
                 429, {"error": {"message": said, "type": "rate_limit_error"}}, {"Retry-After": self.retry_after}
             )
+        if self.refuse_create:  # a permanent refusal that repeats the key it was sent
+            said = (
+                f"Batches are not enabled for key {req.headers.get('Authorization', '').removeprefix('Bearer ')}"
+            )
+            return json_reply(400, {"error": {"message": said, "type": "invalid_request_error"}})
         body = req.json()
         if body.get("endpoint") != "/v1/chat/completions" or body.get("completion_window") != "24h":
             return json_reply(

@@ -284,3 +284,20 @@ def test_the_daily_budget_refuses_units_before_the_batch_and_records_what_came_b
         assert spend.spend_total(owner="tester", day=DAY.date()) == 2 * live_cost() / 2
     finally:
         spend.close()
+
+
+def test_a_refused_batch_fails_its_units_and_the_key_it_echoed_is_stored_nowhere(db_url: str) -> None:
+    engine = engine_for(db_url)
+    key = "sk-batch-job-secret-7070"
+    with BatchServer(refuse_create=True) as server:
+        env = Environment({**env_for(f"{server.url}/v1").env, "PLAYGROUND_API_KEY": key}, {})
+        job_id, suite = enqueue(engine, env)
+        drive(engine, job_id, suite)
+        assert server.requests[-1].headers["Authorization"] == f"Bearer {key}"  # the key was used
+    done = units(engine, job_id)
+    assert {u.state for u in done} == {"failed"} and all(u.cost == 0 for u in done)
+    assert "Batches are not enabled for key [redacted]" in done[0].result["error"]
+    stored = json.dumps([u.result for u in done]) + json.dumps(batch_record.record_of(engine, job_id))
+    assert key not in stored
+    status = reading.status(engine, job_id)
+    assert status.state == "finished" and status.failed == ROWS * 2 and status.spent == 0
