@@ -27,7 +27,7 @@ from playground.money.budget import Ledger
 from playground.money.pricing import ZERO
 from playground.wire.retry import RetryNotice, backoff
 
-from . import store
+from . import reading, store
 from .limits import SharedLimit, scope_of
 from .spec import holds
 
@@ -70,6 +70,12 @@ class Driver:
 
     def run(self) -> str | None:
         """Work until the job is over for this process; returns the job's state then."""
+        job = reading.status(self.engine, self.job_id)
+        if job is not None and job.mode == "batch":  # sent as Batch API batches, polled (playground/jobs/batch.py)
+            from .batch import run as run_batch  # imported late: it uses this module
+
+            run_batch(self.engine, self.job_id, suite=self.suite, stop=self.shutdown.is_set, **self._sending())
+            return store.state_of(self.engine, self.job_id)
         self._beat()
         store.start(self.engine, self.job_id)
         lanes = [
@@ -88,6 +94,9 @@ class Driver:
             if self.shutdown.is_set() or store.state_of(self.engine, self.job_id) not in ("running",):
                 self.halt.set()
         return store.settle(self.engine, self.job_id)
+
+    def _sending(self) -> dict[str, object]:
+        return {"client": self.client, "allow": self.allow, "ledger": self.ledger}
 
     def _beat(self) -> None:
         store.heartbeat(self.engine, worker=self.worker, host=socket.gethostname(), pid=os.getpid())
