@@ -85,12 +85,14 @@ def experiment_id(where: str, doc: Any = None) -> str | None:
     )
 
 
-def keep_run(where: str, doc: Any, result: dict[str, Any]) -> str | None:
-    """Store a finished run with its experiment; its id (None without a database)."""
+def keep_run(where: str, doc: Any, result: dict[str, Any], *, job: str | None = None) -> str | None:
+    """Store a finished run with its experiment (``job``: the job it ran as); its id (None without a database)."""
     exp = experiment_id(where, doc)
     if exp is None:
         return None
     owner, masked, summary = _owner(), persist.typed_keys(), history.run_summary(result)
+    if job is not None:
+        summary["job"] = job  # a run is kept once per job, whichever session sees it end
     run_id = persist.reachable(
         lambda s: s.save_run(owner=owner, experiment_id=exp, summary=summary, result=result, secrets=masked),
         default=None,
