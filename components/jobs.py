@@ -29,6 +29,7 @@ from playground.money.pricing import format_usd
 from playground.offline.spend import answered_offline, would_cost
 
 JOB_PARAM = "job"  # ?job=<id>: the job the compare page shows, reopened on reload (owner-checked)
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
 JOB_ID = re.compile(r"[0-9a-f]{32}")  # uuid4().hex: unguessable
 STATES = {
     "queued": "Waiting to start",
@@ -105,6 +106,18 @@ def jobs_here() -> list[JobStatus]:
     if found is None or mine is None:
         return []
     return persist.reachable(lambda _s: reading.jobs_of(found, owner=mine), default=[])
+
+
+def document(job_id: str) -> dict[str, Any] | None:
+    """The job's experiment document (read from anywhere; no key and no address are in it)."""
+    found = engine()
+    got = None if found is None else persist.reachable(lambda _s: reading.document(found, job_id), default=None)
+    return None if got is None else got[0]
+
+
+def escaped(text: str) -> str:
+    """Text as literal Markdown on one line (a title or a note shown as written)."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def offline(doc: Mapping[str, Any]) -> bool:

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from components import persist
+from components.jobs import escaped  # model text as literal Markdown (one reading for every page)
 from playground.eval import history
 from playground.eval.baseline import Regression
 from playground.money.pricing import format_usd
@@ -25,13 +26,7 @@ from playground.store import RunEntry
 PREFIX = "Evaluation: "
 PICK = "eval_run_pick"
 KIND = "eval"
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
 _DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
-
-
-def escaped(text: str) -> str:
-    """Model text as literal Markdown: every punctuation mark escaped, on one line."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
 
 
 def highlighted(diff: str, *, side: str) -> str:

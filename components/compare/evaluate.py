@@ -129,6 +129,7 @@ def _enqueue(doc: Any, where: str, experiment: Any, variants: list[Variant], rep
     jobs.local().start(job_id, experiment.suite, concurrency=CONCURRENCY, owner=owner)
     st.session_state[job_view.JOB], st.session_state[PROBLEM] = job_id, None
     st.session_state.pop(RUNNING, None)
+    st.rerun()  # the page draws the job, Evaluate disabled while it runs
 
 
 def render(variants: list[Variant]) -> None:
