@@ -62,7 +62,7 @@ view = st.radio(
     label_visibility="collapsed",
 )
 if view != "Evaluate":
-    compare_job.point_url(shown=False)
+    compare_job.point_url(None)  # the address names a job only in the view showing it
 if view == "Side by side":
     prompt = st.text_area("Prompt", key="cmp_prompt", placeholder="Ask every variant the same thing")
     on_top = st.toggle("On top of the playground's conversation", key="cmp_on_top")

@@ -128,6 +128,7 @@ def _enqueue(doc: Any, where: str, experiment: Any, variants: list[Variant], rep
         return
     jobs.local().start(job_id, experiment.suite, concurrency=CONCURRENCY, owner=owner)
     st.session_state[job_view.JOB], st.session_state[PROBLEM] = job_id, None
+    job_view.point_url(job_id)  # before the rerun: the address must not bring back the job shown before
     st.session_state.pop(RUNNING, None)
     st.rerun()  # the page draws the job, Evaluate disabled while it runs
 
@@ -158,10 +159,9 @@ def render(variants: list[Variant]) -> None:
     if st.session_state.get(PROBLEM):
         st.error(st.session_state[PROBLEM], icon=":material/error:")
         return
-    if job is None and shown:
-        job_view.point_url(shown=True)
-        job_view.render(shown)
+    if job is None and shown and job_view.render(shown) is not None:
         return
+    job_view.point_url(None)
     if job is None:
         _stored_runs()
         return

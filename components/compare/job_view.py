@@ -55,10 +55,9 @@ def open_from_url() -> None:
     st.session_state["cmp_view"] = "Evaluate"
 
 
-def point_url(*, shown: bool) -> None:
-    """The address names the job while the Evaluate view shows it."""
-    job_id = st.session_state.get(JOB)
-    if shown and job_id:
+def point_url(job_id: str | None) -> None:
+    """The address names the job the view shows (none: no job in the address)."""
+    if job_id:
         if st.query_params.get(jobs.JOB_PARAM) != job_id:
             st.query_params[jobs.JOB_PARAM] = job_id
     elif jobs.JOB_PARAM in st.query_params:
@@ -135,16 +134,19 @@ def live(job_id: str) -> None:
         table(finished)
 
 
-def render(job_id: str) -> None:
-    """The job the view shows: live while it runs, its final summary once it has ended."""
+def render(job_id: str) -> JobStatus | None:
+    """The job the view shows: live while it runs, its final summary once it has ended (None: not there)."""
     job = jobs.status_of(job_id)
     if job is None:
         st.session_state.pop(JOB, None)
-        return
+        point_url(None)
+        return None
+    point_url(job_id)
     if job.live:
         live(job_id)
-        return
-    final(job)
+    else:
+        final(job)
+    return job
 
 
 def _forecast(doc: dict[str, Any], repeats: int) -> tuple[r.Suite, r.Forecast, float] | None:
