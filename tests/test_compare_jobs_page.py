@@ -161,3 +161,23 @@ def test_someone_elses_job_id_in_the_address_shows_nothing_of_theirs(
     run(at)
     shown = texts(at)
     assert "Their secret set" not in shown and "40 of 40" not in shown and not at.get("progress")
+
+
+def test_a_job_on_the_offline_engine_says_what_it_would_cost_never_spent(database: str) -> None:
+    at = open_compare()  # no key anywhere: the columns answer on the offline engine
+    at.radio(key="cmp_view").set_value("Evaluate")
+    run(at)
+    at.number_input(key="eval_repeats").set_value(1)
+    run(at)
+    at.button(key="eval_go").click()
+    run(at)
+    until(at, lambda a: not has_stop(a))
+    (done,) = [s.value for s in at.success] or [w.value for w in at.warning]
+    assert re.fullmatch(
+        r"Finished · 40 of 40 requests · offline, nothing spent: would cost \$[\d.]+ at the model's list prices "
+        r"\(cap \$0\.50\)",
+        done,
+    ), done
+    captions = "\n".join(c.value for c in at.caption)
+    assert "the job ran on the offline engine: nothing spent, it would cost $" in captions
+    assert " spent of the " not in texts(at)
