@@ -18,6 +18,8 @@ def test_an_offline_reply_is_not_spend_on_its_strip_or_in_the_footer() -> None:
     at = start_app()
     at.selectbox(key="provider").set_value("xai")
     run(at)
+    badges = [m.value for m in at.markdown if "badge[" in m.value]
+    assert any("via xAI (no key: the offline engine answers)" in b for b in badges), badges  # not "via Offline"
     send(at, "Explain quantum computing in simple terms")
     assert not at.exception
     reply = at.session_state["conversation"].replies[-1]

@@ -23,11 +23,14 @@ WINDOW = 20  # messages drawn at first; older ones load on request (a long histo
 
 def render_header(settings: Settings) -> None:
     """Model name, ID with a copy button, provider, price per 1M tokens, and the offline badge."""
-    model, provider = settings.model, settings.config.provider
+    model, provider, chosen = settings.model, settings.config.provider, settings.config.shaped_for
     st.title(model.name, anchor=False)
     with st.container(horizontal=True, vertical_alignment="center"):
         st.badge(model.vendor, icon=":material/business:", color="gray")
-        st.badge(f"via {provider.label}", icon=":material/hub:", color="blue")
+        via = (
+            provider.label if chosen.id == provider.id else f"{chosen.label} (no key: the offline engine answers)"
+        )
+        st.badge(f"via {via}", icon=":material/hub:", color="blue")
         if model.price:
             st.badge(
                 f"Input ${model.price.input} / 1M · Output ${model.price.output} / 1M",

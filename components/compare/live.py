@@ -24,6 +24,7 @@ from playground.experiments.run import CompareRun, Outcome
 from playground.experiments.variant import Variant
 from playground.facts import providers
 from playground.money.pricing import format_usd
+from playground.offline.spend import answered_offline, would_cost
 
 RUNNING = "cmp_running"  # the CompareRun streaming now (kept so a Stop's rerun can collect it)
 RESULT = "cmp_result"  # the last finished comparison (Finished)
@@ -70,7 +71,12 @@ def strip(reply: Reply) -> str:
     if u is not None:
         est = " (estimated)" if u.estimated else ""
         parts.append(f"{u.prompt_tokens:,} in / {u.output_tokens:,} out / {u.reasoning_tokens:,} reasoning{est}")
-    parts.append(format_usd(reply.cost.total) if reply.cost is not None else "cost unknown")
+    if reply.cost is None:
+        parts.append("cost unknown")
+    elif answered_offline(reply.provider_id):  # the offline engine costs nothing: never called a cost
+        parts.append(f"not spent: {would_cost(reply.cost.total)}")
+    else:
+        parts.append(format_usd(reply.cost.total))
     return " · ".join(parts)
 
 

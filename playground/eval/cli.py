@@ -158,6 +158,11 @@ def _say_forecast(err: TextIO, forecast: r.Forecast, cap: Decimal | None) -> Non
         f"{forecast.answers.requests:,} answers{judges}: predicted cost {format_usd(forecast.low)} to "
         f"{format_usd(forecast.high)}{limit}.\n"
     )
+    if forecast.batch_low is not None and forecast.batch_high is not None:
+        err.write(
+            f"As one batch ({'; '.join(forecast.batch_sources)}): {format_usd(forecast.batch_low)} to "
+            f"{format_usd(forecast.batch_high)} (judge requests at the live price).\n"
+        )
 
 
 def _run(batch: r.Batch, err: TextIO) -> str:

@@ -52,6 +52,8 @@ def result_json(
             "high_usd": str(forecast.high),
             "requests": forecast.answers.requests,
             "judge_requests": forecast.judges.requests,
+            "batch_low_usd": _usd(forecast.batch_low),
+            "batch_high_usd": _usd(forecast.batch_high),
         },
         "variants": [_variant_json(s) for s in summaries],
         "differences": [_difference_json(d) for d in differences],

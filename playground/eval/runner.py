@@ -9,6 +9,7 @@ rounds), so their sum never passes it either.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from playground.experiments import template
 from playground.experiments.budget import Bounds, Budget, Prediction, predict, request_bounds
 from playground.experiments.run import Outcome, run_one
 from playground.experiments.variant import Variant
+from playground.facts.batch import BatchSupport, batch_support
+from playground.money.batch_price import at_batch
 from playground.money.budget import Ledger
 from playground.money.pricing import ZERO
 from playground.wire.retry import RetryNotice
@@ -142,10 +145,13 @@ def plan(suite: Suite, cells: Sequence[tuple[int, int]], repeats: int) -> list[J
 
 @dataclass(frozen=True, slots=True)
 class Forecast:
-    """The predicted cost of a plan: the answers and the judge's requests apart."""
+    """The predicted cost of a plan: the answers and the judge's requests apart, and the answers at the batch
+    price when every variant's provider offers a Batch API (``batch_answers``; None otherwise)."""
 
     answers: Prediction
     judges: Prediction
+    batch_answers: Prediction | None = None
+    batch_sources: tuple[str, ...] = ()  # where each discount used is documented (or who declared it)
 
     @property
     def low(self) -> Decimal:
@@ -155,17 +161,39 @@ class Forecast:
     def high(self) -> Decimal:
         return self.answers.high + self.judges.high
 
+    @property
+    def batch_low(self) -> Decimal | None:
+        """The low end with the answers sent as a batch (judges stay live: they read the answers)."""
+        return None if self.batch_answers is None else self.batch_answers.low + self.judges.low
+
+    @property
+    def batch_high(self) -> Decimal | None:
+        return None if self.batch_answers is None else self.batch_answers.high + self.judges.high
+
     def refusal(self, cap: Decimal | None) -> str | None:
         both = predict([("answers", Bounds(self.low, self.high))])
         unpriced = tuple(dict.fromkeys((*self.answers.unpriced, *self.judges.unpriced)))
         return Prediction(both.low, both.high, both.requests, unpriced).refusal(cap)
 
 
-def forecast(suite: Suite, jobs: Sequence[Job]) -> Forecast:
+def _at_batch(bounds: Bounds | None, support: BatchSupport) -> Bounds | None:
+    if bounds is None:
+        return None
+    return Bounds(at_batch(bounds.low, support.discount), at_batch(bounds.high, support.discount))
+
+
+def forecast(suite: Suite, jobs: Sequence[Job], *, env: Mapping[str, str] | None = None) -> Forecast:
+    """The plan's predicted cost, live and (where every variant's provider offers one) at the batch price;
+    ``env`` holds the operator's settings (``PLAYGROUND_BATCH_DISCOUNT``; default: the environment)."""
     judge = suite.judge_for().label
     answers = predict([(suite.variants[x.variant].label, x.answer) for x in jobs])
     judges = predict([(judge, b) for x in jobs for b in x.judges])
-    return Forecast(answers, judges)
+    supports = [batch_support(v.config, os.environ if env is None else env) for v in suite.variants]
+    if not jobs or any(s is None for s in supports):
+        return Forecast(answers, judges)
+    batch = predict([(suite.variants[x.variant].label, _at_batch(x.answer, supports[x.variant])) for x in jobs])
+    sources = tuple(dict.fromkeys(s.source for s in supports if s is not None))
+    return Forecast(answers, judges, batch, sources)
 
 
 @dataclass
@@ -254,6 +282,25 @@ def attempt_job(
     history = [{"role": "user", "content": template.render(suite.prompt, record)}]
     send = dict(stop=stop, client=client, allow=allow, ledger=ledger, on_retry=on_retry)
     outcome = run_one(variant, history, headers=_key(key), **send)
+    return grade_outcome(suite, job, outcome, key=key, **send)  # type: ignore[arg-type]
+
+
+def grade_outcome(
+    suite: Suite,
+    job: Job,
+    outcome: Outcome,
+    *,
+    stop: threading.Event | None = None,
+    client: httpx.Client | None = None,
+    allow: Callable[[str], bool] | None = None,
+    ledger: Ledger | None = None,
+    key: str | None = None,
+    on_retry: Callable[[RetryNotice], None] | None = None,
+) -> Attempt:
+    """Grade an answer already received (a live request's, or a batch line's): simulate it where opted in, ask
+    the judge for each rubric (live requests), and score it."""
+    variant, record = suite.variants[job.variant], suite.rows[job.row]
+    send = dict(stop=stop or threading.Event(), client=client, allow=allow, ledger=ledger, on_retry=on_retry)
     reply = outcome.reply
     spent = reply.cost.total if reply.cost is not None else None
     tokens = reply.usage.output_tokens if reply.usage is not None else None

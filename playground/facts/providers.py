@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Literal
 
+from playground.facts.batch import BatchSupport
 from playground.urls import UnsafeURL, allowed_by, parse_base_url, same_url
 
 AuthStyle = Literal["bearer", "body", "x-api-key", "none"]
@@ -37,6 +39,10 @@ class Provider:
             cached prompt (xAI's ``x-grok-conv-id``); "" when it has none.
         reports_cost: whether its usage carries a ``cost`` field documented as what it billed (OpenRouter); any
             other server's ``cost`` is kept and shown but never used as the price.
+        batch: its OpenAI-compatible Batch API and discount, or None. xAI's Batch API (50% off, docs.x.ai
+            "Batch API") is not OpenAI-compatible past the upload: a batch is created with ``name``, its state is
+            counters without a ``status``, results are paged from ``/batches/{id}/results`` (no output file);
+            OpenRouter's has its own shape too (requests inline, results paged). Neither is marked batch-capable.
     """
 
     id: str
@@ -56,6 +62,7 @@ class Provider:
     tokenize_text: bool = False
     conversation_header: str = ""
     reports_cost: bool = False
+    batch: BatchSupport | None = None
 
 
 MODELSLAB = Provider(
@@ -101,6 +108,11 @@ OFFLINE = Provider(
     key_required=False,
     offline=True,
     conversation_header="x-grok-conv-id",  # the engine models xAI's prompt cache (playground/offline/cache.py)
+    batch=BatchSupport(
+        Decimal("0.5"),
+        "the offline engine's stand-in batch (half price, like OpenAI's Batch API; nothing is billed)",
+        simulated=True,
+    ),
 )
 
 PROVIDERS: dict[str, Provider] = {p.id: p for p in (MODELSLAB, XAI, OPENROUTER, CUSTOM, OFFLINE)}

@@ -27,13 +27,14 @@ from playground.money.budget import Ledger
 from playground.money.pricing import ZERO
 from playground.wire.retry import RetryNotice, backoff
 
-from . import store
+from . import reading, store
 from .limits import SharedLimit, scope_of
 from .spec import holds
 
 MAX_TRIES = 5  # sends of one unit before a transient failure is recorded as its result
-BEAT = 2.0  # seconds between heartbeats
-QUIET = 15.0  # a worker not heard from for this long has its units given back
+QUIET = float(os.environ.get("PLAYGROUND_WORKER_QUIET") or 15.0)  # a worker not heard from for this long has
+# its units given back (tests lower it through the environment to see a killed worker's units come back sooner)
+BEAT = min(2.0, QUIET / 4)  # seconds between heartbeats
 POLL = 0.5  # seconds between looks at the job's state
 
 
@@ -54,9 +55,12 @@ class Driver:
     client: httpx.Client | None = None
     allow: Callable[[str], bool] | None = None
     ledger: Ledger | None = None
+    round_only: bool = False  # a tuning round: end when the job has nothing pending or running
     shared_limits: bool = True  # concurrency per provider and key shared through the database, adapting to 429s
     shutdown: threading.Event = field(default_factory=threading.Event)
     halt: threading.Event = field(default_factory=threading.Event)  # the job stopped, or this process is ending
+    lanes: int | None = None  # threads of this process on the job (default ``concurrency``, the shared ceiling)
+    leave_when: Callable[[], bool] | None = None  # checked when there is nothing to take: True ends this driver
 
     def __post_init__(self) -> None:
         self._hold_of = holds(self.suite)
@@ -66,11 +70,17 @@ class Driver:
 
     def run(self) -> str | None:
         """Work until the job is over for this process; returns the job's state then."""
+        job = reading.status(self.engine, self.job_id)
+        if job is not None and job.mode == "batch":  # sent as Batch API batches, polled (playground/jobs/batch.py)
+            from .batch import run as run_batch  # imported late: it uses this module
+
+            run_batch(self.engine, self.job_id, suite=self.suite, stop=self.shutdown.is_set, **self._sending())
+            return store.state_of(self.engine, self.job_id)
         self._beat()
         store.start(self.engine, self.job_id)
         lanes = [
             threading.Thread(target=self._lane, daemon=True, name=f"job-{self.job_id[:8]}")
-            for _ in range(max(1, min(self.concurrency, r.MAX_CONCURRENCY)))
+            for _ in range(max(1, min(self.lanes or self.concurrency, r.MAX_CONCURRENCY)))
         ]
         for lane in lanes:
             lane.start()
@@ -84,6 +94,9 @@ class Driver:
             if self.shutdown.is_set() or store.state_of(self.engine, self.job_id) not in ("running",):
                 self.halt.set()
         return store.settle(self.engine, self.job_id)
+
+    def _sending(self) -> dict[str, object]:
+        return {"client": self.client, "allow": self.allow, "ledger": self.ledger}
 
     def _beat(self) -> None:
         store.heartbeat(self.engine, worker=self.worker, host=socket.gethostname(), pid=os.getpid())
@@ -124,6 +137,10 @@ class Driver:
     def _over(self) -> bool:
         """Nothing to take: over when nothing is left; else give back the units of workers gone quiet."""
         if store.settle(self.engine, self.job_id) in store.ENDED_STATES:
+            return True
+        if self.leave_when is not None and self.leave_when():
+            return True
+        if self.round_only and store.idle(self.engine, self.job_id):
             return True
         store.reclaim(self.engine, self.job_id, quiet=QUIET)
         return False

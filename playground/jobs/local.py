@@ -8,17 +8,21 @@ and is ended with a note saying so, rather than quietly running on the offline e
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlalchemy import Engine
 
 from playground.eval import runner as r
 from playground.eval.experiment import Environment, ExperimentError
+from playground.eval.tuner import TuneResult
 from playground.money.budget import Ledger
 
 from . import reading, spec, store
 from .execute import Driver, worker_id
+from .tuning import run_tune
 
 NO_KEY_AFTER_RESTART = (
     "The server restarted, and this job's provider key was typed in the browser (never stored): start it again."
@@ -34,8 +38,9 @@ class LocalJobs:
         *,
         env: Environment,
         ledger_for: Callable[[str], Ledger | None] | None = None,
+        summarize: Callable[[TuneResult], Mapping[str, Any]] | None = None,
     ) -> None:
-        self.engine, self.env, self.ledger_for = engine, env, ledger_for
+        self.engine, self.env, self.ledger_for, self.summarize = engine, env, ledger_for, summarize
         self.worker = worker_id()
         self.shutdown = threading.Event()
         self._threads: dict[str, threading.Thread] = {}
@@ -47,17 +52,33 @@ class LocalJobs:
             thread = self._threads.get(job_id)
             if thread is not None and thread.is_alive():
                 return
-            driver = Driver(
-                self.engine,
-                job_id,
-                suite,
-                self.worker,
-                concurrency,
-                allow=self.env.allow,
-                ledger=self.ledger_for(owner) if self.ledger_for else None,
-                shutdown=self.shutdown,
-            )
-            thread = threading.Thread(target=driver.run, daemon=True, name=f"job-{job_id[:8]}")
+            job = reading.status(self.engine, job_id)
+            ledger = self.ledger_for(owner) if self.ledger_for else None
+            if job is not None and job.kind == "tune":
+                target = functools.partial(
+                    run_tune,
+                    self.engine,
+                    job_id,
+                    suite,
+                    worker=self.worker,
+                    concurrency=concurrency,
+                    allow=self.env.allow,
+                    ledger=ledger,
+                    shutdown=self.shutdown,
+                    summarize=self.summarize,
+                )
+            else:
+                target = Driver(
+                    self.engine,
+                    job_id,
+                    suite,
+                    self.worker,
+                    concurrency,
+                    allow=self.env.allow,
+                    ledger=ledger,
+                    shutdown=self.shutdown,
+                ).run
+            thread = threading.Thread(target=target, daemon=True, name=f"job-{job_id[:8]}")
             self._threads[job_id] = thread
             thread.start()
 

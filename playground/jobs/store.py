@@ -250,7 +250,9 @@ def settle(engine: Engine, job_id: str) -> str | None:
         )
         if job.state == "stopping" and not counts.get("running"):
             job.state, job.finished_at = "stopped", now()
-        elif job.state == "running" and not counts:
+        elif (
+            job.state == "running" and not counts and job.kind != "tune"
+        ):  # a tuning job ends when its search does
             job.state, job.finished_at = "finished", now()
         return job.state
 
@@ -286,3 +288,10 @@ def fail(engine: Engine, job_id: str, *, note: str) -> None:
     with write_session(engine) as s:
         query = update(JobRow).where(JobRow.id == job_id, JobRow.state.in_(LIVE_STATES))
         s.execute(query.values(state="failed", note=note[:500], finished_at=now()))
+
+
+def idle(engine: Engine, job_id: str) -> bool:
+    """No unit of the job is pending or running (a tuning round is over)."""
+    with read_session(engine) as s:
+        busy = JobUnitRow.state.in_(("pending", "running"))
+        return not s.scalar(select(func.count()).where(JobUnitRow.job_id == job_id, busy))

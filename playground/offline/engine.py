@@ -279,6 +279,10 @@ class OfflineTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.rstrip("/")
+        from playground.offline.batches import STORE  # the Batch API routes (imported late: it imports this)
+
+        if batch := STORE.handle(request.method, path, request.headers.get("content-type", ""), request.read()):
+            return httpx.Response(batch.status, headers={"Content-Type": batch.content_type}, content=batch.body())
         if request.method == "GET" and path.endswith("/models"):
             return httpx.Response(200, json=models_json())
         if not path.endswith("/chat/completions"):

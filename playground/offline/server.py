@@ -3,7 +3,9 @@
 Run ``python -m playground.offline.server --port 8765 [--host 127.0.0.1] [--pace 0.004]``; then point any
 OpenAI-compatible client at ``http://127.0.0.1:8765/v1`` (an Anthropic client at ``http://127.0.0.1:8765``).
 Routes: ``POST /v1/chat/completions`` (also ``/chat/completions``), ``POST /v1/messages`` (Anthropic Messages,
-same engine), ``GET /v1/models``, ``GET /health``.
+same engine), ``GET /v1/models``, ``GET /health``, and OpenAI's Batch API (``POST /v1/files``, ``GET
+/v1/files/{id}[/content]``, ``POST /v1/batches``, ``GET /v1/batches/{id}``, ``POST /v1/batches/{id}/cancel``;
+a batch completes ``--batch-delay`` seconds after it is created, see ``playground.offline.batches``).
 
 Testing hook: a request body field ``"offline_answer_tokens": N`` makes the answer exactly N filler words
 (N stream chunks), to emulate short or long replies in tests and benchmarks. Real providers do not know it.
@@ -19,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from playground.offline import messages
+from playground.offline.batches import Answer, BatchStore
 from playground.offline.engine import (
     OfflineRequestError,
     completion_json,
@@ -51,12 +54,28 @@ class OfflineHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "PlaygroundOffline/1"
     pace = 0.0  # set per server by ``serve``
+    batches: BatchStore  # set per server by ``serve``
 
     def log_message(self, *args: Any) -> None:  # quiet: requests are not logged (they may carry keys)
         pass
 
     def _path(self) -> str:
         return self.path.split("?", 1)[0].rstrip("/") or "/"
+
+    def _batch_api(self, raw: bytes = b"") -> bool:
+        """Answer a Batch API route (True), or leave the request to the other routes (False)."""
+        answer: Answer | None = self.batches.handle(
+            self.command, self.path, self.headers.get("Content-Type") or "", raw
+        )
+        if answer is None:
+            return False
+        data = answer.body()
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        return True
 
     def _send_json(self, status: int, payload: Any) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode()
@@ -106,7 +125,7 @@ class OfflineHandler(BaseHTTPRequestHandler):
             self._send_json(200, {"status": "ok"})
         elif path in MODEL_PATHS:
             self._send_json(200, models_json())
-        else:
+        elif not self._batch_api():
             self._send_json(404, error_json(f"No route for GET {path}.", kind="not_found"))
 
     def do_POST(self) -> None:
@@ -122,6 +141,8 @@ class OfflineHandler(BaseHTTPRequestHandler):
             return
         if path in MESSAGES_PATHS:
             self._messages(raw)
+            return
+        if path not in CHAT_PATHS and self._batch_api(raw):
             return
         if path not in CHAT_PATHS:
             self._send_json(404, error_json(f"No route for POST {path}.", kind="not_found"))
@@ -167,9 +188,13 @@ class OfflineHandler(BaseHTTPRequestHandler):
             events.close()
 
 
-def serve(host: str = "127.0.0.1", port: int = 0, pace: float | None = None) -> ThreadingHTTPServer:
-    """A bound (not yet serving) offline engine server; call ``serve_forever`` (port 0 picks a free port)."""
-    handler = type("BoundOfflineHandler", (OfflineHandler,), {"pace": resolve_pace(pace)})
+def serve(
+    host: str = "127.0.0.1", port: int = 0, pace: float | None = None, batch_delay: float | None = None
+) -> ThreadingHTTPServer:
+    """A bound (not yet serving) offline engine server; call ``serve_forever`` (port 0 picks a free port).
+    ``batch_delay``: seconds until a batch completes (default ``PLAYGROUND_OFFLINE_BATCH_DELAY``, else 2)."""
+    bound = {"pace": resolve_pace(pace), "batches": BatchStore(batch_delay)}
+    handler = type("BoundOfflineHandler", (OfflineHandler,), bound)
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
@@ -192,8 +217,14 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="seconds per token (default: $PLAYGROUND_OFFLINE_PACE or 0.004; 0 = full speed)",
     )
+    parser.add_argument(
+        "--batch-delay",
+        type=float,
+        default=None,
+        help="seconds until a batch completes (default: $PLAYGROUND_OFFLINE_BATCH_DELAY or 2)",
+    )
     args = parser.parse_args(argv)
-    server = serve(args.host, args.port, args.pace)
+    server = serve(args.host, args.port, args.pace, args.batch_delay)
     print(f"offline engine listening on {base_url(server)}", flush=True)
     try:
         server.serve_forever()

@@ -44,6 +44,8 @@ class JobRow(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     experiment_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     batch: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # a tuning job's result
+    leader: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the worker running a tuning's search
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
     started_at: Mapped[datetime | None] = mapped_column(UTC_TIME, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTC_TIME, nullable=True)

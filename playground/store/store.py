@@ -62,6 +62,10 @@ class Store(LibraryAndSpend, ShareLinks, EvalRuns):
         engine = make_engine(resolved)
         if migrate:
             upgrade(engine)
+            if engine.dialect.name == "postgresql":  # the job queue's tables, beside Alembic's
+                from playground.jobs.queue import ensure_schema
+
+                ensure_schema(engine)
         return cls(engine=engine, url=resolved, keys=server_keys(secrets=secrets))
 
     @property

@@ -39,6 +39,8 @@ def upgrade() -> None:
         sa.Column("note", sa.String(500), nullable=False, server_default=""),
         sa.Column("experiment_id", sa.String(32), nullable=True),
         sa.Column("batch", sa.JSON(), nullable=True),
+        sa.Column("outcome", sa.JSON(), nullable=True),
+        sa.Column("leader", sa.String(64), nullable=True),
         sa.Column("created_at", TIME, nullable=False),
         sa.Column("started_at", TIME, nullable=True),
         sa.Column("finished_at", TIME, nullable=True),
