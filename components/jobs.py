@@ -19,9 +19,11 @@ from sqlalchemy import Engine
 
 from components import persist
 from components import settings as cfg
+from playground.eval import runner as r
 from playground.eval.experiment import Environment
+from playground.experiments.variant import Variant
 from playground.facts.catalog import get_model
-from playground.jobs import reading
+from playground.jobs import launch, reading, store
 from playground.jobs.local import LocalJobs
 from playground.jobs.reading import JobStatus
 from playground.money.budget import Ledger, limits
@@ -80,6 +82,27 @@ def resume_once() -> None:
         local()
     except Exception:  # noqa: BLE001 - the router must draw the app whatever the database does
         return
+
+
+def backend_for(variants: list[Variant]) -> str:
+    """Where a run of these variants goes: the workers' queue on PostgreSQL, this server's threads on SQLite or
+    when a column uses a key typed in the sidebar (it stays in this process's memory; no worker has it)."""
+    typed = set(persist.typed_keys())
+    browser_key = any(v.config.api_key and v.config.api_key in typed for v in variants)
+    return launch.backend_for(engine(), browser_key=browser_key)
+
+
+def start(job_id: str, suite: r.Suite) -> str | None:
+    """Start an enqueued job where it was recorded to run; a problem to show when it cannot start (the job is
+    then ended with that note, so nobody waits on it)."""
+    found = engine()
+    try:
+        launch.launch(found, job_id, suite=suite, local=local())
+    except Exception as exc:  # noqa: BLE001 - a queue or database failure is said on the page, never a traceback
+        note = f"The job could not be started ({exc.__class__.__name__}): try again in a moment."
+        persist.reachable(lambda _s: store.fail(found, job_id, note=note), default=None)
+        return note
+    return None
 
 
 def engine() -> Engine | None:

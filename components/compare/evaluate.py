@@ -107,8 +107,8 @@ def start(variants: list[Variant], repeats: int, cap: Decimal) -> None:
 
 
 def _enqueue(doc: Any, where: str, experiment: Any, variants: list[Variant], repeats: int, cap: Decimal) -> None:
-    """The run as a job on this server's threads: its document (no key, no address) in the database, its units
-    sent with the page's own variants (a key typed in the sidebar stays in this process's memory)."""
+    """The run as a job: its document (no key, no address) in the database, run by the workers on PostgreSQL or
+    on this server's threads with the page's own variants (a key typed in the sidebar stays in its memory)."""
     try:
         job_doc = export_doc(doc, variants=variants, repeats=repeats, cap=cap)
         job_doc["concurrency"] = CONCURRENCY
@@ -120,14 +120,14 @@ def _enqueue(doc: Any, where: str, experiment: Any, variants: list[Variant], rep
             experiment=replace(experiment, concurrency=CONCURRENCY),
             repeats=repeats,
             cap=cap,
-            backend="thread",
+            backend=jobs.backend_for(variants),
             title=eval_runs.PREFIX + where,
         )
     except (ExperimentError, ValueError) as exc:
         st.session_state[PROBLEM] = str(exc)
         return
-    jobs.local().start(job_id, experiment.suite, concurrency=CONCURRENCY, owner=owner)
-    st.session_state[job_view.JOB], st.session_state[PROBLEM] = job_id, None
+    st.session_state[job_view.JOB] = job_id  # shown even when it could not start: it says why
+    st.session_state[PROBLEM] = jobs.start(job_id, experiment.suite)
     job_view.point_url(job_id)  # before the rerun: the address must not bring back the job shown before
     st.session_state.pop(RUNNING, None)
     st.rerun()  # the page draws the job, Evaluate disabled while it runs

@@ -127,7 +127,17 @@ def live(job_id: str) -> None:
         disabled=job.state == "stopping",
         help="Stops the job for every tab and replica; what finished stays.",
     )
-    st.caption("The job runs on the server: close this tab and it goes on; History lists it under Jobs.")
+    if job.backend == "queue":
+        st.caption(
+            "The job runs on the team's workers: close this tab and it goes on; History lists it under Jobs."
+        )
+        if job.state == "queued":
+            st.caption(
+                "Waiting for a worker: start one with `python -m playground.worker` on any machine that reaches "
+                "the database and the provider."
+            )
+    else:
+        st.caption("The job runs on the server: close this tab and it goes on; History lists it under Jobs.")
     finished = read(job_id)
     if finished.attempts:
         st.caption(f"Results so far ({len(finished.attempts):,} answers):")

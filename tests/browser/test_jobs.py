@@ -1,6 +1,8 @@
 """Jobs in real Chromium (issue 23): a run started in the Evaluate view outlives its tab (a new browser context
-finds it in History with its progress, opens it, and sees it finish), and on the SQLite default it survives the
-Streamlit server being killed mid-run: the restarted server resumes it, and its done count never goes back."""
+finds it in History with its progress, opens it, and sees it finish); on the SQLite default it survives the
+Streamlit server being killed mid-run: the restarted server resumes it, and its done count never goes back; on
+PostgreSQL a ``python -m playground.worker`` runs it while two replicas show it, and Stop from the second stops it.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +16,16 @@ from typing import Any
 import pytest
 from browser_servers import Server, _signal_group, start_offline_server
 from browser_util import rerun_and_wait, track_frames, track_runs, wait_for_app
+from jobs_util import engine_for
 from playwright.sync_api import expect
+from queue_workers import start_worker
+
+from playground.jobs import reading
 
 RUN = 240_000  # ms: 160 paced answers (about 2 s each) and their judge calls on 2 shared cores
 LIVE = re.compile(r"^(Waiting to start|Running) · (\d+) of 160 requests")
 DONE = re.compile(r"^Finished · 160 of 160 requests · \$[\d.]+ spent of the \$0\.50 cap$")
+STOPPED = re.compile(r"^Stopped · \d+ of 160 requests · \$[\d.]+ spent of the \$0\.50 cap$")
 RAW = ("None", "+00:00", "Traceback", "_usd", "seconds_left")
 
 
@@ -146,3 +153,36 @@ def test_a_job_on_sqlite_resumes_after_the_server_is_killed_and_never_counts_bac
         no_raw(later)
     finally:
         later.context.close()
+
+
+def test_two_replicas_show_the_same_job_run_by_a_worker_and_stop_it_from_the_second(
+    postgres: Any, streamlit_factory: Any, browser: Any, paced: Server, tmp_path: Path
+) -> None:
+    url = postgres.new_database()
+    env = {"PLAYGROUND_DATABASE_URL": url, "PLAYGROUND_BASE_URL": paced.url}
+    first, second = streamlit_factory(env), streamlit_factory(env)
+    worker = start_worker(url, paced.url, log_dir=tmp_path, name="jobs-worker")
+    one, two = new_page(browser), new_page(browser)
+    try:
+        job_id = start_job(one, first)
+        expect(one.get_by_text("The job runs on the team's workers", exact=False)).to_be_visible()
+        two.goto(f"{second.url}/compare?job={job_id}")
+        wait_for_app(two)
+        expect(two.get_by_text(re.compile(r"^Running · [1-9]\d* of 160 requests"))).to_be_visible(timeout=60_000)
+        two.get_by_role("button", name="Stop").click()
+        final = [page.get_by_text(STOPPED) for page in (one, two)]
+        for shown in final:
+            expect(shown).to_be_visible(timeout=60_000)  # each replica settles by itself
+        texts = [shown.inner_text() for shown in final]
+        assert texts[0] == texts[1], texts  # the same numbers on both replicas
+        job = reading.status(engine_for(url), job_id)
+        assert job is not None and job.state == "stopped" and job.backend == "queue" and 0 < job.done < 160
+        assert texts[0].startswith(f"Stopped · {job.done} of 160 requests")
+        for page in (one, two):
+            expect(page.get_by_role("button", name="Evaluate", exact=True)).to_be_enabled()
+            no_raw(page)
+    finally:
+        for page in (one, two):
+            page.context.close()
+        _signal_group(worker.proc.pid, signal.SIGTERM)
+        worker.proc.wait(30)
