@@ -86,10 +86,10 @@ def resume_once() -> None:
 
 def backend_for(variants: list[Variant]) -> str:
     """Where a run of these variants goes: the workers' queue on PostgreSQL, this server's threads on SQLite or
-    when a column uses a key typed in the sidebar (it stays in this process's memory; no worker has it)."""
-    typed = set(persist.typed_keys())
-    browser_key = any(v.config.api_key and v.config.api_key in typed for v in variants)
-    return launch.backend_for(engine(), browser_key=browser_key)
+    when a column uses a key or an address typed in the sidebar (kept in this process's memory; no worker has
+    it)."""
+    typed = any(v.config.key_source == "session" or v.config.url_source == "user" for v in variants)
+    return launch.backend_for(engine(), browser_key=typed)
 
 
 def start(job_id: str, suite: r.Suite) -> str | None:

@@ -69,6 +69,11 @@ def until(at: AppTest, done: Callable[[AppTest], bool], *, timeout: float = 120)
     return at
 
 
+def job_in_url(at: AppTest) -> str:
+    found = at.query_params["job"]
+    return found[0] if isinstance(found, list) else found
+
+
 def progress(at: AppTest) -> str:
     return next((p.proto.text for p in at.get("progress")), "")
 
@@ -88,7 +93,7 @@ def test_evaluate_starts_a_job_another_session_opens_and_stops_and_the_page_sett
     run(at)
     at.button(key="eval_go").click()
     run(at)
-    job_id = at.query_params["job"][0] if isinstance(at.query_params["job"], list) else at.query_params["job"]
+    job_id = job_in_url(at)
     assert re.fullmatch(r"[0-9a-f]{32}", job_id)
     assert has_stop(at) and at.button(key="eval_go").disabled
     assert re.match(
@@ -181,3 +186,48 @@ def test_a_job_on_the_offline_engine_says_what_it_would_cost_never_spent(databas
     captions = "\n".join(c.value for c in at.caption)
     assert "the job ran on the offline engine: nothing spent, it would cost $" in captions
     assert " spent of the " not in texts(at)
+
+
+def test_on_postgresql_a_job_waits_for_a_worker_and_a_typed_key_stays_on_this_server(
+    monkeypatch: pytest.MonkeyPatch,
+    postgres,
+    tmp_path: Path,  # noqa: ANN001 - the cluster fixture
+) -> None:
+    url = postgres.new_database()
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", url)
+    typed = "sk-typed-in-the-sidebar-0123456789"
+    with CapitalsServer(rule=always) as server:
+        point_at(monkeypatch, server.url + "/v1")
+        at = open_compare()
+        at.radio(key="cmp_view").set_value("Evaluate")
+        run(at)
+        at.number_input(key="eval_repeats").set_value(1)
+        run(at)
+        at.button(key="eval_go").click()
+        run(at)
+        queued = reading.status(engine_for(url), job_in_url(at))
+        assert queued is not None and queued.backend == "queue" and queued.state == "queued"
+        assert any(c.value.startswith("Waiting for a worker: start one with") for c in at.caption)
+        assert progress(at).startswith("Waiting to start · 0 of 40 requests")
+        at.button(key="eval_job_stop").click()  # nobody took it: Stop ends it at once
+        run(at)
+        until(at, lambda a: not has_stop(a))
+
+        at = new_app()  # a session holding a key typed in the browser (the sidebar widget's state key)
+        at.session_state["api_key_custom"] = typed
+        at.switch_page(PAGE)
+        run(at)
+        at.radio(key="cmp_view").set_value("Evaluate")
+        run(at)
+        at.number_input(key="eval_repeats").set_value(1)
+        run(at)
+        at.button(key="eval_go").click()
+        run(at)
+        job_id = job_in_url(at)
+        until(at, lambda a: not has_stop(a))
+        sent = {r.headers.get("Authorization") or r.headers.get("authorization") for r in server.requests}
+    job = reading.status(engine_for(url), job_id)
+    assert job is not None and job.backend == "thread" and job.state == "finished" and job.done == 40
+    assert sent == {f"Bearer {typed}"}  # the typed key went to the provider from this server's memory
+    assert typed not in postgres.dump(url)  # and never into the database
+    assert not RAW.search(texts(at)), texts(at)
