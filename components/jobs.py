@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import streamlit as st
 from sqlalchemy import Engine
 
 from components import persist
@@ -30,6 +30,8 @@ from playground.money.budget import Ledger, limits
 from playground.money.pricing import format_usd
 from playground.offline.spend import answered_offline, would_cost
 
+_LOCALS: dict[str, LocalJobs] = {}  # one per database URL in this process (its job threads)
+_LOCK = threading.Lock()
 JOB_PARAM = "job"  # ?job=<id>: the job the compare page shows, reopened on reload (owner-checked)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
 JOB_ID = re.compile(r"[0-9a-f]{32}")  # uuid4().hex: unguessable
@@ -60,14 +62,19 @@ def _ledger_for(store: Any) -> Any:
     return ledger_for
 
 
-@st.cache_resource(show_spinner=False, on_release=lambda jobs: jobs.close())
 def _local(url: str) -> LocalJobs:
-    """The one ``LocalJobs`` of this process for the store at ``url``; made once, when it resumes what was left."""
-    store = persist.link().store
-    assert store is not None and store.url == url
-    jobs = LocalJobs(store.engine, env=environment(), ledger_for=_ledger_for(store))
-    jobs.resume()
-    return jobs
+    """The one ``LocalJobs`` of this process for the store at ``url`` (server configuration, never user input),
+    made once, when it resumes what was left. Kept like persist's link, not in ``st.cache_resource``: the team's
+    rule keeps Streamlit's caches per session (tests/test_isolation.py)."""
+    with _LOCK:
+        jobs = _LOCALS.get(url)
+        if jobs is None:
+            store = persist.link().store
+            assert store is not None and store.url == url
+            jobs = LocalJobs(store.engine, env=environment(), ledger_for=_ledger_for(store))
+            _LOCALS[url] = jobs
+            jobs.resume()
+        return jobs
 
 
 def local() -> LocalJobs | None:
