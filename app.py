@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.jobs import resume_once
 from components.routing import serve_default_at
 
 st.set_page_config(
@@ -20,4 +21,5 @@ pages = [
     st.Page("pages/model.py", title="Model and API", icon=":material/info:", url_path="model"),
 ]
 serve_default_at("playground")  # the default page lives at / and at its own URL
+resume_once()  # this server process resumes the unfinished jobs it ran (once, at its first run)
 st.navigation(pages).run()

@@ -6,6 +6,9 @@ from components.compare import (
     evaluate as compare_evaluate,
 )
 from components.compare import (
+    job_view as compare_job,
+)
+from components.compare import (
     live as compare_live,
 )
 from components.compare import (
@@ -43,6 +46,7 @@ for name in KEPT:  # values of the view not drawn survive (Streamlit drops the s
 compare_tune.keep()
 compare_evaluate.keep()
 st.title("Compare")
+compare_job.open_from_url()  # ?job=<id>: reload (or History's link) keeps the Evaluate view on that job
 autorun = st.session_state.pop(compare_saved.AUTORUN, None)  # "Run again" on a saved experiment
 compare_saved.render_library()
 compare_variants.ensure_columns()
@@ -57,6 +61,8 @@ view = st.radio(
     horizontal=True,
     label_visibility="collapsed",
 )
+if view != "Evaluate":
+    compare_job.point_url(None)  # the address names a job only in the view showing it
 if view == "Side by side":
     prompt = st.text_area("Prompt", key="cmp_prompt", placeholder="Ask every variant the same thing")
     on_top = st.toggle("On top of the playground's conversation", key="cmp_on_top")

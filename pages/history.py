@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import persist
 from components.history import conversations as history_list
+from components.history import jobs as history_jobs
 from components.history import usage as history_usage
 from components.routing import require_router
 
@@ -24,8 +25,10 @@ st.caption(
     f":material/person: {ws.label}"
     + (" · conversations are kept for this browser session only" if ws.per_session else "")
 )
-chats, usage = st.tabs(["Conversations", "Usage"])
+chats, jobs, usage = st.tabs(["Conversations", "Jobs", "Usage"])
 with chats:
     persist.reachable(lambda store: history_list.render(store, ws), default=None)
+with jobs:
+    history_jobs.render()
 with usage:
     persist.reachable(lambda store: history_usage.render(store, ws), default=None)

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from components import persist
+from components.jobs import escaped  # model text as literal Markdown (one reading for every page)
 from playground.eval import history
 from playground.eval.baseline import Regression
 from playground.money.pricing import format_usd
@@ -25,13 +26,7 @@ from playground.store import RunEntry
 PREFIX = "Evaluation: "
 PICK = "eval_run_pick"
 KIND = "eval"
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
 _DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
-
-
-def escaped(text: str) -> str:
-    """Model text as literal Markdown: every punctuation mark escaped, on one line."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
 
 
 def highlighted(diff: str, *, side: str) -> str:
@@ -85,12 +80,14 @@ def experiment_id(where: str, doc: Any = None) -> str | None:
     )
 
 
-def keep_run(where: str, doc: Any, result: dict[str, Any]) -> str | None:
-    """Store a finished run with its experiment; its id (None without a database)."""
+def keep_run(where: str, doc: Any, result: dict[str, Any], *, job: str | None = None) -> str | None:
+    """Store a finished run with its experiment (``job``: the job it ran as); its id (None without a database)."""
     exp = experiment_id(where, doc)
     if exp is None:
         return None
     owner, masked, summary = _owner(), persist.typed_keys(), history.run_summary(result)
+    if job is not None:
+        summary["job"] = job  # a run is kept once per job, whichever session sees it end
     run_id = persist.reachable(
         lambda s: s.save_run(owner=owner, experiment_id=exp, summary=summary, result=result, secrets=masked),
         default=None,

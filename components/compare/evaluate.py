@@ -14,20 +14,23 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import persist
+from components import jobs, persist
 from components import settings as cfg
-from components.compare import eval_io, eval_runs
+from components.compare import eval_io, eval_runs, job_view
 from components.compare.eval_runs import escaped, show_regressions
 from components.compare.tune import SOURCES, experiment_doc
 from playground.eval import report, simulate, summary
 from playground.eval import runner as r
 from playground.eval.baseline import against_baseline
 from playground.eval.experiment import Environment, ExperimentError, parse_experiment
+from playground.eval.export import export_doc
 from playground.experiments.budget import Budget
 from playground.experiments.variant import Variant
+from playground.jobs import spec
 from playground.money.pricing import format_usd
 
 RUNNING, BASELINE, PROBLEM = "eval_running", "eval_baseline", "eval_problem"
+CONCURRENCY = 8  # requests at once, per run
 KEPT = ("eval_source", "eval_repeats", "eval_cap")
 
 
@@ -63,14 +66,17 @@ def start(variants: list[Variant], repeats: int, cap: Decimal) -> None:
         return
     suite = replace(experiment.suite, variants=tuple(variants))
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(variants))]
-    jobs = r.plan(suite, cells, repeats)
-    forecast = r.forecast(suite, jobs)
+    planned = r.plan(suite, cells, repeats)
+    forecast = r.forecast(suite, planned)
     refusal = forecast.refusal(cap)
     if refusal is not None:
         st.session_state[PROBLEM] = refusal
         return
+    if jobs.local() is not None:  # with a store, the run is a job: it outlives the tab
+        _enqueue(doc, where, replace(experiment, suite=suite), variants, repeats, cap)
+        return
     allow = Environment(dict(os.environ), cfg.secrets()).allow
-    batch = r.Batch(suite, jobs, Budget(cap), concurrency=8, allow=allow)
+    batch = r.Batch(suite, planned, Budget(cap), concurrency=CONCURRENCY, allow=allow)
     job = EvalJob(suite, repeats, forecast, batch, where=where, doc=doc)
 
     def work() -> None:
@@ -100,6 +106,33 @@ def start(variants: list[Variant], repeats: int, cap: Decimal) -> None:
     job.thread.start()
 
 
+def _enqueue(doc: Any, where: str, experiment: Any, variants: list[Variant], repeats: int, cap: Decimal) -> None:
+    """The run as a job: its document (no key, no address) in the database, run by the workers on PostgreSQL or
+    on this server's threads with the page's own variants (a key typed in the sidebar stays in its memory)."""
+    try:
+        job_doc = export_doc(doc, variants=variants, repeats=repeats, cap=cap)
+        job_doc["concurrency"] = CONCURRENCY
+        engine, owner = jobs.engine(), jobs.owner()
+        job_id = spec.enqueue(
+            engine,
+            owner=owner,
+            doc=job_doc,
+            experiment=replace(experiment, concurrency=CONCURRENCY),
+            repeats=repeats,
+            cap=cap,
+            backend=jobs.backend_for(variants),
+            title=eval_runs.PREFIX + where,
+        )
+    except (ExperimentError, ValueError) as exc:
+        st.session_state[PROBLEM] = str(exc)
+        return
+    st.session_state[job_view.JOB] = job_id  # shown even when it could not start: it says why
+    st.session_state[PROBLEM] = jobs.start(job_id, experiment.suite)
+    job_view.point_url(job_id)  # before the rerun: the address must not bring back the job shown before
+    st.session_state.pop(RUNNING, None)
+    st.rerun()  # the page draws the job, Evaluate disabled while it runs
+
+
 def render(variants: list[Variant]) -> None:
     st.caption("Runs a test set with its graders through every column, each row several times, under a cap.")
     for name, value in {"eval_source": SOURCES[0], "eval_repeats": 3, "eval_cap": 0.50}.items():
@@ -116,12 +149,19 @@ def render(variants: list[Variant]) -> None:
     eval_io.render_export(variants, repeats=int(repeats), cap=Decimal(str(round(cap, 2))))
     job: EvalJob | None = st.session_state.get(RUNNING)
     running = job is not None and job.thread is not None and job.thread.is_alive()
+    shown = st.session_state.get(job_view.JOB)
+    queued = jobs.status_of(shown) if shown else None
+    running = running or (queued is not None and queued.live)
     if st.button("Evaluate", key="eval_go", type="primary", icon=":material/fact_check:", disabled=running):
         start(variants, int(repeats), Decimal(str(round(cap, 2))))
         job = st.session_state.get(RUNNING)
+        shown = st.session_state.get(job_view.JOB)
     if st.session_state.get(PROBLEM):
         st.error(st.session_state[PROBLEM], icon=":material/error:")
         return
+    if job is None and shown and job_view.render(shown) is not None:
+        return
+    job_view.point_url(None)
     if job is None:
         _stored_runs()
         return

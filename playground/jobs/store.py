@@ -311,11 +311,14 @@ def settle(engine: Engine, job_id: str) -> str | None:
 
 
 def request_stop(engine: Engine, job_id: str, *, owner: str | None) -> bool:
-    """Ask a live job to stop (running requests end at their next event); False when not the owner's or over."""
+    """Ask a live job to stop (running requests end at their next event); False when not the owner's or over.
+    A job no worker has started yet (queued) is stopped at once: nobody would be there to settle it."""
     with write_session(engine) as s:
-        query = update(JobRow).where(JobRow.id == job_id, JobRow.state.in_(LIVE_STATES))
-        if owner is not None:
-            query = query.where(JobRow.owner == owner)
+        mine = (JobRow.id == job_id) if owner is None else (JobRow.id == job_id) & (JobRow.owner == owner)
+        waiting = update(JobRow).where(mine, JobRow.state == "queued")
+        if s.execute(waiting.values(state="stopped", finished_at=now())).rowcount:
+            return True
+        query = update(JobRow).where(mine, JobRow.state.in_(("running", "stopping")))
         return bool(s.execute(query.values(state="stopping")).rowcount)
 
 
