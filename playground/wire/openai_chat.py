@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from playground.wire.scrub import scrub_events
 from playground.wire.sse import ServerSentEvent, SSEDecoder
 
 _sleep: Callable[[float], None] = time.sleep  # tests replace this so retries do not wait
+DRAIN_BYTES = 64 * 1024  # read at most this much after [DONE] to keep the connection for the next request
 _scan = json.JSONDecoder().scan_once
 
 
@@ -112,6 +114,39 @@ def _attempt(
             yield from _whole_body(head + b"".join(chunks), config, state)
         else:
             yield from _sse_body(chain((head,), chunks), config, state)
+            if not state.open_end:
+                _drain(response, chunks)
+
+
+def _drain(response: httpx.Response, chunks: Iterator[bytes]) -> None:
+    """After ``[DONE]``, read the end of the body if it has already arrived, so the connection goes back to the
+    pool (a body closed unread closes its connection, and the next request pays for a new one).
+
+    Never waits: while draining, this thread's reads from the connection's network stream (httpcore's
+    ``network_stream`` extension) do not block, so a body end that is not there yet, or more than
+    ``DRAIN_BYTES`` after ``[DONE]``, is left and the connection closed, as without this. Another thread that
+    gets the connection from the pool reads it as usual. Nothing to do for an in-process transport.
+    """
+    network = response.extensions.get("network_stream")
+    read = getattr(network, "read", None)
+    if read is None or "read" in getattr(network, "__dict__", ("read",)):
+        return
+    me = threading.get_ident()
+
+    def read_now(max_bytes: int, timeout: float | None = None) -> bytes:
+        return read(max_bytes, timeout=0.0 if threading.get_ident() == me else timeout)
+
+    network.read = read_now  # type: ignore[union-attr]
+    left = DRAIN_BYTES
+    try:
+        for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except Exception:  # noqa: BLE001, S110 - the reply is complete: a body end that fails only costs the connection
+        pass
+    finally:
+        del network.read  # type: ignore[union-attr]
 
 
 def _whole_body(raw: bytes, config: ProviderConfig, state: StreamState) -> Iterator[Event]:
