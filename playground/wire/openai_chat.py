@@ -16,7 +16,6 @@ from playground.chat.errors import PlaygroundError, ServerError, StreamBroken, r
 from playground.chat.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.facts.providers import ProviderConfig
 from playground.text import without_lone_surrogates
-from playground.wire import limits
 from playground.wire.classify import (
     error_from_exception,
     error_from_response,
@@ -113,7 +112,7 @@ def _attempt(
         if head.lstrip()[:1] == b"{":
             yield from _whole_body(head + b"".join(chunks), config, state)
         else:
-            yield from _sse_body(chain((head,), chunks), config, state)
+            yield from events_from_objects(_sse_objects(chain((head,), chunks), config, state), config, state)
             if not state.open_end:
                 _drain(response, chunks)
 
@@ -176,18 +175,21 @@ def _sse_body(chunks: Iterable[bytes], config: ProviderConfig, state: StreamStat
     yield from events_from_objects(_sse_objects(chunks, config, state), config, state)
 
 
-def _batches(chunks: Iterable[bytes]) -> Iterator[list[ServerSentEvent]]:
-    """The events of each chunk, a list per chunk (fewer generator steps than one event at a time)."""
-    decoder = SSEDecoder(limits.current().event_bytes)
-    for chunk in chunks:
-        yield decoder.feed(chunk)
-    yield decoder.close()
+def _batches(chunks: Iterable[bytes], event_bytes: int) -> Iterator[list[ServerSentEvent]]:
+    """The events of each chunk, a list per chunk (fewer generator steps than one event at a time): the decoder's
+    ``feed`` mapped over the chunks (no Python step of ours between a chunk and its events), then its ``close``."""
+    decoder = SSEDecoder(event_bytes)
+    return chain(map(decoder.feed, chunks), _closed(decoder))
+
+
+def _closed(decoder: SSEDecoder) -> Iterator[list[ServerSentEvent]]:
+    yield decoder.close()  # called only once the chunks have run out
 
 
 def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: StreamState) -> Iterator[dict[str, Any]]:
     """The JSON object of each ``data:`` event; error reports raise, ``[DONE]`` ends."""
     scan = _scan
-    for batch in _batches(chunks):
+    for batch in _batches(chunks, state.event_bytes):
         for sse in batch:
             data = sse.data
             if sse.event == "error":  # JSON or plain text
