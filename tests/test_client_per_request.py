@@ -1,5 +1,5 @@
 """Work the streaming client does once, not again and again: the limits are read from the environment once per call
-(and still as the environment sets them then), a URL is parsed once; a compressed stream is still decoded."""
+(and still as the environment sets them then); a compressed stream is still decoded where others are read raw."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from loopback import LoopbackServer, Reply, sse, sse_reply
 from openai_chat_util import chunk, config, plan, serve, shared_server_fixture  # noqa: F401 - fixtures
 
 from playground.chat.errors import ReplyTooLarge
-from playground.wire import limits, openai_chat
+from playground.wire import limits
 from playground.wire.openai_chat import collect, stream_chat
 
 
@@ -42,17 +42,6 @@ def test_the_event_limit_is_the_environments_at_the_call(
         with pytest.raises(ReplyTooLarge) as info:
             collect(stream_chat(plan(shared_server), config=config(shared_server), client=client))
     assert "4,096 bytes" in info.value.message
-
-
-def test_the_url_is_parsed_once_for_many_requests(shared_server: LoopbackServer) -> None:
-    openai_chat._url.cache_clear()
-    serve(shared_server, sse_reply(sse(chunk({"content": "Hi"}), chunk({}, "stop"))))
-    with httpx.Client(timeout=httpx.Timeout(10.0)) as client:
-        texts = [collect(stream_chat(plan(shared_server), config=config(shared_server), client=client)).text]
-        texts += [collect(stream_chat(plan(shared_server), config=config(shared_server), client=client)).text]
-    assert texts == ["Hi", "Hi"]
-    assert openai_chat._url.cache_info().misses == 1 and openai_chat._url.cache_info().hits == 1
-    assert str(shared_server.requests[-1].path) == "/v1/chat/completions"
 
 
 def test_a_compressed_event_stream_is_still_decoded(shared_server: LoopbackServer) -> None:

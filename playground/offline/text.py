@@ -43,29 +43,17 @@ def fence(text: str, info: str = "") -> str:
     return f"{mark}{info}\n{text}\n{mark}"
 
 
-class _Inert(dict[int, int]):
-    """A ``str.translate`` table: a letter, a digit or plain punctuation stays, anything else becomes a space.
-
-    Each character is decided once, when first seen, and remembered (at most ``SIZE`` of them: past that, decided
-    each time), so text is mapped at C speed instead of a Python step per character.
-    """
-
-    SIZE = 4096
-
-    def __missing__(self, code: int) -> int:
-        char = chr(code)
-        value = code if char.isalnum() or char in " .,?!'-:;" else 32
-        if len(self) < self.SIZE:
-            self[code] = value
-        return value
-
-
-_INERT = _Inert()
+_KEPT = " .,?!'-:;"  # plain punctuation a phrase keeps, beside letters and digits
+# ASCII text maps through this table (str.translate, at C speed): each character itself or a space
+_ASCII_INERT = "".join(c if c.isalnum() or c in _KEPT else " " for c in map(chr, range(128)))
 
 
 def _safe_phrase(text: str, limit: int) -> str:
     """A short, Markdown-inert rendering of user text for running prose (letters, digits, plain punctuation)."""
-    kept = text.translate(_INERT)
+    if text.isascii():
+        kept = text.translate(_ASCII_INERT)
+    else:
+        kept = "".join(c if c.isalnum() or c in _KEPT else " " for c in text)
     phrase = " ".join(kept.split())
     return phrase if len(phrase) <= limit else phrase[: limit - 3].rstrip() + "..."
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import threading
 import time
@@ -98,7 +97,7 @@ def _attempt(
 ) -> Iterator[Event]:
     secrets = (config.api_key,)
     state.reset()
-    with client.stream("POST", _url(plan.url), headers=plan.headers, json=plan.body) as response:
+    with client.stream("POST", plan.url, headers=plan.headers, json=plan.body) as response:
         if response.status_code >= 300:  # the transport cuts an error body at the error-body limit
             raise error_from_response(response.status_code, response.read(), response.headers, secrets=secrets)
         # no content coding: the bytes as they arrive (iter_bytes would pass each through an identity decoder)
@@ -117,12 +116,6 @@ def _attempt(
             yield from events_from_objects(_sse_objects(chain((head,), chunks), config, state), config, state)
             if not state.open_end:
                 _drain(response, chunks)
-
-
-@functools.lru_cache(maxsize=64)
-def _url(url: str) -> httpx.URL:
-    """``url`` parsed once: httpx takes a parsed URL as it is, where it would parse the string on every request."""
-    return httpx.URL(url)
 
 
 def _drain(response: httpx.Response, chunks: Iterator[bytes]) -> None:
