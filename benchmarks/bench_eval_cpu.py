@@ -26,6 +26,19 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where the client's CPU goes, by the cumulative time of one function each: (label, file, function).
+AREAS = (
+    ("the answer and judge requests (run_one)", "experiments/run.py", "run_one"),
+    ("sending: the request and its response headers (httpx send)", "httpx/_client.py", "send"),
+    ("new TCP connections (httpcore connect)", "httpcore/_sync/connection.py", "_connect"),
+    ("reading the body below our parser (httpx iter_raw)", "httpx/_models.py", "iter_raw"),
+    ("httpx's identity decoder step (iter_bytes)", "httpx/_models.py", "iter_bytes"),
+    ("SSE events to typed events (events_from_objects)", "wire/openai_events.py", "events_from_objects"),
+    ("limits read from the environment (Limits.from_env)", "wire/limits.py", "from_env"),
+    ("usage read and checked (usage_event)", "wire/openai_events.py", "usage_event"),
+    ("the reply record: price, timings (ReplyBuilder.finish)", "chat/turn.py", "finish"),
+    ("cookies (httpx extract_cookies)", "httpx/_models.py", "extract_cookies"),
+)
 SCRIPT = Path(__file__).resolve()
 
 
@@ -96,7 +109,17 @@ def _profile(s: object, jobs: list[object], top: int) -> dict[str, object]:
         for (path, _line, name), row in rows
     ]
     calls = sum(row[1] for row in stats.values())
-    return {"cpu_ms": cpu / min(300, len(jobs)) * 1000, "calls": calls / min(300, len(jobs)), "top": items}
+    areas = [
+        {
+            "area": label,
+            "calls": sum(row[1] for key, row in found),
+            "share": sum(row[3] for key, row in found) / total,
+        }
+        for label, where, name in AREAS
+        for found in [[(key, row) for key, row in stats.items() if key[0].endswith(where) and key[2] == name]]
+    ]
+    per = min(300, len(jobs))
+    return {"cpu_ms": cpu / per * 1000, "calls": calls / per, "top": items, "areas": areas}
 
 
 def _run(tree: Path, extra: list[str]) -> dict[str, Any]:
@@ -150,6 +173,9 @@ def cpu(args: argparse.Namespace) -> None:
         prof = _run(tree, ["--attempts", "300", "--profile", str(args.profile)])
         print(f"\n{name}: profile of 300 attempts one at a time, unpaced server, CPU clock")
         print(f"({prof['cpu_ms']:.1f} ms per attempt under the profiler, {prof['calls']:,.0f} calls per attempt)")
+        print("\n| area (cumulative) | share of the client's CPU | calls per attempt |\n|---|---|---|")
+        for area in prof["areas"]:
+            print(f"| {area['area']} | {area['share'] * 100:.1f} % | {area['calls'] / 300:.1f} |")
         print("\n| own time | calls per attempt | function |\n|---|---|---|")
         for item in prof["top"]:  # type: ignore[attr-defined]
             print(f"| {item['share'] * 100:.1f} % | {item['calls'] / 300:.1f} | `{item['function']}` |")
