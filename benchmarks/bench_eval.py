@@ -2,8 +2,9 @@
 
 Run from the repository root:
 
-    python -m benchmarks.bench_eval [--part stats|http|throughput|all] [--seeds 200] [--runs 1000]
+    python -m benchmarks.bench_eval [--part stats|http|throughput|cpu|all] [--seeds 200] [--runs 1000]
         [--rows 1000] [--repeats 3] [--concurrency 8] [--pace 0.002]
+        [--before DIR] [--rounds 5] [--cpu-attempts 400] [--profile 15]
 
 ``stats`` runs the statistical core on simulated outcomes (``tests/eval_sim.py``: a known probability per
 setting, a seeded draw per row and repeat shared by every setting, costs settled through the real ``Budget``):
@@ -23,6 +24,9 @@ effort × temperature on 200 rows, cap 30 % of the grid, on ``--http-seeds`` see
 ``playground.eval.runner`` against the paced offline server at ``--concurrency``, against the ideal (the mean time
 of one attempt, answer and judge, measured alone on a sample, × attempts / concurrency), and reads the server's
 resident memory after a warm-up, halfway and at the end.
+
+``cpu`` measures the CPU per attempt of the runner's process and of the offline server, side by side with
+``--before DIR`` (see ``benchmarks/bench_eval_cpu.py``).
 """
 
 from __future__ import annotations
@@ -102,7 +106,7 @@ def coverage_and_aa(runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("stats", "http", "throughput", "all"), default="all")
+    parser.add_argument("--part", choices=("stats", "http", "throughput", "cpu", "all"), default="all")
     parser.add_argument("--http-seeds", type=int, default=20)
     parser.add_argument("--seeds", type=int, default=200)
     parser.add_argument("--runs", type=int, default=1000)
@@ -112,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pace", type=float, default=0.002)
     parser.add_argument("--sample", type=int, default=60)
     parser.add_argument("--no-judge", action="store_true", help="throughput: the contains grader only")
+    parser.add_argument("--before", help="cpu: another tree (e.g. the commit before a change) run side by side")
+    parser.add_argument("--rounds", type=int, default=5, help="cpu: interleaved rounds per tree")
+    parser.add_argument("--cpu-attempts", type=int, default=400, help="cpu: attempts per round")
+    parser.add_argument("--profile", type=int, default=0, help="cpu: also print the profile's top N functions")
     args = parser.parse_args(argv)
     if args.part in ("stats", "all"):
         print("| measure | result |\n|---|---|")
@@ -126,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.bench_eval_throughput import throughput
 
         throughput(args)
+    if args.part == "cpu":  # not in "all": it is a side-by-side comparison, run when asked
+        from benchmarks.bench_eval_cpu import cpu
+
+        cpu(args)
     return 0
 
 

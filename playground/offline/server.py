@@ -38,6 +38,7 @@ MESSAGES_PATHS = ("/v1/messages", "/messages")
 MODEL_PATHS = ("/v1/models", "/models")
 MAX_BODY = 64 * 1024 * 1024  # bytes in one request body, chunked or not (more: 413)
 DRAIN_SECONDS = 2.0  # after a 413, how long the rest of the body is read and thrown away (so the client sees it)
+DONE = b"data: [DONE]\n\n"  # the last event of a Chat Completions stream
 
 
 class BodyTooLarge(Exception):
@@ -178,8 +179,11 @@ class OfflineHandler(BaseHTTPRequestHandler):
         self.end_headers()
         try:
             for event in events:
-                self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+                last = event == DONE  # the body's end goes with it: the client finds both in one read
+                self.wfile.write(b"%x\r\n%s\r\n%s" % (len(event), event, b"0\r\n\r\n" if last else b""))
                 self.wfile.flush()
+                if last:
+                    return
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):

@@ -43,9 +43,17 @@ def fence(text: str, info: str = "") -> str:
     return f"{mark}{info}\n{text}\n{mark}"
 
 
+_KEPT = " .,?!'-:;"  # plain punctuation a phrase keeps, beside letters and digits
+# ASCII text maps through this table (str.translate, at C speed): each character itself or a space
+_ASCII_INERT = "".join(c if c.isalnum() or c in _KEPT else " " for c in map(chr, range(128)))
+
+
 def _safe_phrase(text: str, limit: int) -> str:
     """A short, Markdown-inert rendering of user text for running prose (letters, digits, plain punctuation)."""
-    kept = "".join(c if c.isalnum() or c in " .,?!'-:;" else " " for c in text)
+    if text.isascii():
+        kept = text.translate(_ASCII_INERT)
+    else:
+        kept = "".join(c if c.isalnum() or c in _KEPT else " " for c in text)
     phrase = " ".join(kept.split())
     return phrase if len(phrase) <= limit else phrase[: limit - 3].rstrip() + "..."
 

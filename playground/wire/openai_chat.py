@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,6 @@ from playground.chat.errors import PlaygroundError, ServerError, StreamBroken, r
 from playground.chat.events import Event, Finish, ReasoningDelta, TextDelta, ToolCallDelta, Usage
 from playground.facts.providers import ProviderConfig
 from playground.text import without_lone_surrogates
-from playground.wire import limits
 from playground.wire.classify import (
     error_from_exception,
     error_from_response,
@@ -31,6 +31,7 @@ from playground.wire.scrub import scrub_events
 from playground.wire.sse import ServerSentEvent, SSEDecoder
 
 _sleep: Callable[[float], None] = time.sleep  # tests replace this so retries do not wait
+DRAIN_BYTES = 64 * 1024  # read at most this much after [DONE] to keep the connection for the next request
 _scan = json.JSONDecoder().scan_once
 
 
@@ -99,7 +100,8 @@ def _attempt(
     with client.stream("POST", plan.url, headers=plan.headers, json=plan.body) as response:
         if response.status_code >= 300:  # the transport cuts an error body at the error-body limit
             raise error_from_response(response.status_code, response.read(), response.headers, secrets=secrets)
-        chunks = response.iter_bytes()
+        # no content coding: the bytes as they arrive (iter_bytes would pass each through an identity decoder)
+        chunks = response.iter_bytes() if "content-encoding" in response.headers else response.iter_raw()
         if "json" in response.headers.get("content-type", ""):
             yield from _whole_body(response.read(), config, state)
             return
@@ -111,7 +113,40 @@ def _attempt(
         if head.lstrip()[:1] == b"{":
             yield from _whole_body(head + b"".join(chunks), config, state)
         else:
-            yield from _sse_body(chain((head,), chunks), config, state)
+            yield from events_from_objects(_sse_objects(chain((head,), chunks), config, state), config, state)
+            if not state.open_end:
+                _drain(response, chunks)
+
+
+def _drain(response: httpx.Response, chunks: Iterator[bytes]) -> None:
+    """After ``[DONE]``, read the end of the body if it has already arrived, so the connection goes back to the
+    pool (a body closed unread closes its connection, and the next request pays for a new one).
+
+    Never waits: while draining, this thread's reads from the connection's network stream (httpcore's
+    ``network_stream`` extension) do not block, so a body end that is not there yet, or more than
+    ``DRAIN_BYTES`` after ``[DONE]``, is left and the connection closed, as without this. Another thread that
+    gets the connection from the pool reads it as usual. Nothing to do for an in-process transport.
+    """
+    network = response.extensions.get("network_stream")
+    read = getattr(network, "read", None)
+    if read is None or "read" in getattr(network, "__dict__", ("read",)):
+        return
+    me = threading.get_ident()
+
+    def read_now(max_bytes: int, timeout: float | None = None) -> bytes:
+        return read(max_bytes, timeout=0.0 if threading.get_ident() == me else timeout)
+
+    network.read = read_now  # type: ignore[union-attr]
+    left = DRAIN_BYTES
+    try:
+        for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except Exception:  # noqa: BLE001, S110 - the reply is complete: a body end that fails only costs the connection
+        pass
+    finally:
+        del network.read  # type: ignore[union-attr]
 
 
 def _whole_body(raw: bytes, config: ProviderConfig, state: StreamState) -> Iterator[Event]:
@@ -141,18 +176,21 @@ def _sse_body(chunks: Iterable[bytes], config: ProviderConfig, state: StreamStat
     yield from events_from_objects(_sse_objects(chunks, config, state), config, state)
 
 
-def _batches(chunks: Iterable[bytes]) -> Iterator[list[ServerSentEvent]]:
-    """The events of each chunk, a list per chunk (fewer generator steps than one event at a time)."""
-    decoder = SSEDecoder(limits.current().event_bytes)
-    for chunk in chunks:
-        yield decoder.feed(chunk)
-    yield decoder.close()
+def _batches(chunks: Iterable[bytes], event_bytes: int) -> Iterator[list[ServerSentEvent]]:
+    """The events of each chunk, a list per chunk (fewer generator steps than one event at a time): the decoder's
+    ``feed`` mapped over the chunks (no Python step of ours between a chunk and its events), then its ``close``."""
+    decoder = SSEDecoder(event_bytes)
+    return chain(map(decoder.feed, chunks), _closed(decoder))
+
+
+def _closed(decoder: SSEDecoder) -> Iterator[list[ServerSentEvent]]:
+    yield decoder.close()  # called only once the chunks have run out
 
 
 def _sse_objects(chunks: Iterable[bytes], config: ProviderConfig, state: StreamState) -> Iterator[dict[str, Any]]:
     """The JSON object of each ``data:`` event; error reports raise, ``[DONE]`` ends."""
     scan = _scan
-    for batch in _batches(chunks):
+    for batch in _batches(chunks, state.event_bytes):
         for sse in batch:
             data = sse.data
             if sse.event == "error":  # JSON or plain text

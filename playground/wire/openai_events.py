@@ -29,10 +29,13 @@ class StreamState:
     __slots__ = (
         "text", "reasoning", "started", "usage", "finish", "seen", "unreadable", "open_end", "model",
         "tool_ids", "tool_wire", "tool_last", "chars", "max_chars", "tool_used", "tool_next", "max_calls",
+        "event_bytes",
     )  # fmt: skip
 
     def __init__(self, max_chars: int | None = None) -> None:
-        self.max_chars = max_chars or limits.current().reply_chars  # text, reasoning and tool arguments
+        bounds = limits.current()  # read once per call: every limit below comes from this one reading
+        self.max_chars = max_chars or bounds.reply_chars  # text, reasoning and tool arguments
+        self.event_bytes = bounds.event_bytes  # one SSE line or event
         self.chars = 0
         self.text: list[str] = []
         self.reasoning: list[str] = []
@@ -48,7 +51,7 @@ class StreamState:
         self.tool_last: int | None = None
         self.tool_used: set[int] = set()  # our indexes so far (kept as calls arrive, never rebuilt)
         self.tool_next = 0  # one past the highest index so far
-        self.max_calls = limits.current().tool_calls
+        self.max_calls = bounds.tool_calls
 
     def reset(self) -> None:
         """Forget a failed attempt that yielded nothing."""
