@@ -13,7 +13,7 @@ from eval_loopback import CapitalsServer
 from jobs_util import engine_for, enqueue, env_for, keys_sent, units
 from loopback import Recorded, Reply, json_reply
 from queue_workers import Paced, ended, experiment, prepare, start_worker, until
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from playground.jobs import launch, reading, store
 from playground.jobs.queue import NO_KEY_HERE
@@ -42,6 +42,11 @@ class Storm(CapitalsServer):
 
 def _both_working(engine, workers) -> None:  # noqa: ANN001
     until(lambda: launch.workers_alive(engine) == len(workers), workers=workers, timeout=60, what="the workers")
+
+
+def _tasks_left(engine) -> int:  # noqa: ANN001 - procrastinate tasks waiting or running
+    with engine.connect() as conn:
+        return conn.scalar(text("SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"))
 
 
 def _held_by(engine, job_id: str, pid: int) -> set[str]:  # noqa: ANN001
@@ -74,6 +79,8 @@ def test_a_killed_worker_only_costs_the_requests_it_had_in_flight(postgres, tmp_
             doomed.proc.wait(10)
             held = _held_by(engine, job_id, doomed.proc.pid)  # it cannot change now: its owner is dead
             status = ended(engine, job_id, workers=workers, timeout=180)
+            # the task the killed worker left "doing" is retried by the live one, and ends: nothing is left waiting
+            until(lambda: _tasks_left(engine) == 0, workers=workers, timeout=60, what="the stalled task")
         finally:
             for w in workers:
                 w.stop()
