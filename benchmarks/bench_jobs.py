@@ -2,7 +2,7 @@
 
 Run from the repository root (needs PostgreSQL's binaries, as the tests; it starts its own throwaway cluster):
 
-    python -m benchmarks.bench_jobs [--units 10000] [--pace 0.01] [--concurrency 16] [--overhead-units 1000]
+    python -m benchmarks.bench_jobs [--units 10000] [--pace 0.05] [--concurrency 16] [--overhead-units 1000]
 
 1. enqueue: reading the experiment and writing the job with its ``--units`` units (``spec.read`` +
    ``spec.enqueue``), and handing it to the workers (``launch``), best of 3;
@@ -11,7 +11,9 @@ Run from the repository root (needs PostgreSQL's binaries, as the tests; it star
    token (so the provider's latency, not our CPU, is the limit, as with a real API); units per second from the
    job's own start and finish times, the workers' CPU seconds, their resident memory sampled every second;
 3. overhead: one worker with one lane on ``--overhead-units`` units against the unpaced offline server, against
-   the same number of bare ``httpx`` streaming requests, one at a time, with the same body: milliseconds per unit.
+   the same number of bare ``httpx`` streaming requests, one at a time, with the same body: milliseconds per unit;
+   and the floor under it, the bookkeeping alone (claim with the cap reserved, commit) with no request; and the
+   paced server's bare latency, which makes the ideal throughput of ``--concurrency`` lanes.
 
 The machine's load average is printed with each part: the 2 cores are shared.
 """
@@ -23,6 +25,7 @@ import json
 import os
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,7 @@ from jobs_util import engine_for, env_for  # noqa: E402
 from queue_workers import experiment, start_worker  # noqa: E402
 
 from benchmarks.bench_eval_throughput import cpu_seconds, rss_mib  # noqa: E402
-from playground.jobs import launch, reading, spec  # noqa: E402
+from playground.jobs import launch, reading, spec, store  # noqa: E402
 from playground.jobs.queue import ensure_schema  # noqa: E402
 
 MAX_TOKENS = 16
@@ -146,6 +149,25 @@ def bare(server: Server, units: int) -> float:
         return (time.perf_counter() - t0) / units * 1000
 
 
+def bookkeeping(cluster: pg.Cluster, units: int) -> float:
+    """Milliseconds per unit of the bookkeeping alone, one at a time, no request: claim with the cap reserved
+    (``store.take``) and commit (``store.commit``), two transactions on PostgreSQL."""
+    _url, engine = _database(cluster)
+    doc = _doc(units, 1)
+    found = spec.read(doc, env=env_for("http://127.0.0.1:9/v1"))
+    job_id = spec.enqueue(engine, owner="bench", doc=doc, experiment=found, repeats=1, cap=None, backend="queue")
+    store.start(engine, job_id)
+    hold_of = spec.holds(found.suite)
+    t0 = time.perf_counter()
+    for _ in range(units):
+        unit = store.take(engine, job_id, worker="bench", hold_of=hold_of)
+        assert isinstance(unit, store.Unit)
+        store.commit(engine, unit, worker="bench", result={}, cost=Decimal("0.0001"), seconds=0.1, failed=False)
+    took = (time.perf_counter() - t0) / units * 1000
+    engine.dispose()
+    return took
+
+
 def rss_line(samples: list[tuple[int, float]], total: int) -> str:
     def at(fraction: float) -> float:
         return next((mib for done, mib in samples if done >= fraction * total), samples[-1][1])
@@ -159,7 +181,7 @@ def rss_line(samples: list[tuple[int, float]], total: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=10_000)
-    parser.add_argument("--pace", type=float, default=0.01)
+    parser.add_argument("--pace", type=float, default=0.05)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--overhead-units", type=int, default=1000)
     parser.add_argument("--part", choices=("all", "enqueue", "throughput", "overhead"), default="all")
@@ -197,11 +219,18 @@ def main() -> None:
             n = args.overhead_units
             plain = bare(unpaced, n)
             got = run_job(cluster, unpaced, units=n, workers=1, lanes=1, ceiling=1)
-            out["overhead"] = {"bare_ms": plain, "unit_ms": got["ms_per_unit"], "load": got["load"]}
+            floor = bookkeeping(cluster, n)
+            paced_ms = bare(paced, 50)
+            out["overhead"] = {"bare_ms": plain, "unit_ms": got["ms_per_unit"], "bookkeeping_ms": floor}
             print(
                 f"overhead: bare httpx {plain:.1f} ms/request, a unit on one lane {got['ms_per_unit']:.1f} ms: "
                 f"{got['ms_per_unit'] - plain:+.1f} ms per unit; worker CPU {got['cpu_ms_per_unit']:.2f} ms/unit; "
-                f"{got['load']}",
+                f"bookkeeping alone (claim + commit) {floor:.1f} ms/unit; {got['load']}",
+                flush=True,
+            )
+            print(
+                f"paced server: bare {paced_ms:.0f} ms/request, so the ideal is "
+                f"{args.concurrency / paced_ms * 1000:.1f} units/s per {args.concurrency} lanes; {load()}",
                 flush=True,
             )
     finally:
