@@ -18,7 +18,7 @@ from playground.eval.cli import main
 from playground.eval.jobs_cli import NEEDS_POSTGRES
 from playground.jobs import reading
 
-LONG = 1000  # max_tokens above what the loopback server answers
+LONG = 2000  # max_tokens above what the loopback server answers (60 tokens + 1,340 reasoning)
 
 
 def _cli(*argv: str) -> tuple[int, str, str]:

@@ -194,3 +194,27 @@ def test_a_worker_without_the_providers_key_fails_the_job_with_a_note(postgres, 
         assert not server.requests  # nothing answered on the offline engine or sent anywhere
     assert status.state == "failed" and status.done == 0
     assert status.note == NO_KEY_HERE.format(provider="xai (XAI_API_KEY)")
+
+
+def test_a_worker_holds_every_unit_against_the_daily_budget(postgres, tmp_path: Path) -> None:
+    url = postgres.new_database()
+    engine = prepare(engine_for(url))
+    budget = Decimal("0.005")
+    with CapitalsServer() as server:
+        job_id, _ = enqueue(
+            engine, experiment(max_tokens=LONG, concurrency=4), env_for(server.url), backend="queue"
+        )
+        extra = {"PLAYGROUND_DAILY_BUDGET_USD": str(budget)}  # set where the worker runs, as for the app
+        worker = start_worker(url, server.url, log_dir=tmp_path, name="budget", extra=extra)
+        try:
+            launch.launch(engine, job_id, copies=1)
+            status = ended(engine, job_id, workers=[worker], timeout=60)
+        finally:
+            worker.stop()
+        answered = len(server.requests)
+    done = [u for u in units(engine, job_id) if u.state == "done"]
+    refused = [u for u in units(engine, job_id) if u.state == "failed"]
+    assert status.state == "finished" and done and refused and len(done) + len(refused) == 40
+    assert answered == len(done)  # a refused unit was never sent
+    assert status.failed == len(refused) and status.note == ""  # refusals are the units' results, the job goes on
+    assert all(u.result["error"].startswith("Not sent:") and "budget" in u.result["error"] for u in refused)
