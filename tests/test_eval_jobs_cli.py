@@ -17,6 +17,15 @@ from queue_workers import Paced, experiment, start_worker, until
 from playground.eval.cli import main
 from playground.eval.jobs_cli import NEEDS_POSTGRES
 from playground.jobs import reading
+from playground.jobs.queue import close_apps
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_deferring_pools():
+    """The pools ``launch`` opened in this process to defer tasks: closed after the module's tests."""
+    yield
+    close_apps()
+
 
 LONG = 2000  # max_tokens above what the loopback server answers (60 tokens + 1,340 reasoning)
 

@@ -9,6 +9,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from eval_loopback import CapitalsServer
 from jobs_util import engine_for, enqueue, env_for, keys_sent, units
 from loopback import Recorded, Reply, json_reply
@@ -16,13 +17,20 @@ from queue_workers import Paced, ended, experiment, prepare, start_worker, until
 from sqlalchemy import select, text
 
 from playground.jobs import launch, reading, store
-from playground.jobs.queue import NO_KEY_HERE
+from playground.jobs.queue import NO_KEY_HERE, close_apps
 from playground.store.engine import read_session
 from playground.store.job_tables import RateLimitRow
 
-LONG = (
-    1000  # max_tokens above what CapitalsServer answers (60 tokens and reasoning): a unit's hold covers its cost
-)
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_deferring_pools():
+    """The pools ``launch`` opened in this process to defer tasks: closed after the module's tests."""
+    yield
+    close_apps()
+
+
+# max_tokens above what CapitalsServer answers (60 tokens + 1,340 reasoning): a unit's hold covers its cost
+LONG = 2000
 
 
 class Storm(CapitalsServer):
@@ -216,5 +224,6 @@ def test_a_worker_holds_every_unit_against_the_daily_budget(postgres, tmp_path: 
     refused = [u for u in units(engine, job_id) if u.state == "failed"]
     assert status.state == "finished" and done and refused and len(done) + len(refused) == 40
     assert answered == len(done)  # a refused unit was never sent
+    assert sum((u.cost for u in done), Decimal(0)) <= budget
     assert status.failed == len(refused) and status.note == ""  # refusals are the units' results, the job goes on
     assert all(u.result["error"].startswith("Not sent:") and "budget" in u.result["error"] for u in refused)

@@ -99,6 +99,15 @@ def _sync_app(url: str) -> procrastinate.App:
         return app
 
 
+def close_apps() -> None:
+    """Close the deferring apps' connection pools (a process that launched jobs and goes on without them)."""
+    with _apps_lock:
+        apps = list(_apps.values())
+        _apps.clear()
+    for app in apps:
+        app.close()
+
+
 def _defer(app: procrastinate.App, job_id: str, *, lock: str | None = None, later: float | None = None) -> bool:
     """One ``run_job`` task for ``job_id``; False when a task with the same queueing lock already waits."""
     options: dict[str, Any] = {"queue": QUEUE}
