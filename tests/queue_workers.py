@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from browser_servers import Server, server_env, spawn
+from eval_loopback import CapitalsServer
 from jobs_util import example
+from loopback import Recorded, Reply
 from sqlalchemy import Engine
 
 from playground.jobs import reading, store
@@ -89,3 +91,16 @@ def ended(engine: Engine, job_id: str, *, workers: list[Server], timeout: float)
     status = reading.status(engine, job_id)
     assert status is not None
     return status
+
+
+class Paced(CapitalsServer):
+    """``CapitalsServer`` whose stream takes ``delay`` seconds per event, so a job is still running when we act."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        super().__init__()
+
+    def handle(self, req: Recorded) -> Reply:
+        reply = super().handle(req)
+        reply.delay = self.delay
+        return reply

@@ -16,8 +16,15 @@ from sqlalchemy import inspect
 
 from playground.jobs import launch, reading
 from playground.jobs.local import LocalJobs
-from playground.jobs.queue import conninfo, ensure_schema
+from playground.jobs.queue import close_apps, conninfo, ensure_schema
 from playground.store.store import Store
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_deferring_pools():
+    """The pools ``launch`` opened in this process to defer tasks: closed after the module's tests."""
+    yield
+    close_apps()
 
 
 @pytest.fixture(scope="module")

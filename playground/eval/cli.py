@@ -1,4 +1,4 @@
-"""``python -m playground.eval run|tune``: test sets and the autotuner from the command line, for CI.
+"""``python -m playground.eval run|tune|status|stop``: test sets and the autotuner from the command line, for CI.
 
 Exit codes: 0 when the checks pass (every variant reaches the experiment's target pass rate, and nothing regressed
 against ``--baseline``; for ``tune``, a setting is recommended), 1 when not (or the cap stopped the run first),
@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from playground.experiments.budget import Budget
 from playground.money.pricing import format_usd
 
-from . import report, simulate, summary
+from . import jobs_cli, report, simulate, summary
 from . import runner as r
 from .baseline import BASELINE_SCHEMA, MAX_SHOWN, Regression, against_baseline
 from .experiment import Environment, Experiment, ExperimentError, check_schema, load, load_secrets, read_json
@@ -241,6 +241,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--baseline", help="a result JSON from an earlier run: exit 1 when a variant regressed")
     run.add_argument("--json", help="write the result JSON here (a later run's baseline)")
     run.add_argument("--junit", help="write JUnit XML here")
+    jobs_cli.add_parsers(sub, run)  # --queue, status, stop: jobs on PostgreSQL (playground/eval/jobs_cli.py)
     tune = sub.add_parser("tune", help="find the cheapest setting that passes, within a spend cap")
     tune.add_argument("experiment")
     tune.add_argument("--space", required=True, help="the search space JSON (see examples/space.json)")
@@ -256,6 +257,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     except SystemExit as exc:  # argparse printed its usage message
         return OK if exc.code == 0 else BAD_INPUT
     try:
+        if args.command in ("status", "stop") or (args.command == "run" and args.queue):
+            return jobs_cli.jobs_main(args, _environment(), out, err)
         if args.command == "run":
             return run_command(args, out, err)
         from .tune_cli import tune_command

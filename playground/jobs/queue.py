@@ -99,6 +99,15 @@ def _sync_app(url: str) -> procrastinate.App:
         return app
 
 
+def close_apps() -> None:
+    """Close the deferring apps' connection pools (a process that launched jobs and goes on without them)."""
+    with _apps_lock:
+        apps = list(_apps.values())
+        _apps.clear()
+    for app in apps:
+        app.close()
+
+
 def _defer(app: procrastinate.App, job_id: str, *, lock: str | None = None, later: float | None = None) -> bool:
     """One ``run_job`` task for ``job_id``; False when a task with the same queueing lock already waits."""
     options: dict[str, Any] = {"queue": QUEUE}
@@ -164,8 +173,8 @@ class WorkerState:
     def _drive(self, job_id: str) -> str | None:
         job = reading.status(self.engine, job_id)
         found = reading.document(self.engine, job_id)
-        if job is None or found is None or not job.live or job.mode != "live":
-            return None if job is None else job.state  # batch jobs are polled by their own code, not sent here
+        if job is None or found is None or not job.live:  # a batch-mode job too: Driver.run advances it
+            return None if job is None else job.state
         try:
             experiment = spec.read(found[0], env=self.env)
             ledger = self._ledger(job.owner)
