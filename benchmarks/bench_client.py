@@ -61,6 +61,7 @@ FRAMINGS = {"block": "body written in 16 kB blocks", "event": "one HTTP chunk pe
 def serve(body: bytes, framing: str) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # as a streaming server: no 40 ms delayed-ACK stall on a kept connection
 
         def log_message(self, *args: object) -> None:
             pass

@@ -125,6 +125,8 @@ class Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
 
+    disable_nagle_algorithm = True  # as a streaming server: no 40 ms delayed-ACK stall on a kept connection
+
     def log_message(self, *args: Any) -> None:
         pass
 
