@@ -61,7 +61,7 @@ view = st.radio(
     horizontal=True,
     label_visibility="collapsed",
 )
-if view != "Evaluate":
+if view not in ("Evaluate", "Tune"):
     compare_job.point_url(None)  # the address names a job only in the view showing it
 if view == "Side by side":
     prompt = st.text_area("Prompt", key="cmp_prompt", placeholder="Ask every variant the same thing")

@@ -45,11 +45,15 @@ def open_from_url() -> None:
     """``?job=<id>`` opens that job in the Evaluate view when it is this visitor's (else a short note, nothing
     of anyone else's); read whenever it names another job than the one shown (a reload, a link from History)."""
     wanted = st.query_params.get(jobs.JOB_PARAM)
-    if not wanted or wanted == st.session_state.get(JOB):
+    if not wanted or wanted in (st.session_state.get(JOB), st.session_state.get("tune_job")):
         return
-    if jobs.status_of(wanted) is None:
+    found = jobs.status_of(wanted)
+    if found is None:
         st.query_params.pop(jobs.JOB_PARAM, None)
         st.info("The job in this address cannot be opened: it is not one of your jobs.", icon=":material/info:")
+        return
+    if found.kind == "tune":  # a tuning job opens in the Tune view
+        st.session_state["tune_job"], st.session_state["cmp_view"] = wanted, "Tune"
         return
     st.session_state[JOB] = wanted
     st.session_state["cmp_view"] = "Evaluate"

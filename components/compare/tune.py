@@ -8,14 +8,16 @@ import os
 import threading
 import time
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from components import jobs
 from components import settings as cfg
-from components.compare import live
+from components.compare import live, tune_job
 from playground.eval import judge, simulate
 from playground.eval.experiment import Environment, ExperimentError, parse_experiment
 from playground.eval.tune_cli import MAX_SETTINGS, RunnerEvaluator, settings
@@ -116,6 +118,11 @@ def start(base: Variant) -> None:
         st.session_state[RESULT] = str(exc)
         return
     suite = replace(experiment.suite, variants=tuple(variants), judge=judge.default_judge(base))
+    if tune_job.available():  # a job: it outlives the tab, and any session or replica sees it
+        st.session_state[RUNNING], st.session_state[RESULT] = None, None
+        cap = st.session_state["tune_cap_decimal"]
+        st.session_state[RESULT] = tune_job.start(doc, where=where, suite=suite, variants=variants, cap=cap)
+        return
     budget = Budget(st.session_state["tune_cap_decimal"])
     allow = Environment(dict(os.environ), cfg.secrets()).allow
     evaluator = RunnerEvaluator(suite, repeats=1, budget=budget, concurrency=8, allow=allow)
@@ -158,25 +165,50 @@ def render(variants: list[Variant]) -> None:
     left.text_input("top_p values", key="tune_top_p")
     right.text_input("Max tokens", key="tune_max_tokens")
     right.text_area("Alternative system messages", key="tune_systems", help="A blank line between two messages.")
-    cap = right.number_input("Spend cap (USD)", min_value=0.01, max_value=1000.0, step=0.05, key="tune_cap")
+    right.number_input("Spend cap (USD)", min_value=0.01, max_value=1000.0, step=0.05, key="tune_cap")
     job: TuneJob | None = st.session_state.get(RUNNING)
-    running = job is not None and job.thread is not None and job.thread.is_alive()
-    if st.button("Tune", key="tune_go", type="primary", icon=":material/tune:", disabled=running):
-        from decimal import Decimal
-
-        st.session_state["tune_cap_decimal"] = Decimal(str(round(cap, 2)))
-        start(base)
-        job = st.session_state.get(RUNNING)
+    job_id = st.session_state.get(tune_job.JOB)
+    status = jobs.status_of(job_id) if job_id else None
+    running = (job is not None and job.thread is not None and job.thread.is_alive()) or bool(
+        status and status.live
+    )
+    st.button(
+        "Tune", key="tune_go", type="primary", icon=":material/tune:", disabled=running, on_click=_go, args=(base,)
+    )
     problem = st.session_state.get(RESULT)
     if isinstance(problem, str):
         st.error(problem, icon=":material/error:")
+        return
+    if job is None and job_id:
+        _from_job(job_id, base)
         return
     if job is None:
         return
     _wait(job)
     if job.evaluator is not None and job.evaluator.simulated:  # said with every result it shaped
         st.info(simulate.RULE, icon=":material/science:")
-    _show(job)
+    if job.error:
+        st.error(job.error, icon=":material/error:")
+    elif job.result is not None:
+        _show(job.result, job.budget.cap, on_apply=apply, args=())
+
+
+def _go(base: Variant) -> None:
+    """The Tune button's callback: plan and start before the page is drawn, so the button is drawn disabled in
+    the click's own run."""
+    st.session_state["tune_cap_decimal"] = Decimal(str(round(st.session_state.get("tune_cap", 0.30), 2)))
+    start(base)
+
+
+def _from_job(job_id: str, base: Variant) -> None:
+    """A tuning job: live while it runs, then its result with Apply."""
+    got = tune_job.render(job_id)
+    if got is None or got[1] is None:
+        return
+    status, result = got
+    if tune_job.simulated(job_id):  # said with every result it shaped
+        st.info(simulate.RULE, icon=":material/science:")
+    _show(result, status.cap, on_apply=tune_job.apply, args=(job_id,), base=base)
 
 
 def _wait(job: TuneJob) -> None:
@@ -192,13 +224,10 @@ def _wait(job: TuneJob) -> None:
     bar.empty()
 
 
-def _show(job: TuneJob) -> None:
-    if job.error:
-        st.error(job.error, icon=":material/error:")
-        return
-    result = job.result
-    if result is None:
-        return
+def _show(
+    result: TuneResult, cap: Decimal | None, *, on_apply: Any, args: tuple, base: Variant | None = None
+) -> None:
+    """The recommendation with Apply, the frontier chart and table, and the search's log."""
     if result.recommended is None:
         st.warning(
             "No setting could be recommended: the cap left no room for a single round.", icon=":material/warning:"
@@ -208,7 +237,7 @@ def _show(job: TuneJob) -> None:
     st.success(
         f"Recommended: **{best.label}**: passes {best.pass_rate.points()}, "
         f"{format_usd(best.cost_per_1000 or 0)} per 1,000 requests. "
-        f"Spent {format_usd(result.spent)} of {format_usd(job.budget.cap or 0)} on {result.rows_used:,} rows.",
+        f"Spent {format_usd(result.spent)} of {format_usd(cap or 0)} on {result.rows_used:,} rows.",
         icon=":material/check_circle:",
     )
     st.button(
@@ -216,8 +245,8 @@ def _show(job: TuneJob) -> None:
         key="tune_apply",
         type="primary",
         icon=":material/input:",
-        on_click=apply,
-        args=(result.recommended,),
+        on_click=on_apply,
+        args=(*args, result.recommended, *((base,) if base is not None else ())),
     )
     frame = pd.DataFrame(
         {

@@ -65,7 +65,7 @@ def conclude(engine: Engine, job_id: str, *, outcome: Mapping[str, Any], state: 
         if job is None:
             return
         job.outcome = dict(outcome)
-        job.state = {"stopping": "stopped", "capped": "capped"}.get(job.state, state)
+        job.state = {"stopping": "stopped", "stopped": "stopped", "capped": "capped"}.get(job.state, state)
         job.finished_at = store.now()
 
 
