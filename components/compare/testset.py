@@ -13,6 +13,7 @@ import streamlit as st
 from components import persist
 from components import settings as cfg
 from components.compare import rows as compare_rows
+from components.compare import testset_job
 from playground.experiments import checks, results, template
 from playground.experiments.budget import CapError
 from playground.experiments.saved import Definition
@@ -195,7 +196,21 @@ def render(
     )
     if problem:
         st.error(problem, icon=":material/error:")
-    clicked = st.button("Run the test set", key="ts_run", type="primary", icon=":material/play_arrow:")
+    with st.container(horizontal=True):
+        clicked = st.button("Run the test set", key="ts_run", type="primary", icon=":material/play_arrow:")
+        if testset_job.available() and run is not None and not problem:
+            st.button(
+                "Run as a job",
+                key="ts_job",
+                icon=":material/cloud_upload:",
+                on_click=testset_job.start,
+                args=(run,),
+                help="Runs on the server (or the team's workers): it goes on when this tab closes. "
+                "The Evaluate view follows it, and History lists it under Jobs.",
+            )
+    notice = st.session_state.pop(testset_job.NOTICE, None)
+    if notice:
+        st.error(notice, icon=":material/error:")
     if (clicked or autorun) and not interrupted:
         if run is None or problem:
             st.warning(f"Nothing ran. {problem}", icon=":material/block:")

@@ -80,3 +80,29 @@ def test_a_tuning_outlives_its_tab_and_is_applied_from_another_context(
         expect(slider).to_have_attribute("aria-valuetext", f"{float(temperature):.2f}")
     finally:
         later.context.close()
+
+
+def test_a_plain_test_set_runs_as_a_job_and_the_evaluate_view_follows_it(
+    streamlit_factory: Any, browser: Any, paced: Server, tmp_path: Path
+) -> None:
+    app = streamlit_factory(
+        {"PLAYGROUND_DATABASE_URL": f"sqlite:///{tmp_path / 'jobs.db'}", "PLAYGROUND_BASE_URL": paced.url}
+    )
+    page = new_page(browser)
+    try:
+        page.goto(f"{app.url}/compare")
+        wait_for_app(page)
+        rerun_and_wait(page, lambda: page.get_by_text("Test set", exact=True).click())
+        expect(page.get_by_role("button", name="Run the test set")).to_be_visible()
+        wait_for_app(page)
+        page.get_by_label("Check each output").click()  # opens the list (no rerun)
+        rerun_and_wait(page, lambda: page.get_by_role("option", name="Contains the expected column").click())
+        rerun_and_wait(page, lambda: page.get_by_role("button", name="Run as a job").click())
+        page.wait_for_url(re.compile(r"\?job=[0-9a-f]{32}$"))
+        expect(page.get_by_role("radio", name="Evaluate")).to_be_checked()
+        finished = page.get_by_text(re.compile(r"^Finished · 4 of 4 requests · \$[\d.]+ spent$"))
+        expect(finished).to_be_visible(timeout=TUNING)  # settles by itself
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()  # per variant: pass rate, cost, latency
+        no_raw(page)
+    finally:
+        page.context.close()
