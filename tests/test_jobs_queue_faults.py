@@ -115,7 +115,8 @@ def test_the_cap_holds_with_two_workers_racing(postgres, tmp_path: Path) -> None
             cap=cap,
             repeats=10,
         )
-        workers = [start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}") for n in range(2)]
+        # one job at a time each, so the second copy goes to the other worker (not back to the first)
+        workers = [start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}", jobs=1) for n in range(2)]
         try:
             _both_working(engine, workers)
             launch.launch(engine, job_id, copies=2)

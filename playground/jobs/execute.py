@@ -102,27 +102,34 @@ class Driver:
         store.heartbeat(self.engine, worker=self.worker, host=socket.gethostname(), pid=os.getpid())
 
     def _lane(self) -> None:
+        got: store.Unit | str | None = None  # a unit taken with the last commit, or what the last take said
         while not self.halt.is_set():
-            got = store.take(self.engine, self.job_id, worker=self.worker, hold_of=self._hold_of)
+            if got is None:
+                got = store.take(self.engine, self.job_id, worker=self.worker, hold_of=self._hold_of)
             if isinstance(got, store.Unit):
-                self._limited(got)
+                got = self._limited(got)
             elif got == store.WAIT or not self._over():
                 time.sleep(0.2 if got == store.WAIT else POLL)
+                got = None
             else:
                 return
+        if isinstance(got, store.Unit):  # taken with the last commit as the job stopped: not sent
+            store.give_back(self.engine, got, worker=self.worker)
 
-    def _limited(self, unit: store.Unit) -> None:
-        """Send ``unit`` once its provider's shared limit has room (given back if the job stops first)."""
+    def _limited(self, unit: store.Unit) -> store.Unit | str | None:
+        """Send ``unit`` once its provider's shared limit has room (given back if the job stops first); returns
+        the next unit taken with its commit (None: take afresh)."""
         limiter = self._limiter(unit.variant)
         if limiter is not None and not limiter.acquire(self.halt):
             store.give_back(self.engine, unit, worker=self.worker)
-            return
-        ok = False
+            return None
+        ok, after = False, None
         try:
-            ok = self._send(unit, limiter)
+            ok, after = self._send(unit, limiter)
         finally:
             if limiter is not None:
                 limiter.release(ok=ok)
+        return after
 
     def _limiter(self, variant: int) -> SharedLimit | None:
         if not self.shared_limits:
@@ -145,8 +152,9 @@ class Driver:
         store.reclaim(self.engine, self.job_id, quiet=QUIET)
         return False
 
-    def _send(self, unit: store.Unit, limiter: SharedLimit | None) -> bool:
-        """Send one unit and commit what came back; True when it succeeded."""
+    def _send(self, unit: store.Unit, limiter: SharedLimit | None) -> tuple[bool, store.Unit | str | None]:
+        """Send one unit and commit what came back: whether it succeeded, and the next unit taken with the commit
+        (None when it went back to pending instead)."""
         job = r.Job(unit.row, unit.variant, unit.repeat, None)
         try:
             attempt = r.attempt_job(
@@ -166,22 +174,31 @@ class Driver:
         spent = (attempt.cost or ZERO) + attempt.judge_cost
         if attempt.status == "stopped" and self.halt.is_set():
             store.give_back(self.engine, unit, worker=self.worker, spent=spent)
-            return False
+            return False, None
         if attempt.transient and unit.tries < MAX_TRIES:
             if attempt.slow_down and limiter is not None:
                 limiter.slowed(attempt.retry_after)
             wait = attempt.retry_after or backoff(unit.tries - 1)
             store.give_back(self.engine, unit, worker=self.worker, spent=spent, retry_in=wait)
-            return False
+            return False, None
         return self._commit(unit, attempt, spent)
 
-    def _commit(self, unit: store.Unit, attempt: r.Attempt, cost: Decimal | None) -> bool:
+    def _commit(
+        self, unit: store.Unit, attempt: r.Attempt, cost: Decimal | None
+    ) -> tuple[bool, store.Unit | str | None]:
         failed = attempt.status == "error"
         result = attempt_json(attempt, self._labels)
-        store.commit(
-            self.engine, unit, worker=self.worker, result=result, cost=cost, seconds=attempt.seconds, failed=failed
+        after = store.commit_and_take(
+            self.engine,
+            unit,
+            worker=self.worker,
+            result=result,
+            cost=cost,
+            seconds=attempt.seconds,
+            failed=failed,
+            hold_of=self._hold_of,
         )
-        return not failed
+        return not failed, after
 
 
 def _slowing(limiter: SharedLimit | None) -> Callable[[RetryNotice], None] | None:

@@ -202,23 +202,25 @@ def take(engine: Engine, job_id: str, *, worker: str, hold_of: Callable[[int, in
     job's cap reserved for it, in one transaction (atomic across every worker). ``WAIT`` when the cap has no room
     while other units are in flight; ``NOTHING`` when no unit is pending, the job is not running, or the cap was
     reached with nothing in flight (the job is then marked capped)."""
-    at = now()
     with _tx(engine) as c:
-        first = _SQL["first_locked" if c.dialect.name == "postgresql" else "first"]
-        row = c.execute(first, {"b_job": job_id, "b_at": at}).first()
-        if row is None:
+        return _take_in(c, job_id, worker=worker, hold_of=hold_of)
+
+
+def _take_in(c: Connection, job_id: str, *, worker: str, hold_of: Callable[[int, int], Decimal]) -> Unit | str:
+    at = now()
+    first = _SQL["first_locked" if c.dialect.name == "postgresql" else "first"]
+    row = c.execute(first, {"b_job": job_id, "b_at": at}).first()
+    if row is None:
+        return NOTHING
+    hold = hold_of(row.row, row.variant)
+    if not c.execute(_SQL["reserve"], {"b_job": job_id, "b_hold": hold}).rowcount:
+        capped = update(JobRow).where(JobRow.id == job_id, JobRow.state == "running", JobRow.reserved == 0)
+        note = "Stopped at the cap: the next request could have passed it."
+        if c.execute(capped.values(state="capped", note=note, finished_at=at)).rowcount:
             return NOTHING
-        hold = hold_of(row.row, row.variant)
-        if not c.execute(_SQL["reserve"], {"b_job": job_id, "b_hold": hold}).rowcount:
-            capped = update(JobRow).where(JobRow.id == job_id, JobRow.state == "running", JobRow.reserved == 0)
-            note = "Stopped at the cap: the next request could have passed it."
-            if c.execute(capped.values(state="capped", note=note, finished_at=at)).rowcount:
-                return NOTHING
-            return WAIT if c.scalar(select(JobRow.state).where(JobRow.id == job_id)) == "running" else NOTHING
-        c.execute(
-            _SQL["claim"], {"b_job": job_id, "b_idx": row.idx, "b_worker": worker, "b_at": at, "b_hold": hold}
-        )
-        return Unit(job_id, row.idx, row.row, row.variant, row.repeat, row.tries + 1, hold)
+        return WAIT if c.scalar(select(JobRow.state).where(JobRow.id == job_id)) == "running" else NOTHING
+    c.execute(_SQL["claim"], {"b_job": job_id, "b_idx": row.idx, "b_worker": worker, "b_at": at, "b_hold": hold})
+    return Unit(job_id, row.idx, row.row, row.variant, row.repeat, row.tries + 1, hold)
 
 
 def _unit(unit: Unit, worker: str):  # noqa: ANN202 - an UPDATE of this unit while ``worker`` holds it
@@ -242,17 +244,46 @@ def commit(
 ) -> bool:
     """Write a finished unit and add its cost to the job, in one transaction. False when the unit is no longer
     this worker's (given back after a long silence): its result is dropped, but its cost still counts as spent."""
+    with _tx(engine) as c:
+        return _finish_in(c, unit, worker=worker, result=result, cost=cost, seconds=seconds, failed=failed)
+
+
+def commit_and_take(
+    engine: Engine,
+    unit: Unit,
+    *,
+    worker: str,
+    result: Mapping[str, Any],
+    cost: Decimal | None,
+    seconds: float | None,
+    failed: bool,
+    hold_of: Callable[[int, int], Decimal],
+) -> Unit | str:
+    """``commit`` then ``take`` of the job's next unit in the same transaction (one round of bookkeeping fewer
+    per unit for a lane that goes on)."""
+    with _tx(engine) as c:
+        _finish_in(c, unit, worker=worker, result=result, cost=cost, seconds=seconds, failed=failed)
+        return _take_in(c, unit.job_id, worker=worker, hold_of=hold_of)
+
+
+def _finish_in(
+    c: Connection,
+    unit: Unit,
+    *,
+    worker: str,
+    result: Mapping[str, Any],
+    cost: Decimal | None,
+    seconds: float | None,
+    failed: bool,
+) -> bool:
     hold = unit.hold
     spent = cost if cost is not None else hold  # unknown cost: the whole hold counts, so the cap still holds
     mine = {"b_job": unit.job_id, "b_idx": unit.idx, "b_worker": worker}
-    with _tx(engine) as c:
-        done = {"b_state": "failed" if failed else "done", "b_result": clean_json(dict(result)), "b_cost": cost}
-        ours = c.execute(_SQL["finish"], {**mine, **done, "b_seconds": seconds, "b_at": now()}).rowcount
-        counts = {"b_done": 1, "b_failed": 1 if failed else 0} if ours else {"b_done": 0, "b_failed": 0}
-        c.execute(
-            _SQL["count"], {"b_job": unit.job_id, "b_spent": spent, "b_hold": hold if ours else ZERO, **counts}
-        )
-        return bool(ours)
+    done = {"b_state": "failed" if failed else "done", "b_result": clean_json(dict(result)), "b_cost": cost}
+    ours = c.execute(_SQL["finish"], {**mine, **done, "b_seconds": seconds, "b_at": now()}).rowcount
+    counts = {"b_done": 1, "b_failed": 1 if failed else 0} if ours else {"b_done": 0, "b_failed": 0}
+    c.execute(_SQL["count"], {"b_job": unit.job_id, "b_spent": spent, "b_hold": hold if ours else ZERO, **counts})
+    return bool(ours)
 
 
 def give_back(
