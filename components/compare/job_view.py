@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components import jobs, persist
-from components.compare import eval_runs
+from components.compare import batch_choice, eval_runs
 from components.compare.eval_runs import escaped
 from playground.eval import history, report, simulate, summary
 from playground.eval import runner as r
@@ -118,6 +118,9 @@ def live(job_id: str) -> None:
     found = reading.document(jobs.engine(), job_id)
     doc = found[0] if found else {}
     st.progress(jobs.share(job), text=f"{jobs.state_words(job)} · {_line(job, doc)}")
+    phase = batch_choice.job_words(job)
+    if phase is not None:
+        st.info(phase, icon=":material/inventory_2:")
     st.button(
         "Stop",
         key="eval_job_stop",
@@ -176,6 +179,9 @@ def final(job: JobStatus) -> None:
     (st.success if job.state == "finished" and not job.failed else st.warning)(outcome, icon=":material/task_alt:")
     if job.note:
         st.caption(job.note)
+    priced = batch_choice.priced_words(job)
+    if priced is not None:
+        st.caption(priced)
     found = read(job.id)
     if not found.attempts:
         return
