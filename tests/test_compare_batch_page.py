@@ -21,6 +21,7 @@ from test_compare_jobs_page import RAW, has_stop, job_in_url, open_compare, poin
 
 from playground.facts.batch import BATCH_DISCOUNT_ENV
 from playground.jobs import reading
+from playground.money.pricing import format_usd
 
 BATCH_LINE = re.compile(
     r"As one batch: \$[\d.]+ to \$[\d.]+ \((\d+) % off; results within 24 h; judge requests stay at the live "
@@ -145,10 +146,9 @@ def test_choosing_the_batch_makes_a_batch_job_priced_at_the_batch_price(
     assert reading.status(engine_for(database), live_id).mode == "live"
     (final,) = [s.value for s in at.success]
     assert re.fullmatch(r"Finished · 40 of 40 requests · \$[\d.]+ spent of the \$0\.50 cap", final), final
-    assert any(
-        c.value.startswith("Sent as one batch: every answer is priced at the batch price") for c in at.caption
-    )
     live, batch = answer_costs(database, live_id), answer_costs(database, batch_id)
+    said = f"Sent as one batch: the answers cost {format_usd(sum(batch.values()))} at the batch price; judge "
+    assert any(c.value.startswith(said) for c in at.caption), [c.value for c in at.caption]
     assert len(batch) == 40 and batch.keys() == live.keys()
     assert all(live[k] > 0 and batch[k] == live[k] / 2 for k in live), [(live[k], batch[k]) for k in live]
     assert not RAW.search(texts(at)), texts(at)
@@ -170,7 +170,7 @@ def test_on_the_offline_engine_the_batch_job_shows_its_phase_and_ends_priced_at_
     assert job is not None and job.mode == "batch" and job.state == "finished" and job.done == 40
     (final,) = [s.value for s in at.success]
     assert re.fullmatch(r"Finished · 40 of 40 requests · offline, nothing spent: would cost \$[\d.]+ .*", final)
-    assert any(
-        c.value.startswith("Sent as one batch: every answer is priced at the batch price") for c in at.caption
-    )
+    cost = format_usd(sum(answer_costs(database, batch_id).values()))
+    said = f"Sent as one batch (simulated by the offline engine): the answers would cost {cost} at the batch price"
+    assert any(c.value.startswith(said) for c in at.caption), [c.value for c in at.caption]
     assert not RAW.search(texts(at)), texts(at)

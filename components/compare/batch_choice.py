@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 import streamlit as st
@@ -112,8 +113,16 @@ def job_words(job: JobStatus) -> str | None:
     return "Sent as one batch: waiting to be submitted."
 
 
-def priced_words(job: JobStatus) -> str | None:
-    """How an ended batch job was priced (None: a live job)."""
+def priced_words(job: JobStatus, *, answers: Decimal, is_offline: bool) -> str | None:
+    """How an ended batch job was priced, with what its answers cost at the batch price (None: a live job)."""
     if job.mode != "batch":
         return None
-    return "Sent as one batch: every answer is priced at the batch price; judge requests at the live price."
+    if is_offline:
+        return (
+            f"Sent as one batch (simulated by the offline engine): the answers would cost {format_usd(answers)} "
+            "at the batch price; judge requests at the live price."
+        )
+    return (
+        f"Sent as one batch: the answers cost {format_usd(answers)} at the batch price; judge requests at the "
+        "live price."
+    )

@@ -179,10 +179,11 @@ def final(job: JobStatus) -> None:
     (st.success if job.state == "finished" and not job.failed else st.warning)(outcome, icon=":material/task_alt:")
     if job.note:
         st.caption(job.note)
-    priced = batch_choice.priced_words(job)
+    found = read(job.id)
+    answers = sum((a.cost or Decimal(0) for a in found.attempts), Decimal(0))
+    priced = batch_choice.priced_words(job, answers=answers, is_offline=jobs.offline(doc))
     if priced is not None:
         st.caption(priced)
-    found = read(job.id)
     if not found.attempts:
         return
     if any(a.simulated for a in found.attempts):
