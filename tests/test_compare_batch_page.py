@@ -28,7 +28,8 @@ BATCH_LINE = re.compile(
     r"price\)\. Source: (.+)\."
 )
 LIVE_LINE = re.compile(
-    r"\d+ answers and \d+ judge requests: predicted cost \$[\d.]+ to \$[\d.]+ at the live price\."
+    r"\d+ answers and \d+ judge requests: predicted cost \$[\d.]+ to \$[\d.]+ at the live price "
+    r"\(judge \$[\d.]+ to \$[\d.]+\)\."
 )
 
 
@@ -165,7 +166,9 @@ def test_on_the_offline_engine_the_batch_job_shows_its_phase_and_ends_priced_at_
     batch_id = job_in_url(at)
     shown = "\n".join(i.value for i in at.info)
     assert re.search(r"Sent as one batch: (waiting to be submitted|submitting it|submitted, in progress)", shown)
+    assert at.toggle(key="eval_batch").disabled and at.toggle(key="eval_batch").value  # the choice stays shown
     until(at, lambda a: not has_stop(a))
+    assert at.toggle(key="eval_batch").value and not at.toggle(key="eval_batch").disabled
     job = reading.status(engine_for(database), batch_id)
     assert job is not None and job.mode == "batch" and job.state == "finished" and job.done == 40
     (final,) = [s.value for s in at.success]

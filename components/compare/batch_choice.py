@@ -68,7 +68,7 @@ def batch_sentence(p: Prediction) -> str | None:
     )
 
 
-def render(variants: list[Variant], repeats: int) -> bool:
+def render(variants: list[Variant], repeats: int, *, disabled: bool = False) -> bool:
     """The prediction before the run and, where every column offers a batch and jobs are on, the choice to send
     it as one batch; returns that choice."""
     p = predict(variants, repeats)
@@ -77,7 +77,8 @@ def render(variants: list[Variant], repeats: int) -> bool:
     f = p.forecast
     lines = [
         f"{f.answers.requests:,} answers and {f.judges.requests:,} judge requests: predicted cost "
-        f"{format_usd(f.low)} to {format_usd(f.high)} at the live price."
+        f"{format_usd(f.low)} to {format_usd(f.high)} at the live price (judge {format_usd(f.judges.low)} to "
+        f"{format_usd(f.judges.high)})."
     ]
     said = batch_sentence(p)
     if said is not None:
@@ -90,6 +91,7 @@ def render(variants: list[Variant], repeats: int) -> bool:
         st.toggle(
             LABEL,
             key=CHOICE,
+            disabled=disabled,
             help="The answers go to the provider's Batch API at its discount; results come back within 24 h.",
         )
     )

@@ -31,7 +31,7 @@ from playground.money.pricing import format_usd
 
 RUNNING, BASELINE, PROBLEM = "eval_running", "eval_baseline", "eval_problem"
 CONCURRENCY = 8  # requests at once, per run
-KEPT = ("eval_source", "eval_repeats", "eval_cap")
+KEPT = ("eval_source", "eval_repeats", "eval_cap", batch_choice.CHOICE)
 
 
 @dataclass
@@ -155,7 +155,7 @@ def render(variants: list[Variant]) -> None:
     shown = st.session_state.get(job_view.JOB)
     queued = jobs.status_of(shown) if shown else None
     running = running or (queued is not None and queued.live)
-    as_batch = batch_choice.render(variants, int(repeats)) if not running else False
+    as_batch = batch_choice.render(variants, int(repeats), disabled=running)
     if st.button("Evaluate", key="eval_go", type="primary", icon=":material/fact_check:", disabled=running):
         start(variants, int(repeats), Decimal(str(round(cap, 2))), mode="batch" if as_batch else "live")
         job = st.session_state.get(RUNNING)
@@ -169,14 +169,7 @@ def render(variants: list[Variant]) -> None:
     if job is None:
         _stored_runs()
         return
-    f = job.forecast
-    st.info(
-        f"{f.answers.requests:,} answers and {f.judges.requests:,} judge requests: predicted cost "
-        f"{format_usd(f.low)} to {format_usd(f.high)} (judge {format_usd(f.judges.low)} to "
-        f"{format_usd(f.judges.high)}).",
-        icon=":material/request_quote:",
-    )
-    _wait(job)
+    _wait(job)  # its prediction is the one shown above the button
     if job.error:
         st.error(job.error, icon=":material/error:")
         return
