@@ -16,7 +16,7 @@ import streamlit as st
 
 from components import jobs, persist
 from components import settings as cfg
-from components.compare import eval_io, eval_runs, job_view
+from components.compare import batch_choice, eval_io, eval_runs, job_view
 from components.compare.eval_runs import escaped, show_regressions
 from components.compare.tune import SOURCES, experiment_doc
 from playground.eval import report, simulate, summary
@@ -31,7 +31,7 @@ from playground.money.pricing import format_usd
 
 RUNNING, BASELINE, PROBLEM = "eval_running", "eval_baseline", "eval_problem"
 CONCURRENCY = 8  # requests at once, per run
-KEPT = ("eval_source", "eval_repeats", "eval_cap")
+KEPT = ("eval_source", "eval_repeats", "eval_cap", batch_choice.CHOICE)
 
 
 @dataclass
@@ -57,7 +57,7 @@ def keep() -> None:
             st.session_state[name] = st.session_state[name]
 
 
-def start(variants: list[Variant], repeats: int, cap: Decimal) -> None:
+def start(variants: list[Variant], repeats: int, cap: Decimal, *, mode: str = "live") -> None:
     try:
         doc, where = experiment_doc("eval_source", "eval_file")
         experiment = parse_experiment(doc, where=where, env=Environment(dict(os.environ), cfg.secrets()))
@@ -73,7 +73,7 @@ def start(variants: list[Variant], repeats: int, cap: Decimal) -> None:
         st.session_state[PROBLEM] = refusal
         return
     if jobs.local() is not None:  # with a store, the run is a job: it outlives the tab
-        _enqueue(doc, where, replace(experiment, suite=suite), variants, repeats, cap)
+        _enqueue(doc, where, replace(experiment, suite=suite), variants, repeats, cap, mode=mode)
         return
     allow = Environment(dict(os.environ), cfg.secrets()).allow
     batch = r.Batch(suite, planned, Budget(cap), concurrency=CONCURRENCY, allow=allow)
@@ -106,7 +106,9 @@ def start(variants: list[Variant], repeats: int, cap: Decimal) -> None:
     job.thread.start()
 
 
-def _enqueue(doc: Any, where: str, experiment: Any, variants: list[Variant], repeats: int, cap: Decimal) -> None:
+def _enqueue(
+    doc: Any, where: str, experiment: Any, variants: list[Variant], repeats: int, cap: Decimal, *, mode: str
+) -> None:
     """The run as a job: its document (no key, no address) in the database, run by the workers on PostgreSQL or
     on this server's threads with the page's own variants (a key typed in the sidebar stays in its memory)."""
     try:
@@ -122,6 +124,7 @@ def _enqueue(doc: Any, where: str, experiment: Any, variants: list[Variant], rep
             cap=cap,
             backend=jobs.backend_for(variants),
             title=eval_runs.PREFIX + where,
+            mode=mode,
         )
     except (ExperimentError, ValueError) as exc:
         st.session_state[PROBLEM] = str(exc)
@@ -152,8 +155,9 @@ def render(variants: list[Variant]) -> None:
     shown = st.session_state.get(job_view.JOB)
     queued = jobs.status_of(shown) if shown else None
     running = running or (queued is not None and queued.live)
+    as_batch = batch_choice.render(variants, int(repeats), disabled=running)
     if st.button("Evaluate", key="eval_go", type="primary", icon=":material/fact_check:", disabled=running):
-        start(variants, int(repeats), Decimal(str(round(cap, 2))))
+        start(variants, int(repeats), Decimal(str(round(cap, 2))), mode="batch" if as_batch else "live")
         job = st.session_state.get(RUNNING)
         shown = st.session_state.get(job_view.JOB)
     if st.session_state.get(PROBLEM):
@@ -165,14 +169,7 @@ def render(variants: list[Variant]) -> None:
     if job is None:
         _stored_runs()
         return
-    f = job.forecast
-    st.info(
-        f"{f.answers.requests:,} answers and {f.judges.requests:,} judge requests: predicted cost "
-        f"{format_usd(f.low)} to {format_usd(f.high)} (judge {format_usd(f.judges.low)} to "
-        f"{format_usd(f.judges.high)}).",
-        icon=":material/request_quote:",
-    )
-    _wait(job)
+    _wait(job)  # its prediction is the one shown above the button
     if job.error:
         st.error(job.error, icon=":material/error:")
         return

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components import jobs, persist
-from components.compare import eval_runs
+from components.compare import batch_choice, eval_runs
 from components.compare.eval_runs import escaped
 from playground.eval import history, report, simulate, summary
 from playground.eval import runner as r
@@ -122,6 +122,9 @@ def live(job_id: str) -> None:
     found = reading.document(jobs.engine(), job_id)
     doc = found[0] if found else {}
     st.progress(jobs.share(job), text=f"{jobs.state_words(job)} · {_line(job, doc)}")
+    phase = batch_choice.job_words(job)
+    if phase is not None:
+        st.info(phase, icon=":material/inventory_2:")
     st.button(
         "Stop",
         key="eval_job_stop",
@@ -181,6 +184,10 @@ def final(job: JobStatus) -> None:
     if job.note:
         st.caption(job.note)
     found = read(job.id)
+    answers = sum((a.cost or Decimal(0) for a in found.attempts), Decimal(0))
+    priced = batch_choice.priced_words(job, answers=answers, is_offline=jobs.offline(doc))
+    if priced is not None:
+        st.caption(priced)
     if not found.attempts:
         return
     if any(a.simulated for a in found.attempts):
