@@ -83,7 +83,8 @@ def test_two_workers_share_a_2000_unit_job_and_every_unit_is_sent_once(postgres,
     url = postgres.new_database()
     engine = prepare(engine_for(url))
     job_id, _ = enqueue(engine, experiment(rows=1000, concurrency=16), env_for(offline.url), backend="queue")
-    workers = [start_worker(url, offline.url, log_dir=tmp_path, name=f"worker-{n}") for n in range(2)]
+    # one job at a time each, so the second copy goes to the other worker (not back to the busy first)
+    workers = [start_worker(url, offline.url, log_dir=tmp_path, name=f"worker-{n}", jobs=1) for n in range(2)]
     try:
         assert launch.launch(engine, job_id) == "queue"
         status = ended(engine, job_id, workers=workers, timeout=240)

@@ -72,7 +72,7 @@ def test_a_killed_worker_only_costs_the_requests_it_had_in_flight(postgres, tmp_
         job_id, _ = enqueue(
             engine, experiment(max_tokens=LONG, concurrency=16), env_for(server.url), backend="queue", repeats=10
         )
-        workers = [start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}") for n in range(2)]
+        workers = [start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}", jobs=1) for n in range(2)]
         try:
             _both_working(engine, workers)
             launch.launch(engine, job_id, copies=2)
@@ -140,7 +140,7 @@ def test_a_429_storm_slows_every_worker_and_the_job_finishes_without_a_failed_un
         job_id, _ = enqueue(
             engine, experiment(max_tokens=LONG, concurrency=8), env_for(server.url), backend="queue"
         )
-        workers = [start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}") for n in range(2)]
+        workers = [start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}", jobs=1) for n in range(2)]
         lowest = 8
         try:
             _both_working(engine, workers)

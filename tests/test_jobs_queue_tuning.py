@@ -44,7 +44,8 @@ def test_a_killed_leader_is_replaced_and_the_tuning_finishes(postgres, tmp_path:
     with CapitalsServer(seed=11) as server:
         job_id = tune_job(engine, env_for(server.url), cap="0.08")
         workers = [
-            start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}", concurrency=4) for n in range(2)
+            start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}", concurrency=4, jobs=1)
+            for n in range(2)
         ]
         try:
             assert launch.launch(engine, job_id) == "queue"
