@@ -31,8 +31,17 @@ def _tools_one_at_a_time(page: Any) -> None:
     """Load the example tools and turn parallel calls off (one call per round), through the dialog."""
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_test_id("stExpander").filter(has_text="Advanced").locator("summary").click()  # where it sits
-    sidebar.get_by_role("button", name="Tools and output format").click()
+    wait_for_app(page)  # the Advanced part has opened (a click during its rerun can be lost)
     dialog = page.get_by_role("dialog")
+    for _ in range(3):  # a click that landed while the sidebar was redrawn is made again
+        if dialog.is_visible():
+            break
+        sidebar.get_by_role("button", name="Tools and output format").click()
+        try:
+            dialog.wait_for(timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - not open yet: click again
+            continue
     expect(dialog).to_be_visible()
     wait_for_app(page)
     dialog.get_by_role("tab", name="Tools").click()
