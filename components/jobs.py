@@ -112,6 +112,13 @@ def start(job_id: str, suite: r.Suite) -> str | None:
     return None
 
 
+def stop(job_id: str) -> None:
+    """Ask the visitor's job to stop (a button's callback: every tab and replica sees it within a second)."""
+    found = engine()
+    if found is not None:
+        store.request_stop(found, job_id, owner=owner())
+
+
 def engine() -> Engine | None:
     store = persist.link().store
     return None if store is None else store.engine

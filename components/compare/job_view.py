@@ -19,7 +19,7 @@ from components.compare.eval_runs import escaped
 from playground.eval import history, report, simulate, summary
 from playground.eval import runner as r
 from playground.eval.experiment import ExperimentError
-from playground.jobs import reading, spec, store
+from playground.jobs import reading, spec
 from playground.jobs.reading import JobStatus
 from playground.money.pricing import format_usd
 
@@ -99,12 +99,6 @@ def table(found: Finished) -> None:
     )
 
 
-def _stop(job_id: str) -> None:
-    engine = jobs.engine()
-    if engine is not None:
-        store.request_stop(engine, job_id, owner=jobs.owner())
-
-
 def _line(job: JobStatus, doc: dict[str, Any]) -> str:
     left = jobs.time_left(job)
     parts = [jobs.progress_words(job), jobs.spend_words(job, is_offline=jobs.offline(doc))]
@@ -129,7 +123,7 @@ def live(job_id: str) -> None:
         "Stop",
         key="eval_job_stop",
         icon=":material/stop_circle:",
-        on_click=_stop,
+        on_click=jobs.stop,
         args=(job_id,),
         disabled=job.state == "stopping",
         help="Stops the job for every tab and replica; what finished stays.",

@@ -16,7 +16,7 @@ from playground.eval import runner as r
 from playground.eval.export import export_doc
 from playground.eval.tuner import TuneResult
 from playground.experiments.variant import Variant
-from playground.jobs import reading, store, tuning
+from playground.jobs import reading, tuning
 from playground.jobs.reading import JobStatus
 
 JOB = "tune_job"  # session: the tuning job the Tune view shows
@@ -49,12 +49,6 @@ def start(doc: Any, *, where: str, suite: r.Suite, variants: list[Variant], cap:
     return jobs.start(job_id, suite)
 
 
-def _stop(job_id: str) -> None:
-    engine = jobs.engine()
-    if engine is not None:
-        store.request_stop(engine, job_id, owner=jobs.owner())
-
-
 @st.fragment(run_every=POLL)
 def _live(job_id: str) -> None:
     """The running tuning, polled without rerunning the page; the whole page reruns once it ends."""
@@ -71,7 +65,7 @@ def _live(job_id: str) -> None:
         "Stop",
         key="tune_job_stop",
         icon=":material/stop_circle:",
-        on_click=_stop,
+        on_click=jobs.stop,
         args=(job_id,),
         disabled=job.state == "stopping",
         help="Stops the tuning for every tab and replica; what it learnt so far is kept.",
