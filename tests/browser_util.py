@@ -154,3 +154,22 @@ def rerun_and_wait(page: Any, action: Callable[[], Any], *, timeout: float = 30_
             raise TimeoutError(f"No script run settled within {timeout / 1000:.0f} s of the action.")
         page.wait_for_timeout(50)  # lets Playwright deliver the frame events
     wait_for_app(page, timeout=max(1.0, (deadline - time.monotonic()) * 1000))
+
+
+JOB_RAW = ("None", "+00:00", "Traceback", "_usd", "seconds_left")  # what must never reach a job's page
+
+
+def new_page(browser: Any) -> Any:
+    """A fresh browser context (a new visitor's session) and its page, with runs and frames tracked."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    track_runs(context)
+    page = context.new_page()
+    track_frames(page)
+    return page
+
+
+def no_raw(page: Any) -> None:
+    """Nothing raw on the page's main part: no None, ISO offsets, tracebacks or field names."""
+    body = page.get_by_test_id("stMain").inner_text()
+    assert not [r for r in JOB_RAW if r in body], body

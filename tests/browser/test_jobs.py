@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from browser_servers import Server, _signal_group, start_offline_server
-from browser_util import rerun_and_wait, track_frames, track_runs, wait_for_app
+from browser_util import new_page, no_raw, rerun_and_wait, wait_for_app
 from jobs_util import engine_for
 from playwright.sync_api import expect
 from queue_workers import start_worker
@@ -26,7 +26,6 @@ RUN = 240_000  # ms: 160 paced answers (about 2 s each) and their judge calls on
 LIVE = re.compile(r"^(Waiting to start|Running) · (\d+) of 160 requests")
 DONE = re.compile(r"^Finished · 160 of 160 requests · \$[\d.]+ spent of the \$0\.50 cap$")
 STOPPED = re.compile(r"^Stopped · \d+ of 160 requests · \$[\d.]+ spent of the \$0\.50 cap$")
-RAW = ("None", "+00:00", "Traceback", "_usd", "seconds_left")
 
 
 @pytest.fixture
@@ -35,15 +34,6 @@ def paced(browser_logs: Path) -> Iterator[Server]:
     server = start_offline_server(pace=0.01, log_dir=browser_logs)
     yield server
     server.stop()
-
-
-def new_page(browser: Any) -> Any:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
-    track_runs(context)
-    page = context.new_page()
-    track_frames(page)
-    return page
 
 
 def start_job(page: Any, app: Server) -> str:
@@ -82,11 +72,6 @@ def watch_until_finished(page: Any, seen: list[int]) -> None:
         if count is not None:
             seen.append(count)
         page.wait_for_timeout(400)
-
-
-def no_raw(page: Any) -> None:
-    body = page.get_by_test_id("stMain").inner_text()
-    assert not [r for r in RAW if r in body], body
 
 
 def test_a_job_outlives_its_tab_and_a_new_context_finds_it_in_history_with_progress(

@@ -11,28 +11,11 @@ from typing import Any
 
 import pytest
 from browser_servers import Server, start_offline_server
-from browser_util import rerun_and_wait, track_frames, track_runs, wait_for_app
+from browser_util import new_page, no_raw, rerun_and_wait, wait_for_app
 from playwright.sync_api import expect
 
 TUNING = 240_000  # ms: the example's rounds on the paced offline engine, judged, on 2 shared cores
 RUNNING = re.compile(r"^Tuning… (Waiting to start|Running) · \d+ requests · \$[\d.]+ spent of the \$0\.30 cap$")
-
-
-RAW = ("None", "+00:00", "Traceback", "_usd", "seconds_left")
-
-
-def new_page(browser: Any) -> Any:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
-    track_runs(context)
-    page = context.new_page()
-    track_frames(page)
-    return page
-
-
-def no_raw(page: Any) -> None:
-    body = page.get_by_test_id("stMain").inner_text()
-    assert not [r for r in RAW if r in body], body
 
 
 def choose(page: Any, label: str, option: str) -> None:
