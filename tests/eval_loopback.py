@@ -15,7 +15,7 @@ import re
 import threading
 
 from experiments_util import PROMPT_TOKENS, REASONING
-from loopback import LoopbackServer, Recorded, Reply, sse, sse_reply
+from loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
 
 CAPITALS = {
     "France": "Paris",
@@ -104,3 +104,18 @@ def _reply(text: str, tokens: int, reasoning: int) -> Reply:
         {"model": "grok-3-mini", "choices": [], "usage": usage},
     ]
     return sse_reply(sse(*events))
+
+
+class Storm(CapitalsServer):
+    """Answers 429 with ``Retry-After: 1`` to the first ``refusals`` requests, then as ``CapitalsServer``."""
+
+    def __init__(self, refusals: int) -> None:
+        self.refusals, self.refused = refusals, 0
+        super().__init__()
+
+    def handle(self, req: Recorded) -> Reply:
+        with self.lock:
+            if self.refused < self.refusals:
+                self.refused += 1
+                return json_reply(429, {"error": {"message": "slow down"}}, {"Retry-After": "1"})
+        return super().handle(req)

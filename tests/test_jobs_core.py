@@ -9,9 +9,8 @@ from decimal import Decimal
 
 import pytest
 from browser_servers import start_offline_server
-from eval_loopback import CapitalsServer
+from eval_loopback import CapitalsServer, Storm
 from jobs_util import engine_for, enqueue, env_for, example, keys_sent, units
-from loopback import Recorded, Reply, json_reply
 
 from playground.jobs import reading, store
 from playground.jobs.limits import limit_of, scope_of
@@ -114,21 +113,6 @@ def test_a_job_whose_key_was_typed_in_the_browser_is_not_resumed_on_the_offline_
     assert LocalJobs(engine, env=xai).resume() == []
     status = reading.status(engine, job_id)
     assert status.state == "failed" and status.note == NO_KEY_AFTER_RESTART
-
-
-class Storm(CapitalsServer):
-    """Answers 429 with ``Retry-After: 1`` to the first ``refusals`` requests, then as ``CapitalsServer``."""
-
-    def __init__(self, refusals: int) -> None:
-        self.refusals, self.refused = refusals, 0
-        super().__init__()
-
-    def handle(self, req: Recorded) -> Reply:
-        with self.lock:
-            if self.refused < self.refusals:
-                self.refused += 1
-                return json_reply(429, {"error": {"message": "slow down"}}, {"Retry-After": "1"})
-        return super().handle(req)
 
 
 def test_a_429_storm_slows_the_job_and_it_finishes_without_a_failed_unit(db_url: str) -> None:

@@ -10,9 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from eval_loopback import CapitalsServer
+from eval_loopback import CapitalsServer, Storm
 from jobs_util import engine_for, enqueue, env_for, keys_sent, units
-from loopback import Recorded, Reply, json_reply
 from queue_workers import Paced, ended, experiment, prepare, start_worker, until
 from sqlalchemy import select, text
 
@@ -31,21 +30,6 @@ def _close_deferring_pools():
 
 # max_tokens above what CapitalsServer answers (60 tokens + 1,340 reasoning): a unit's hold covers its cost
 LONG = 2000
-
-
-class Storm(CapitalsServer):
-    """Answers 429 with ``Retry-After: 1`` to the first ``refusals`` requests, then as ``CapitalsServer``."""
-
-    def __init__(self, refusals: int) -> None:
-        self.refusals, self.refused = refusals, 0
-        super().__init__()
-
-    def handle(self, req: Recorded) -> Reply:
-        with self.lock:
-            if self.refused < self.refusals:
-                self.refused += 1
-                return json_reply(429, {"error": {"message": "slow down"}}, {"Retry-After": "1"})
-        return super().handle(req)
 
 
 def _both_working(engine, workers) -> None:  # noqa: ANN001
