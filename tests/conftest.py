@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, event
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -65,6 +67,30 @@ def postgres():
         pytest.skip(f"PostgreSQL could not start: {detail}")
     yield cluster
     cluster.stop()
+
+
+_pg_engines: weakref.WeakSet = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _seen(conn) -> None:  # noqa: ANN001
+    if conn.engine.dialect.name == "postgresql":
+        _pg_engines.add(conn.engine)
+
+
+@pytest.fixture(autouse=True)
+def close_postgres_pools():
+    """Close every PostgreSQL pool a test opened once it ends (engines, procrastinate's deferring apps).
+
+    Each test works on a fresh database, so the pages' and jobs' engines are new each time; left open, their idle
+    connections add up across the session until the shared cluster refuses clients (CI saw "too many clients").
+    """
+    yield
+    from playground.jobs.queue import close_apps
+
+    close_apps()
+    for engine in list(_pg_engines):
+        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
