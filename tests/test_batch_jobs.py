@@ -7,79 +7,24 @@ import json
 import threading
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from batch_loopback import ANSWER_TOKENS, PROMPT_TOKENS, REASONING_TOKENS, BatchServer
-from jobs_util import engine_for, env_for, example, units
-from sqlalchemy import Engine
+from batch_loopback import BatchServer
+from batch_util import DECLARED, ROWS, drive, enqueue, live_cost
+from jobs_util import engine_for, env_for, units
 
 from playground.eval.experiment import Environment
 from playground.experiments import template
-from playground.experiments.run import budget_messages
-from playground.facts.batch import BATCH_DISCOUNT_ENV
 from playground.facts.catalog import GROK_3_MINI
 from playground.jobs import batch, batch_record, reading, spec, store
-from playground.jobs.batch_lines import plan_unit
 from playground.jobs.local import LocalJobs
-from playground.money.budget import Ledger, Limits, predicted_max
 from playground.money.pricing import cost
-from playground.store import Store
 from playground.store.engine import write_session
 from playground.store.job_tables import JobRow
 from playground.wire.batch_api import batch_body
 from playground.wire.openai_chat import complete_chat
 from playground.wire.protocols import build_plan
-
-DECLARED = {BATCH_DISCOUNT_ENV: "0.5"}
-DAY = datetime(2026, 4, 1, 12, tzinfo=UTC)
-ROWS = 3  # 3 rows × 2 variants × repeats
-
-
-def live_cost() -> Decimal:
-    price = GROK_3_MINI.price
-    assert price is not None
-    tokens_out = ANSWER_TOKENS + REASONING_TOKENS  # OpenAI reading: completion includes reasoning
-    return (PROMPT_TOKENS * price.input + tokens_out * price.output) / Decimal(1_000_000)
-
-
-def doc(*, judged: bool = False, **changes: object) -> dict:
-    base = example()
-    graders = [g for g in base["graders"] if judged or g["kind"] != "rubric"]  # no judge: only batch lines
-    return example(rows=base["rows"][:ROWS], graders=graders, simulate=None, **changes)
-
-
-def enqueue(
-    engine: Engine,
-    env: Environment,
-    *,
-    repeats: int = 1,
-    cap: Decimal | None = None,
-    judged: bool = False,
-    **changes: object,
-):
-    document = doc(judged=judged, **changes)
-    experiment = spec.read(document, env=env)
-    job_id = spec.enqueue(
-        engine,
-        owner="tester",
-        doc=document,
-        experiment=experiment,
-        repeats=repeats,
-        cap=cap,
-        backend="thread",
-        mode="batch",
-    )
-    return job_id, experiment.suite
-
-
-def drive(engine: Engine, job_id: str, suite, *, env=DECLARED, looks: int = 20, **kwargs) -> int:
-    """Advance until the job ends; returns how many looks it took."""
-    for n in range(1, looks + 1):
-        if batch.advance(engine, job_id, suite=suite, env=env, **kwargs):
-            return n
-    raise AssertionError(f"the job did not end in {looks} looks: {reading.status(engine, job_id)}")
 
 
 def test_a_batch_job_is_sent_once_and_read_back_at_the_batch_price(db_url: str) -> None:
@@ -259,31 +204,6 @@ def test_a_held_lease_waits_and_a_cut_off_submission_gives_its_units_back(db_url
     assert len(server.batches) == 1 and len(server.batches["batch_1"]["_lines"]) == ROWS * 2
     assert set(server.sent.values()) == {1} and {u.state for u in units(engine, job_id)} == {"done"}
     assert reading.status(engine, job_id).spent == live_cost() / 2 * ROWS * 2
-
-
-def test_the_daily_budget_refuses_units_before_the_batch_and_records_what_came_back(db_url: str) -> None:
-    engine = engine_for(db_url)
-    spend = Store.open(url=db_url)
-    spend.clock = lambda: DAY
-    try:
-        with BatchServer(polls=0) as server:
-            job_id, suite = enqueue(engine, env_for(f"{server.url}/v1"))
-            planned = plan_unit(suite, row=0, variant=0)
-            v = planned.variant
-            most = predicted_max(
-                price=v.model.price, messages=budget_messages(v, planned.history), max_tokens=v.params.max_tokens
-            )
-            ledger = Ledger(store=spend, owner="tester", limits=Limits(everyone=most * 5 / 2))  # two fit
-            drive(engine, job_id, suite, ledger=ledger)
-            lines = len(server.batches["batch_1"]["_lines"])
-        done = units(engine, job_id)
-        refused = [u for u in done if u.state == "failed"]
-        assert lines == 2 and len(refused) == ROWS * 2 - 2
-        assert all(u.result["error"].startswith("Not sent: this request could cost up to") for u in refused)
-        assert all(u.cost == 0 for u in refused)
-        assert spend.spend_total(owner="tester", day=DAY.date()) == 2 * live_cost() / 2
-    finally:
-        spend.close()
 
 
 def test_a_refused_batch_fails_its_units_and_the_key_it_echoed_is_stored_nowhere(db_url: str) -> None:

@@ -44,7 +44,7 @@ def test_runs_are_kept_listed_marked_and_compared_with_the_baseline(db_url: str,
     good, bad = results["good"], results["bad"]
     store = Store.open(url=db_url)
     try:
-        assert current_revision(store.engine) == head() == "0008"
+        assert current_revision(store.engine) == head() == "0009"
         exp = store.save_experiment(owner="ada", name="Capitals", definition={"kind": "eval"})
         first = store.save_run(owner="ada", experiment_id=exp, summary=run_summary(good), result=good)
         second = store.save_run(owner="ada", experiment_id=exp, summary=run_summary(bad), result=bad)
@@ -121,7 +121,7 @@ def test_a_database_at_0006_with_an_experiment_upgrades_to_keep_runs(db_url: str
         old = Store(engine=engine, url=db_url)
         exp = old.save_experiment(owner="ada", name="Before 0007", definition={"kind": "eval"})
         upgrade(engine)
-        assert current_revision(engine) == "0008" and "eval_runs" in inspect(engine).get_table_names()
+        assert current_revision(engine) == "0009" and "eval_runs" in inspect(engine).get_table_names()
         store = Store(engine=engine, url=db_url)
         run = store.save_run(owner="ada", experiment_id=exp, summary=run_summary(results["good"]), result={})
         assert [r.id for r in store.list_runs(owner="ada", experiment_id=exp)] == [run]

@@ -101,7 +101,7 @@ def test_the_migration_marks_earlier_offline_rows(db_url: str) -> None:
             )
     engine.dispose()
     store = Store.open(url=db_url)
-    assert current_revision(store.engine) == head() == "0008"
+    assert current_revision(store.engine) == head() == "0009"
     assert store.spend_total(owner="local") == Decimal("0.000002")
     assert store.offline_spend(owner="local").would_cost == Decimal("0.539484")
     store.close()

@@ -129,7 +129,7 @@ def _rows_at_first_schema(url: str) -> str:
 def test_upgrade_from_the_first_schema_keeps_data(db_url: str) -> None:
     conv_id = _rows_at_first_schema(db_url)
     store = Store.open(url=db_url)  # migrates to head
-    assert current_revision(store.engine) == head() == "0008"
+    assert current_revision(store.engine) == head() == "0009"
     (listed,) = store.list_conversations(owner="ana")
     assert (listed.id, listed.title, listed.message_count) == (conv_id, "Old chat", 2)
     assert listed.total_cost == reply().cost.total and isinstance(listed.total_cost, Decimal)

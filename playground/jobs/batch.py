@@ -37,12 +37,13 @@ from playground.facts.batch import BatchSupport, batch_support
 from playground.facts.providers import ProviderConfig
 from playground.money.budget import Ledger
 from playground.money.pricing import ZERO
+from playground.store.records import Budget
 from playground.wire import batch_api
 from playground.wire.retry import backoff
 
 from . import batch_record as rec
 from . import store
-from .batch_lines import Planned, group_key, outcome_from, over_budget, plan_unit
+from .batch_lines import Planned, budget_hold, group_key, outcome_from, plan_unit
 from .execute import MAX_TRIES
 from .spec import holds
 
@@ -90,7 +91,7 @@ def advance(
         return False  # another caller is at it
     try:
         if record["cut_off"] and record.get("phase") == "submitting":
-            rec.give_back_held(engine, job_id)
+            rec.give_back_held(engine, job_id, ledger=ledger)
         if record.get("batches"):
             stopping = state == "stopping"
             polled = _poll(
@@ -125,16 +126,21 @@ def _submit(
     allow: Callable[[str], bool] | None,
     ledger: Ledger | None,
 ) -> None:
-    """Claim the pending units (each held on the cap) and send them as batches; the record says what flies."""
+    """Claim the pending units (each held on the cap and the daily budget) and send them as batches; the record
+    says what flies, and each unit's row keeps its budget reservation until its line comes back."""
     rec.write(engine, job_id, {**rec.record_of(engine, job_id), "phase": "submitting", "batches": []})
     groups: dict[tuple[str, str, str], list[tuple[store.Unit, Planned]]] = {}
+    held: dict[int, Budget] = {}
     for unit in _claim(engine, job_id, suite):
         planned = plan_unit(suite, row=unit.row, variant=unit.variant)
-        refused = over_budget(ledger, planned)
-        if refused is not None:  # as a live unit: not sent, failed with the budget's numbers
-            _not_sent(engine, job_id, suite, [unit], OverBudget(refused))
+        got = budget_hold(ledger, planned)
+        if isinstance(got, str):  # as a live unit: not sent, failed with the budget's numbers
+            _not_sent(engine, job_id, suite, [unit], OverBudget(got))
             continue
+        if got is not None:
+            held[unit.idx] = got
         groups.setdefault(group_key(planned), []).append((unit, planned))
+    rec.keep_reservations(engine, job_id, held)
     batches = []
     for members in groups.values():
         config = members[0][1].variant.config
@@ -144,6 +150,9 @@ def _submit(
                 raise NotAllowed(f"This deployment does not allow requests to {config.base_url}.")
             info = batch_api.submit(config, items=items, client=client, metadata={"playground_job": job_id})
         except PlaygroundError as err:
+            if ledger is not None:
+                for unit, _ in members:
+                    ledger.release(held.get(unit.idx))
             _not_sent(engine, job_id, suite, [u for u, _ in members], err)
             continue
         variant = members[0][0].variant
@@ -240,13 +249,16 @@ def _read_back(
         )
     except PlaygroundError as err:
         lines, info = {}, batch_api.BatchInfo(info.id, "failed", errors=(err.message,))
-    units = rec.held_units(engine, job_id, [int(i) for i in entry["units"]])
+    idxs = [int(i) for i in entry["units"]]
+    units, held = rec.held_units(engine, job_id, idxs), rec.reservations(engine, job_id, idxs)
     why = batch_api.missing(info, lines, [u.key for u in units])
     labels = [v.label for v in suite.variants]
     for number, unit in enumerate(units, start=1):
         if number % 200 == 0:
             rec.renew(engine, job_id)
-        line = lines.get(unit.key)
+        line, reservation = lines.get(unit.key), held.get(unit.idx)
+        if line is None and ledger is not None:
+            ledger.release(reservation)  # it never ran: nothing to pay
         if line is None and info.status == "cancelled":
             store.give_back(engine, unit, worker=rec.holder(job_id))  # stopped before it ran: still to do
             continue
@@ -254,7 +266,7 @@ def _read_back(
             planned = plan_unit(suite, row=unit.row, variant=unit.variant)
             outcome = outcome_from(planned, line, support=support, why=why.get(unit.key, ""))
             if ledger is not None and line is not None:
-                ledger.record(reply=outcome.reply, reservation=None)
+                ledger.record(reply=outcome.reply, reservation=reservation)
             job = r.Job(unit.row, unit.variant, unit.repeat, None)
             attempt = r.grade_outcome(suite, job, outcome, key=unit.key, ledger=ledger, client=client, allow=allow)
             cost: Decimal | None = (attempt.cost or ZERO) + attempt.judge_cost

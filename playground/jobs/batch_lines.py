@@ -19,6 +19,7 @@ from playground.facts.batch import BatchSupport
 from playground.money.batch_price import discounted
 from playground.money.budget import Ledger
 from playground.money.pricing import ZERO, Cost
+from playground.store.records import Budget
 from playground.tools.response_format import check_reply
 from playground.wire.batch_api import LineResult
 from playground.wire.classify import error_from_response
@@ -27,6 +28,7 @@ from playground.wire.protocols import build_plan
 from playground.wire.request import RequestPlan
 
 NOTHING = Cost(ZERO, ZERO, ZERO, ZERO, ZERO)
+HOLD_SECONDS = 25 * 3600  # a batch line's budget hold: the provider's 24 h completion window and an hour more
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,21 +47,21 @@ def plan_unit(suite: r.Suite, *, row: int, variant: int) -> Planned:
     return Planned(chosen, build_plan(chosen.chat_state(history)), history)
 
 
-def over_budget(ledger: Ledger | None, planned: Planned) -> str | None:
-    """The daily budget's refusal of this request, or None when it may go (the same hold as a live request's: its
-    predicted maximum at the live price; the hold lapses after the ledger's hold time, and the spend is recorded
-    when the line comes back)."""
+def budget_hold(ledger: Ledger | None, planned: Planned) -> Budget | str | None:
+    """The daily budget's reservation for this request, its refusal, or None when no budget applies: the same
+    hold as a live request's (its predicted maximum at the live price), kept for the batch's whole completion
+    window; the line's real cost settles it when it comes back, and a line that never ran releases it."""
     if ledger is None:
         return None
     variant = planned.variant
-    got = ledger.hold(
+    return ledger.hold(
         price=variant.priced_model().price,
         messages=budget_messages(variant, planned.history),
         max_tokens=variant.params.max_tokens,
         config=variant.config,
         offline=variant.config.provider.offline,
+        lasts=HOLD_SECONDS,
     )
-    return got if isinstance(got, str) else None
 
 
 def group_key(planned: Planned) -> tuple[str, str, str]:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select, update
 
+from playground.money.budget import Ledger
 from playground.money.pricing import ZERO
 from playground.store.engine import read_session, write_session
 from playground.store.job_tables import JobRow, JobUnitRow
+from playground.store.records import Budget
 
 from . import store
 
@@ -66,9 +70,10 @@ def release(engine: Engine, job_id: str, token: str) -> None:
             job.batch = {**job.batch, "lease": None}
 
 
-def give_back_held(engine: Engine, job_id: str) -> None:
-    """Units a cut-off submission held (no recorded batch holds them): back to pending. (A batch the provider
-    accepted just before the cut carries ``metadata.playground_job``, so it can be found and cancelled.)"""
+def give_back_held(engine: Engine, job_id: str, *, ledger: Ledger | None = None) -> None:
+    """Units a cut-off submission held (no recorded batch holds them): back to pending, their daily-budget holds
+    released. (A batch the provider accepted just before the cut carries ``metadata.playground_job``, so it can be
+    found and cancelled.)"""
     with read_session(engine) as s:
         idxs = list(
             s.scalars(
@@ -77,18 +82,80 @@ def give_back_held(engine: Engine, job_id: str) -> None:
                 )
             )
         )
+    held = reservations(engine, job_id, idxs)
     for unit in held_units(engine, job_id, idxs):
+        if ledger is not None:
+            ledger.release(held.get(unit.idx))
         store.give_back(engine, unit, worker=holder(job_id))
 
 
-def held_units(engine: Engine, job_id: str, idxs: list[int]) -> list[store.Unit]:
+def keep_reservations(engine: Engine, job_id: str, held: Mapping[int, Budget]) -> None:
+    """Store each unit's daily-budget reservation on its row, for whoever reads its line back (maybe elsewhere)."""
+    if not held:
+        return
+    stmt = (
+        update(JobUnitRow)
+        .where(JobUnitRow.job_id == bindparam("j"), JobUnitRow.idx == bindparam("i"))
+        .values(reservation=bindparam("r"))
+        .execution_options(synchronize_session=False)
+    )
+    with write_session(engine) as s:
+        s.connection().execute(stmt, [{"j": job_id, "i": i, "r": _budget_json(b)} for i, b in held.items()])
+
+
+def reservations(engine: Engine, job_id: str, idxs: list[int]) -> dict[int, Budget]:
+    """The reservations ``keep_reservations`` stored for these units."""
+    rows = []
     with read_session(engine) as s:
-        rows = s.scalars(
-            select(JobUnitRow).where(
-                JobUnitRow.job_id == job_id,
-                JobUnitRow.idx.in_(idxs),
-                JobUnitRow.state == "running",
-                JobUnitRow.worker == holder(job_id),
-            )
-        ).all()
-        return [store.Unit(job_id, u.idx, u.row, u.variant, u.repeat, u.tries, u.hold or ZERO) for u in rows]
+        for part in _parts(idxs):
+            rows += s.execute(
+                select(JobUnitRow.idx, JobUnitRow.reservation).where(
+                    JobUnitRow.job_id == job_id, JobUnitRow.idx.in_(part), JobUnitRow.reservation.is_not(None)
+                )
+            ).all()
+    return {idx: _budget(found) for idx, found in rows}
+
+
+def _budget_json(b: Budget) -> dict[str, Any]:
+    day = b.day.isoformat() if b.day else None
+    return {
+        "amount": str(b.amount),
+        "day": day,
+        "owner": b.owner,
+        "scopes": list(b.scopes),
+        "hold": b.hold_id,
+        "counted": b.counted,
+    }
+
+
+def _budget(found: Mapping[str, Any]) -> Budget:
+    day = date.fromisoformat(found["day"]) if found.get("day") else None
+    return Budget(
+        True,
+        Decimal(found["amount"]),
+        day=day,
+        owner=found.get("owner", ""),
+        scopes=tuple(found.get("scopes", ())),
+        hold_id=found.get("hold", ""),
+        counted=found.get("counted", True),
+    )
+
+
+def held_units(engine: Engine, job_id: str, idxs: list[int]) -> list[store.Unit]:
+    found = []
+    with read_session(engine) as s:
+        for part in _parts(idxs):
+            found += s.scalars(
+                select(JobUnitRow).where(
+                    JobUnitRow.job_id == job_id,
+                    JobUnitRow.idx.in_(part),
+                    JobUnitRow.state == "running",
+                    JobUnitRow.worker == holder(job_id),
+                )
+            ).all()
+        return [store.Unit(job_id, u.idx, u.row, u.variant, u.repeat, u.tries, u.hold or ZERO) for u in found]
+
+
+def _parts(idxs: list[int], size: int = 10_000) -> list[list[int]]:
+    """``idxs`` in parts of at most ``size`` (SQLite takes at most 32,766 parameters; a batch has up to 50,000)."""
+    return [idxs[i : i + size] for i in range(0, len(idxs), size)]

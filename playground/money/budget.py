@@ -126,10 +126,18 @@ class Spender(Protocol):
     url: str
 
     def reserve_budget(
-        self, *, owner: str, amount: Decimal, limit: Decimal | None, global_limit: Decimal | None
+        self,
+        *,
+        owner: str,
+        amount: Decimal,
+        limit: Decimal | None,
+        global_limit: Decimal | None,
+        lasts: int | None = None,
     ) -> Budget: ...
 
     def record_spend(self, **fields: Any) -> None: ...
+
+    def release_budget(self, *, reservation: Budget) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +158,11 @@ class Ledger:
         max_tokens: int,
         config: ProviderConfig | None = None,
         offline: bool = False,
+        lasts: int | None = None,
     ) -> Budget | str | None:
         """A reservation of the request's predicted maximum, a refusal message, or None when no budget applies
         (no budget set, or an ``offline`` request: the offline engine costs nothing, the same rules as the chat).
+        ``lasts``: seconds the hold stays unless settled (the ledger's default covers a live reply's deadline).
 
         A model with no flat price (tiered, unknown, outside the catalogue) is held at ``dearest_price()``: a
         budget never lets a request through unbounded. A request the operator does not pay for (the user's own key
@@ -172,7 +182,11 @@ class Ledger:
             return "Not sent: a daily budget is set but the database that tracks it is unavailable."
         try:
             budget = self.store.reserve_budget(
-                owner=self.owner, amount=amount, limit=self.limits.per_user, global_limit=self.limits.everyone
+                owner=self.owner,
+                amount=amount,
+                limit=self.limits.per_user,
+                global_limit=self.limits.everyone,
+                lasts=lasts,
             )
         except Exception as exc:  # noqa: BLE001 - fail closed: the budget cannot be checked
             return f"Not sent: the daily budget cannot be checked ({plain_error(exc, url=self.store.url)})."
@@ -195,4 +209,13 @@ class Ledger:
                 offline=answered_offline(reply.provider_id),
             )
         except Exception:  # noqa: BLE001 - the spend is lost, the comparison goes on (the chat does the same)
+            pass
+
+    def release(self, reservation: Budget | None) -> None:
+        """Give back a reservation whose request was never sent (a database error leaves it to lapse)."""
+        if self.store is None or reservation is None or not reservation.scopes:
+            return
+        try:
+            self.store.release_budget(reservation=reservation)
+        except Exception:  # noqa: BLE001 - the hold lapses by itself
             pass

@@ -72,6 +72,7 @@ class JobUnitRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTC_TIME, nullable=True)
     ready_at: Mapped[datetime | None] = mapped_column(UTC_TIME, nullable=True)  # a retry waits until then
     finished_at: Mapped[datetime | None] = mapped_column(UTC_TIME, nullable=True)
+    reservation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # a batch line's budget hold
 
 
 class JobWorkerRow(Base):

@@ -119,10 +119,12 @@ def reserve(
     limit: Decimal | None,
     global_limit: Decimal | None,
     now: datetime,
+    lasts: int = HOLD_SECONDS,
 ) -> Budget:
     """Hold ``amount`` against the everyone budget and the owner's; raise ``Refused`` if either would pass.
 
-    Expired holds in those scopes are given back first. The caller's transaction must roll back on ``Refused``
+    The hold is given back ``lasts`` seconds from ``now`` unless settled before. Expired holds in those scopes are
+    given back first. The caller's transaction must roll back on ``Refused``
     so that nothing stays held.
     """
     scopes = [(EVERYONE, global_limit), (owner_scope(owner), limit)]
@@ -138,7 +140,7 @@ def reserve(
         held.append(scope)
     hold_id = uuid.uuid4().hex if held else ""
     for scope in held:
-        session.add(HoldRow(id=hold_id, scope=scope, day=day, amount=amount, expires=seconds + HOLD_SECONDS))
+        session.add(HoldRow(id=hold_id, scope=scope, day=day, amount=amount, expires=seconds + lasts))
     return Budget(True, amount, day=day, owner=owner, scopes=tuple(held), hold_id=hold_id)
 
 

@@ -142,14 +142,17 @@ class LibraryAndSpend:
         limit: Decimal | None = None,
         global_limit: Decimal | None = None,
         day: date | None = None,
+        lasts: int | None = None,
     ) -> Budget:
-        """Atomically hold ``amount`` for today (UTC) unless it would pass the owner's or everyone's limit."""
+        """Atomically hold ``amount`` for today (UTC) unless it would pass the owner's or everyone's limit; the
+        hold lapses after ``lasts`` seconds (the ledger's ``HOLD_SECONDS`` by default) unless settled."""
         now = self.clock()
         day = day or now.date()
+        held = {"lasts": lasts} if lasts is not None else {}
         try:
             with write_session(self.engine) as s:
                 return ledger.reserve(
-                    s, owner=owner, day=day, amount=amount, limit=limit, global_limit=global_limit, now=now
+                    s, owner=owner, day=day, amount=amount, limit=limit, global_limit=global_limit, now=now, **held
                 )
         except ledger.Refused as refused:
             return refused.budget
