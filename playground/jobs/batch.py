@@ -130,15 +130,14 @@ def _submit(
     says what flies, and each unit's row keeps its budget reservation until its line comes back."""
     rec.write(engine, job_id, {**rec.record_of(engine, job_id), "phase": "submitting", "batches": []})
     groups: dict[tuple[str, str, str], list[tuple[store.Unit, Planned]]] = {}
-    held: dict[int, Budget] = {}
+    held: dict[int, Budget | None] = {}  # every claimed unit: a reservation left by an earlier look is replaced
     for unit in _claim(engine, job_id, suite):
         planned = plan_unit(suite, row=unit.row, variant=unit.variant)
         got = budget_hold(ledger, planned)
         if isinstance(got, str):  # as a live unit: not sent, failed with the budget's numbers
             _not_sent(engine, job_id, suite, [unit], OverBudget(got))
             continue
-        if got is not None:
-            held[unit.idx] = got
+        held[unit.idx] = got
         groups.setdefault(group_key(planned), []).append((unit, planned))
     rec.keep_reservations(engine, job_id, held)
     batches = []

@@ -89,7 +89,7 @@ def give_back_held(engine: Engine, job_id: str, *, ledger: Ledger | None = None)
         store.give_back(engine, unit, worker=holder(job_id))
 
 
-def keep_reservations(engine: Engine, job_id: str, held: Mapping[int, Budget]) -> None:
+def keep_reservations(engine: Engine, job_id: str, held: Mapping[int, Budget | None]) -> None:
     """Store each unit's daily-budget reservation on its row, for whoever reads its line back (maybe elsewhere)."""
     if not held:
         return
@@ -100,7 +100,9 @@ def keep_reservations(engine: Engine, job_id: str, held: Mapping[int, Budget]) -
         .execution_options(synchronize_session=False)
     )
     with write_session(engine) as s:
-        s.connection().execute(stmt, [{"j": job_id, "i": i, "r": _budget_json(b)} for i, b in held.items()])
+        s.connection().execute(
+            stmt, [{"j": job_id, "i": i, "r": _budget_json(b) if b else None} for i, b in held.items()]
+        )
 
 
 def reservations(engine: Engine, job_id: str, idxs: list[int]) -> dict[int, Budget]:
@@ -113,7 +115,7 @@ def reservations(engine: Engine, job_id: str, idxs: list[int]) -> dict[int, Budg
                     JobUnitRow.job_id == job_id, JobUnitRow.idx.in_(part), JobUnitRow.reservation.is_not(None)
                 )
             ).all()
-    return {idx: _budget(found) for idx, found in rows}
+    return {idx: _budget(found) for idx, found in rows if found}  # a JSON null: no hold
 
 
 def _budget_json(b: Budget) -> dict[str, Any]:
