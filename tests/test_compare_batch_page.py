@@ -11,13 +11,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from apptest_util import run
+from apptest_util import new_app, run
 from batch_loopback import ANSWER_TOKENS, PROMPT_TOKENS, REASONING_TOKENS, BatchServer
 from eval_loopback import CapitalsServer, always
 from jobs_util import engine_for
 from loopback import Recorded, Reply, sse, sse_reply
 from streamlit.testing.v1 import AppTest
-from test_compare_jobs_page import RAW, has_stop, job_in_url, open_compare, point_at, texts, until
+from test_compare_jobs_page import PAGE, RAW, has_stop, job_in_url, open_compare, point_at, texts, until
 
 from playground.facts.batch import BATCH_DISCOUNT_ENV
 from playground.jobs import reading
@@ -42,8 +42,16 @@ def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
     return url
 
 
-def evaluate_view(repeats: int = 1) -> AppTest:
-    at = open_compare()
+def evaluate_view(repeats: int = 1, **secrets: str) -> AppTest:
+    if secrets:  # the operator's secrets.toml, read from the first run
+        at = new_app()
+        for name, value in secrets.items():
+            at.secrets[name] = value
+        run(at)
+        at.switch_page(PAGE)
+        run(at)
+    else:
+        at = open_compare()
     at.radio(key="cmp_view").set_value("Evaluate")
     run(at)
     at.number_input(key="eval_repeats").set_value(repeats)
@@ -86,6 +94,23 @@ def test_a_custom_provider_has_a_batch_only_when_the_operator_declares_its_disco
     assert found is not None, said
     assert found[1] == "40" and found[2] == f"declared by the operator ({BATCH_DISCOUNT_ENV}=0.4)"
     assert has_choice(at)
+    assert not RAW.search(texts(at)), texts(at)
+
+
+def test_a_discount_declared_only_in_secrets_prices_the_batch_and_the_job_runs_as_one(
+    monkeypatch: pytest.MonkeyPatch, database: str
+) -> None:
+    with BatchServer(polls=0) as server:
+        point_at(monkeypatch, server.url + "/v1")
+        at = evaluate_view(**{BATCH_DISCOUNT_ENV: "0.5"})
+        found = BATCH_LINE.search(prediction(at))
+        assert found is not None and found[1] == "50", prediction(at)
+        at.toggle(key="eval_batch").set_value(True)
+        run(at)
+        batch_id = finished_job(at)
+        assert len(server.batches) == 1
+    job = reading.status(engine_for(database), batch_id)
+    assert job is not None and job.mode == "batch" and job.state == "finished" and job.failed == 0, job
     assert not RAW.search(texts(at)), texts(at)
 
 

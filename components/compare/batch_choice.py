@@ -43,7 +43,7 @@ def predict(variants: list[Variant], repeats: int) -> Prediction | None:
         return None
     suite = replace(experiment.suite, variants=tuple(variants))
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(variants))]
-    forecast = r.forecast(suite, r.plan(suite, cells, repeats), env=env.env)
+    forecast = r.forecast(suite, r.plan(suite, cells, repeats), env=env.env, secrets=env.secrets)
     found = batch.supports(suite, env.env, cfg.secrets())
     supports = found if isinstance(found, list) and forecast.batch_answers is not None else None
     return Prediction(forecast, supports)

@@ -60,14 +60,15 @@ def keep() -> None:
 def start(variants: list[Variant], repeats: int, cap: Decimal, *, mode: str = "live") -> None:
     try:
         doc, where = experiment_doc("eval_source", "eval_file")
-        experiment = parse_experiment(doc, where=where, env=Environment(dict(os.environ), cfg.secrets()))
+        env = Environment(dict(os.environ), cfg.secrets())
+        experiment = parse_experiment(doc, where=where, env=env)
     except ExperimentError as exc:
         st.session_state[PROBLEM] = str(exc)
         return
     suite = replace(experiment.suite, variants=tuple(variants))
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(variants))]
     planned = r.plan(suite, cells, repeats)
-    forecast = r.forecast(suite, planned)
+    forecast = r.forecast(suite, planned, env=env.env, secrets=env.secrets)
     refusal = forecast.refusal(cap)
     if refusal is not None:
         st.session_state[PROBLEM] = refusal
@@ -75,8 +76,7 @@ def start(variants: list[Variant], repeats: int, cap: Decimal, *, mode: str = "l
     if jobs.local() is not None:  # with a store, the run is a job: it outlives the tab
         _enqueue(doc, where, replace(experiment, suite=suite), variants, repeats, cap, mode=mode)
         return
-    allow = Environment(dict(os.environ), cfg.secrets()).allow
-    batch = r.Batch(suite, planned, Budget(cap), concurrency=CONCURRENCY, allow=allow)
+    batch = r.Batch(suite, planned, Budget(cap), concurrency=CONCURRENCY, allow=env.allow)
     job = EvalJob(suite, repeats, forecast, batch, where=where, doc=doc)
 
     def work() -> None:

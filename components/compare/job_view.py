@@ -161,13 +161,15 @@ def render(job_id: str) -> JobStatus | None:
 
 
 def _forecast(doc: dict[str, Any], repeats: int) -> tuple[r.Suite, r.Forecast, float] | None:
+    env = jobs.environment()
     try:
-        experiment = spec.read(doc, env=jobs.environment())
+        experiment = spec.read(doc, env=env)
     except ExperimentError:
         return None
     suite = experiment.suite
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(suite.variants))]
-    return suite, r.forecast(suite, r.plan(suite, cells, repeats)), experiment.target
+    forecast = r.forecast(suite, r.plan(suite, cells, repeats), env=env.env, secrets=env.secrets)
+    return suite, forecast, experiment.target
 
 
 def final(job: JobStatus) -> None:

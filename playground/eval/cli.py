@@ -96,7 +96,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     suite = experiment.suite
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(suite.variants))]
     jobs = r.plan(suite, cells, repeats)
-    forecast = r.forecast(suite, jobs)
+    forecast = r.forecast(suite, jobs, env=env.env, secrets=env.secrets)
     refusal = forecast.refusal(cap)
     if refusal is not None:
         raise ExperimentError(refusal)

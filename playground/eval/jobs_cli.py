@@ -73,7 +73,7 @@ def enqueue_command(args: argparse.Namespace, env: Environment, out: TextIO, err
     cap = _cap(args.max_usd, experiment.cap)
     suite = experiment.suite
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(suite.variants))]
-    forecast = r.forecast(suite, r.plan(suite, cells, repeats))
+    forecast = r.forecast(suite, r.plan(suite, cells, repeats), env=env.env, secrets=env.secrets)
     if (refusal := forecast.refusal(cap)) is not None:
         raise ExperimentError(refusal)
     engine = _engine(env, postgres=True)

@@ -182,13 +182,20 @@ def _at_batch(bounds: Bounds | None, support: BatchSupport) -> Bounds | None:
     return Bounds(at_batch(bounds.low, support.discount), at_batch(bounds.high, support.discount))
 
 
-def forecast(suite: Suite, jobs: Sequence[Job], *, env: Mapping[str, str] | None = None) -> Forecast:
+def forecast(
+    suite: Suite,
+    jobs: Sequence[Job],
+    *,
+    env: Mapping[str, str] | None = None,
+    secrets: Mapping[str, object] | None = None,
+) -> Forecast:
     """The plan's predicted cost, live and (where every variant's provider offers one) at the batch price;
-    ``env`` holds the operator's settings (``PLAYGROUND_BATCH_DISCOUNT``; default: the environment)."""
+    ``env`` and ``secrets`` hold the operator's settings (``PLAYGROUND_BATCH_DISCOUNT``; default: the
+    environment, no secrets), read as the app reads them."""
     judge = suite.judge_for().label
     answers = predict([(suite.variants[x.variant].label, x.answer) for x in jobs])
     judges = predict([(judge, b) for x in jobs for b in x.judges])
-    supports = [batch_support(v.config, os.environ if env is None else env) for v in suite.variants]
+    supports = [batch_support(v.config, os.environ if env is None else env, secrets) for v in suite.variants]
     if not jobs or any(s is None for s in supports):
         return Forecast(answers, judges)
     batch = predict([(suite.variants[x.variant].label, _at_batch(x.answer, supports[x.variant])) for x in jobs])

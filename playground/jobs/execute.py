@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -55,6 +55,7 @@ class Driver:
     client: httpx.Client | None = None
     allow: Callable[[str], bool] | None = None
     ledger: Ledger | None = None
+    secrets: Mapping[str, object] | None = None  # the operator's secrets (a batch job reads its discount there)
     round_only: bool = False  # a tuning round: end when the job has nothing pending or running
     shared_limits: bool = True  # concurrency per provider and key shared through the database, adapting to 429s
     shutdown: threading.Event = field(default_factory=threading.Event)
@@ -74,7 +75,8 @@ class Driver:
         if job is not None and job.mode == "batch":  # sent as Batch API batches, polled (playground/jobs/batch.py)
             from .batch import run as run_batch  # imported late: it uses this module
 
-            run_batch(self.engine, self.job_id, suite=self.suite, stop=self.shutdown.is_set, **self._sending())
+            sending = {**self._sending(), "secrets": self.secrets}
+            run_batch(self.engine, self.job_id, suite=self.suite, stop=self.shutdown.is_set, **sending)
             return store.state_of(self.engine, self.job_id)
         self._beat()
         store.start(self.engine, self.job_id)

@@ -76,6 +76,7 @@ class LocalJobs:
                     concurrency,
                     allow=self.env.allow,
                     ledger=ledger,
+                    secrets=self.env.secrets,
                     shutdown=self.shutdown,
                 ).run
             thread = threading.Thread(target=target, daemon=True, name=f"job-{job_id[:8]}")

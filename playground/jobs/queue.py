@@ -205,6 +205,7 @@ class WorkerState:
             experiment.concurrency,
             allow=self.env.allow,
             ledger=ledger,
+            secrets=self.env.secrets,
             shutdown=self.shutdown,
             lanes=self.lanes,
         )
