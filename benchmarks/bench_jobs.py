@@ -39,7 +39,7 @@ from jobs_util import engine_for, env_for  # noqa: E402
 from queue_workers import experiment, start_worker  # noqa: E402
 
 from benchmarks.bench_eval_throughput import cpu_seconds, rss_mib  # noqa: E402
-from playground.jobs import launch, reading, spec, store  # noqa: E402
+from playground.jobs import launch, reading, spec, store, units  # noqa: E402
 from playground.jobs.queue import ensure_schema  # noqa: E402
 
 MAX_TOKENS = 16
@@ -149,21 +149,21 @@ def bare(server: Server, units: int) -> float:
         return (time.perf_counter() - t0) / units * 1000
 
 
-def bookkeeping(cluster: pg.Cluster, units: int) -> float:
+def bookkeeping(cluster: pg.Cluster, count: int) -> float:
     """Milliseconds per unit of the bookkeeping alone, one at a time, no request: claim with the cap reserved
-    (``store.take``) and commit (``store.commit``), two transactions on PostgreSQL."""
+    (``units.take``) and commit (``units.commit``), two transactions on PostgreSQL."""
     _url, engine = _database(cluster)
-    doc = _doc(units, 1)
+    doc = _doc(count, 1)
     found = spec.read(doc, env=env_for("http://127.0.0.1:9/v1"))
     job_id = spec.enqueue(engine, owner="bench", doc=doc, experiment=found, repeats=1, cap=None, backend="queue")
     store.start(engine, job_id)
     hold_of = spec.holds(found.suite)
     t0 = time.perf_counter()
-    for _ in range(units):
-        unit = store.take(engine, job_id, worker="bench", hold_of=hold_of)
-        assert isinstance(unit, store.Unit)
-        store.commit(engine, unit, worker="bench", result={}, cost=Decimal("0.0001"), seconds=0.1, failed=False)
-    took = (time.perf_counter() - t0) / units * 1000
+    for _ in range(count):
+        unit = units.take(engine, job_id, worker="bench", hold_of=hold_of)
+        assert isinstance(unit, units.Unit)
+        units.commit(engine, unit, worker="bench", result={}, cost=Decimal("0.0001"), seconds=0.1, failed=False)
+    took = (time.perf_counter() - t0) / count * 1000
     engine.dispose()
     return took
 

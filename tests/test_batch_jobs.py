@@ -19,6 +19,8 @@ from playground.experiments import template
 from playground.facts.catalog import GROK_3_MINI
 from playground.jobs import batch, batch_record, reading, spec, store
 from playground.jobs.local import LocalJobs
+from playground.jobs.units import Unit, unit_key
+from playground.jobs.units import take as take_unit
 from playground.money.pricing import cost
 from playground.store.engine import write_session
 from playground.store.job_tables import JobRow
@@ -39,7 +41,7 @@ def test_a_batch_job_is_sent_once_and_read_back_at_the_batch_price(db_url: str) 
         drive(engine, job_id, suite)
         uploaded = server.files["file-1"].decode().splitlines()
     done = units(engine, job_id)
-    keys = sorted(store.unit_key(job_id, u.idx) for u in done)
+    keys = sorted(unit_key(job_id, u.idx) for u in done)
     assert len(done) == ROWS * 2 * 2 and sorted(server.sent) == keys and set(server.sent.values()) == {1}
     assert sorted(json.loads(x)["custom_id"] for x in uploaded) == keys
     each = live_cost() / 2
@@ -58,7 +60,7 @@ def test_failed_and_expired_lines_are_failed_units(db_url: str) -> None:
     engine = engine_for(db_url)
     with BatchServer(polls=0) as server:
         job_id, suite = enqueue(engine, env_for(f"{server.url}/v1"))
-        server.fail_ids = frozenset({store.unit_key(job_id, 0)})
+        server.fail_ids = frozenset({unit_key(job_id, 0)})
         drive(engine, job_id, suite)
     done = {u.idx: u for u in units(engine, job_id)}
     assert done[0].state == "failed" and done[0].cost == 0
@@ -193,8 +195,8 @@ def test_a_held_lease_waits_and_a_cut_off_submission_gives_its_units_back(db_url
         assert batch_record.lease(engine, job_id, "a caller that dies") is not None
         batch_record.write(engine, job_id, {"phase": "submitting", "batches": []})
         hold_of = spec.holds(suite)
-        taken = [store.take(engine, job_id, worker=batch_record.holder(job_id), hold_of=hold_of) for _ in range(2)]
-        assert all(isinstance(t, store.Unit) for t in taken)
+        taken = [take_unit(engine, job_id, worker=batch_record.holder(job_id), hold_of=hold_of) for _ in range(2)]
+        assert all(isinstance(t, Unit) for t in taken)
         assert not batch.advance(engine, job_id, suite=suite, env=DECLARED)  # the lease is held: nothing happens
         assert not server.requests
         with write_session(engine) as s:  # the caller died: its lease runs out

@@ -15,6 +15,7 @@ from jobs_util import engine_for, enqueue, env_for, example, keys_sent, units
 from playground.jobs import reading, store
 from playground.jobs.limits import limit_of, scope_of
 from playground.jobs.local import NO_KEY_AFTER_RESTART, LocalJobs
+from playground.jobs.units import unit_key
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_a_job_runs_every_unit_once_and_spends_the_sum_of_its_units(db_url: str)
     assert status.total == status.done == 20 * 2 * 2 and status.failed == 0
     done = units(engine, job_id)
     assert {u.state for u in done} == {"done"}
-    assert sorted(sent) == sorted(store.unit_key(job_id, u.idx) for u in done)
+    assert sorted(sent) == sorted(unit_key(job_id, u.idx) for u in done)
     assert set(sent.values()) == {1}  # every unit sent exactly once
     assert status.spent == sum((u.cost for u in done), Decimal(0)) and status.spent > 0
     assert len(reading.results(engine, job_id)) == 80

@@ -15,8 +15,9 @@ from jobs_util import engine_for, enqueue, env_for, keys_sent, units
 from queue_workers import Paced, ended, experiment, prepare, start_worker, until
 from sqlalchemy import select, text
 
-from playground.jobs import launch, reading, store
+from playground.jobs import launch, reading
 from playground.jobs.queue import NO_KEY_HERE, close_apps
+from playground.jobs.units import unit_key
 from playground.store.engine import read_session
 from playground.store.job_tables import RateLimitRow
 
@@ -43,7 +44,7 @@ def _tasks_left(engine) -> int:  # noqa: ANN001 - procrastinate tasks waiting or
 
 def _held_by(engine, job_id: str, pid: int) -> set[str]:  # noqa: ANN001
     return {
-        store.unit_key(job_id, u.idx)
+        unit_key(job_id, u.idx)
         for u in units(engine, job_id)
         if u.state == "running" and u.worker and f":{pid}:" in u.worker
     }
@@ -79,7 +80,7 @@ def test_a_killed_worker_only_costs_the_requests_it_had_in_flight(postgres, tmp_
         sent = keys_sent(r.headers for r in server.requests)
     done = units(engine, job_id)
     assert status.state == "finished" and status.done == status.total == 400 and status.failed == 0
-    assert set(sent) == {store.unit_key(job_id, u.idx) for u in done}
+    assert set(sent) == {unit_key(job_id, u.idx) for u in done}
     twice = {key for key, count in sent.items() if count > 1}
     assert held and twice <= held  # only what the killed worker had in flight went out again
     assert max(sent.values()) <= 2

@@ -1,10 +1,10 @@
 """A job in batch mode: its pending units sent as Batch API batches, polled by a worker, read back into the units.
 
 ``advance(engine, job_id, suite=...)`` is what a worker (or the app server's thread) calls every ``POLL`` seconds:
-it submits the pending units (each held on the job's cap by ``store.take``, the live units' reservation, under
+it submits the pending units (each held on the job's cap by ``units.take``, the live units' reservation, under
 the pseudo-worker ``batch:<job id>`` so no live lane or reclaim touches them), one batch per provider URL, key
 and model, each line's ``custom_id`` the unit's idempotency key; then it polls the batches, and once they have
-ended writes every line back with ``store.commit`` (the live units' result JSON, priced at the batch price; a
+ended writes every line back with ``units.commit`` (the live units' result JSON, priced at the batch price; a
 failed or expired line is a failed unit) and settles the job. A stop cancels the batches in flight; what they
 finished is kept and the rest goes back to pending. The job's ``batch`` column holds the batches' ids and states
 (never a key); a second caller while one submits does nothing, so a job is submitted once.
@@ -42,7 +42,7 @@ from playground.wire import batch_api
 from playground.wire.retry import backoff
 
 from . import batch_record as rec
-from . import store
+from . import store, units
 from .batch_lines import Planned, budget_hold, group_key, outcome_from, plan_unit
 from .execute import MAX_TRIES
 from .spec import holds
@@ -106,11 +106,11 @@ def advance(
     return store.settle(engine, job_id) in store.ENDED_STATES
 
 
-def _claim(engine: Engine, job_id: str, suite: r.Suite) -> list[store.Unit]:
+def _claim(engine: Engine, job_id: str, suite: r.Suite) -> list[units.Unit]:
     hold_of, claimed = holds(suite), []
     while len(claimed) < MAX_UNITS:
-        got = store.take(engine, job_id, worker=rec.holder(job_id), hold_of=hold_of)
-        if not isinstance(got, store.Unit):
+        got = units.take(engine, job_id, worker=rec.holder(job_id), hold_of=hold_of)
+        if not isinstance(got, units.Unit):
             break
         claimed.append(got)
     return claimed
@@ -129,7 +129,7 @@ def _submit(
     """Claim the pending units (each held on the cap and the daily budget) and send them as batches; the record
     says what flies, and each unit's row keeps its budget reservation until its line comes back."""
     rec.write(engine, job_id, {**rec.record_of(engine, job_id), "phase": "submitting", "batches": []})
-    groups: dict[tuple[str, str, str], list[tuple[store.Unit, Planned]]] = {}
+    groups: dict[tuple[str, str, str], list[tuple[units.Unit, Planned]]] = {}
     held: dict[int, Budget | None] = {}  # every claimed unit: a reservation left by an earlier look is replaced
     for unit in _claim(engine, job_id, suite):
         planned = plan_unit(suite, row=unit.row, variant=unit.variant)
@@ -160,17 +160,17 @@ def _submit(
     rec.write(engine, job_id, {"phase": "running" if batches else "idle", "batches": batches, "history": history})
 
 
-def _not_sent(engine: Engine, job_id: str, suite: r.Suite, units: list[store.Unit], err: PlaygroundError) -> None:
+def _not_sent(engine: Engine, job_id: str, suite: r.Suite, them: list[units.Unit], err: PlaygroundError) -> None:
     """A batch the provider refused: a transient refusal goes back to pending (sent again later), any other is
     every unit's failure (nothing was sent, nothing spent)."""
-    for unit in units:
+    for unit in them:
         if isinstance(err, TRANSIENT) and unit.tries < MAX_TRIES:
             wait = err.retry_after if err.retry_after is not None else backoff(unit.tries - 1)
-            store.give_back(engine, unit, worker=rec.holder(job_id), retry_in=wait)
+            units.give_back(engine, unit, worker=rec.holder(job_id), retry_in=wait)
             continue
         attempt = r.Attempt(unit.row, unit.variant, unit.repeat, "", "error", str(err), ZERO, None, None)
         labels = [v.label for v in suite.variants]
-        store.commit(
+        units.commit(
             engine, unit, worker=rec.holder(job_id), result=attempt_json(attempt, labels), cost=ZERO, seconds=None,
             failed=True,
         )  # fmt: skip
@@ -249,17 +249,17 @@ def _read_back(
     except PlaygroundError as err:
         lines, info = {}, batch_api.BatchInfo(info.id, "failed", errors=(err.message,))
     idxs = [int(i) for i in entry["units"]]
-    units, held = rec.held_units(engine, job_id, idxs), rec.reservations(engine, job_id, idxs)
-    why = batch_api.missing(info, lines, [u.key for u in units])
+    members, held = rec.held_units(engine, job_id, idxs), rec.reservations(engine, job_id, idxs)
+    why = batch_api.missing(info, lines, [u.key for u in members])
     labels = [v.label for v in suite.variants]
-    for number, unit in enumerate(units, start=1):
+    for number, unit in enumerate(members, start=1):
         if number % 200 == 0:
             rec.renew(engine, job_id)
         line, reservation = lines.get(unit.key), held.get(unit.idx)
         if line is None and ledger is not None:
             ledger.release(reservation)  # it never ran: nothing to pay
         if line is None and info.status == "cancelled":
-            store.give_back(engine, unit, worker=rec.holder(job_id))  # stopped before it ran: still to do
+            units.give_back(engine, unit, worker=rec.holder(job_id))  # stopped before it ran: still to do
             continue
         try:
             planned = plan_unit(suite, row=unit.row, variant=unit.variant)
@@ -274,7 +274,7 @@ def _read_back(
             attempt = r.Attempt(unit.row, unit.variant, unit.repeat, "", "error", problem, None, None, None)
             cost = None
         failed = attempt.status == "error"
-        store.commit(
+        units.commit(
             engine, unit, worker=rec.holder(job_id), result=attempt_json(attempt, labels), cost=cost, seconds=None,
             failed=failed,
         )  # fmt: skip

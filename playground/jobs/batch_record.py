@@ -17,7 +17,7 @@ from playground.store.engine import read_session, write_session
 from playground.store.job_tables import JobRow, JobUnitRow
 from playground.store.records import Budget
 
-from . import store
+from . import units
 
 LEASE = 600.0  # seconds a caller may hold a batch job without writing to it (then another may take over)
 
@@ -86,7 +86,7 @@ def give_back_held(engine: Engine, job_id: str, *, ledger: Ledger | None = None)
     for unit in held_units(engine, job_id, idxs):
         if ledger is not None:
             ledger.release(held.get(unit.idx))
-        store.give_back(engine, unit, worker=holder(job_id))
+        units.give_back(engine, unit, worker=holder(job_id))
 
 
 def keep_reservations(engine: Engine, job_id: str, held: Mapping[int, Budget | None]) -> None:
@@ -143,7 +143,7 @@ def _budget(found: Mapping[str, Any]) -> Budget:
     )
 
 
-def held_units(engine: Engine, job_id: str, idxs: list[int]) -> list[store.Unit]:
+def held_units(engine: Engine, job_id: str, idxs: list[int]) -> list[units.Unit]:
     found = []
     with read_session(engine) as s:
         for part in _parts(idxs):
@@ -155,7 +155,7 @@ def held_units(engine: Engine, job_id: str, idxs: list[int]) -> list[store.Unit]
                     JobUnitRow.worker == holder(job_id),
                 )
             ).all()
-        return [store.Unit(job_id, u.idx, u.row, u.variant, u.repeat, u.tries, u.hold or ZERO) for u in found]
+        return [units.Unit(job_id, u.idx, u.row, u.variant, u.repeat, u.tries, u.hold or ZERO) for u in found]
 
 
 def _parts(idxs: list[int], size: int = 10_000) -> list[list[int]]:

@@ -27,7 +27,7 @@ from playground.money.budget import Ledger
 from playground.money.pricing import ZERO
 from playground.wire.retry import RetryNotice, backoff
 
-from . import reading, store
+from . import reading, store, units
 from .limits import SharedLimit, scope_of
 from .spec import holds
 
@@ -104,26 +104,26 @@ class Driver:
         store.heartbeat(self.engine, worker=self.worker, host=socket.gethostname(), pid=os.getpid())
 
     def _lane(self) -> None:
-        got: store.Unit | str | None = None  # a unit taken with the last commit, or what the last take said
+        got: units.Unit | str | None = None  # a unit taken with the last commit, or what the last take said
         while not self.halt.is_set():
             if got is None:
-                got = store.take(self.engine, self.job_id, worker=self.worker, hold_of=self._hold_of)
-            if isinstance(got, store.Unit):
+                got = units.take(self.engine, self.job_id, worker=self.worker, hold_of=self._hold_of)
+            if isinstance(got, units.Unit):
                 got = self._limited(got)
-            elif got == store.WAIT or not self._over():
-                time.sleep(0.2 if got == store.WAIT else POLL)
+            elif got == units.WAIT or not self._over():
+                time.sleep(0.2 if got == units.WAIT else POLL)
                 got = None
             else:
                 return
-        if isinstance(got, store.Unit):  # taken with the last commit as the job stopped: not sent
-            store.give_back(self.engine, got, worker=self.worker)
+        if isinstance(got, units.Unit):  # taken with the last commit as the job stopped: not sent
+            units.give_back(self.engine, got, worker=self.worker)
 
-    def _limited(self, unit: store.Unit) -> store.Unit | str | None:
+    def _limited(self, unit: units.Unit) -> units.Unit | str | None:
         """Send ``unit`` once its provider's shared limit has room (given back if the job stops first); returns
         the next unit taken with its commit (None: take afresh)."""
         limiter = self._limiter(unit.variant)
         if limiter is not None and not limiter.acquire(self.halt):
-            store.give_back(self.engine, unit, worker=self.worker)
+            units.give_back(self.engine, unit, worker=self.worker)
             return None
         ok, after = False, None
         try:
@@ -154,7 +154,7 @@ class Driver:
         store.reclaim(self.engine, self.job_id, quiet=QUIET)
         return False
 
-    def _send(self, unit: store.Unit, limiter: SharedLimit | None) -> tuple[bool, store.Unit | str | None]:
+    def _send(self, unit: units.Unit, limiter: SharedLimit | None) -> tuple[bool, units.Unit | str | None]:
         """Send one unit and commit what came back: whether it succeeded, and the next unit taken with the commit
         (None when it went back to pending instead)."""
         job = r.Job(unit.row, unit.variant, unit.repeat, None)
@@ -175,22 +175,22 @@ class Driver:
             return self._commit(unit, attempt, None)  # what it cost is unknown: its whole hold counts
         spent = (attempt.cost or ZERO) + attempt.judge_cost
         if attempt.status == "stopped" and self.halt.is_set():
-            store.give_back(self.engine, unit, worker=self.worker, spent=spent)
+            units.give_back(self.engine, unit, worker=self.worker, spent=spent)
             return False, None
         if attempt.transient and unit.tries < MAX_TRIES:
             if attempt.slow_down and limiter is not None:
                 limiter.slowed(attempt.retry_after)
             wait = attempt.retry_after or backoff(unit.tries - 1)
-            store.give_back(self.engine, unit, worker=self.worker, spent=spent, retry_in=wait)
+            units.give_back(self.engine, unit, worker=self.worker, spent=spent, retry_in=wait)
             return False, None
         return self._commit(unit, attempt, spent)
 
     def _commit(
-        self, unit: store.Unit, attempt: r.Attempt, cost: Decimal | None
-    ) -> tuple[bool, store.Unit | str | None]:
+        self, unit: units.Unit, attempt: r.Attempt, cost: Decimal | None
+    ) -> tuple[bool, units.Unit | str | None]:
         failed = attempt.status == "error"
         result = attempt_json(attempt, self._labels)
-        after = store.commit_and_take(
+        after = units.commit_and_take(
             self.engine,
             unit,
             worker=self.worker,
