@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from playground.chat.events import Usage
+from playground.eval import costs
 from playground.eval import graders as g
 from playground.eval import runner as r
 from playground.eval.cli import main
@@ -78,7 +79,7 @@ def suite(config: ProviderConfig, *, second: ProviderConfig | None = None) -> r.
 def test_the_prediction_shows_the_live_and_the_batch_price() -> None:
     s = suite(resolve("offline", env={}))
     jobs = r.plan(s, [(0, 0), (1, 0)], 3)
-    f = r.forecast(s, jobs, env={})
+    f = costs.forecast(s, jobs, env={})
     assert f.answers.requests == 6 and f.low > 0
     assert f.batch_answers is not None and f.batch_answers.requests == 6
     assert (f.batch_low, f.batch_high) == (f.low / 2, f.high / 2)
@@ -89,11 +90,12 @@ def test_no_batch_price_where_a_variant_has_no_batch_api() -> None:
     custom = ProviderConfig(CUSTOM, "http://127.0.0.1:9/v1", api_key="k")
     s = suite(resolve("offline", env={}), second=custom)
     jobs = r.plan(s, [(0, 0), (0, 1)], 1)
-    assert r.forecast(s, jobs, env={}).batch_low is None
-    declared = r.forecast(s, jobs, env={BATCH_DISCOUNT_ENV: "0.2"})
+    assert costs.forecast(s, jobs, env={}).batch_low is None
+    declared = costs.forecast(s, jobs, env={BATCH_DISCOUNT_ENV: "0.2"})
     assert declared.batch_answers is not None
     a, b = (
-        r.forecast(suite(c), r.plan(suite(c), [(0, 0)], 1), env={}) for c in (resolve("offline", env={}), custom)
+        costs.forecast(suite(c), r.plan(suite(c), [(0, 0)], 1), env={})
+        for c in (resolve("offline", env={}), custom)
     )
     assert b.batch_low is None and a.batch_low == a.low / 2
     assert declared.batch_low == a.low / 2 + b.low * Decimal("0.8")

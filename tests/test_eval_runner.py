@@ -8,10 +8,10 @@ from decimal import Decimal
 from eval_loopback import CAPITALS, CapitalsServer
 from experiments_util import variant
 
+from playground.eval import costs, stats, summary
 from playground.eval import graders as g
 from playground.eval import judge as j
 from playground.eval import runner as r
-from playground.eval import stats, summary
 from playground.experiments.budget import Budget
 from playground.money.pricing import ZERO
 
@@ -27,12 +27,12 @@ def suite(server: CapitalsServer, *efforts: str) -> r.Suite:
     return r.Suite(variants, ROWS, "What is the capital of {{country}}?", GRADERS, threshold=0.9)
 
 
-def run(s: r.Suite, repeats: int, cap: Decimal | None) -> tuple[r.Batch, r.Forecast]:
+def run(s: r.Suite, repeats: int, cap: Decimal | None) -> tuple[r.Batch, costs.Forecast]:
     cells = [(row, v) for row in range(len(s.rows)) for v in range(len(s.variants))]
     jobs = r.plan(s, cells, repeats)
     batch = r.Batch(s, jobs, Budget(cap), concurrency=1)
     batch.run()
-    return batch, r.forecast(s, jobs)
+    return batch, costs.forecast(s, jobs)
 
 
 def test_weighted_graders_repeats_judge_cost_and_the_difference_in_words() -> None:

@@ -14,6 +14,7 @@ import streamlit as st
 from components import jobs
 from components import settings as cfg
 from components.compare.tune import experiment_doc
+from playground.eval import costs
 from playground.eval import runner as r
 from playground.eval.experiment import Environment, ExperimentError, parse_experiment
 from playground.experiments.variant import Variant
@@ -29,7 +30,7 @@ LABEL = "Send as one batch (cheaper, slower)"
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    forecast: r.Forecast
+    forecast: costs.Forecast
     supports: list[BatchSupport] | None  # every column's Batch API, or None when one has none
 
 
@@ -43,7 +44,7 @@ def predict(variants: list[Variant], repeats: int) -> Prediction | None:
         return None
     suite = replace(experiment.suite, variants=tuple(variants))
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(variants))]
-    forecast = r.forecast(suite, r.plan(suite, cells, repeats), env=env.env, secrets=env.secrets)
+    forecast = costs.forecast(suite, r.plan(suite, cells, repeats), env=env.env, secrets=env.secrets)
     found = batch.supports(suite, env.env, cfg.secrets())
     supports = found if isinstance(found, list) and forecast.batch_answers is not None else None
     return Prediction(forecast, supports)

@@ -19,7 +19,7 @@ from components import settings as cfg
 from components.compare import batch_choice, eval_io, eval_runs, job_view
 from components.compare.eval_runs import escaped, show_regressions
 from components.compare.tune import SOURCES, experiment_doc
-from playground.eval import report, simulate, summary
+from playground.eval import costs, report, simulate, summary
 from playground.eval import runner as r
 from playground.eval.baseline import against_baseline
 from playground.eval.experiment import Environment, ExperimentError, parse_experiment
@@ -40,7 +40,7 @@ class EvalJob:
 
     suite: r.Suite
     repeats: int
-    forecast: r.Forecast
+    forecast: costs.Forecast
     batch: r.Batch
     where: str = ""  # the experiment's name: "the example" or the file's
     doc: Any = None  # the experiment file as read
@@ -68,7 +68,7 @@ def start(variants: list[Variant], repeats: int, cap: Decimal, *, mode: str = "l
     suite = replace(experiment.suite, variants=tuple(variants))
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(variants))]
     planned = r.plan(suite, cells, repeats)
-    forecast = r.forecast(suite, planned, env=env.env, secrets=env.secrets)
+    forecast = costs.forecast(suite, planned, env=env.env, secrets=env.secrets)
     refusal = forecast.refusal(cap)
     if refusal is not None:
         st.session_state[PROBLEM] = refusal

@@ -16,7 +16,7 @@ import streamlit as st
 from components import jobs, persist
 from components.compare import batch_choice, eval_runs
 from components.compare.eval_runs import escaped
-from playground.eval import history, report, simulate, summary
+from playground.eval import costs, history, report, simulate, summary
 from playground.eval import runner as r
 from playground.eval.experiment import ExperimentError
 from playground.jobs import reading, spec
@@ -160,7 +160,7 @@ def render(job_id: str) -> JobStatus | None:
     return job
 
 
-def _forecast(doc: dict[str, Any], repeats: int) -> tuple[r.Suite, r.Forecast, float] | None:
+def _forecast(doc: dict[str, Any], repeats: int) -> tuple[r.Suite, costs.Forecast, float] | None:
     env = jobs.environment()
     try:
         experiment = spec.read(doc, env=env)
@@ -168,7 +168,7 @@ def _forecast(doc: dict[str, Any], repeats: int) -> tuple[r.Suite, r.Forecast, f
         return None
     suite = experiment.suite
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(suite.variants))]
-    forecast = r.forecast(suite, r.plan(suite, cells, repeats), env=env.env, secrets=env.secrets)
+    forecast = costs.forecast(suite, r.plan(suite, cells, repeats), env=env.env, secrets=env.secrets)
     return suite, forecast, experiment.target
 
 
@@ -219,7 +219,7 @@ def _keep(
     repeats: int,
     found: Finished,
     diffs: list[summary.Difference],
-    planned: tuple[r.Suite, r.Forecast, float],
+    planned: tuple[r.Suite, costs.Forecast, float],
 ) -> str | None:
     """The ended job's run among the experiment's kept runs (kept once, by whichever session sees it first)."""
     where = where_of(job)

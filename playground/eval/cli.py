@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from playground.experiments.budget import Budget
 from playground.money.pricing import format_usd
 
-from . import jobs_cli, report, simulate, summary
+from . import costs, jobs_cli, report, simulate, summary
 from . import runner as r
 from .baseline import BASELINE_SCHEMA, MAX_SHOWN, Regression, against_baseline
 from .experiment import Environment, Experiment, ExperimentError, check_schema, load, load_secrets, read_json
@@ -96,7 +96,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     suite = experiment.suite
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(suite.variants))]
     jobs = r.plan(suite, cells, repeats)
-    forecast = r.forecast(suite, jobs, env=env.env, secrets=env.secrets)
+    forecast = costs.forecast(suite, jobs, env=env.env, secrets=env.secrets)
     refusal = forecast.refusal(cap)
     if refusal is not None:
         raise ExperimentError(refusal)
@@ -151,7 +151,7 @@ def say_notices(err: TextIO, experiment: Experiment) -> None:
         )
 
 
-def _say_forecast(err: TextIO, forecast: r.Forecast, cap: Decimal | None) -> None:
+def _say_forecast(err: TextIO, forecast: costs.Forecast, cap: Decimal | None) -> None:
     judges = f" and {forecast.judges.requests:,} judge requests" if forecast.judges.requests else ""
     limit = f" (cap {format_usd(cap)})" if cap is not None else ""
     err.write(
@@ -178,7 +178,7 @@ def _run(batch: r.Batch, err: TextIO) -> str:
     return "capped" if batch.blocked is not None else "finished"
 
 
-def judge_line(attempts: Sequence[r.Attempt], forecast: r.Forecast) -> str:
+def judge_line(attempts: Sequence[r.Attempt], forecast: costs.Forecast) -> str:
     """Who judged, how many requests, what they cost against their prediction (empty with no rubric)."""
     verdicts = [v for a in attempts for v in a.verdicts]
     if not verdicts:

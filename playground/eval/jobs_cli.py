@@ -21,6 +21,7 @@ from playground.facts.workspace import LOCAL
 from playground.store.config import resolve_url, safe_url
 from playground.store.engine import make_engine, upgrade
 
+from . import costs
 from . import runner as r
 from .experiment import Environment, ExperimentError, read_json
 
@@ -73,7 +74,7 @@ def enqueue_command(args: argparse.Namespace, env: Environment, out: TextIO, err
     cap = _cap(args.max_usd, experiment.cap)
     suite = experiment.suite
     cells = [(row, v) for row in range(len(suite.rows)) for v in range(len(suite.variants))]
-    forecast = r.forecast(suite, r.plan(suite, cells, repeats), env=env.env, secrets=env.secrets)
+    forecast = costs.forecast(suite, r.plan(suite, cells, repeats), env=env.env, secrets=env.secrets)
     if (refusal := forecast.refusal(cap)) is not None:
         raise ExperimentError(refusal)
     engine = _engine(env, postgres=True)

@@ -14,7 +14,8 @@ from typing import Any
 from playground.money.pricing import format_usd
 
 from .baseline import Regression
-from .runner import Attempt, Forecast, Suite
+from .costs import Forecast
+from .runner import Attempt, Suite
 from .summary import Difference, VariantSummary, grouped_answers, percent
 
 

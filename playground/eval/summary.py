@@ -10,7 +10,8 @@ from decimal import Decimal
 from playground.money.pricing import ZERO, format_usd
 
 from . import stats
-from .runner import Attempt, Forecast
+from .costs import Forecast
+from .runner import Attempt
 
 
 @dataclass(frozen=True, slots=True)
