@@ -52,6 +52,7 @@ class SharedLimit:
         self._cond = threading.Condition()
         self._in_flight = 0
         self._share = self.ceiling
+        self._limit = self.ceiling  # the shared limit as last read
         self._pause_until = 0.0  # time.time() seconds
         self._read_at = 0.0
         self._ok = 0
@@ -60,10 +61,11 @@ class SharedLimit:
         if time.monotonic() - self._read_at < REFRESH:
             return
         self._read_at = time.monotonic()
-        with read_session(self.engine) as s:
+        with read_session(self.engine) as s:  # one connection for both reads
             row = s.get(RateLimitRow, self.scope)
-        workers = max(1, live_workers(self.engine, within=QUIET))
+            workers = max(1, live_workers(s, within=QUIET))
         if row is not None:
+            self._limit = row.limit
             self._share = max(1, math.ceil(row.limit / workers))
             pause = row.pause_until.timestamp() if row.pause_until is not None else 0.0
             self._pause_until = max(self._pause_until, pause)
@@ -92,7 +94,8 @@ class SharedLimit:
             self._ok += 1
             if self._ok >= max(4, self._share):
                 self._ok = 0
-                self._raise()
+                if self._limit < self.ceiling:  # at the ceiling already (as last read): nothing to raise
+                    self._raise()
 
     def slowed(self, retry_after: float | None) -> None:
         """A 429 or 503: halve the shared limit and pause every worker for ``retry_after`` seconds (or 1)."""

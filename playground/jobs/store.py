@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, literal, select, update
+from sqlalchemy.orm import Session
 
 from playground.store.engine import read_session, write_session
 from playground.store.job_tables import JobRow, JobUnitRow, JobWorkerRow
@@ -93,10 +94,13 @@ def heartbeat(engine: Engine, *, worker: str, host: str, pid: int) -> None:
             row.seen_at = now()
 
 
-def live_workers(engine: Engine, *, within: float) -> int:
-    with read_session(engine) as s:
-        since = now() - timedelta(seconds=within)
-        return s.scalar(select(func.count()).select_from(JobWorkerRow).where(JobWorkerRow.seen_at >= since)) or 0
+def live_workers(on: Engine | Session, *, within: float) -> int:
+    """Workers seen in the last ``within`` seconds (``on``: an engine, or a session already open)."""
+    if isinstance(on, Engine):
+        with read_session(on) as s:
+            return live_workers(s, within=within)
+    since = now() - timedelta(seconds=within)
+    return on.scalar(select(func.count()).select_from(JobWorkerRow).where(JobWorkerRow.seen_at >= since)) or 0
 
 
 def start(engine: Engine, job_id: str) -> str | None:
