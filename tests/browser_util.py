@@ -156,6 +156,21 @@ def rerun_and_wait(page: Any, action: Callable[[], Any], *, timeout: float = 30_
     wait_for_app(page, timeout=max(1.0, (deadline - time.monotonic()) * 1000))
 
 
+def switch_on(page: Any, switch: Any, label: Any, *, tries: int = 3) -> None:
+    """Click ``label`` until ``switch`` is on, then wait for the run it started to settle. A click that landed
+    while the sidebar or the view was being redrawn toggles nothing and starts no run (CI saw it once): it is made
+    again."""
+    for _ in range(tries):
+        try:
+            rerun_and_wait(page, label.click, timeout=10_000)
+        except TimeoutError:
+            pass
+        if switch.is_checked():
+            wait_for_app(page)
+            return
+    raise AssertionError(f"the switch stayed off after {tries} clicks")
+
+
 JOB_RAW = ("None", "+00:00", "Traceback", "_usd", "seconds_left")  # what must never reach a job's page
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from browser_servers import Server
-from browser_util import rerun_and_wait, wait_for_app
+from browser_util import rerun_and_wait, switch_on, wait_for_app
 from playwright.sync_api import expect
 
 RUN = 180_000  # ms: 40 answers in one batch (ready after 2 s, looked at every 10 s) and their judge calls
@@ -47,8 +47,7 @@ def test_a_run_sent_as_one_batch_shows_both_prices_its_progress_and_its_batch_co
     expect(page.get_by_text(PREDICTED)).to_be_visible()
 
     choice = page.get_by_text("Send as one batch (cheaper, slower)", exact=True)
-    rerun_and_wait(page, lambda: choice.click())
-    expect(page.get_by_role("switch", name="Send as one batch (cheaper, slower)")).to_be_checked()
+    switch_on(page, page.get_by_role("switch", name="Send as one batch (cheaper, slower)"), choice)
     page.get_by_role("button", name="Evaluate", exact=True).click()
     expect(page.get_by_text(BATCH_PHASE)).to_be_visible()  # the job says it is a batch while it runs
     expect(page.get_by_text(re.compile(r"^(Waiting to start|Running) · \d+ of 40 requests"))).to_be_visible()

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from browser_servers import Server
-from browser_util import rerun_and_wait, wait_for_app
+from browser_util import switch_on, wait_for_app
 from hostile import HostileServer
 from loopback import LoopbackServer, sse, sse_reply
 from playwright.sync_api import expect
@@ -126,8 +126,5 @@ def test_server_text_is_not_a_link_and_reply_images_wait_for_the_switch(streamli
         ).click()  # the toggle sits in the sidebar's Advanced part
         switch = page.get_by_test_id("stSidebar").get_by_role("switch", name="Load images in replies")
         expect(switch).to_be_visible()  # the Advanced part has opened
-        rerun_and_wait(
-            page, lambda: page.get_by_test_id("stSidebar").get_by_text("Load images in replies").click()
-        )
-        expect(switch).to_be_checked()
+        switch_on(page, switch, page.get_by_test_id("stSidebar").get_by_text("Load images in replies"))
         expect(page.get_by_test_id("stChatMessage").last.locator("img[src*='leak.png']")).to_have_count(1)
