@@ -13,6 +13,7 @@ import json
 import random
 import re
 import threading
+from dataclasses import replace
 
 from experiments_util import PROMPT_TOKENS, REASONING
 from loopback import LoopbackServer, Recorded, Reply, json_reply, sse, sse_reply
@@ -59,10 +60,10 @@ def never(_effort: str | None, _temperature: float) -> float:
 
 
 class CapitalsServer(LoopbackServer):
-    """The server; ``answers`` and ``judged`` count what it sent."""
+    """The server; ``answers`` and ``judged`` count what it sent; ``delay`` paces the answers (seconds)."""
 
-    def __init__(self, *, seed: int = 0, rule=probability) -> None:  # noqa: ANN001 - a probability rule
-        self.rng, self.rule, self.lock = random.Random(seed), rule, threading.Lock()
+    def __init__(self, *, seed: int = 0, rule=probability, delay: float = 0.0) -> None:  # noqa: ANN001 - a rule
+        self.rng, self.rule, self.lock, self.delay = random.Random(seed), rule, threading.Lock(), delay
         self.answers = self.judged = 0
         super().__init__(self.handle)
 
@@ -79,7 +80,7 @@ class CapitalsServer(LoopbackServer):
             right = self.rng.random() < self.rule(effort, float(body.get("temperature", 1.0)))
             wrong = self.rng.choice([c for k, c in CAPITALS.items() if k != country])
         answer = CAPITALS.get(country or "", "I do not know") if right else wrong
-        return _reply(answer, ANSWER_TOKENS, REASONING.get(effort, 0))
+        return replace(_reply(answer, ANSWER_TOKENS, REASONING.get(effort, 0)), delay=self.delay)
 
     def _judge(self, text: str) -> Reply:
         with self.lock:

@@ -41,7 +41,7 @@ def leader(engine, job_id: str) -> str | None:  # noqa: ANN001
 def test_a_killed_leader_is_replaced_and_the_tuning_finishes(postgres, tmp_path: Path) -> None:
     url = postgres.new_database()
     engine = prepare(engine_for(url))
-    with CapitalsServer(seed=11) as server:
+    with CapitalsServer(seed=11, delay=0.05) as server:  # paced: the search outlasts the kill below
         job_id = tune_job(engine, env_for(server.url), cap="0.08")
         workers = [
             start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}", concurrency=4, jobs=1)
@@ -58,6 +58,7 @@ def test_a_killed_leader_is_replaced_and_the_tuning_finishes(postgres, tmp_path:
             held = {u.idx for u in units(engine, job_id) if u.state == "running" and u.worker == first}
             os.kill(pid, signal.SIGKILL)
             killed.proc.wait(10)
+            assert reading.status(engine, job_id).live, "the leader finished the search before it was killed"
             held |= {u.idx for u in units(engine, job_id) if u.state == "running" and u.worker == first}
             status = ended(engine, job_id, workers=workers, timeout=180)
             second = leader(engine, job_id)
