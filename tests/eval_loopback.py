@@ -60,7 +60,7 @@ def never(_effort: str | None, _temperature: float) -> float:
 
 
 class CapitalsServer(LoopbackServer):
-    """The server; ``answers`` and ``judged`` count what it sent; ``delay`` paces the answers (seconds)."""
+    """The server; ``answers`` and ``judged`` count what it sent; ``delay`` paces every reply (seconds)."""
 
     def __init__(self, *, seed: int = 0, rule=probability, delay: float = 0.0) -> None:  # noqa: ANN001 - a rule
         self.rng, self.rule, self.lock, self.delay = random.Random(seed), rule, threading.Lock(), delay
@@ -68,6 +68,9 @@ class CapitalsServer(LoopbackServer):
         super().__init__(self.handle)
 
     def handle(self, req: Recorded) -> Reply:
+        return replace(self._answer(req), delay=self.delay)
+
+    def _answer(self, req: Recorded) -> Reply:
         body = req.json()
         text = [m for m in body["messages"] if m["role"] == "user"][-1]["content"]
         fmt = body.get("response_format") or {}
@@ -80,7 +83,7 @@ class CapitalsServer(LoopbackServer):
             right = self.rng.random() < self.rule(effort, float(body.get("temperature", 1.0)))
             wrong = self.rng.choice([c for k, c in CAPITALS.items() if k != country])
         answer = CAPITALS.get(country or "", "I do not know") if right else wrong
-        return replace(_reply(answer, ANSWER_TOKENS, REASONING.get(effort, 0)), delay=self.delay)
+        return _reply(answer, ANSWER_TOKENS, REASONING.get(effort, 0))
 
     def _judge(self, text: str) -> Reply:
         with self.lock:

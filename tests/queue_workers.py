@@ -12,7 +12,6 @@ from typing import Any
 from browser_servers import Server, server_env, spawn
 from eval_loopback import CapitalsServer
 from jobs_util import example
-from loopback import Recorded, Reply
 from sqlalchemy import Engine
 
 from playground.jobs import reading, store
@@ -97,10 +96,4 @@ class Paced(CapitalsServer):
     """``CapitalsServer`` whose stream takes ``delay`` seconds per event, so a job is still running when we act."""
 
     def __init__(self, delay: float) -> None:
-        self.delay = delay
-        super().__init__()
-
-    def handle(self, req: Recorded) -> Reply:
-        reply = super().handle(req)
-        reply.delay = self.delay
-        return reply
+        super().__init__(delay=delay)
