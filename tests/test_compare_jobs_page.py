@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from eval_loopback import CapitalsServer, always
 from jobs_util import engine_for, enqueue, env_for, example
 from streamlit.testing.v1 import AppTest
 
+from components import jobs as page_jobs
 from playground.jobs import reading
 from playground.jobs.local import LocalJobs
 
@@ -145,6 +147,32 @@ def test_a_finished_job_opened_from_the_address_shows_its_results(
     run(at)  # a rerun keeps the view on the job
     assert at.query_params["job"] in (job_id, [job_id])
     assert [s.value for s in at.success] == [done]
+
+
+def test_a_job_ending_while_the_page_is_drawn_leaves_evaluate_clickable(
+    monkeypatch: pytest.MonkeyPatch, database: str
+) -> None:
+    """The Evaluate button and the job under it are drawn from one reading of the job: read twice, a job that
+    ended in between showed its final summary beside a button still disabled, and nothing reran the page (CI saw
+    it once after a Stop)."""
+    engine = engine_for(database)
+    with CapitalsServer(rule=always) as server:
+        env = env_for(server.url + "/v1")
+        point_at(monkeypatch, server.url + "/v1")
+        job_id, experiment = enqueue(engine, example(), env, owner="local")
+        jobs = LocalJobs(engine, env=env)
+        jobs.start(job_id, experiment.suite, concurrency=4, owner="local")
+        assert jobs.wait(job_id, 120)
+        at = open_compare(job=job_id)
+        assert not at.button(key="eval_go").disabled
+        ended = reading.status(engine, job_id)
+        still_running = [replace(ended, state="running")]  # the first reading of the next run: just before the end
+        real = page_jobs.status_of
+        monkeypatch.setattr(page_jobs, "status_of", lambda wanted: (still_running or [None]).pop() or real(wanted))
+        run(at)
+    assert not still_running  # the page did read the job while it was still running
+    assert not has_stop(at) and not at.button(key="eval_go").disabled
+    assert [s.value for s in at.success] and [s.value for s in at.success][0].startswith("Finished · 40 of 40")
 
 
 def test_someone_elses_job_id_in_the_address_shows_nothing_of_theirs(

@@ -163,7 +163,7 @@ def render(variants: list[Variant]) -> None:
     if st.session_state.get(PROBLEM):
         st.error(st.session_state[PROBLEM], icon=":material/error:")
         return
-    if job is None and shown and job_view.render(shown) is not None:
+    if job is None and shown and job_view.render(shown, queued) is not None:
         return
     job_view.point_url(None)
     if job is None:

@@ -145,9 +145,12 @@ def live(job_id: str) -> None:
         table(finished)
 
 
-def render(job_id: str) -> JobStatus | None:
-    """The job the view shows: live while it runs, its final summary once it has ended (None: not there)."""
-    job = jobs.status_of(job_id)
+def render(job_id: str, job: JobStatus | None) -> JobStatus | None:
+    """The job the view shows: live while it runs, its final summary once it has ended (None: not there).
+
+    ``job`` is its status as read once for this run, the one the Evaluate button above was drawn from: read again
+    here, a job ending in between would show its final summary beside a button still disabled, and nothing would
+    rerun the page."""
     if job is None:
         st.session_state.pop(JOB, None)
         point_url(None)

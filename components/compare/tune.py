@@ -24,6 +24,7 @@ from playground.eval.tune_cli import MAX_SETTINGS, RunnerEvaluator, settings
 from playground.eval.tuner import Tuner, TuneResult
 from playground.experiments.budget import Budget
 from playground.experiments.variant import Variant
+from playground.jobs.reading import JobStatus
 from playground.money.pricing import format_usd
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "capitals.json"
@@ -180,7 +181,7 @@ def render(variants: list[Variant]) -> None:
         st.error(problem, icon=":material/error:")
         return
     if job is None and job_id:
-        _from_job(job_id, base)
+        _from_job(job_id, status, base)
         return
     if job is None:
         return
@@ -200,9 +201,9 @@ def _go(base: Variant) -> None:
     start(base)
 
 
-def _from_job(job_id: str, base: Variant) -> None:
+def _from_job(job_id: str, status: JobStatus | None, base: Variant) -> None:
     """A tuning job: live while it runs, then its result with Apply."""
-    got = tune_job.render(job_id)
+    got = tune_job.render(job_id, status)
     if got is None or got[1] is None:
         return
     status, result = got

@@ -74,9 +74,9 @@ def _live(job_id: str) -> None:
     st.caption(f"The tuning runs on {where}: close this tab and it goes on; History lists it under Jobs.")
 
 
-def render(job_id: str) -> tuple[JobStatus, TuneResult | None] | None:
-    """The job the view shows: live while it runs; once over, its status and result (None: not there)."""
-    job = jobs.status_of(job_id)
+def render(job_id: str, job: JobStatus | None) -> tuple[JobStatus, TuneResult | None] | None:
+    """The job the view shows: live while it runs; once over, its status and result (None: not there). ``job`` is
+    its status as read once for this run, the one the Tune button was drawn from (see ``job_view.render``)."""
     if job is None:
         st.session_state.pop(JOB, None)
         job_view.point_url(None)
