@@ -4,6 +4,7 @@ session opens the same tuning from ``?job=`` in the Tune view; a stop from that 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from test_compare_jobs_page import (
 )
 from test_eval_tuner import rule
 
+from components import jobs as page_jobs
 from playground.jobs import reading
 from playground.jobs.tuning import outcome
 from playground.store.engine import make_engine
@@ -84,3 +86,21 @@ def test_another_session_opens_the_tuning_from_its_address_and_stops_it(monkeypa
     assert status.state == "stopped"
     assert not RAW.search(texts(second)), texts(second)
     assert status.done < 5 * 2 * 20  # stopped before every setting ran every row
+
+
+def test_a_tuning_ending_while_the_page_is_drawn_leaves_tune_clickable(monkeypatch, database) -> None:
+    """As in Evaluate: the Tune button and the job under it come from one reading of the job, so a tuning that
+    ends between two readings cannot leave the button disabled beside its result."""
+    with CapitalsServer(rule=rule) as server:
+        point_at(monkeypatch, server.url + "/v1")
+        at = tune(open_compare(), temperatures="0.5, 1.5")
+        job_id = job_in_url(at)
+        until(at, recommended, timeout=180)
+        assert not at.button(key="tune_go").disabled
+        ended = reading.status(make_engine(database), job_id)
+        still_running = [replace(ended, state="running")]  # the first reading of the next run: just before the end
+        real = page_jobs.status_of
+        monkeypatch.setattr(page_jobs, "status_of", lambda wanted: (still_running or [None]).pop() or real(wanted))
+        run(at)
+    assert not still_running  # the page did read the tuning while it was still running
+    assert recommended(at) and not at.button(key="tune_go").disabled
