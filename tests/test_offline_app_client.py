@@ -11,7 +11,7 @@ from offline_util import BODY_KEY
 
 from playground.chat.state import ChatState
 from playground.money.tokens import count_messages, count_tokens
-from playground.offline import engine as offline
+from playground.offline import pacing
 from playground.offline.engine import OfflineTransport, plan_reply
 
 
@@ -62,7 +62,7 @@ def test_the_app_client_can_stop_early_and_never_sees_its_key_echoed(monkeypatch
             result = collect_events(stream_chat(plan, config=config, client=c))
             assert BODY_KEY not in result.text + result.reasoning and result.finish_reason == "stop"
         sleeps: list[float] = []
-        monkeypatch.setattr(offline.time, "sleep", sleeps.append)  # replaced again on the next round
+        monkeypatch.setattr(pacing.time, "sleep", sleeps.append)  # replaced again on the next round
         with httpx.Client(transport=OfflineTransport(pace=0.5), base_url="http://offline.invalid") as c:
             events = stream_chat(plan, config=config, client=c)
             first = [next(events) for _ in range(5)]

@@ -17,6 +17,7 @@ from offline_util import body, collect, decode_sse, offline_client_fixture, offl
 
 from playground.money.tokens import count_messages, count_tokens
 from playground.offline import engine as offline
+from playground.offline import pacing
 from playground.offline import server as offline_server
 from playground.offline.engine import ENGINE_MODEL, OfflineTransport, plan_reply
 
@@ -25,7 +26,7 @@ from playground.offline.engine import ENGINE_MODEL, OfflineTransport, plan_reply
 
 def test_transport_stream_is_lazy_and_stops_when_closed(monkeypatch: pytest.MonkeyPatch) -> None:
     sleeps: list[float] = []
-    monkeypatch.setattr(offline.time, "sleep", sleeps.append)
+    monkeypatch.setattr(pacing.time, "sleep", sleeps.append)
     payload = body(offline_answer_tokens=5000, max_tokens=100_000)
     with httpx.Client(transport=OfflineTransport(pace=0.25), base_url="http://offline.invalid/v1") as c:
         with c.stream("POST", "/chat/completions", json=payload) as resp:
@@ -41,9 +42,9 @@ def test_transport_stream_is_lazy_and_stops_when_closed(monkeypatch: pytest.Monk
 def test_server_stops_streaming_when_the_client_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
     closed, sent = threading.Event(), []
 
-    def watched(reply: Any, pace: float = 0.0) -> Iterator[bytes]:
+    def watched(reply: Any, pace: float = 0.0, *, steady: bool = False) -> Iterator[bytes]:
         try:
-            for event in offline.sse_events(reply, pace):
+            for event in offline.sse_events(reply, pace, steady=steady):
                 sent.append(1)
                 yield event
         finally:

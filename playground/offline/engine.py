@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ import httpx
 from playground.money.tokens import count_messages, count_tokens
 from playground.offline import ENGINE_MODEL
 from playground.offline.cache import CACHE, HEADER
+from playground.offline.pacing import Pacer
 from playground.offline.stand_in import StandIn, stand_in_from
 from playground.offline.text import ANSWER_TOKENS_HOOK, build_reasoning, pieces, plain_messages
 from playground.offline.tooling import ToolRequestError, parse_tool_request, plan_answer
@@ -191,14 +191,13 @@ def _wire_call(call: Mapping[str, str], index: int | None = None, arguments: str
     return out
 
 
-def _tool_chunks(reply: OfflineReply, pace: float, sleep: Callable[[float], None]) -> Iterator[bytes]:
+def _tool_chunks(reply: OfflineReply, pacer: Pacer) -> Iterator[bytes]:
     """Each call OpenAI-style: id and name first, then the arguments in small pieces keyed by index."""
     for i, call in enumerate(reply.tool_calls):
         yield _chunk(reply, {"tool_calls": [_wire_call(call, i, "")]})
         text = call["arguments"]
         for start in range(0, len(text), ARGUMENT_PIECE):
-            if pace:
-                sleep(pace)
+            pacer.wait()
             piece = {"index": i, "function": {"arguments": text[start : start + ARGUMENT_PIECE]}}
             yield _chunk(reply, {"tool_calls": [piece]})
 
@@ -217,17 +216,17 @@ def _chunk(reply: OfflineReply, delta: dict[str, Any], finish: str | None = None
 
 
 def sse_events(
-    reply: OfflineReply, pace: float = 0.0, sleep: Callable[[float], None] | None = None
+    reply: OfflineReply, pace: float = 0.0, sleep: Callable[[float], None] | None = None, *, steady: bool = False
 ) -> Iterator[bytes]:
-    """The reply as SSE events (one ``data:`` event per piece), sleeping ``pace`` before each piece."""
-    sleep = sleep or time.sleep
+    """The reply as SSE events (one ``data:`` event per piece), spaced by ``pace`` (``Pacer``: ``steady`` when
+    served over HTTP)."""
+    pacer = Pacer(pace, sleep, steady=steady)
     yield _chunk(reply, {"role": "assistant", "content": ""})
     for field, parts in (("reasoning_content", reply.reasoning), ("content", reply.answer)):
         for part in parts:
-            if pace:
-                sleep(pace)
+            pacer.wait()
             yield _chunk(reply, {field: part})
-    yield from _tool_chunks(reply, pace, sleep)
+    yield from _tool_chunks(reply, pacer)
     yield _chunk(reply, {}, reply.finish_reason)
     if reply.include_usage:
         last = {

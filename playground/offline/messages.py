@@ -8,11 +8,11 @@ input streams as ``input_json_delta`` pieces; ``tool_result`` blocks in user mes
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from playground.offline.engine import ARGUMENT_PIECE, ENGINE_MODEL, OfflineReply, OfflineRequestError, parse_body
+from playground.offline.pacing import Pacer
 
 STOP_REASONS = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use"}
 CHOICES = {"auto": "auto", "any": "required", "none": "none"}
@@ -123,10 +123,10 @@ def _block_events(index: int, block: dict[str, Any], pieces: list[str], delta: s
 
 
 def message_events(
-    reply: OfflineReply, pace: float = 0.0, sleep: Callable[[float], None] | None = None
+    reply: OfflineReply, pace: float = 0.0, sleep: Callable[[float], None] | None = None, *, steady: bool = False
 ) -> Iterator[bytes]:
-    """The reply as Messages SSE events (named events, no ``[DONE]``), sleeping ``pace`` before each piece."""
-    sleep = sleep or time.sleep
+    """The reply as Messages SSE events (named events, no ``[DONE]``), spaced by ``pace`` (``Pacer``)."""
+    pacer = Pacer(pace, sleep, steady=steady)
     start = {**message_json(reply), "content": [], "stop_reason": None}
     start["usage"] = {"input_tokens": reply.usage["prompt_tokens"], "output_tokens": 1}
     yield _event("message_start", {"message": start})
@@ -142,8 +142,8 @@ def message_events(
         blocks.append((block, parts, "input_json_delta", "partial_json"))
     for index, (block, parts, delta, field) in enumerate(blocks):
         for event in _block_events(index, block, parts, delta, field):
-            if pace and b"content_block_delta" in event[:30]:
-                sleep(pace)
+            if b"content_block_delta" in event[:30]:
+                pacer.wait()
             yield event
     stop = STOP_REASONS.get(reply.finish_reason, "end_turn")
     yield _event("message_delta", {"delta": {"stop_reason": stop, "stop_sequence": None}, "usage": _usage(reply)})

@@ -156,7 +156,7 @@ class OfflineHandler(BaseHTTPRequestHandler):
             self._send_json(400, error_json(str(exc), exc.param))
             return
         if reply.stream:
-            self._stream(sse_events(reply, self.pace))
+            self._stream(sse_events(reply, self.pace, steady=True))  # a provider: a steady rate
         else:
             self._send_json(200, completion_json(reply))
 
@@ -168,7 +168,7 @@ class OfflineHandler(BaseHTTPRequestHandler):
             self._send_json(400, messages.error_json(str(exc)))
             return
         if reply.stream:
-            self._stream(messages.message_events(reply, self.pace))
+            self._stream(messages.message_events(reply, self.pace, steady=True))
         else:
             self._send_json(200, messages.message_json(reply))
 
