@@ -91,7 +91,7 @@ def test_the_cap_holds_with_two_workers_racing(postgres, tmp_path: Path) -> None
     url = postgres.new_database()
     engine = prepare(engine_for(url))
     cap = Decimal("0.02")
-    with Paced(delay=0.02) as server:
+    with Paced(delay=0.1) as server:  # a unit takes ~0.3 s: the job outlasts the second worker's start
         job_id, _ = enqueue(
             engine,
             experiment(max_tokens=LONG, concurrency=16),
@@ -100,8 +100,12 @@ def test_the_cap_holds_with_two_workers_racing(postgres, tmp_path: Path) -> None
             cap=cap,
             repeats=10,
         )
-        # one job at a time each, so the second copy goes to the other worker (not back to the first)
-        workers = [start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}", jobs=1) for n in range(2)]
+        # one job at a time each, so the second copy goes to the other worker (not back to the first); 4 lanes
+        # each hold about $0.004, so neither worker alone can take the whole cap before the other has started
+        workers = [
+            start_worker(url, server.url, log_dir=tmp_path, name=f"worker-{n}", jobs=1, concurrency=4)
+            for n in range(2)
+        ]
         try:
             _both_working(engine, workers)
             launch.launch(engine, job_id, copies=2)
