@@ -15,11 +15,13 @@ from apptest_util import new_app, run
 from browser_servers import Server, start_offline_server
 from eval_loopback import CapitalsServer, always
 from jobs_util import engine_for, enqueue, env_for, example
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from components import jobs as page_jobs
 from playground.jobs import reading
 from playground.jobs.local import LocalJobs
+from playground.jobs.reading import JobStatus
 
 PAGE = "pages/compare.py"
 RAW = re.compile(r"\bNone\b|\+00:00|\d{4}-\d\d-\d\dT|Traceback|_usd\b|seconds_left")
@@ -69,6 +71,28 @@ def until(at: AppTest, done: Callable[[AppTest], bool], *, timeout: float = 120)
         time.sleep(0.3)
         run(at)
     return at
+
+
+def finished_job(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, url: str, *, doc: dict | None = None, owner: str = "local"
+) -> str:
+    """A job run to its end on this process's threads against ``url``, the page's columns pointed there too."""
+    env = env_for(url)
+    point_at(monkeypatch, url)
+    job_id, experiment = enqueue(engine, doc or example(), env, owner=owner)
+    jobs = LocalJobs(engine, env=env)
+    jobs.start(job_id, experiment.suite, concurrency=4, owner=owner)
+    assert jobs.wait(job_id, 120)
+    return job_id
+
+
+def read_once_as_running(monkeypatch: pytest.MonkeyPatch, ended: JobStatus) -> list[JobStatus]:
+    """The page's next reading of the job says it is still running (as read just before it ended); the readings
+    after it are real. Returns the pending reading: empty once the page has taken it."""
+    still_running = [replace(ended, state="running")]
+    real = page_jobs.status_of
+    monkeypatch.setattr(page_jobs, "status_of", lambda wanted: (still_running or [None]).pop() or real(wanted))
+    return still_running
 
 
 def job_in_url(at: AppTest) -> str:
@@ -129,12 +153,7 @@ def test_a_finished_job_opened_from_the_address_shows_its_results(
 ) -> None:
     engine = engine_for(database)
     with CapitalsServer(rule=always) as server:
-        env = env_for(server.url + "/v1")
-        point_at(monkeypatch, server.url + "/v1")
-        job_id, experiment = enqueue(engine, example(), env, owner="local")
-        jobs = LocalJobs(engine, env=env)
-        jobs.start(job_id, experiment.suite, concurrency=4, owner="local")
-        assert jobs.wait(job_id, 120)
+        job_id = finished_job(monkeypatch, engine, server.url + "/v1")
         at = open_compare(job=job_id)
     assert at.radio(key="cmp_view").value == "Evaluate"
     assert not has_stop(at)
@@ -157,18 +176,10 @@ def test_a_job_ending_while_the_page_is_drawn_leaves_evaluate_clickable(
     it once after a Stop)."""
     engine = engine_for(database)
     with CapitalsServer(rule=always) as server:
-        env = env_for(server.url + "/v1")
-        point_at(monkeypatch, server.url + "/v1")
-        job_id, experiment = enqueue(engine, example(), env, owner="local")
-        jobs = LocalJobs(engine, env=env)
-        jobs.start(job_id, experiment.suite, concurrency=4, owner="local")
-        assert jobs.wait(job_id, 120)
+        job_id = finished_job(monkeypatch, engine, server.url + "/v1")
         at = open_compare(job=job_id)
         assert not at.button(key="eval_go").disabled
-        ended = reading.status(engine, job_id)
-        still_running = [replace(ended, state="running")]  # the first reading of the next run: just before the end
-        real = page_jobs.status_of
-        monkeypatch.setattr(page_jobs, "status_of", lambda wanted: (still_running or [None]).pop() or real(wanted))
+        still_running = read_once_as_running(monkeypatch, reading.status(engine, job_id))
         run(at)
     assert not still_running  # the page did read the job while it was still running
     assert not has_stop(at) and not at.button(key="eval_go").disabled
@@ -180,12 +191,8 @@ def test_someone_elses_job_id_in_the_address_shows_nothing_of_theirs(
 ) -> None:
     engine = engine_for(database)
     with CapitalsServer(rule=always) as server:
-        env = env_for(server.url + "/v1")
-        point_at(monkeypatch, server.url + "/v1")
-        job_id, experiment = enqueue(engine, example(name="Their secret set"), env, owner="user:someone|else")
-        jobs = LocalJobs(engine, env=env)
-        jobs.start(job_id, experiment.suite, concurrency=4, owner="user:someone|else")
-        assert jobs.wait(job_id, 120)
+        doc = example(name="Their secret set")
+        job_id = finished_job(monkeypatch, engine, server.url + "/v1", doc=doc, owner="user:someone|else")
         at = open_compare(job=job_id)
     assert "job" not in at.query_params
     assert any("cannot be opened: it is not one of your jobs" in i.value for i in at.info)

@@ -4,7 +4,6 @@ session opens the same tuning from ``?job=`` in the Tune view; a stop from that 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,12 +17,12 @@ from test_compare_jobs_page import (
     open_compare,
     point_at,
     progress,
+    read_once_as_running,
     texts,
     until,
 )
 from test_eval_tuner import rule
 
-from components import jobs as page_jobs
 from playground.jobs import reading
 from playground.jobs.tuning import outcome
 from playground.store.engine import make_engine
@@ -97,10 +96,7 @@ def test_a_tuning_ending_while_the_page_is_drawn_leaves_tune_clickable(monkeypat
         job_id = job_in_url(at)
         until(at, recommended, timeout=180)
         assert not at.button(key="tune_go").disabled
-        ended = reading.status(make_engine(database), job_id)
-        still_running = [replace(ended, state="running")]  # the first reading of the next run: just before the end
-        real = page_jobs.status_of
-        monkeypatch.setattr(page_jobs, "status_of", lambda wanted: (still_running or [None]).pop() or real(wanted))
+        still_running = read_once_as_running(monkeypatch, reading.status(make_engine(database), job_id))
         run(at)
     assert not still_running  # the page did read the tuning while it was still running
     assert recommended(at) and not at.button(key="tune_go").disabled
